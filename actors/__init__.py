@@ -1,0 +1,41 @@
+"""actors: thousands of isolated QuickJS-NG contexts as actors, on a few native threads.
+
+Layers, from the outside in:
+
+* :class:`ContextPool` and :class:`Context`: spawn contexts with per-context
+  limits, evaluate and call into them, exchange messages (blocking and
+  ``*_async`` forms).
+* The error hierarchy under :class:`ActorsError`.
+* ``actors._binding`` (private): the only door to the native pump in
+  ``actors._native`` (C, built with cffi from ``native/``).
+"""
+
+from actors._binding import engine_version
+from actors.context import Context
+from actors.errors import (
+    ActorsError,
+    ContextDeadError,
+    ConversionError,
+    EvalTimeoutError,
+    JSError,
+    LimitError,
+    MemoryLimitError,
+    ReductionLimitError,
+)
+from actors.pool import ContextPool
+
+__all__ = [
+    "ActorsError",
+    "Context",
+    "ContextDeadError",
+    "ContextPool",
+    "ConversionError",
+    "EvalTimeoutError",
+    "JSError",
+    "LimitError",
+    "MemoryLimitError",
+    "ReductionLimitError",
+    "engine_version",
+]
+
+__version__ = "0.1.0"

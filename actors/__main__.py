@@ -1,0 +1,5 @@
+"""Entry point for ``python -m actors``."""
+
+from actors.cli import main
+
+raise SystemExit(main())

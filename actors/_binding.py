@@ -1,0 +1,230 @@
+"""The one module that touches the compiled extension (``actors._native``).
+
+Everything else in the package goes through here: it checks the ABI stamp at
+import, owns every ``ffi.new``, and turns native status codes into exceptions.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from actors.errors import ActorsError, ContextDeadError
+
+try:
+    from actors._native import ffi, lib
+except ImportError as exc:  # pragma: no cover - depends on the build
+    raise ImportError(
+        "actors' native module is not built. Install the package with "
+        "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
+    ) from exc
+
+ABI_VERSION = 3
+
+if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
+    raise ImportError(
+        f"actors._native has ABI {lib.act_abi_version()}, this package expects {ABI_VERSION}: rebuild it"
+    )
+
+OK = lib.ACT_OK
+EDEAD = lib.ACT_EDEAD
+
+OP_EVAL = lib.ACT_OP_EVAL
+OP_CALL = lib.ACT_OP_CALL
+OP_GET_GLOBAL = lib.ACT_OP_GET_GLOBAL
+OP_SET_GLOBAL = lib.ACT_OP_SET_GLOBAL
+OP_SEND = lib.ACT_OP_SEND
+OP_RESET = lib.ACT_OP_RESET
+OP_MEMORY = lib.ACT_OP_MEMORY
+OP_GC = lib.ACT_OP_GC
+OP_EVAL_BYTECODE = lib.ACT_OP_EVAL_BYTECODE
+
+R_OK = lib.ACT_R_OK
+R_JSERROR = lib.ACT_R_JSERROR
+R_MEMORY = lib.ACT_R_MEMORY
+R_REDUCTIONS = lib.ACT_R_REDUCTIONS
+R_TIMEOUT = lib.ACT_R_TIMEOUT
+R_DEAD = lib.ACT_R_DEAD
+R_CONVERSION = lib.ACT_R_CONVERSION
+R_BADREQ = lib.ACT_R_BADREQ
+
+EV_RESULT = lib.ACT_EV_RESULT
+EV_HOST_CALL = lib.ACT_EV_HOST_CALL
+EV_MESSAGE = lib.ACT_EV_MESSAGE
+EV_LOG = lib.ACT_EV_LOG
+EV_EXIT = lib.ACT_EV_EXIT
+EV_UNCAUGHT = lib.ACT_EV_UNCAUGHT
+
+EXT_CODES = {"bigint": lib.ACT_EXT_BIGINT, "date": lib.ACT_EXT_DATE, "error": lib.ACT_EXT_ERROR}
+
+
+def engine_version() -> str:
+    """The QuickJS-NG version compiled in."""
+    return str(ffi.string(lib.act_engine_version()).decode())
+
+
+def check(status: int, what: str) -> None:
+    """Raise the exception matching a native status code."""
+    if status == OK:
+        return
+    message = ffi.string(lib.act_strerror(status)).decode()
+    if status == EDEAD:
+        raise ContextDeadError(f"{what}: {message}")
+    if status == lib.ACT_ENOMEM:
+        raise MemoryError(f"{what}: {message}")
+    raise ActorsError(f"{what}: {message}")
+
+
+class NativePool:
+    """Owner of one ``act_pool``. Freed exactly once, by :meth:`free`."""
+
+    def __init__(self, threads: int, spare_threads: int) -> None:
+        handle = lib.act_pool_new(threads, spare_threads)
+        if handle == ffi.NULL:
+            raise ActorsError(f"could not start a native pool of {threads} threads")
+        self._h: Any = handle
+        self._free_lock = threading.Lock()
+        self._buf = threading.local()
+
+    @property
+    def handle(self) -> Any:
+        return self._h
+
+    def new_context(
+        self,
+        ctx_id: int,
+        memory_limit: int,
+        max_reductions: int,
+        timeout: float,
+        max_stack_size: int,
+        on_uncaught: int,
+    ) -> NativeContext:
+        opts = ffi.new("act_ctx_opts *")
+        opts.id = ctx_id
+        opts.memory_limit = memory_limit
+        opts.max_reductions = max_reductions
+        opts.timeout = timeout
+        opts.max_stack_size = max_stack_size
+        opts.on_uncaught = on_uncaught
+        out = ffi.new("act_ctx **")
+        check(lib.act_ctx_new(self._h, opts, out), "creating a context")
+        return NativeContext(ffi.gc(out[0], lib.act_ctx_release))
+
+    def poll(self, timeout: float) -> bytes | bool | None:
+        """Next event frame; None on timeout; False once the channel is closed."""
+        b = getattr(self._buf, "v", None)
+        if b is None:
+            b = self._buf.v = (ffi.new("uint8_t **"), ffi.new("size_t *"))
+        rc = lib.act_poll(self._h, timeout, b[0], b[1])
+        if rc == 0:
+            return None
+        if rc < 0:
+            return False
+        try:
+            return bytes(ffi.buffer(b[0][0], b[1][0]))
+        finally:
+            lib.act_buf_free(b[0][0])
+
+    def close_events(self) -> None:
+        lib.act_pool_close_events(self._h)
+
+    def stats(self) -> dict[str, int]:
+        s = ffi.new("act_pool_stats *")
+        lib.act_pool_get_stats(self._h, s)
+        return {
+            "threads": s.threads,
+            "slots": s.slots,
+            "contexts": s.contexts,
+            "slices": s.slices,
+            "handoffs": s.handoffs,
+        }
+
+    def free(self) -> None:
+        with self._free_lock:
+            if self._h is not None:
+                h, self._h = self._h, None
+                lib.act_pool_free(h)   # releases the GIL while contexts wind down
+
+
+class _Waiter:
+    """A reusable native waiter plus the out-parameters of a wait."""
+
+    __slots__ = ("buf", "h", "len")
+
+    def __init__(self) -> None:
+        w = lib.act_waiter_new()
+        if w == ffi.NULL:
+            raise MemoryError("could not allocate a waiter")
+        self.h = ffi.gc(w, lib.act_waiter_release)
+        self.buf = ffi.new("uint8_t **")
+        self.len = ffi.new("size_t *")
+
+
+_local = threading.local()
+
+
+def _waiter() -> _Waiter:
+    w: _Waiter | None = getattr(_local, "w", None)
+    if w is None:
+        w = _local.w = _Waiter()
+    return w
+
+
+class NativeContext:
+    """One ``act_ctx`` reference; the request paths of a context."""
+
+    __slots__ = ("_h",)
+
+    def __init__(self, handle: Any) -> None:
+        self._h = handle
+
+    def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
+        """Send ``frame`` and block this thread until its answer arrives.
+
+        ``on_wait`` is called between wait slices (signals get a chance to run
+        in between); it may raise to abandon the wait.
+        """
+        w = _waiter()
+        check(lib.act_ctx_send(self._h, frame, len(frame), w.h), "sending a command")
+        while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
+            on_wait()
+        data = bytes(ffi.buffer(w.buf[0], w.len[0]))
+        if not lib.act_waiter_reset(w.h):
+            _local.w = None   # still referenced by a stopped context: use a new one
+        return data
+
+    def post(self, frame: bytes) -> None:
+        """Queue ``frame``; its answer (if it has a req_id) arrives as an event."""
+        check(lib.act_ctx_send(self._h, frame, len(frame), ffi.NULL), "sending a command")
+
+    def resolve(self, call_id: int, payload: bytes) -> int:
+        return int(lib.act_ctx_resolve(self._h, call_id, payload, len(payload)))
+
+    def stop(self, killed: bool) -> bool:
+        """Ask the context to stop; False if it was stopping or stopped already."""
+        return bool(lib.act_ctx_stop(self._h, 1 if killed else 0) == OK)
+
+    def alive(self) -> bool:
+        return bool(lib.act_ctx_alive(self._h))
+
+
+def compile_script(source: str, filename: str) -> bytes:
+    """Compile JS source to QuickJS bytecode (raises SyntaxError-like JSError)."""
+    from actors import codec
+    from actors.errors import JSError
+
+    src = source.encode("utf-8", "surrogatepass")
+    buf = ffi.new("uint8_t **")
+    n = ffi.new("size_t *")
+    err = ffi.new("uint8_t **")
+    en = ffi.new("size_t *")
+    rc = lib.act_compile(src, len(src), filename.encode(), buf, n, err, en)
+    try:
+        if rc == lib.ACT_EINVAL and err[0] != ffi.NULL:
+            name, message, stack = codec.decode(bytes(ffi.buffer(err[0], en[0])))
+            raise JSError(name, message, stack)
+        check(rc, f"compiling {filename}")
+        return bytes(ffi.buffer(buf[0], n[0]))
+    finally:
+        lib.act_buf_free(buf[0])
+        lib.act_buf_free(err[0])

@@ -1,0 +1,398 @@
+"""Context: one isolated JavaScript context, with blocking and async call forms.
+
+Every request takes the same path: a msgpack command frame into the native
+mailbox of the context, in order with everything else sent to it. The
+blocking forms wait on a per-thread native waiter (one hand-off each way);
+the ``*_async`` forms get their answer through the pool's event channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import msgpack
+
+from actors import _binding as nb
+from actors import codec
+from actors.errors import (
+    ActorsError,
+    ContextDeadError,
+    ConversionError,
+    EvalTimeoutError,
+    JSError,
+    MemoryLimitError,
+    ReductionLimitError,
+)
+
+if TYPE_CHECKING:
+    from actors.pool import ContextPool, SpawnOptions
+
+__all__ = ["Context"]
+
+_WAIT_SLICE = 0.25      # seconds between checks for signals while blocked
+_DEFAULT_MS = -1        # "use the context's own timeout"
+
+MessageCallback = Callable[[Any], None]
+ExitCallback = Callable[["Context", str, Any], None]
+
+
+def _timeout_ms(timeout: float | None) -> int:
+    if timeout is None:
+        return _DEFAULT_MS
+    if timeout < 0:
+        raise ValueError("timeout must be >= 0")
+    return max(1, round(timeout * 1000)) if timeout > 0 else 0
+
+
+def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
+    """Return the payload of an OK answer or raise the matching exception."""
+    if status == nb.R_OK:
+        return payload
+    if status == nb.R_JSERROR:
+        name, message, stack = payload
+        raise JSError(name, message, stack)
+    if status == nb.R_MEMORY:
+        raise MemoryLimitError(str(payload))
+    if status == nb.R_REDUCTIONS:
+        raise ReductionLimitError(str(payload))
+    if status == nb.R_TIMEOUT:
+        raise EvalTimeoutError(str(payload))
+    if status == nb.R_DEAD:
+        reason = ctx.exit_reason if ctx is not None else None
+        raise ContextDeadError(str(payload), reason=reason)
+    if status == nb.R_CONVERSION:
+        raise ConversionError(str(payload))
+    raise ActorsError(f"bad request: {payload}")
+
+
+class Context:
+    """An isolated JavaScript context living on a :class:`~actors.ContextPool`.
+
+    Created by :meth:`ContextPool.spawn`. Thread-safe: any thread (or asyncio
+    loop) may call it; calls are answered in the order they were sent.
+    """
+
+    def __init__(self, pool: ContextPool, ctx_id: int, native: nb.NativeContext, options: SpawnOptions) -> None:
+        self._pool = pool
+        self._id = ctx_id
+        self._native = native
+        self._options = options
+        self._handlers: dict[str, Callable[..., Any]] = dict(options.handlers)
+        self._message_callbacks: list[MessageCallback] = []
+        self._exit_callbacks: list[ExitCallback] = []
+        self._lock = threading.Lock()
+        self._exited = threading.Event()
+        self._exit_reason: str | None = None
+        self._exit_detail: Any = None
+        self._pending_async: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
+        self.actor_ref: Any = None   # set by the actor layer when there is one
+
+    # ---- identity -----------------------------------------------------------------
+
+    @property
+    def id(self) -> int:
+        """Pool-unique id of this context (also in logs and events)."""
+        return self._id
+
+    @property
+    def name(self) -> str | None:
+        """The ``name=`` given at spawn, if any."""
+        return self._options.name
+
+    @property
+    def pool(self) -> ContextPool:
+        return self._pool
+
+    @property
+    def alive(self) -> bool:
+        """True until the context is stopped, killed or crashes."""
+        return not self._exited.is_set() and self._native.alive()
+
+    @property
+    def exit_reason(self) -> str | None:
+        """``normal``, ``killed``, ``memory``, ``reductions``, ``timeout``, ``error``, ``crashed``, ...
+        or None while alive."""
+        return self._exit_reason
+
+    @property
+    def exit_detail(self) -> Any:
+        """For reason ``error``: the :class:`JSError` that escaped; else None."""
+        return self._exit_detail
+
+    def __repr__(self) -> str:
+        state = "alive" if self.alive else f"exited:{self._exit_reason}"
+        label = f" {self.name!r}" if self.name else ""
+        return f"<actors.Context #{self._id}{label} {state}>"
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- the request path -----------------------------------------------------------
+
+    def _check_wait(self) -> None:
+        # Between wait slices: lets KeyboardInterrupt in, notices a dead pool.
+        if self._pool.closed and not self._exited.is_set():
+            raise ContextDeadError("the pool is stopped", reason=self._exit_reason)
+
+    def _request(self, frame: bytes) -> Any:
+        if self._exited.is_set():
+            raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        try:
+            data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
+        except ContextDeadError as exc:
+            exc.reason = self._exit_reason
+            raise
+        status, payload = codec.decode(data)
+        return raise_for(status, payload, self)
+
+    async def _request_async(self, build: Callable[[int], bytes]) -> Any:
+        if self._exited.is_set():
+            raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        req_id = self._pool._next_request_id()
+        with self._lock:
+            self._pending_async[req_id] = (loop, fut)
+        try:
+            self._native.post(build(req_id))
+        except BaseException:
+            with self._lock:
+                self._pending_async.pop(req_id, None)
+            raise
+        try:
+            return await fut
+        finally:
+            with self._lock:
+                self._pending_async.pop(req_id, None)
+
+    def _complete_async(self, req_id: int, status: int, payload: Any) -> None:
+        """Called on the pool's event thread with an async answer."""
+        with self._lock:
+            entry = self._pending_async.pop(req_id, None)
+        if entry is None:
+            return   # the caller gave up (cancelled or timed out): drop the late answer
+        loop, fut = entry
+
+        def settle() -> None:
+            if fut.done():
+                return
+            try:
+                fut.set_result(raise_for(status, payload, self))
+            except BaseException as exc:
+                fut.set_exception(exc)
+
+        try:
+            loop.call_soon_threadsafe(settle)
+        except RuntimeError:
+            pass   # that loop is closed: nobody is waiting any more
+
+    @staticmethod
+    def _frame(op: int, req_id: int, timeout: float | None, *parts: bytes) -> bytes:
+        head = msgpack.packb(op) + msgpack.packb(req_id) + msgpack.packb(_timeout_ms(timeout))
+        return codec._array_header(3 + len(parts)) + head + b"".join(parts)
+
+    # ---- operations (blocking forms) -------------------------------------------------
+
+    def eval(self, code: str, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
+        """Evaluate ``code`` as a script and return its completion value.
+
+        Top-level ``await`` works; a promise result is awaited before returning.
+        """
+        return self._request(self._eval_frame(1, code, timeout, filename))
+
+    def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """Call the global function ``name`` (a dotted path like ``"api.render"`` works too)."""
+        return self._request(self._call_frame(1, name, args, timeout))
+
+    def get_global(self, name: str, *, timeout: float | None = None) -> Any:
+        """Read a global (or dotted path) of the context."""
+        return self._request(self._frame(nb.OP_GET_GLOBAL, 1, timeout, _str(name)))
+
+    def set_global(self, name: str, value: Any, *, timeout: float | None = None) -> None:
+        """Set a global of the context to a copy of ``value``."""
+        self._request(self._frame(nb.OP_SET_GLOBAL, 1, timeout, _str(name), codec.encode(value)))
+
+    def send(self, message: Any) -> None:
+        """Deliver ``message`` to the context's ``Host.onMessage`` callbacks (fire and forget)."""
+        if self._exited.is_set():
+            raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        self._native.post(self._frame(nb.OP_SEND, 0, None, codec.encode(message)))
+
+    def reset(self) -> None:
+        """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
+        self._request(self._frame(nb.OP_RESET, 1, None))
+        self._pool._after_reset(self)
+
+    def memory_usage(self) -> dict[str, int]:
+        """Engine memory figures: at least ``malloc_size`` and ``memory_limit`` (bytes)."""
+        result: dict[str, int] = self._request(self._frame(nb.OP_MEMORY, 1, None))
+        return result
+
+    def gc(self) -> None:
+        """Run the context's garbage collector now."""
+        self._request(self._frame(nb.OP_GC, 1, None))
+
+    # ---- coroutine twins ----------------------------------------------------------------
+
+    async def eval_async(self, code: str, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
+        """Coroutine form of :meth:`eval`; works from any asyncio loop."""
+        return await self._request_async(lambda rid: self._eval_frame(rid, code, timeout, filename))
+
+    async def call_async(self, name: str, *args: Any, timeout: float | None = None) -> Any:
+        """Coroutine form of :meth:`call`."""
+        return await self._request_async(lambda rid: self._call_frame(rid, name, args, timeout))
+
+    async def get_global_async(self, name: str, *, timeout: float | None = None) -> Any:
+        """Coroutine form of :meth:`get_global`."""
+        return await self._request_async(lambda rid: self._frame(nb.OP_GET_GLOBAL, rid, timeout, _str(name)))
+
+    async def set_global_async(self, name: str, value: Any, *, timeout: float | None = None) -> None:
+        """Coroutine form of :meth:`set_global`."""
+        encoded = codec.encode(value)
+        await self._request_async(
+            lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), encoded)
+        )
+
+    async def send_async(self, message: Any) -> None:
+        """Coroutine form of :meth:`send` (returns once the message is queued)."""
+        self.send(message)
+
+    async def reset_async(self) -> None:
+        """Coroutine form of :meth:`reset`."""
+        await self._request_async(lambda rid: self._frame(nb.OP_RESET, rid, None))
+        await asyncio.get_running_loop().run_in_executor(None, self._pool._after_reset, self)
+
+    async def memory_usage_async(self) -> dict[str, int]:
+        """Coroutine form of :meth:`memory_usage`."""
+        result: dict[str, int] = await self._request_async(lambda rid: self._frame(nb.OP_MEMORY, rid, None))
+        return result
+
+    async def stop_async(self, timeout: float = 5.0) -> None:
+        """Coroutine form of :meth:`stop`."""
+        self._request_stop(killed=False)
+        await asyncio.get_running_loop().run_in_executor(None, self._exited.wait, timeout)
+
+    def _eval_frame(self, rid: int, code: str, timeout: float | None, filename: str) -> bytes:
+        if not isinstance(code, str):
+            raise TypeError(f"code must be a str, not {type(code).__name__}")
+        return self._frame(nb.OP_EVAL, rid, timeout, _str(code, "code"), _str(filename, "filename"))
+
+    def _call_frame(self, rid: int, name: str, args: tuple[Any, ...], timeout: float | None) -> bytes:
+        return self._frame(nb.OP_CALL, rid, timeout, _str(name), codec.encode(list(args)))
+
+    # ---- messages out, handlers -----------------------------------------------------------
+
+    def on_message(self, callback: MessageCallback) -> MessageCallback:
+        """Register ``callback(message)`` for every ``Host.send(message)`` of this context.
+
+        Callbacks run on the pool's event thread, in order; keep them short
+        (hand long work to a thread or an actor). Usable as a decorator.
+        """
+        with self._lock:
+            self._message_callbacks.append(callback)
+        return callback
+
+    def on_exit(self, callback: ExitCallback) -> ExitCallback:
+        """Register ``callback(context, reason, detail)`` run once when the context exits."""
+        run_now = False
+        with self._lock:
+            if self._exited.is_set():
+                run_now = True
+            else:
+                self._exit_callbacks.append(callback)
+        if run_now:
+            callback(self, self._exit_reason or "normal", self._exit_detail)
+        return callback
+
+    def add_handler(self, name: str, handler: Callable[..., Any]) -> None:
+        """Make ``handler`` callable from JS as ``Host.call(name, ...)``."""
+        with self._lock:
+            self._handlers[name] = handler
+
+    def handler(self, name: str) -> Callable[..., Any] | None:
+        with self._lock:
+            return self._handlers.get(name)
+
+    @property
+    def message_callbacks(self) -> list[MessageCallback]:
+        with self._lock:
+            return list(self._message_callbacks)
+
+    # ---- lifecycle --------------------------------------------------------------------------
+
+    def _request_stop(self, killed: bool) -> None:
+        if self._native.stop(killed):
+            # Callers blocked on this context are answered by the native side;
+            # async callers are answered here, now, not when a worker gets to it.
+            self._fail_async("the context is stopped")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the context (reason ``normal``) and wait up to ``timeout`` s for it to exit.
+
+        Calls in flight fail with :class:`ContextDeadError`. Idempotent.
+        """
+        self._request_stop(killed=False)
+        if not self._pool._on_event_thread():
+            self._exited.wait(timeout)
+
+    def kill(self, timeout: float = 5.0) -> None:
+        """Stop the context abnormally (reason ``killed``): its supervisor may restart it."""
+        self._request_stop(killed=True)
+        if not self._pool._on_event_thread():
+            self._exited.wait(timeout)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the context has exited; False on timeout."""
+        return self._exited.wait(timeout)
+
+    def _fail_async(self, message: str) -> None:
+        with self._lock:
+            pending = list(self._pending_async.items())
+            self._pending_async.clear()
+        for _rid, (loop, fut) in pending:
+            def settle(fut: asyncio.Future[Any] = fut) -> None:
+                if not fut.done():
+                    fut.set_exception(ContextDeadError(message, reason=self._exit_reason))
+
+            try:
+                loop.call_soon_threadsafe(settle)
+            except RuntimeError:
+                pass
+
+    def _on_exit(self, reason: str, detail: Any) -> None:
+        """Called once, on the event thread (or by the pool at shutdown)."""
+        with self._lock:
+            if self._exited.is_set():
+                return
+            self._exit_reason = reason
+            if isinstance(detail, list) and len(detail) == 3:
+                detail = JSError(*detail)
+            self._exit_detail = detail
+            self._exited.set()
+            callbacks = list(self._exit_callbacks)
+            self._exit_callbacks.clear()
+        self._fail_async(f"the context exited ({reason})")
+        for cb in callbacks:
+            try:
+                cb(self, reason, detail)
+            except Exception:
+                self._pool._log.exception("exit callback of context #%d failed", self._id)
+
+
+def _str(value: str, what: str = "name") -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    try:
+        return msgpack.packb(value)  # type: ignore[no-any-return]
+    except UnicodeEncodeError:
+        raise ConversionError(f"{what} contains a lone surrogate (not valid Unicode)") from None
+
+
+def _mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict(value or {})

@@ -1,0 +1,80 @@
+"""The exception hierarchy: everything the library raises derives from ActorsError."""
+
+from __future__ import annotations
+
+import pykka
+
+__all__ = [
+    "ActorsError",
+    "ContextDeadError",
+    "ConversionError",
+    "EvalTimeoutError",
+    "JSError",
+    "LimitError",
+    "MemoryLimitError",
+    "ReductionLimitError",
+]
+
+
+class ActorsError(Exception):
+    """Base class of every error raised by this library."""
+
+
+class JSError(ActorsError):
+    """A JavaScript exception thrown in a context.
+
+    Attributes:
+        name: the JS error's ``name`` (``"TypeError"``, ``"RangeError"``, ...).
+        message: the JS error's ``message``.
+        stack: the JS stack trace, or ``None``.
+    """
+
+    def __init__(self, name: str, message: str, stack: str | None = None) -> None:
+        super().__init__(f"{name}: {message}" if message else name)
+        self.name = name
+        self.message = message
+        self.stack = stack
+
+    def __reduce__(self) -> tuple[type[JSError], tuple[str, str, str | None]]:
+        return (type(self), (self.name, self.message, self.stack))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JSError):
+            return NotImplemented
+        return (self.name, self.message, self.stack) == (other.name, other.message, other.stack)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.message))
+
+
+class LimitError(ActorsError):
+    """An operation exceeded one of the context's limits; the context survives."""
+
+
+class MemoryLimitError(LimitError, MemoryError):
+    """The context's ``memory_limit`` was reached."""
+
+
+class ReductionLimitError(LimitError):
+    """The operation used more than ``max_reductions`` (JS cannot catch this)."""
+
+
+class EvalTimeoutError(LimitError, TimeoutError):
+    """The operation ran past its wall-clock ``timeout`` (promises and host calls included)."""
+
+
+class ContextDeadError(ActorsError, pykka.ActorDeadError):
+    """The context is stopped, was killed, or crashed.
+
+    Attributes:
+        reason: the exit reason when known (``"normal"``, ``"killed"``,
+            ``"crashed"``, ...), else ``None``.
+    """
+
+    def __init__(self, message: str = "the context is stopped", reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ConversionError(ActorsError, ValueError):
+    """A value cannot cross the Python/JavaScript boundary (the message names its path)."""

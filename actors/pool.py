@@ -1,0 +1,394 @@
+"""ContextPool: the native pump (N worker threads) plus the Python side of it.
+
+The pool owns one native pool, one event thread that drains the completion
+channel (async answers, host calls, messages out, exits), and the threads
+where host handlers run. Contexts are spawned on it with per-context limits;
+pool-level limits are defaults that ``spawn`` overrides.
+"""
+
+from __future__ import annotations
+
+import atexit
+import inspect
+import itertools
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from actors import _binding as nb
+from actors import codec
+from actors._handlers import AsyncHandlerLoop, HandlerThreads
+from actors.apis import resolve_apis
+from actors.context import Context
+from actors.errors import ActorsError, ContextDeadError, ConversionError
+
+__all__ = ["ContextPool", "SpawnOptions"]
+
+log = logging.getLogger("actors")
+_uncaught_log = logging.getLogger("actors.context")
+
+_UNSET: Any = object()
+_ON_UNCAUGHT = {"crash": 0, "log": 1}
+
+
+@dataclass(frozen=True)
+class SpawnOptions:
+    """Everything needed to build a context again (restarts, reset)."""
+
+    apis: tuple[str, ...] = ()
+    handlers: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    memory_limit: int | None = None
+    max_reductions: int | None = None
+    timeout: float | None = None
+    max_stack_size: int | None = None
+    script: str | None = None
+    script_source: str | None = None
+    name: str | None = None
+    on_uncaught: str = "crash"
+
+
+def _check_limit(name: str, value: Any, kind: type = int) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+        raise TypeError(f"{name} must be {'a number' if kind is float else 'an int'}, not {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0 (or None for no limit), got {value!r}")
+
+
+class ContextPool:
+    """A pool of native worker threads hosting isolated JavaScript contexts.
+
+    Args:
+        size: number of native worker threads (default: ``os.cpu_count()``).
+        memory_limit, max_reductions, timeout, max_stack_size: default limits
+            of every context spawned here (see DESIGN.md's limits table).
+        apis: default API groups for ``spawn``.
+        on_uncaught: ``"crash"`` (default) or ``"log"``: what an exception
+            escaping a callback without a caller does to its context.
+        spare_threads: extra native threads that stand in while a worker is
+            parked in ``Host.callSync`` or stuck in one long slice.
+        handler_threads: threads running plain (non-async) host handlers.
+    """
+
+    _ids = itertools.count(1)
+
+    def __init__(
+        self,
+        size: int | None = None,
+        *,
+        memory_limit: int | None = None,
+        max_reductions: int | None = None,
+        timeout: float | None = None,
+        max_stack_size: int | None = None,
+        apis: str | Iterable[str] | None = "browser",
+        on_uncaught: str = "crash",
+        spare_threads: int | None = None,
+        handler_threads: int = 16,
+    ) -> None:
+        if size is None:
+            size = os.cpu_count() or 1
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"size must be a positive int, got {size!r}")
+        _check_limit("memory_limit", memory_limit)
+        _check_limit("max_reductions", max_reductions)
+        _check_limit("timeout", timeout, float)
+        _check_limit("max_stack_size", max_stack_size)
+        if on_uncaught not in _ON_UNCAUGHT:
+            raise ValueError("on_uncaught must be 'crash' or 'log'")
+        self._size = size
+        self._defaults = SpawnOptions(
+            apis=resolve_apis(apis),
+            memory_limit=memory_limit,
+            max_reductions=max_reductions,
+            timeout=timeout,
+            max_stack_size=max_stack_size,
+            on_uncaught=on_uncaught,
+        )
+        self._default_apis_spec = apis
+        self._log = log
+        spare = spare_threads if spare_threads is not None else max(4, 2 * size)
+        self._native = nb.NativePool(size, spare)
+        self._contexts: dict[int, Context] = {}
+        self._names: dict[str, Context] = {}
+        self._lock = threading.Lock()
+        self._req_ids = itertools.count(1)
+        self._closed = False
+        self._handlers = HandlerThreads(handler_threads)
+        self._async_handlers = AsyncHandlerLoop()
+        self._id = next(ContextPool._ids)
+        self._event_thread = threading.Thread(
+            target=self._event_loop, name=f"actors-pool-{self._id}-events", daemon=True
+        )
+        self._event_thread.start()
+        _live_pools.add(self)
+
+    # ---- properties -----------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Number of native worker threads (slots)."""
+        return self._size
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def stats(self) -> dict[str, int]:
+        """Native scheduler counters: threads, slots, contexts, slices, handoffs."""
+        if self._closed:
+            return {"threads": 0, "slots": self._size, "contexts": 0, "slices": 0, "handoffs": 0}
+        return self._native.stats()
+
+    def contexts(self) -> list[Context]:
+        """The contexts alive on this pool."""
+        with self._lock:
+            return list(self._contexts.values())
+
+    def whereis(self, name: str) -> Context | None:
+        """The live context registered under ``name=``, if any."""
+        with self._lock:
+            return self._names.get(name)
+
+    def __enter__(self) -> ContextPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._closed else f"{len(self._contexts)} contexts"
+        return f"<actors.ContextPool size={self._size} {state}>"
+
+    # ---- spawning ---------------------------------------------------------------------------
+
+    def spawn(
+        self,
+        *,
+        apis: str | Iterable[str] | None = _UNSET,
+        handlers: Mapping[str, Callable[..., Any]] | None = None,
+        memory_limit: int | None = _UNSET,
+        max_reductions: int | None = _UNSET,
+        timeout: float | None = _UNSET,
+        max_stack_size: int | None = _UNSET,
+        script: str | os.PathLike[str] | None = None,
+        name: str | None = None,
+        on_uncaught: str | None = None,
+    ) -> Context:
+        """Create a context. Limits not given here use the pool's defaults.
+
+        Raises:
+            JSError: the ``script`` threw (the context is stopped).
+            ValueError / TypeError: a bad option (unknown API group, negative limit, ...).
+        """
+        d = self._defaults
+        opts = replace(
+            d,
+            apis=d.apis if apis is _UNSET else resolve_apis(apis),
+            handlers=dict(handlers or {}),
+            memory_limit=d.memory_limit if memory_limit is _UNSET else memory_limit,
+            max_reductions=d.max_reductions if max_reductions is _UNSET else max_reductions,
+            timeout=d.timeout if timeout is _UNSET else timeout,
+            max_stack_size=d.max_stack_size if max_stack_size is _UNSET else max_stack_size,
+            name=name,
+            on_uncaught=on_uncaught or d.on_uncaught,
+        )
+        _check_limit("memory_limit", opts.memory_limit)
+        _check_limit("max_reductions", opts.max_reductions)
+        _check_limit("timeout", opts.timeout, float)
+        _check_limit("max_stack_size", opts.max_stack_size)
+        if opts.max_stack_size is not None and opts.max_stack_size > 7 * 1024 * 1024:
+            raise ValueError("max_stack_size must be at most 7 MiB (worker threads have 8 MiB stacks)")
+        if opts.on_uncaught not in _ON_UNCAUGHT:
+            raise ValueError("on_uncaught must be 'crash' or 'log'")
+        for key, fn in opts.handlers.items():
+            if not isinstance(key, str) or not callable(fn):
+                raise TypeError("handlers must map names (str) to callables")
+        if script is not None:
+            path = Path(script)
+            try:
+                source = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ActorsError(f"cannot read script {str(path)!r}: {exc}") from exc
+            opts = replace(opts, script=str(path), script_source=source)
+        return self._start(opts)
+
+    def _start(self, opts: SpawnOptions) -> Context:
+        if self._closed:
+            raise ContextDeadError("the pool is stopped")
+        if opts.name is not None:
+            with self._lock:
+                if opts.name in self._names:
+                    raise ValueError(f"a context named {opts.name!r} is already running")
+        ctx_id = self._next_context_id()
+        native = self._native.new_context(
+            ctx_id,
+            opts.memory_limit or 0,
+            opts.max_reductions or 0,
+            float(opts.timeout or 0.0),
+            opts.max_stack_size or 0,
+            _ON_UNCAUGHT[opts.on_uncaught],
+        )
+        ctx = Context(self, ctx_id, native, opts)
+        with self._lock:
+            self._contexts[ctx_id] = ctx
+            if opts.name is not None:
+                self._names[opts.name] = ctx
+        try:
+            self._init_context(ctx)
+        except BaseException:
+            ctx.stop()
+            raise
+        return ctx
+
+    def _init_context(self, ctx: Context) -> None:
+        opts = ctx._options
+        if opts.script_source is not None:
+            ctx.eval(opts.script_source, filename=opts.script or "<script>")
+
+    def _after_reset(self, ctx: Context) -> None:
+        self._init_context(ctx)
+
+    _ctx_ids = itertools.count(1)
+
+    def _next_context_id(self) -> int:
+        return next(ContextPool._ctx_ids)
+
+    def _next_request_id(self) -> int:
+        return next(self._req_ids)
+
+    # ---- the event thread ---------------------------------------------------------------------
+
+    def _on_event_thread(self) -> bool:
+        return threading.current_thread() is self._event_thread
+
+    def _event_loop(self) -> None:
+        native = self._native
+        while True:
+            frame = native.poll(0.5)
+            if frame is False:
+                return
+            if frame is None:
+                continue
+            try:
+                self._dispatch(codec.decode(frame))
+            except Exception:
+                log.exception("actors: failed to handle a native event")
+
+    def _dispatch(self, ev: list[Any]) -> None:
+        kind, ctx_id = ev[0], ev[1]
+        ctx = self._contexts.get(ctx_id)
+        if kind == nb.EV_RESULT:
+            if ctx is not None:
+                ctx._complete_async(ev[2], ev[3], ev[4])
+        elif kind == nb.EV_HOST_CALL:
+            self._host_call(ctx, ctx_id, ev[2], ev[4], ev[5])
+        elif kind == nb.EV_MESSAGE:
+            if ctx is not None:
+                for cb in ctx.message_callbacks:
+                    try:
+                        cb(ev[2])
+                    except Exception:
+                        log.exception("on_message callback of context #%d failed", ctx_id)
+        elif kind == nb.EV_UNCAUGHT:
+            name, message, stack = ev[3]
+            label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
+            _uncaught_log.warning(
+                "uncaught %s in %s callback of context %s: %s%s",
+                name, ev[2], label, message, f"\n{stack}" if stack else "",
+            )
+        elif kind == nb.EV_LOG:
+            logging.getLogger("actors.console").log(ev[2], "%s", ev[3], extra={"context": ctx_id})
+        elif kind == nb.EV_EXIT:
+            with self._lock:
+                ctx = self._contexts.pop(ctx_id, None)
+                if ctx is not None and ctx.name is not None and self._names.get(ctx.name) is ctx:
+                    del self._names[ctx.name]
+            if ctx is not None:
+                if ev[2] not in ("normal", "killed"):
+                    log.warning("context %s exited: %s", ctx.name or f"#{ctx_id}", ev[2])
+                ctx._on_exit(ev[2], ev[3])
+
+    def _host_call(self, ctx: Context | None, ctx_id: int, call_id: int, name: str, args: list[Any]) -> None:
+        if ctx is None:
+            return
+        fn = ctx.handler(name)
+        native = ctx._native
+
+        def answer(value: Any, exc: BaseException | None) -> None:
+            if exc is None:
+                try:
+                    payload = codec.encode([True, value])
+                except ConversionError as err:
+                    payload = codec.encode([False, ["ConversionError", f"handler {name!r} returned {err}"]])
+            else:
+                payload = codec.encode([False, [type(exc).__name__, str(exc)]])
+            native.resolve(call_id, payload)
+
+        if fn is None:
+            known = ", ".join(sorted(ctx._handlers)) or "none"
+            answer(None, LookupError(f"no host handler named {name!r} (handlers: {known})"))
+            return
+        if inspect.iscoroutinefunction(fn):
+            try:
+                coro = fn(*args)
+            except BaseException as exc:
+                answer(None, exc)
+                return
+            self._async_handlers.submit(coro, answer)
+            return
+
+        def run() -> None:
+            try:
+                value = fn(*args)
+            except BaseException as exc:
+                answer(None, exc)
+                return
+            answer(value, None)
+
+        self._handlers.submit(run)
+
+    # ---- shutdown --------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop every context, then the worker threads. Idempotent; returns when all are joined."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            contexts = list(self._contexts.values())
+        for ctx in contexts:
+            ctx._request_stop(killed=False)
+        # The event thread must be gone before the native pool is freed; the
+        # exits it would have reported are applied below instead. A context
+        # parked in Host.callSync is woken by its stop, so nothing waits on it.
+        self._native.close_events()
+        if self._event_thread is not threading.current_thread():
+            self._event_thread.join(5.0)
+        self._native.free()   # waits (GIL released) until every context is torn down
+        for ctx in contexts:
+            ctx._on_exit(ctx.exit_reason or "normal", None)
+        with self._lock:
+            self._contexts.clear()
+            self._names.clear()
+        self._handlers.close(wait=0.5)
+        self._async_handlers.close()
+        _live_pools.discard(self)
+
+
+_live_pools: weakref.WeakSet[ContextPool] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all_pools() -> None:
+    for pool in list(_live_pools):
+        try:
+            pool.stop()
+        except Exception:  # pragma: no cover - best effort at exit
+            log.exception("actors: stopping a pool at exit failed")
+

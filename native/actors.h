@@ -1,0 +1,118 @@
+/* actors native pump: the C API, which is also the cffi cdef.
+ *
+ * Everything between CDEF-BEGIN and CDEF-END is read by native/build.py and
+ * handed to cffi verbatim, so it must stay plain declarations (no #include,
+ * no #if, no macros with expressions).
+ *
+ * Ownership in one line each:
+ *   act_pool_new/act_pool_free      the caller owns the pool; free stops every context.
+ *   act_ctx_new/act_ctx_release     the caller owns one reference to the context.
+ *   act_waiter_new/act_waiter_release  the caller owns one reference to the waiter.
+ *   act_poll -> act_buf_free        the caller owns every event buffer it receives.
+ *   act_ctx_send                    copies the frame; the caller keeps its buffer.
+ */
+#ifndef ACTORS_H
+#define ACTORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CDEF-BEGIN */
+#define ACT_ABI_VERSION 3
+
+/* status codes returned by the API */
+#define ACT_OK 0
+#define ACT_ENOMEM -1
+#define ACT_EDEAD -2
+#define ACT_EINVAL -3
+#define ACT_EENGINE -4
+
+/* command opcodes: first element of a command frame [op, req_id, timeout_ms, ...] */
+#define ACT_OP_EVAL 1
+#define ACT_OP_CALL 2
+#define ACT_OP_GET_GLOBAL 3
+#define ACT_OP_SET_GLOBAL 4
+#define ACT_OP_SEND 5
+#define ACT_OP_RESET 7
+#define ACT_OP_MEMORY 8
+#define ACT_OP_GC 10
+#define ACT_OP_EVAL_BYTECODE 11
+#define ACT_OP_COMPILE 12
+
+/* result status: first element of a result [status, payload] */
+#define ACT_R_OK 0
+#define ACT_R_JSERROR 1
+#define ACT_R_MEMORY 2
+#define ACT_R_REDUCTIONS 3
+#define ACT_R_TIMEOUT 4
+#define ACT_R_DEAD 5
+#define ACT_R_CONVERSION 6
+#define ACT_R_BADREQ 7
+
+/* event kinds: first element of an event frame [kind, ctx_id, ...] */
+#define ACT_EV_RESULT 1
+#define ACT_EV_HOST_CALL 2
+#define ACT_EV_MESSAGE 3
+#define ACT_EV_LOG 4
+#define ACT_EV_EXIT 5
+#define ACT_EV_UNCAUGHT 6
+
+/* msgpack extension codes (mirrored in actors/codec.py) */
+#define ACT_EXT_BIGINT 1
+#define ACT_EXT_DATE 2
+#define ACT_EXT_ERROR 3
+
+/* on_uncaught policies */
+#define ACT_UNCAUGHT_CRASH 0
+#define ACT_UNCAUGHT_LOG 1
+
+typedef struct act_pool act_pool;
+typedef struct act_ctx act_ctx;
+typedef struct act_waiter act_waiter;
+
+typedef struct act_ctx_opts {
+    uint64_t id;               /* identifies the context in events */
+    size_t memory_limit;       /* bytes, 0 = unlimited */
+    uint64_t max_reductions;   /* interrupt polls per operation, 0 = unlimited */
+    double timeout;            /* seconds per operation, 0 = none */
+    size_t max_stack_size;     /* bytes of JS stack, 0 = 1 MiB */
+    int on_uncaught;           /* ACT_UNCAUGHT_* */
+} act_ctx_opts;
+
+typedef struct act_pool_stats {
+    int threads;               /* worker threads alive (slots + spares) */
+    int slots;                 /* worker slots (the pool size) */
+    int contexts;              /* contexts not yet torn down */
+    uint64_t slices;           /* slices run since start */
+    uint64_t handoffs;         /* times a worker gave its slot away (callSync, long slice) */
+} act_pool_stats;
+
+int act_abi_version(void);
+const char *act_engine_version(void);
+const char *act_strerror(int status);
+
+act_pool *act_pool_new(int nthreads, int max_spare_threads);
+void act_pool_free(act_pool *p);
+void act_pool_get_stats(act_pool *p, act_pool_stats *out);
+
+int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out);
+int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w);
+int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t len);
+int act_ctx_stop(act_ctx *c, int killed);
+int act_ctx_alive(act_ctx *c);
+void act_ctx_release(act_ctx *c);
+
+act_waiter *act_waiter_new(void);
+int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t *len);
+int act_waiter_reset(act_waiter *w);
+void act_waiter_release(act_waiter *w);
+
+int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len);
+void act_pool_close_events(act_pool *p);
+void act_buf_free(uint8_t *buf);
+
+int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
+                uint8_t **err, size_t *err_len);
+/* CDEF-END */
+
+#endif

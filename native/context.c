@@ -1,0 +1,1137 @@
+/* One context: its runtime, its operations, its limits and its event loop.
+ *
+ * Everything here runs on the thread that owns the context (see pump.c):
+ * the creator inside act_ctx_new, then whichever worker runs the slice.
+ *
+ * An operation is one command with a caller (eval, call, get/set global,
+ * ...), or one callback without a caller (a message delivery, a timer).
+ * Each has an `acct`: the interrupt handler counts reductions against it and
+ * checks its deadline. The promise jobs an operation causes run in the
+ * microtask checkpoint right after it, under the same acct; when a pending
+ * operation resumes (a host call answered), its own acct is restored, so time
+ * spent waiting for Python never counts as reductions.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- replies -------------------------------------------------------------------- */
+
+static void begin_reply(act_ctx *c, mpw *out, uint64_t req_id, act_waiter *w, int status)
+{
+    mpw_init(out, 64);
+    if (w) {
+        mpw_array(out, 2);
+    } else {
+        mpw_array(out, 5);
+        mpw_int(out, ACT_EV_RESULT);
+        mpw_uint(out, c->id);
+        mpw_uint(out, req_id);
+    }
+    mpw_int(out, status);
+}
+
+static void end_reply(act_ctx *c, mpw *out, uint64_t req_id, act_waiter *w)
+{
+    size_t n;
+    uint8_t *b = mpw_take(out, &n);
+    if (!b) {
+        /* could not encode the answer: answer that instead */
+        mpw err;
+        begin_reply(c, &err, req_id, w, ACT_R_CONVERSION);
+        mpw_cstr(&err, "out of memory while encoding the result");
+        b = mpw_take(&err, &n);
+    }
+    if (w) {
+        waiter_complete(w, b, n);
+        waiter_unlink(c, w);
+    } else if (req_id != 0) {
+        pool_emit(c->pool, b, n);
+    } else {
+        free(b);
+    }
+}
+
+static void reply_msg(act_ctx *c, uint64_t req_id, act_waiter *w, int status, const char *msg)
+{
+    if (!w && req_id == 0)
+        return;
+    mpw out;
+    begin_reply(c, &out, req_id, w, status);
+    mpw_cstr(&out, msg);
+    end_reply(c, &out, req_id, w);
+}
+
+static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst v)
+{
+    if (!w && req_id == 0)
+        return;
+    mpw out;
+    begin_reply(c, &out, req_id, w, ACT_R_OK);
+    conv_err err;
+    acct *saved = c->a;
+    if (js_to_mp(c->jc, &out, v, &err) < 0) {
+        mpw_free(&out);
+        c->a = saved;
+        reply_msg(c, req_id, w, ACT_R_CONVERSION, err.msg);
+        return;
+    }
+    end_reply(c, &out, req_id, w);
+}
+
+static bool is_oom_error(JSContext *jc, JSValueConst exc)
+{
+    if (!JS_IsObject(exc))
+        return JS_IsNull(exc) || JS_IsUninitialized(exc);
+    char *name, *msg, *stack;
+    js_error_parts(jc, exc, &name, &msg, &stack);
+    bool oom = name && msg && !strcmp(name, "InternalError") && !strcmp(msg, "out of memory");
+    free(name);
+    free(msg);
+    free(stack);
+    return oom;
+}
+
+static int limit_status(int abort_reason)
+{
+    switch (abort_reason) {
+    case ABORT_REDUCTIONS: return ACT_R_REDUCTIONS;
+    case ABORT_TIMEOUT: return ACT_R_TIMEOUT;
+    case ABORT_STOP: return ACT_R_DEAD;
+    default: return 0;
+    }
+}
+
+static const char *limit_message(int status)
+{
+    switch (status) {
+    case ACT_R_REDUCTIONS: return "reduction budget exhausted (max_reductions)";
+    case ACT_R_TIMEOUT: return "operation exceeded its timeout";
+    case ACT_R_DEAD: return "the context is stopped";
+    case ACT_R_MEMORY: return "memory limit exceeded (memory_limit)";
+    default: return "limit exceeded";
+    }
+}
+
+/* After the engine ran out of memory: collect, then see whether it can still
+   allocate. If not, the context cannot continue and exits with reason memory. */
+static void check_after_oom(act_ctx *c)
+{
+    JS_RunGC(c->rt);
+    JSValue probe = JS_NewArray(c->jc);
+    if (JS_IsException(probe)) {
+        JS_FreeValue(c->jc, JS_GetException(c->jc));
+        if (!c->crash)
+            c->crash = "memory";
+    } else {
+        JS_FreeValue(c->jc, probe);
+    }
+}
+
+/* Reply with the error `exc` (owned), or the limit that caused it. */
+static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc, int abort_reason)
+{
+    int status = limit_status(abort_reason);
+    if (!status && is_oom_error(c->jc, exc))
+        status = ACT_R_MEMORY;
+    if (status) {
+        JS_FreeValue(c->jc, exc);
+        reply_msg(c, req_id, w, status, limit_message(status));
+        if (status == ACT_R_MEMORY)
+            check_after_oom(c);
+        return;
+    }
+    if (!w && req_id == 0) {
+        JS_FreeValue(c->jc, exc);
+        return;
+    }
+    mpw out;
+    begin_reply(c, &out, req_id, w, ACT_R_JSERROR);
+    mp_write_js_error(c->jc, &out, exc);
+    JS_FreeValue(c->jc, exc);
+    end_reply(c, &out, req_id, w);
+}
+
+/* ---- uncaught errors: callbacks with nobody to answer ------------------------------ */
+
+static void set_crash(act_ctx *c, const char *reason, JSContext *jc, JSValueConst exc)
+{
+    if (c->crash)
+        return;
+    c->crash = reason;
+    if (jc) {
+        mpw d;
+        if (mpw_init(&d, 128)) {
+            mp_write_js_error(jc, &d, exc);
+            c->crash_detail = mpw_take(&d, &c->crash_detail_len);
+        }
+    }
+}
+
+/* `exc` is borrowed. `where` is "timer", "message", "rejection", "microtask". */
+static void report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
+void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason)
+{
+    report_uncaught(c, where, exc, abort_reason);
+}
+
+static void report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason)
+{
+    int status = limit_status(abort_reason);
+    if (abort_reason == ABORT_STOP)
+        return;
+    if (!status && is_oom_error(c->jc, exc))
+        status = ACT_R_MEMORY;
+    mpw w;
+    if (mpw_init(&w, 128)) {
+        mpw_array(&w, 4);
+        mpw_int(&w, ACT_EV_UNCAUGHT);
+        mpw_uint(&w, c->id);
+        mpw_cstr(&w, where);
+        if (status) {
+            mpw_array(&w, 3);
+            mpw_cstr(&w, status == ACT_R_MEMORY ? "MemoryLimitError" :
+                         status == ACT_R_REDUCTIONS ? "ReductionLimitError" : "EvalTimeoutError");
+            mpw_cstr(&w, limit_message(status));
+            mpw_nil(&w);
+        } else {
+            mp_write_js_error(c->jc, &w, exc);
+        }
+        size_t n;
+        uint8_t *b = mpw_take(&w, &n);
+        pool_emit(c->pool, b, n);
+    }
+    if (status == ACT_R_MEMORY)
+        check_after_oom(c);
+    if (c->opts.on_uncaught == ACT_UNCAUGHT_CRASH) {
+        const char *reason = status == ACT_R_MEMORY ? "memory" :
+                             status == ACT_R_REDUCTIONS ? "reductions" :
+                             status == ACT_R_TIMEOUT ? "timeout" : "error";
+        set_crash(c, reason, status ? NULL : c->jc, exc);
+    }
+}
+
+/* ---- accounting and the interrupt handler ------------------------------------------ */
+
+static void acct_start(act_ctx *c, acct *a, int64_t timeout_ms)
+{
+    a->reductions = 0;
+    a->max_reductions = c->opts.max_reductions;
+    double secs = timeout_ms < 0 ? c->opts.timeout : (double)timeout_ms / 1000.0;
+    a->deadline = secs > 0 ? act_now_ns() + (int64_t)(secs * 1e9) : 0;
+}
+
+int ctx_interrupt(JSRuntime *rt, void *opaque)
+{
+    (void)rt;
+    act_ctx *c = opaque;
+    if (c->abort_reason != ABORT_NONE)
+        return 1;
+    if (atomic_load_explicit(&c->stop_req, memory_order_relaxed)) {
+        c->abort_reason = ABORT_STOP;
+        return 1;
+    }
+    acct *a = c->a ? c->a : &c->idle_acct;
+    a->reductions++;
+    if (a->max_reductions && a->reductions > a->max_reductions) {
+        c->abort_reason = ABORT_REDUCTIONS;
+        return 1;
+    }
+    int64_t now = act_now_ns();
+    if (a->deadline && now >= a->deadline) {
+        c->abort_reason = ABORT_TIMEOUT;
+        return 1;
+    }
+    worker *w = c->cur_worker;
+    if (w && w->has_slot && now - w->slice_start > ACT_HANDOFF_NS &&
+        atomic_load_explicit(&c->pool->rq_len, memory_order_relaxed) > 0)
+        pool_release_slot(w);   /* keep running, but let a sibling have the slot */
+    return 0;
+}
+
+/* ---- pending operations and the microtask checkpoint ------------------------------- */
+
+static void drop_rejection(act_ctx *c, JSValueConst promise)
+{
+    rejection **pp = &c->rejections;
+    while (*pp) {
+        rejection *r = *pp;
+        if (JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
+            *pp = r->next;
+            JS_FreeValue(c->jc, r->promise);
+            JS_FreeValue(c->jc, r->reason);
+            free(r);
+        } else {
+            pp = &r->next;
+        }
+    }
+}
+
+static void rejection_tracker(JSContext *jc, JSValueConst promise, JSValueConst reason,
+                              bool is_handled, void *opaque)
+{
+    act_ctx *c = opaque;
+    if (is_handled) {
+        drop_rejection(c, promise);
+        return;
+    }
+    rejection *r = malloc(sizeof *r);
+    if (!r)
+        return;
+    r->promise = JS_DupValue(jc, promise);
+    r->reason = JS_DupValue(jc, reason);
+    r->next = c->rejections;
+    c->rejections = r;
+}
+
+static void op_free(act_ctx *c, op *o)
+{
+    JS_FreeValue(c->jc, o->promise);
+    free(o);
+}
+
+static void unlink_op(act_ctx *c, op *o)
+{
+    op **pp = &c->ops;
+    while (*pp && *pp != o)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = o->next;
+}
+
+/* Settle every pending operation whose promise is no longer pending. */
+static void settle_ops(act_ctx *c)
+{
+    op *o = c->ops;
+    while (o) {
+        op *next = o->next;
+        JSPromiseStateEnum st = JS_PromiseState(c->jc, o->promise);
+        if (st == JS_PROMISE_PENDING) {
+            o = next;
+            continue;
+        }
+        if (st == JS_PROMISE_REJECTED) {
+            drop_rejection(c, o->promise);
+            JSValue reason = JS_PromiseResult(c->jc, o->promise);
+            unlink_op(c, o);
+            reply_error(c, o->req_id, o->w, reason, ABORT_NONE);
+            op_free(c, o);
+            o = next;
+            continue;
+        }
+        JSValue val = JS_PromiseResult(c->jc, o->promise);
+        if (o->unwrap) {
+            JSValue inner = JS_GetPropertyStr(c->jc, val, "value");
+            JS_FreeValue(c->jc, val);
+            val = inner;
+            o->unwrap = 0;
+        }
+        if (JS_IsPromise(val)) {
+            /* an eval that produced a promise: await that one too */
+            JS_FreeValue(c->jc, o->promise);
+            o->promise = val;
+            continue;   /* re-examine the same op */
+        }
+        unlink_op(c, o);
+        acct *saved = c->a;
+        c->a = &o->a;
+        reply_value(c, o->req_id, o->w, val);
+        c->a = saved;
+        JS_FreeValue(c->jc, val);
+        op_free(c, o);
+        o = next;
+    }
+}
+
+static void report_rejections(act_ctx *c)
+{
+    while (c->rejections) {
+        rejection *r = c->rejections;
+        c->rejections = r->next;
+        report_uncaught(c, "rejection", r->reason, ABORT_NONE);
+        JS_FreeValue(c->jc, r->promise);
+        JS_FreeValue(c->jc, r->reason);
+        free(r);
+    }
+}
+
+/* Fail the pending operation `op_id` with the limit that stopped it. */
+static void fail_op_limit(act_ctx *c, uint64_t op_id, int aborted)
+{
+    for (op *o = c->ops; o; o = o->next) {
+        if (o->op_id == op_id) {
+            unlink_op(c, o);
+            int st = limit_status(aborted);
+            reply_msg(c, o->req_id, o->w, st, limit_message(st));
+            op_free(c, o);
+            return;
+        }
+    }
+}
+
+/* Run the promise jobs now pending under `a`. Returns the ABORT_* reason that
+   stopped them (ABORT_NONE when they all ran); the pending operation `op_id`,
+   if any, fails with that limit. Jobs still queued after an abort are run with
+   every interrupt poll failing, which ends any job chain at its next poll, so
+   the context is usable again for the next operation. */
+static int checkpoint(act_ctx *c, acct *a, uint64_t op_id);
+int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id)
+{
+    return checkpoint(c, a, op_id);
+}
+
+static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
+{
+    acct *saved_a = c->a;
+    uint64_t saved_op = c->cur_op_id;
+    c->a = a;
+    c->cur_op_id = op_id;
+    while (c->abort_reason == ABORT_NONE && JS_IsJobPending(c->rt) && !c->crash) {
+        JSContext *jc;
+        int r = JS_ExecutePendingJob(c->rt, &jc);
+        if (r < 0) {
+            JSValue exc = JS_GetException(c->jc);
+            if (c->abort_reason == ABORT_NONE)
+                report_uncaught(c, "microtask", exc, ABORT_NONE);
+            JS_FreeValue(c->jc, exc);
+        }
+        if (atomic_load_explicit(&c->stop_req, memory_order_relaxed) && c->abort_reason == ABORT_NONE)
+            c->abort_reason = ABORT_STOP;
+    }
+    int aborted = c->abort_reason;
+    if (aborted != ABORT_NONE) {
+        long guard = 0;
+        while (JS_IsJobPending(c->rt) && guard++ < 50000000L) {
+            JSContext *jc;
+            if (JS_ExecutePendingJob(c->rt, &jc) < 0)
+                JS_FreeValue(c->jc, JS_GetException(c->jc));
+        }
+        if (JS_IsJobPending(c->rt) && !c->crash)
+            c->crash = "crashed";   /* a job chain that never polls: give up on it */
+        c->abort_reason = ABORT_NONE;
+        if (op_id)
+            fail_op_limit(c, op_id, aborted);
+    }
+    settle_ops(c);
+    report_rejections(c);
+    c->a = saved_a;
+    c->cur_op_id = saved_op;
+    return aborted;
+}
+
+/* Finish an operation whose code has run: `r` is its result (owned) or
+   JS_EXCEPTION. A promise result parks the operation until it settles. */
+static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w, acct *a, JSValue r, int unwrap)
+{
+    if (JS_IsException(r) && c->conv_msg[0]) {
+        JS_FreeValue(c->jc, JS_GetException(c->jc));
+        reply_msg(c, req_id, w, ACT_R_CONVERSION, c->conv_msg);
+        c->conv_msg[0] = '\0';
+        return;
+    }
+    if (JS_IsException(r)) {
+        /* an abort stays set, so the checkpoint drains leftover jobs of this
+           operation with every poll failing instead of a fresh budget */
+        int abort_reason = c->abort_reason;
+        JSValue exc = JS_GetException(c->jc);
+        int late = checkpoint(c, a, 0);
+        reply_error(c, req_id, w, exc, abort_reason != ABORT_NONE ? abort_reason : late);
+        return;
+    }
+    if (JS_IsPromise(r)) {
+        op *o = malloc(sizeof *o);
+        if (!o) {
+            JS_FreeValue(c->jc, r);
+            reply_msg(c, req_id, w, ACT_R_MEMORY, "out of memory");
+            return;
+        }
+        o->op_id = op_id;
+        o->req_id = req_id;
+        o->w = w;
+        o->promise = r;
+        o->unwrap = unwrap;
+        o->a = *a;
+        o->next = c->ops;
+        c->ops = o;
+        checkpoint(c, &o->a, op_id);
+        return;
+    }
+    int aborted = checkpoint(c, a, 0);
+    if (aborted != ABORT_NONE) {
+        int st = limit_status(aborted);
+        reply_msg(c, req_id, w, st, limit_message(st));
+    } else {
+        acct *saved = c->a;
+        c->a = a;
+        reply_value(c, req_id, w, r);
+        c->a = saved;
+    }
+    JS_FreeValue(c->jc, r);
+}
+
+/* ---- commands ------------------------------------------------------------------------ */
+
+typedef struct frame {
+    int64_t op;
+    uint64_t req_id;
+    int64_t timeout_ms;
+    uint32_t nargs;
+    mpr r;                         /* positioned at the first argument */
+} frame;
+
+static bool parse_frame(const uint8_t *data, size_t len, frame *f)
+{
+    mp_obj o;
+    mpr_init(&f->r, data, len);
+    if (!mpr_read(&f->r, &o) || o.type != MP_ARRAY || o.v.n < 3)
+        return false;
+    int64_t req;
+    if (!mpr_int(&f->r, &f->op) || !mpr_int(&f->r, &req) || !mpr_int(&f->r, &f->timeout_ms))
+        return false;
+    f->req_id = (uint64_t)req;
+    f->nargs = o.v.n - 3;
+    return true;
+}
+
+static bool arg_str(frame *f, const uint8_t **s, size_t *n)
+{
+    mp_obj o;
+    if (!mpr_read(&f->r, &o) || o.type != MP_STR)
+        return false;
+    *s = o.data;
+    *n = o.len;
+    return true;
+}
+
+static JSValue do_eval(act_ctx *c, frame *f, int *unwrap)
+{
+    const uint8_t *code, *fname = NULL;
+    size_t n, fn = 0;
+    if (!arg_str(f, &code, &n))
+        return JS_ThrowTypeError(c->jc, "eval: code must be a string");
+    if (f->nargs > 1 && !arg_str(f, &fname, &fn))
+        fname = NULL;
+    char *src = malloc(n + 1);
+    char name[256];
+    if (!src)
+        return JS_ThrowOutOfMemory(c->jc);
+    memcpy(src, code, n);
+    src[n] = '\0';
+    snprintf(name, sizeof name, "%.*s", fname ? (int)fn : 6, fname ? (const char *)fname : "<eval>");
+    int flags = JS_EVAL_TYPE_GLOBAL;
+    /* top-level await needs an async script, which costs a promise per eval:
+       only pay for it when the source could contain an await */
+    *unwrap = 0;
+    if (memmem(src, n, "await", 5)) {
+        flags |= JS_EVAL_FLAG_ASYNC;
+        *unwrap = 1;
+    }
+    JSValue r = JS_Eval(c->jc, src, n, name, flags);
+    free(src);
+    return r;
+}
+
+/* Resolve "a.b.c" from the global object; *this_out gets the holder. */
+static JSValue lookup_path(act_ctx *c, const uint8_t *s, size_t n, JSValue *this_out)
+{
+    JSValue cur = JS_GetGlobalObject(c->jc);
+    JSValue holder = JS_UNDEFINED;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '.')
+            continue;
+        JSAtom atom = JS_NewAtomLen(c->jc, (const char *)s + start, i - start);
+        if (atom == JS_ATOM_NULL) {
+            JS_FreeValue(c->jc, cur);
+            JS_FreeValue(c->jc, holder);
+            return JS_EXCEPTION;
+        }
+        JSValue next = JS_GetProperty(c->jc, cur, atom);
+        JS_FreeAtom(c->jc, atom);
+        JS_FreeValue(c->jc, holder);
+        holder = cur;
+        cur = next;
+        if (JS_IsException(cur)) {
+            JS_FreeValue(c->jc, holder);
+            return JS_EXCEPTION;
+        }
+        start = i + 1;
+    }
+    if (this_out)
+        *this_out = holder;
+    else
+        JS_FreeValue(c->jc, holder);
+    return cur;
+}
+
+static JSValue do_call(act_ctx *c, frame *f)
+{
+    const uint8_t *name;
+    size_t n;
+    if (!arg_str(f, &name, &n))
+        return JS_ThrowTypeError(c->jc, "call: function name must be a string");
+    mp_obj o;
+    if (f->nargs < 2 || !mpr_read(&f->r, &o) || o.type != MP_ARRAY)
+        return JS_ThrowTypeError(c->jc, "call: arguments must be a list");
+    uint32_t argc = o.v.n;
+    if (argc > 65535)
+        return JS_ThrowRangeError(c->jc, "call: too many arguments");
+    JSValue *argv = calloc(argc ? argc : 1, sizeof *argv);
+    if (!argv)
+        return JS_ThrowOutOfMemory(c->jc);
+    JSValue r = JS_UNDEFINED;
+    uint32_t got = 0;
+    conv_err err;
+    for (; got < argc; got++) {
+        argv[got] = mp_to_js(c->jc, &f->r, &err);
+        if (JS_IsException(argv[got])) {
+            snprintf(c->conv_msg, sizeof c->conv_msg, "argument %u: %s", got, err.msg);
+            r = JS_ThrowTypeError(c->jc, "call: argument %u: %s", got, err.msg);
+            break;
+        }
+    }
+    if (got == argc) {
+        JSValue self;
+        JSValue fn = lookup_path(c, name, n, &self);
+        if (JS_IsException(fn)) {
+            r = JS_EXCEPTION;
+        } else {
+            if (!JS_IsFunction(c->jc, fn))
+                r = JS_ThrowTypeError(c->jc, "%.*s is not a function", (int)(n > 200 ? 200 : n), (const char *)name);
+            else
+                r = JS_Call(c->jc, fn, self, (int)argc, (JSValueConst *)argv);
+            JS_FreeValue(c->jc, fn);
+            JS_FreeValue(c->jc, self);
+        }
+    }
+    for (uint32_t i = 0; i < got; i++)
+        JS_FreeValue(c->jc, argv[i]);
+    free(argv);
+    return r;
+}
+
+static JSValue do_get_global(act_ctx *c, frame *f)
+{
+    const uint8_t *name;
+    size_t n;
+    if (!arg_str(f, &name, &n))
+        return JS_ThrowTypeError(c->jc, "get_global: name must be a string");
+    return lookup_path(c, name, n, NULL);
+}
+
+static JSValue do_set_global(act_ctx *c, frame *f)
+{
+    const uint8_t *name;
+    size_t n;
+    if (f->nargs < 2 || !arg_str(f, &name, &n))
+        return JS_ThrowTypeError(c->jc, "set_global: name must be a string");
+    conv_err err;
+    JSValue v = mp_to_js(c->jc, &f->r, &err);
+    if (JS_IsException(v)) {
+        snprintf(c->conv_msg, sizeof c->conv_msg, "%s", err.msg);
+        return JS_ThrowTypeError(c->jc, "set_global: %s", err.msg);
+    }
+    JSValue global = JS_GetGlobalObject(c->jc);
+    JSAtom atom = JS_NewAtomLen(c->jc, (const char *)name, n);
+    int rc = atom == JS_ATOM_NULL ? -1 : JS_SetProperty(c->jc, global, atom, v);
+    if (atom == JS_ATOM_NULL)
+        JS_FreeValue(c->jc, v);
+    else
+        JS_FreeAtom(c->jc, atom);
+    JS_FreeValue(c->jc, global);
+    return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
+}
+
+static JSValue do_eval_bytecode(act_ctx *c, frame *f)
+{
+    mp_obj o;
+    if (!mpr_read(&f->r, &o) || o.type != MP_BIN)
+        return JS_ThrowTypeError(c->jc, "eval_bytecode: expected bytes");
+    JSValue fn = JS_ReadObject(c->jc, o.data, o.len, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(fn))
+        return fn;
+    return JS_EvalFunction(c->jc, fn);
+}
+
+static void do_memory(act_ctx *c, frame *f, act_waiter *w)
+{
+    JSMemoryUsage u;
+    JS_ComputeMemoryUsage(c->rt, &u);
+    mpw out;
+    begin_reply(c, &out, f->req_id, w, ACT_R_OK);
+    mpw_map(&out, 9);
+    mpw_cstr(&out, "malloc_size"); mpw_int(&out, u.malloc_size);
+    mpw_cstr(&out, "memory_limit"); mpw_int(&out, (int64_t)c->opts.memory_limit);
+    mpw_cstr(&out, "memory_used_size"); mpw_int(&out, u.memory_used_size);
+    mpw_cstr(&out, "malloc_count"); mpw_int(&out, u.malloc_count);
+    mpw_cstr(&out, "obj_count"); mpw_int(&out, u.obj_count);
+    mpw_cstr(&out, "str_count"); mpw_int(&out, u.str_count);
+    mpw_cstr(&out, "atom_count"); mpw_int(&out, u.atom_count);
+    mpw_cstr(&out, "js_func_count"); mpw_int(&out, u.js_func_count);
+    mpw_cstr(&out, "array_count"); mpw_int(&out, u.array_count);
+    end_reply(c, &out, f->req_id, w);
+}
+
+/* Deliver a message to every Host.onMessage callback (no caller to answer). */
+static void do_send(act_ctx *c, frame *f)
+{
+    acct a;
+    acct_start(c, &a, f->timeout_ms);
+    uint64_t op_id = ++c->next_op_id;
+    conv_err err;
+    JSValue msg = mp_to_js(c->jc, &f->r, &err);
+    if (JS_IsException(msg)) {
+        JSValue e = host_new_error_value(c->jc, "TypeError", err.msg);
+        report_uncaught(c, "message", e, ABORT_NONE);
+        JS_FreeValue(c->jc, e);
+        return;
+    }
+    c->a = &a;
+    c->cur_op_id = op_id;
+    int64_t n = 0;
+    if (JS_IsObject(c->msg_handlers))
+        JS_GetLength(c->jc, c->msg_handlers, &n);
+    for (int64_t i = 0; i < n && !c->crash; i++) {
+        JSValue fn = JS_GetPropertyInt64(c->jc, c->msg_handlers, i);
+        JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&msg);
+        JS_FreeValue(c->jc, fn);
+        if (JS_IsException(r)) {
+            JSValue exc = JS_GetException(c->jc);
+            int reason = c->abort_reason;
+            c->abort_reason = ABORT_NONE;
+            report_uncaught(c, "message", exc, reason);
+            JS_FreeValue(c->jc, exc);
+            if (reason != ABORT_NONE) {
+                c->abort_reason = reason;
+                break;
+            }
+        } else {
+            JS_FreeValue(c->jc, r);
+        }
+    }
+    JS_FreeValue(c->jc, msg);
+    int aborted = checkpoint(c, &a, op_id);
+    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !c->crash)
+        report_uncaught(c, "message", JS_UNDEFINED, aborted);
+    c->a = NULL;
+    c->cur_op_id = 0;
+}
+
+/* Answer from Python to a Host.call promise: payload [ok, value]. */
+static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t len)
+{
+    hcall **pp = &c->hcalls;
+    while (*pp && (*pp)->call_id != call_id)
+        pp = &(*pp)->next;
+    hcall *h = *pp;
+    if (!h)
+        return;   /* the operation timed out or the context was reset: drop it */
+    *pp = h->next;
+
+    op *owner = NULL;
+    for (op *o = c->ops; o; o = o->next)
+        if (o->op_id == h->op_id)
+            owner = o;
+    acct fresh;
+    acct_start(c, &fresh, -1);
+    acct *a = owner ? &owner->a : &fresh;
+
+    mpr r;
+    mp_obj hdr, ok;
+    mpr_init(&r, data, len);
+    JSValue arg;
+    bool is_ok = false;
+    conv_err err;
+    if (!mpr_read(&r, &hdr) || hdr.type != MP_ARRAY || hdr.v.n != 2 || !mpr_read(&r, &ok) || ok.type != MP_BOOL) {
+        arg = host_new_error_value(c->jc, "TypeError", "malformed host call answer");
+    } else if (ok.v.b) {
+        arg = mp_to_js(c->jc, &r, &err);
+        if (JS_IsException(arg))
+            arg = host_new_error_value(c->jc, "TypeError", err.msg);
+        else
+            is_ok = true;
+    } else {
+        mp_obj e, name, msg;
+        if (mpr_read(&r, &e) && e.type == MP_ARRAY && e.v.n == 2 && mpr_read(&r, &name) &&
+            mpr_read(&r, &msg) && name.type == MP_STR && msg.type == MP_STR) {
+            char nbuf[128], mbuf[2048];
+            snprintf(nbuf, sizeof nbuf, "%.*s", (int)name.len, (const char *)name.data);
+            snprintf(mbuf, sizeof mbuf, "%.*s", (int)msg.len, (const char *)msg.data);
+            arg = host_new_error_value(c->jc, nbuf, mbuf);
+        } else {
+            arg = host_new_error_value(c->jc, "Error", "host handler failed");
+        }
+    }
+    acct *saved = c->a;
+    c->a = a;
+    c->cur_op_id = h->op_id;
+    JSValue fn = is_ok ? h->resolve : h->reject;
+    JSValue res = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&arg);
+    if (JS_IsException(res))
+        JS_FreeValue(c->jc, JS_GetException(c->jc));
+    JS_FreeValue(c->jc, res);
+    JS_FreeValue(c->jc, arg);
+    JS_FreeValue(c->jc, h->resolve);
+    JS_FreeValue(c->jc, h->reject);
+    uint64_t op_id = h->op_id;
+    free(h);
+    int aborted = checkpoint(c, a, owner ? op_id : 0);
+    c->a = saved;
+    c->cur_op_id = 0;
+    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !owner)
+        report_uncaught(c, "callback", JS_UNDEFINED, aborted);
+}
+
+/* ---- engine lifecycle ------------------------------------------------------------------ */
+
+int ctx_engine_init(act_ctx *c)
+{
+    c->rt = JS_NewRuntime();
+    if (!c->rt)
+        return ACT_EENGINE;
+    JS_SetRuntimeOpaque(c->rt, c);
+    JS_SetMaxStackSize(c->rt, c->opts.max_stack_size ? c->opts.max_stack_size : 1024 * 1024);
+    JS_UpdateStackTop(c->rt);
+    JS_SetInterruptHandler(c->rt, ctx_interrupt, c);
+    JS_SetHostPromiseRejectionTracker(c->rt, rejection_tracker, c);
+    JS_SetCanBlock(c->rt, false);
+    c->jc = JS_NewContext(c->rt);
+    if (!c->jc) {
+        JS_FreeRuntime(c->rt);
+        c->rt = NULL;
+        return ACT_EENGINE;
+    }
+    JS_SetContextOpaque(c->jc, c);
+    c->created_ns = act_now_ns();
+    c->msg_handlers = JS_UNDEFINED;
+    if (host_install(c) < 0) {
+        JS_FreeValue(c->jc, JS_GetException(c->jc));
+        JS_FreeContext(c->jc);
+        JS_FreeRuntime(c->rt);
+        c->rt = NULL;
+        c->jc = NULL;
+        return ACT_EENGINE;
+    }
+    if (c->opts.memory_limit)
+        JS_SetMemoryLimit(c->rt, c->opts.memory_limit);
+    return ACT_OK;
+}
+
+/* Free every JS value the context holds and the runtime; fail pending work. */
+static void engine_teardown(act_ctx *c, const char *why)
+{
+    while (c->ops) {
+        op *o = c->ops;
+        c->ops = o->next;
+        reply_msg(c, o->req_id, o->w, ACT_R_DEAD, why);
+        op_free(c, o);
+    }
+    while (c->hcalls) {
+        hcall *h = c->hcalls;
+        c->hcalls = h->next;
+        JS_FreeValue(c->jc, h->resolve);
+        JS_FreeValue(c->jc, h->reject);
+        free(h);
+    }
+    while (c->rejections) {
+        rejection *r = c->rejections;
+        c->rejections = r->next;
+        JS_FreeValue(c->jc, r->promise);
+        JS_FreeValue(c->jc, r->reason);
+        free(r);
+    }
+    host_free_state(c);
+    JS_FreeValue(c->jc, c->msg_handlers);
+    c->msg_handlers = JS_UNDEFINED;
+    /* pending jobs hold values too: run them with every poll failing */
+    c->abort_reason = ABORT_STOP;
+    JSContext *jc;
+    long guard = 0;
+    while (JS_IsJobPending(c->rt) && guard++ < 10000000L)
+        if (JS_ExecutePendingJob(c->rt, &jc) < 0)
+            JS_FreeValue(c->jc, JS_GetException(c->jc));
+    c->abort_reason = ABORT_NONE;
+    JS_FreeContext(c->jc);
+    JS_FreeRuntime(c->rt);
+    c->jc = NULL;
+    c->rt = NULL;
+}
+
+static void fail_mailbox(act_ctx *c, const char *why)
+{
+    pthread_mutex_lock(&c->mu);
+    cmd *m = c->mbox_head;
+    c->mbox_head = c->mbox_tail = NULL;
+    pthread_mutex_unlock(&c->mu);
+    while (m) {
+        cmd *nx = m->next;
+        if (m->w) {
+            frame f;
+            uint64_t req = parse_frame(m->data, m->len, &f) ? f.req_id : 0;
+            reply_msg(c, req, m->w, ACT_R_DEAD, why);
+        } else if (m->kind == CMD_FRAME) {
+            frame f;
+            if (parse_frame(m->data, m->len, &f) && f.req_id)
+                reply_msg(c, f.req_id, NULL, ACT_R_DEAD, why);
+        }
+        free(m);
+        m = nx;
+    }
+}
+
+static void ctx_exit(act_ctx *c, const char *reason)
+{
+    engine_teardown(c, "the context is stopped");
+    fail_mailbox(c, "the context is stopped");
+    pthread_mutex_lock(&c->mu);
+    c->dead = 1;
+    atomic_store(&c->stop_req, atomic_load(&c->stop_req) ? atomic_load(&c->stop_req) : 1);
+    pthread_mutex_unlock(&c->mu);
+    /* commands that raced in before `dead` was set */
+    fail_mailbox(c, "the context is stopped");
+
+    mpw w;
+    if (mpw_init(&w, 64)) {
+        mpw_array(&w, 4);
+        mpw_int(&w, ACT_EV_EXIT);
+        mpw_uint(&w, c->id);
+        mpw_cstr(&w, reason);
+        if (c->crash_detail)
+            mpw_raw(&w, c->crash_detail, c->crash_detail_len);
+        else
+            mpw_nil(&w);
+        size_t n;
+        uint8_t *b = mpw_take(&w, &n);
+        pool_emit(c->pool, b, n);
+    }
+    free(c->crash_detail);
+    c->crash_detail = NULL;
+    atomic_store(&c->exited, 1);
+    pool_context_gone(c->pool, c);
+    ctx_unref(c);   /* the pool's reference */
+}
+
+static void do_reset(act_ctx *c, frame *f, act_waiter *w)
+{
+    engine_teardown(c, "the context was reset");
+    int rc = ctx_engine_init(c);
+    if (rc != ACT_OK) {
+        c->crash = "crashed";
+        reply_msg(c, f->req_id, w, ACT_R_DEAD, "the engine could not be restarted");
+        return;
+    }
+    JS_UpdateStackTop(c->rt);
+    reply_msg(c, f->req_id, w, ACT_R_OK, "");
+}
+
+static void process_frame(act_ctx *c, cmd *m)
+{
+    frame f;
+    act_waiter *w = m->w;
+    if (!parse_frame(m->data, m->len, &f)) {
+        reply_msg(c, 1, w, ACT_R_BADREQ, "malformed command frame");
+        return;
+    }
+    acct a;
+    acct_start(c, &a, f.timeout_ms);
+    uint64_t op_id = ++c->next_op_id;
+    int unwrap = 0;
+    JSValue r;
+    switch (f.op) {
+    case ACT_OP_SEND:
+        do_send(c, &f);
+        if (w)
+            reply_msg(c, f.req_id, w, ACT_R_OK, "");
+        return;
+    case ACT_OP_MEMORY:
+        do_memory(c, &f, w);
+        return;
+    case ACT_OP_RESET:
+        do_reset(c, &f, w);
+        return;
+    case ACT_OP_GC:
+        JS_RunGC(c->rt);
+        reply_msg(c, f.req_id, w, ACT_R_OK, "");
+        return;
+    default:
+        break;
+    }
+    c->a = &a;
+    c->cur_op_id = op_id;
+    switch (f.op) {
+    case ACT_OP_EVAL: r = do_eval(c, &f, &unwrap); break;
+    case ACT_OP_CALL: r = do_call(c, &f); break;
+    case ACT_OP_GET_GLOBAL: r = do_get_global(c, &f); break;
+    case ACT_OP_SET_GLOBAL: r = do_set_global(c, &f); break;
+    case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f); break;
+    default:
+        c->a = NULL;
+        c->cur_op_id = 0;
+        reply_msg(c, f.req_id, w, ACT_R_BADREQ, "unknown command");
+        return;
+    }
+    finish_op(c, op_id, f.req_id, w, &a, r, unwrap);
+    c->a = NULL;
+    c->cur_op_id = 0;
+}
+
+/* Fail pending operations whose deadline passed while they waited. */
+static int64_t expire_ops(act_ctx *c, int64_t now)
+{
+    int64_t next = 0;
+    op *o = c->ops;
+    while (o) {
+        op *nx = o->next;
+        if (o->a.deadline && o->a.deadline <= now) {
+            unlink_op(c, o);
+            reply_msg(c, o->req_id, o->w, ACT_R_TIMEOUT, limit_message(ACT_R_TIMEOUT));
+            op_free(c, o);
+        } else if (o->a.deadline && (!next || o->a.deadline < next)) {
+            next = o->a.deadline;
+        }
+        o = nx;
+    }
+    return next;
+}
+
+bool ctx_has_work_locked(act_ctx *c)
+{
+    return c->mbox_head != NULL || c->wake || atomic_load(&c->stop_req);
+}
+
+void ctx_run_slice(worker *w, act_ctx *c)
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->dead) {
+        c->sched = S_IDLE;
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    c->sched = S_RUNNING;
+    c->wake = 0;
+    pthread_mutex_unlock(&c->mu);
+
+    JS_UpdateStackTop(c->rt);
+    c->cur_worker = w;
+    w->cur = c;
+    w->slice_start = act_now_ns();
+    int ncmds = 0;
+    for (;;) {
+        int stop = atomic_load(&c->stop_req);
+        if (stop || c->crash) {
+            c->cur_worker = NULL;
+            w->cur = NULL;
+            ctx_exit(c, stop == 2 ? "killed" : stop ? "normal" : c->crash);
+            pthread_mutex_lock(&c->mu);
+            c->sched = S_IDLE;
+            pthread_mutex_unlock(&c->mu);
+            return;
+        }
+        pthread_mutex_lock(&c->mu);
+        cmd *m = c->mbox_head;
+        if (m) {
+            c->mbox_head = m->next;
+            if (!c->mbox_head)
+                c->mbox_tail = NULL;
+        }
+        pthread_mutex_unlock(&c->mu);
+        if (!m) {
+            if (ncmds >= 0) {
+                /* mailbox empty: timers and deadlines, then done */
+                host_timers_run_due(c);
+                ncmds = -1;
+                if (c->crash || atomic_load(&c->stop_req))
+                    continue;
+            }
+            break;
+        }
+        if (m->kind == CMD_FRAME)
+            process_frame(c, m);
+        else if (m->kind == CMD_RESOLVE)
+            do_resolve(c, m->call_id, m->data, m->len);
+        /* CMD_STOP is acted on through stop_req at the top of the loop */
+        free(m);
+        if (ncmds >= 0 && (++ncmds >= ACT_SLICE_CMDS || act_now_ns() - w->slice_start > ACT_SLICE_NS))
+            break;
+    }
+    int64_t now = act_now_ns();
+    int64_t next = expire_ops(c, now);
+    int64_t tnext = host_timers_next_due(c);
+    if (tnext && (!next || tnext < next))
+        next = tnext;
+    c->cur_worker = NULL;
+    w->cur = NULL;
+
+    bool due_now = next && next <= now;
+    if (next && !due_now && (c->wake_at == 0 || c->wake_at <= now || next < c->wake_at)) {
+        c->wake_at = next;
+        pool_wake_at(c->pool, c, next);
+    }
+    pthread_mutex_lock(&c->mu);
+    if (ctx_has_work_locked(c) || due_now || c->crash)
+        pool_schedule_locked(c->pool, c);
+    else
+        c->sched = S_IDLE;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- compile once, load everywhere ------------------------------------------------------- */
+
+int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
+                uint8_t **err, size_t *err_len)
+{
+    *buf = NULL;
+    *err = NULL;
+    *out_len = *err_len = 0;
+    JSRuntime *rt = JS_NewRuntime();
+    if (!rt)
+        return ACT_ENOMEM;
+    JSContext *jc = JS_NewContext(rt);
+    if (!jc) {
+        JS_FreeRuntime(rt);
+        return ACT_ENOMEM;
+    }
+    int rc = ACT_OK;
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        rc = ACT_ENOMEM;
+        goto done;
+    }
+    memcpy(copy, src, len);
+    copy[len] = '\0';
+    JSValue fn = JS_Eval(jc, copy, len, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+    free(copy);
+    if (JS_IsException(fn)) {
+        JSValue exc = JS_GetException(jc);
+        mpw w;
+        if (mpw_init(&w, 128)) {
+            mp_write_js_error(jc, &w, exc);
+            *err = mpw_take(&w, err_len);
+        }
+        JS_FreeValue(jc, exc);
+        rc = ACT_EINVAL;
+        goto done;
+    }
+    size_t n;
+    uint8_t *bc = JS_WriteObject(jc, &n, fn, JS_WRITE_OBJ_BYTECODE);
+    JS_FreeValue(jc, fn);
+    if (!bc) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        rc = ACT_ENOMEM;
+        goto done;
+    }
+    *buf = malloc(n ? n : 1);
+    if (*buf) {
+        memcpy(*buf, bc, n);
+        *out_len = n;
+    } else {
+        rc = ACT_ENOMEM;
+    }
+    js_free(jc, bc);
+done:
+    JS_FreeContext(jc);
+    JS_FreeRuntime(rt);
+    return rc;
+}

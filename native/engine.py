@@ -1,0 +1,117 @@
+"""Fetch and verify the pinned QuickJS-NG engine sources.
+
+The engine is never committed. It comes from the ``quickjs-ng`` sdist on PyPI,
+downloaded with ``pip download`` (so the user's index, proxy and mirror settings
+apply), checked against a pinned sha256 and unpacked into a cache directory.
+``QUICKJS_NG_SRC=<dir>`` points the build at a local source tree instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+VERSION = "0.17.0.2"
+SDIST = f"quickjs_ng-{VERSION}.tar.gz"
+SHA256 = "43d2e48272208721a7aaea8e3f02d4b9318f12ef20cc4f5421b59d9a470706ef"
+ENGINE_DIR = "upstream-quickjs"
+ENGINE_FILES = ("quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c", "quickjs.h")
+
+
+class EngineSourceError(RuntimeError):
+    """The engine sources could not be obtained or failed verification."""
+
+
+def cache_dir() -> Path:
+    """Where verified sources are unpacked (``ACTORS_ENGINE_CACHE`` overrides)."""
+    env = os.environ.get("ACTORS_ENGINE_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "actors-engine" / f"quickjs-ng-{VERSION}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_tree(src: Path) -> Path:
+    missing = [name for name in ENGINE_FILES if not (src / name).is_file()]
+    if missing:
+        raise EngineSourceError(f"{src} is not a QuickJS-NG source tree (missing {', '.join(missing)})")
+    return src
+
+
+def _download(dest: Path) -> Path:
+    cmd = [
+        sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+        f"quickjs-ng=={VERSION}", "-d", str(dest),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    sdist = dest / SDIST
+    # pip may fail after saving the file (preparing metadata needs a build
+    # backend); the sha256 check below is what decides whether the file is good.
+    if not sdist.is_file():
+        raise EngineSourceError(
+            f"could not download {SDIST} with pip (exit {proc.returncode}):\n{proc.stderr[-2000:]}\n"
+            "Set QUICKJS_NG_SRC to a local QuickJS-NG source directory to build offline."
+        )
+    return sdist
+
+
+def _unpack(sdist: Path, target: Path) -> None:
+    got = _sha256(sdist)
+    if got != SHA256:
+        raise EngineSourceError(f"{sdist.name}: sha256 {got} does not match the pinned {SHA256}")
+    prefix = f"quickjs_ng-{VERSION}/{ENGINE_DIR}/"
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".unpack-"))
+    try:
+        with tarfile.open(sdist) as tar:
+            for member in tar.getmembers():
+                if not member.name.startswith(prefix) or not member.isfile():
+                    continue
+                name = member.name[len(prefix):]
+                if "/" in name or name.startswith("."):
+                    continue
+                fobj = tar.extractfile(member)
+                if fobj is None:
+                    continue
+                (tmp / name).write_bytes(fobj.read())
+        _check_tree(tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def engine_sources() -> Path:
+    """Return a directory holding the verified engine sources, fetching them if needed."""
+    override = os.environ.get("QUICKJS_NG_SRC")
+    if override:
+        return _check_tree(Path(override).resolve())
+    target = cache_dir()
+    stamp = target / ".sha256"
+    if target.is_dir() and stamp.is_file() and stamp.read_text().strip() == SHA256:
+        return _check_tree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="actors-engine-") as tmp:
+        sdist = _download(Path(tmp))
+        _unpack(sdist, target)
+    stamp.write_text(SHA256 + "\n")
+    return target
+
+
+if __name__ == "__main__":
+    print(engine_sources())

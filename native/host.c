@@ -1,0 +1,466 @@
+/* Natives every context gets: Host (alias Beam), timers, queueMicrotask,
+ * performance.now and structuredClone.
+ *
+ * Runs on the context's owner thread only. Records that JS can multiply
+ * (timers, host calls) are allocated on the context's own heap, so they
+ * count against its memory_limit.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+static act_ctx *ctx_of(JSContext *jc) { return JS_GetContextOpaque(jc); }
+
+JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg)
+{
+    JSValue e = JS_NewError(jc);
+    if (JS_IsException(e))
+        return e;
+    JS_DefinePropertyValueStr(jc, e, "message", JS_NewString(jc, msg), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    if (strcmp(name, "Error") != 0)
+        JS_DefinePropertyValueStr(jc, e, "name", JS_NewString(jc, name), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    return e;
+}
+
+static JSValue throw_uncatchable(JSContext *jc)
+{
+    JS_ThrowInternalError(jc, "interrupted");
+    JSValue e = JS_GetException(jc);
+    JS_SetUncatchableError(jc, e);
+    return JS_Throw(jc, e);
+}
+
+/* ---- Host.call / Host.callSync ------------------------------------------------------ */
+
+static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int sync, int argc, JSValueConst *argv)
+{
+    JSContext *jc = c->jc;
+    if (argc < 1 || !JS_IsString(argv[0])) {
+        JS_ThrowTypeError(jc, "Host.call: the first argument must be a handler name");
+        return -1;
+    }
+    if (!mpw_init(w, 128)) {
+        JS_ThrowOutOfMemory(jc);
+        return -1;
+    }
+    size_t n;
+    const char *name = JS_ToCStringLen(jc, &n, argv[0]);
+    if (!name) {
+        mpw_free(w);
+        return -1;
+    }
+    mpw_array(w, 6);
+    mpw_int(w, ACT_EV_HOST_CALL);
+    mpw_uint(w, c->id);
+    mpw_uint(w, call_id);
+    mpw_bool(w, sync);
+    mpw_str(w, name, n);
+    mpw_array(w, (uint32_t)(argc - 1));
+    for (int i = 1; i < argc; i++) {
+        conv_err err;
+        if (js_to_mp(jc, w, argv[i], &err) < 0) {
+            JS_ThrowTypeError(jc, "Host.call(\"%s\"): argument %d cannot be sent to Python: %s", name, i - 1, err.msg);
+            JS_FreeCString(jc, name);
+            mpw_free(w);
+            return -1;
+        }
+    }
+    JS_FreeCString(jc, name);
+    return 0;
+}
+
+static JSValue host_call(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    hcall *h = js_mallocz(jc, sizeof *h);
+    if (!h)
+        return JS_EXCEPTION;
+    uint64_t call_id = ++c->next_call_id;
+    mpw w;
+    if (encode_call(c, &w, call_id, 0, argc, argv) < 0) {
+        js_free(jc, h);
+        return JS_EXCEPTION;
+    }
+    JSValue funcs[2];
+    JSValue promise = JS_NewPromiseCapability(jc, funcs);
+    if (JS_IsException(promise)) {
+        mpw_free(&w);
+        js_free(jc, h);
+        return promise;
+    }
+    h->call_id = call_id;
+    h->op_id = c->cur_op_id;
+    h->resolve = funcs[0];
+    h->reject = funcs[1];
+    h->next = c->hcalls;
+    c->hcalls = h;
+    size_t n;
+    uint8_t *b = mpw_take(&w, &n);
+    if (!b) {
+        JS_FreeValue(jc, promise);
+        return JS_ThrowOutOfMemory(jc);
+    }
+    pool_emit(c->pool, b, n);
+    return promise;
+}
+
+static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    uint64_t call_id = ++c->next_call_id;
+    mpw w;
+    if (encode_call(c, &w, call_id, 1, argc, argv) < 0)
+        return JS_EXCEPTION;
+    size_t n;
+    uint8_t *b = mpw_take(&w, &n);
+    if (!b)
+        return JS_ThrowOutOfMemory(jc);
+
+    pthread_mutex_lock(&c->mu);
+    c->sync_call_id = call_id;
+    c->sync_ready = 0;
+    pthread_mutex_unlock(&c->mu);
+    pool_emit(c->pool, b, n);
+
+    /* park: this thread waits for Python, a spare thread takes our slot */
+    if (c->cur_worker)
+        pool_release_slot(c->cur_worker);
+    int64_t deadline = c->a ? c->a->deadline : 0;
+    int timed_out = 0;
+    pthread_mutex_lock(&c->mu);
+    while (!c->sync_ready && !atomic_load(&c->stop_req)) {
+        if (deadline) {
+            struct timespec ts = {(time_t)(deadline / 1000000000LL), (long)(deadline % 1000000000LL)};
+            if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT && !c->sync_ready) {
+                timed_out = 1;
+                break;
+            }
+        } else {
+            pthread_cond_wait(&c->cv, &c->mu);
+        }
+    }
+    uint8_t *payload = c->sync_ready ? c->sync_payload : NULL;
+    size_t plen = c->sync_len;
+    c->sync_payload = NULL;
+    c->sync_ready = 0;
+    c->sync_call_id = 0;
+    pthread_mutex_unlock(&c->mu);
+
+    if (!payload) {
+        c->abort_reason = timed_out ? ABORT_TIMEOUT : ABORT_STOP;
+        return throw_uncatchable(jc);
+    }
+    JSValue result;
+    mpr r;
+    mp_obj hdr, ok;
+    mpr_init(&r, payload, plen);
+    if (!mpr_read(&r, &hdr) || hdr.type != MP_ARRAY || hdr.v.n != 2 || !mpr_read(&r, &ok) || ok.type != MP_BOOL) {
+        result = JS_ThrowTypeError(jc, "malformed host call answer");
+    } else if (ok.v.b) {
+        conv_err err;
+        result = mp_to_js(jc, &r, &err);
+        if (JS_IsException(result))
+            result = JS_ThrowTypeError(jc, "Host.callSync: result cannot be converted: %s", err.msg);
+    } else {
+        mp_obj e, name, msg;
+        if (mpr_read(&r, &e) && e.type == MP_ARRAY && e.v.n == 2 && mpr_read(&r, &name) &&
+            mpr_read(&r, &msg) && name.type == MP_STR && msg.type == MP_STR) {
+            char nbuf[128], mbuf[2048];
+            snprintf(nbuf, sizeof nbuf, "%.*s", (int)name.len, (const char *)name.data);
+            snprintf(mbuf, sizeof mbuf, "%.*s", (int)msg.len, (const char *)msg.data);
+            JSValue err = host_new_error_value(jc, nbuf, mbuf);
+            result = JS_IsException(err) ? err : JS_Throw(jc, err);
+        } else {
+            result = JS_ThrowTypeError(jc, "host handler failed");
+        }
+    }
+    free(payload);
+    return result;
+}
+
+static JSValue host_on_message(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    if (argc < 1 || !JS_IsFunction(jc, argv[0]))
+        return JS_ThrowTypeError(jc, "Host.onMessage: expected a function");
+    if (!JS_IsObject(c->msg_handlers)) {
+        c->msg_handlers = JS_NewArray(jc);
+        if (JS_IsException(c->msg_handlers)) {
+            c->msg_handlers = JS_UNDEFINED;
+            return JS_EXCEPTION;
+        }
+    }
+    int64_t n;
+    if (JS_GetLength(jc, c->msg_handlers, &n) < 0)
+        return JS_EXCEPTION;
+    if (JS_SetPropertyInt64(jc, c->msg_handlers, n, JS_DupValue(jc, argv[0])) < 0)
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
+static JSValue host_send(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    mpw w;
+    if (!mpw_init(&w, 64))
+        return JS_ThrowOutOfMemory(jc);
+    mpw_array(&w, 3);
+    mpw_int(&w, ACT_EV_MESSAGE);
+    mpw_uint(&w, c->id);
+    conv_err err;
+    if (js_to_mp(jc, &w, argc > 0 ? argv[0] : JS_UNDEFINED, &err) < 0) {
+        mpw_free(&w);
+        if (JS_HasException(jc))
+            return JS_EXCEPTION;
+        return JS_ThrowTypeError(jc, "Host.send: message cannot be sent to Python: %s", err.msg);
+    }
+    size_t n;
+    uint8_t *b = mpw_take(&w, &n);
+    if (!b)
+        return JS_ThrowOutOfMemory(jc);
+    pool_emit(c->pool, b, n);
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry host_funcs[] = {
+    JS_CFUNC_DEF("call", 1, host_call),
+    JS_CFUNC_DEF("callSync", 1, host_call_sync),
+    JS_CFUNC_DEF("onMessage", 1, host_on_message),
+    JS_CFUNC_DEF("send", 1, host_send),
+};
+
+/* ---- timers ---------------------------------------------------------------------------- */
+
+static void timer_free(JSContext *jc, jtimer *t)
+{
+    JS_FreeValue(jc, t->fn);
+    for (int i = 0; i < t->argc; i++)
+        JS_FreeValue(jc, t->argv[i]);
+    js_free(jc, t->argv);
+    js_free(jc, t);
+}
+
+/* insert keeping timers[] sorted by (due, id) descending: the next to fire is last */
+static int timer_insert(act_ctx *c, jtimer *t)
+{
+    if (c->ntimers == c->timers_cap) {
+        int ncap = c->timers_cap ? c->timers_cap * 2 : 8;
+        jtimer **nv = js_realloc(c->jc, c->timers, (size_t)ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        c->timers = nv;
+        c->timers_cap = ncap;
+    }
+    int lo = 0, hi = c->ntimers;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        jtimer *m = c->timers[mid];
+        if (m->due > t->due || (m->due == t->due && m->id > t->id))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&c->timers[lo + 1], &c->timers[lo], (size_t)(c->ntimers - lo) * sizeof *c->timers);
+    c->timers[lo] = t;
+    c->ntimers++;
+    return 0;
+}
+
+static JSValue set_timer(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int repeat)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    if (argc < 1 || !JS_IsFunction(jc, argv[0]))
+        return JS_ThrowTypeError(jc, "%s: the callback must be a function", repeat ? "setInterval" : "setTimeout");
+    double delay = 0;
+    if (argc > 1 && JS_ToFloat64(jc, &delay, argv[1]) < 0)
+        return JS_EXCEPTION;
+    if (!(delay >= 1) || !isfinite(delay))
+        delay = delay > 0 ? 2147483647.0 : (repeat ? 1 : 0);
+    if (delay > 2147483647.0)
+        delay = 2147483647.0;
+    if (c->ntimers >= ACT_MAX_TIMERS)
+        return JS_ThrowRangeError(jc, "too many active timers (limit %d per context)", ACT_MAX_TIMERS);
+    jtimer *t = js_mallocz(jc, sizeof *t);
+    if (!t)
+        return JS_EXCEPTION;
+    t->argc = argc > 2 ? argc - 2 : 0;
+    if (t->argc) {
+        t->argv = js_mallocz(jc, sizeof(JSValue) * (size_t)t->argc);
+        if (!t->argv) {
+            js_free(jc, t);
+            return JS_EXCEPTION;
+        }
+        for (int i = 0; i < t->argc; i++)
+            t->argv[i] = JS_DupValue(jc, argv[i + 2]);
+    }
+    t->fn = JS_DupValue(jc, argv[0]);
+    t->id = ++c->next_timer_id;
+    if (t->id == 0)
+        t->id = ++c->next_timer_id;
+    int64_t ns = (int64_t)(delay * 1e6);
+    t->interval = repeat ? ns : 0;
+    t->due = act_now_ns() + ns;
+    if (timer_insert(c, t) < 0) {
+        timer_free(jc, t);
+        return JS_EXCEPTION;
+    }
+    return JS_NewUint32(jc, t->id);
+}
+
+static JSValue clear_timer(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = ctx_of(jc);
+    uint32_t id;
+    if (argc < 1 || !JS_IsNumber(argv[0]) || JS_ToUint32(jc, &id, argv[0]) < 0)
+        return JS_UNDEFINED;
+    if (id != 0 && id == c->running_timer)
+        c->running_cleared = 1;
+    for (int i = 0; i < c->ntimers; i++) {
+        if (c->timers[i]->id == id) {
+            jtimer *t = c->timers[i];
+            memmove(&c->timers[i], &c->timers[i + 1], (size_t)(c->ntimers - i - 1) * sizeof *c->timers);
+            c->ntimers--;
+            timer_free(jc, t);
+            break;
+        }
+    }
+    return JS_UNDEFINED;
+}
+
+int64_t host_timers_next_due(act_ctx *c)
+{
+    return c->ntimers ? c->timers[c->ntimers - 1]->due : 0;
+}
+
+/* Run the timers due now, each as an operation with its own budget. Timers
+   added while running wait for the next slice. */
+void host_timers_run_due(act_ctx *c)
+{
+    if (!c->ntimers)
+        return;
+    int64_t now = act_now_ns();
+    uint32_t last_id = c->next_timer_id;
+    while (c->ntimers && !c->crash && !atomic_load(&c->stop_req)) {
+        jtimer *t = c->timers[c->ntimers - 1];
+        if (t->due > now || t->id > last_id)
+            break;
+        c->ntimers--;
+        acct a;
+        a.reductions = 0;
+        a.max_reductions = c->opts.max_reductions;
+        a.deadline = c->opts.timeout > 0 ? act_now_ns() + (int64_t)(c->opts.timeout * 1e9) : 0;
+        c->a = &a;
+        c->cur_op_id = 0;
+        c->running_timer = t->id;
+        c->running_cleared = 0;
+        JSValue fn = JS_DupValue(c->jc, t->fn);
+        JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, t->argc, (JSValueConst *)t->argv);
+        JS_FreeValue(c->jc, fn);
+        int reason = ABORT_NONE;
+        if (JS_IsException(r)) {
+            JSValue exc = JS_GetException(c->jc);
+            reason = c->abort_reason;
+            c->abort_reason = ABORT_NONE;
+            ctx_report_uncaught(c, "timer", exc, reason);
+            JS_FreeValue(c->jc, exc);
+            c->abort_reason = reason;   /* drain leftover jobs with polls failing */
+        } else {
+            JS_FreeValue(c->jc, r);
+        }
+        int late = ctx_checkpoint(c, &a, 0);
+        if (reason == ABORT_NONE && late != ABORT_NONE && late != ABORT_STOP) {
+            ctx_report_uncaught(c, "timer", JS_UNDEFINED, late);
+        }
+        c->a = NULL;
+        c->running_timer = 0;
+        if (t->interval && reason == ABORT_NONE && !c->crash && !c->running_cleared) {
+            t->due = act_now_ns() + t->interval;
+            if (timer_insert(c, t) == 0)
+                continue;
+        }
+        timer_free(c->jc, t);
+    }
+}
+
+void host_free_state(act_ctx *c)
+{
+    for (int i = 0; i < c->ntimers; i++)
+        timer_free(c->jc, c->timers[i]);
+    js_free(c->jc, c->timers);
+    c->timers = NULL;
+    c->ntimers = c->timers_cap = 0;
+}
+
+/* ---- structuredClone (queueMicrotask and performance are the engine's own) ------------------------------------------ */
+
+static JSValue structured_clone(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    JSValueConst v = argc > 0 ? argv[0] : JS_UNDEFINED;
+    if (JS_IsFunction(jc, v) || JS_IsSymbol(v) || JS_IsPromise(v) || JS_IsWeakMap(v) || JS_IsWeakSet(v) ||
+        JS_IsWeakRef(v)) {
+        JSValue e = host_new_error_value(jc, "DataCloneError", "value could not be cloned");
+        return JS_IsException(e) ? e : JS_Throw(jc, e);
+    }
+    size_t n;
+    uint8_t *buf = JS_WriteObject(jc, &n, v, JS_WRITE_OBJ_REFERENCE);
+    if (!buf) {
+        JSValue exc = JS_GetException(jc);
+        if (JS_IsUncatchableError(exc))
+            return JS_Throw(jc, exc);
+        char *name, *msg, *stack;
+        js_error_parts(jc, exc, &name, &msg, &stack);
+        JS_FreeValue(jc, exc);
+        JSValue e = host_new_error_value(jc, "DataCloneError", msg ? msg : "value could not be cloned");
+        free(name);
+        free(msg);
+        free(stack);
+        return JS_IsException(e) ? e : JS_Throw(jc, e);
+    }
+    JSValue r = JS_ReadObject(jc, buf, n, JS_READ_OBJ_REFERENCE);
+    js_free(jc, buf);
+    return r;
+}
+
+static const JSCFunctionListEntry global_funcs[] = {
+    JS_CFUNC_MAGIC_DEF("setTimeout", 2, set_timer, 0),
+    JS_CFUNC_MAGIC_DEF("setInterval", 2, set_timer, 1),
+    JS_CFUNC_DEF("clearTimeout", 1, clear_timer),
+    JS_CFUNC_DEF("clearInterval", 1, clear_timer),
+    JS_CFUNC_DEF("structuredClone", 1, structured_clone),
+};
+
+int host_install(act_ctx *c)
+{
+    JSContext *jc = c->jc;
+    JSValue global = JS_GetGlobalObject(jc);
+    int rc = -1;
+    JSValue host = JS_NewObject(jc);
+    if (JS_IsException(host))
+        goto done;
+    if (JS_SetPropertyFunctionList(jc, host, host_funcs, 4) < 0 ||
+        JS_SetPropertyFunctionList(jc, global, global_funcs, 5) < 0)
+        goto done;
+    if (JS_DefinePropertyValueStr(jc, global, "Beam", JS_DupValue(jc, host), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0)
+        goto done;
+    if (JS_DefinePropertyValueStr(jc, global, "Host", host, JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0) {
+        host = JS_UNDEFINED;
+        goto done;
+    }
+    host = JS_UNDEFINED;
+    rc = 0;
+done:
+    JS_FreeValue(jc, host);
+    JS_FreeValue(jc, global);
+    return rc;
+}

@@ -1,0 +1,234 @@
+/* Internal structures shared by the native sources. Not part of the C API. */
+#ifndef ACTORS_INTERNAL_H
+#define ACTORS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "actors.h"
+#include "quickjs.h"
+
+#include "mpack.h"
+
+#define ACT_MAX_DEPTH 1000
+#define ACT_WORKER_STACK (8u * 1024u * 1024u)
+#define ACT_MAX_JS_STACK (7u * 1024u * 1024u)
+#define ACT_SLICE_NS (2000000LL)         /* requeue a context after 2 ms of commands */
+#define ACT_HANDOFF_NS (5000000LL)       /* give the slot away after 5 ms in one slice */
+#define ACT_SLICE_CMDS 64
+
+int64_t act_now_ns(void);
+
+/* ---- waiters: one caller blocked on one result ---------------------------- */
+enum { W_IDLE = 0, W_PENDING = 1, W_COMPLETING = 2, W_DONE = 3 };
+
+struct act_waiter {
+    _Atomic int state;
+    _Atomic int refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int sleeping;
+    uint8_t *buf;
+    size_t len;
+    _Atomic int linked;            /* on a context's outstanding list */
+    struct act_waiter *prev, *next;
+};
+
+void waiter_retain(act_waiter *w);
+void waiter_unlink(act_ctx *c, act_waiter *w);   /* takes c->mu, drops the command's reference */
+/* Completes w with buf (ownership taken). Returns false if w was completed already. */
+bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len);
+
+/* ---- commands in a mailbox ------------------------------------------------- */
+enum { CMD_FRAME = 1, CMD_RESOLVE = 2, CMD_STOP = 3 };
+
+typedef struct cmd {
+    struct cmd *next;
+    int kind;
+    uint64_t call_id;              /* CMD_RESOLVE */
+    act_waiter *w;                 /* may be NULL: result goes to the event queue */
+    size_t len;
+    uint8_t data[];                /* the frame or the resolve payload */
+} cmd;
+
+/* accounting for one operation: what the interrupt handler checks */
+typedef struct acct {
+    uint64_t reductions;
+    uint64_t max_reductions;
+    int64_t deadline;              /* monotonic ns, 0 = none */
+} acct;
+
+/* an operation waiting for a promise (eval/call whose result is pending) */
+typedef struct op {
+    struct op *next;
+    uint64_t op_id;                /* internal id, referenced by host calls */
+    uint64_t req_id;
+    act_waiter *w;
+    JSValue promise;
+    int unwrap;                    /* async eval: result is {value: x} */
+    acct a;
+} op;
+
+typedef struct hcall {
+    struct hcall *next;
+    uint64_t call_id;
+    uint64_t op_id;
+    JSValue resolve, reject;
+} hcall;
+
+#define ACT_MAX_TIMERS 10000
+
+typedef struct jtimer {
+    uint32_t id;
+    int64_t due;
+    int64_t interval;              /* ns, 0 = one-shot */
+    JSValue fn;
+    int argc;
+    JSValue *argv;
+} jtimer;
+
+typedef struct rejection {
+    struct rejection *next;
+    JSValue promise;
+    JSValue reason;
+} rejection;
+
+enum { S_IDLE = 0, S_QUEUED = 1, S_RUNNING = 2 };
+enum { ABORT_NONE = 0, ABORT_REDUCTIONS, ABORT_TIMEOUT, ABORT_STOP };
+
+typedef struct worker worker;
+
+struct act_ctx {
+    uint64_t id;
+    act_pool *pool;
+    _Atomic int refs;
+    act_ctx_opts opts;
+
+    /* guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    cmd *mbox_head, *mbox_tail;
+    int sched;                     /* S_* */
+    int wake;                      /* a timer or deadline came due */
+    int dead;                      /* runtime torn down */
+    act_waiter *outstanding;       /* waiters of commands not answered yet */
+    uint64_t sync_call_id;         /* callSync being waited for, 0 = none */
+    uint8_t *sync_payload;
+    size_t sync_len;
+    int sync_ready;
+    act_ctx *all_prev, *all_next;  /* pool->all list, under pool->mu */
+    act_ctx *rq_next;              /* run queue link, under pool->mu */
+
+    _Atomic int stop_req;          /* 1 = stop, 2 = kill */
+    _Atomic int exited;            /* EXIT event sent */
+
+    /* owned by the worker running the context (or the creator before first run) */
+    JSRuntime *rt;
+    JSContext *jc;
+    worker *cur_worker;
+    acct *a;                       /* accounting of the running operation */
+    acct idle_acct;
+    int abort_reason;              /* ABORT_*: set by the interrupt handler */
+    op *ops;
+    hcall *hcalls;
+    jtimer **timers;               /* sorted by due, latest first: the next is last */
+    int ntimers, timers_cap;
+    uint32_t running_timer;        /* id of the timer whose callback runs now */
+    int running_cleared;           /* ... and it called clearTimeout/clearInterval on itself */
+    rejection *rejections;
+    JSValue msg_handlers;          /* array of Host.onMessage callbacks */
+    uint64_t next_op_id, next_call_id;
+    uint32_t next_timer_id;
+    int64_t created_ns;
+    int64_t wake_at;               /* earliest wake already asked of the timer thread */
+    uint64_t cur_op_id;            /* operation whose code is running (0 = none) */
+    const char *crash;             /* exit reason when the context must die after this command */
+    uint8_t *crash_detail;         /* msgpack [name, message, stack] or NULL */
+    size_t crash_detail_len;
+    char conv_msg[600];            /* set when an argument could not be converted */
+};
+
+/* ---- workers and the pool -------------------------------------------------- */
+struct worker {
+    act_pool *pool;
+    pthread_t th;
+    int has_slot;
+    int64_t slice_start;
+    act_ctx *cur;
+};
+
+typedef struct evnode {
+    struct evnode *next;
+    size_t len;
+    uint8_t *buf;
+} evnode;
+
+typedef struct tentry {
+    int64_t due;
+    act_ctx *c;
+} tentry;
+
+struct act_pool {
+    pthread_mutex_t mu;            /* run queue, slots, threads, all-context list */
+    pthread_cond_t cv;
+    pthread_cond_t drained_cv;     /* signalled when a context is torn down */
+    act_ctx *rq_head, *rq_tail;
+    _Atomic size_t rq_len;
+    int nslots, active, sleepers, spinning, nthreads, max_threads, stopping;
+    worker **workers;
+    act_ctx *all;
+    int ncontexts;
+    _Atomic uint64_t slices, handoffs;
+
+    pthread_mutex_t ev_mu;         /* the completion channel to Python */
+    pthread_cond_t ev_cv;
+    evnode *ev_head, *ev_tail;
+    int ev_closed;
+
+    pthread_mutex_t tm_mu;         /* timer heap */
+    pthread_cond_t tm_cv;
+    tentry *heap;
+    size_t heap_len, heap_cap;
+    int tm_stop;
+    pthread_t tm_thread;
+};
+
+/* pump.c */
+void ctx_retain(act_ctx *c);
+void ctx_unref(act_ctx *c);
+void pool_schedule_locked(act_pool *p, act_ctx *c);   /* c->mu held, c is S_IDLE */
+void pool_release_slot(worker *w);                    /* hand the slot to another thread */
+void pool_wake_at(act_pool *p, act_ctx *c, int64_t due);
+void pool_emit(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
+void pool_context_gone(act_pool *p, act_ctx *c);
+
+/* context.c */
+int ctx_engine_init(act_ctx *c);
+void ctx_run_slice(worker *w, act_ctx *c);
+bool ctx_has_work_locked(act_ctx *c);
+int ctx_interrupt(JSRuntime *rt, void *opaque);
+void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
+int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
+
+/* host.c */
+int host_install(act_ctx *c);
+void host_timers_run_due(act_ctx *c);
+int64_t host_timers_next_due(act_ctx *c);
+void host_free_state(act_ctx *c);
+JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg);
+
+/* codec.c */
+typedef struct conv_err {
+    char msg[512];
+    int is_js;                     /* a JS exception was raised during conversion */
+} conv_err;
+
+int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err);
+JSValue mp_to_js(JSContext *jc, mpr *r, conv_err *err);
+int mp_write_js_error(JSContext *jc, mpw *w, JSValueConst exc);
+void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message, char **stack);
+
+#endif

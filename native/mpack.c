@@ -1,0 +1,329 @@
+/* msgpack encoding and decoding for the bridge (see mpack.h). */
+#include "mpack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool mpw_init(mpw *w, size_t cap)
+{
+    w->len = 0;
+    w->oom = 0;
+    w->cap = cap ? cap : 64;
+    w->buf = malloc(w->cap);
+    if (!w->buf) {
+        w->cap = 0;
+        w->oom = 1;
+        return false;
+    }
+    return true;
+}
+
+void mpw_free(mpw *w)
+{
+    free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = 0;
+}
+
+uint8_t *mpw_take(mpw *w, size_t *len)
+{
+    uint8_t *b = w->buf;
+    if (w->oom) {
+        free(b);
+        b = NULL;
+    }
+    *len = w->len;
+    w->buf = NULL;
+    w->len = w->cap = 0;
+    return b;
+}
+
+static bool grow(mpw *w, size_t extra)
+{
+    if (w->oom)
+        return false;
+    if (w->len + extra <= w->cap)
+        return true;
+    size_t ncap = w->cap ? w->cap : 64;
+    while (ncap < w->len + extra) {
+        if (ncap > SIZE_MAX / 2) {
+            w->oom = 1;
+            return false;
+        }
+        ncap *= 2;
+    }
+    uint8_t *nb = realloc(w->buf, ncap);
+    if (!nb) {
+        w->oom = 1;
+        return false;
+    }
+    w->buf = nb;
+    w->cap = ncap;
+    return true;
+}
+
+static void put(mpw *w, const void *p, size_t n)
+{
+    if (!grow(w, n))
+        return;
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+static void put1(mpw *w, uint8_t b) { put(w, &b, 1); }
+
+static void put_be(mpw *w, uint8_t tag, uint64_t v, int bytes)
+{
+    uint8_t tmp[9];
+    tmp[0] = tag;
+    for (int i = 0; i < bytes; i++)
+        tmp[1 + i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+    put(w, tmp, (size_t)bytes + 1);
+}
+
+void mpw_nil(mpw *w) { put1(w, 0xc0); }
+void mpw_bool(mpw *w, bool v) { put1(w, v ? 0xc3 : 0xc2); }
+
+void mpw_uint(mpw *w, uint64_t v)
+{
+    if (v < 128)
+        put1(w, (uint8_t)v);
+    else if (v <= 0xff)
+        put_be(w, 0xcc, v, 1);
+    else if (v <= 0xffff)
+        put_be(w, 0xcd, v, 2);
+    else if (v <= 0xffffffffu)
+        put_be(w, 0xce, v, 4);
+    else
+        put_be(w, 0xcf, v, 8);
+}
+
+void mpw_int(mpw *w, int64_t v)
+{
+    if (v >= 0) {
+        mpw_uint(w, (uint64_t)v);
+    } else if (v >= -32) {
+        put1(w, (uint8_t)(int8_t)v);
+    } else if (v >= INT8_MIN) {
+        put_be(w, 0xd0, (uint64_t)v, 1);
+    } else if (v >= INT16_MIN) {
+        put_be(w, 0xd1, (uint64_t)v, 2);
+    } else if (v >= INT32_MIN) {
+        put_be(w, 0xd2, (uint64_t)v, 4);
+    } else {
+        put_be(w, 0xd3, (uint64_t)v, 8);
+    }
+}
+
+void mpw_double(mpw *w, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    put_be(w, 0xcb, bits, 8);
+}
+
+static void len_header(mpw *w, size_t n, uint8_t fix, uint8_t fixmax, uint8_t t8, uint8_t t16, uint8_t t32)
+{
+    if (fix && n <= fixmax)
+        put1(w, (uint8_t)(fix | n));
+    else if (t8 && n <= 0xff)
+        put_be(w, t8, n, 1);
+    else if (n <= 0xffff)
+        put_be(w, t16, n, 2);
+    else if (n <= 0xffffffffu)
+        put_be(w, t32, n, 4);
+    else
+        w->oom = 1;                 /* more than msgpack can express */
+}
+
+void mpw_str(mpw *w, const char *s, size_t n)
+{
+    len_header(w, n, 0xa0, 31, 0xd9, 0xda, 0xdb);
+    put(w, s, n);
+}
+
+void mpw_cstr(mpw *w, const char *s) { mpw_str(w, s ? s : "", s ? strlen(s) : 0); }
+
+void mpw_bin(mpw *w, const uint8_t *s, size_t n)
+{
+    len_header(w, n, 0, 0, 0xc4, 0xc5, 0xc6);
+    if (n)
+        put(w, s, n);
+}
+
+void mpw_array(mpw *w, uint32_t n) { len_header(w, n, 0x90, 15, 0, 0xdc, 0xdd); }
+void mpw_map(mpw *w, uint32_t n) { len_header(w, n, 0x80, 15, 0, 0xde, 0xdf); }
+
+void mpw_ext(mpw *w, int8_t type, const uint8_t *data, size_t n)
+{
+    uint8_t t = (uint8_t)type;
+    switch (n) {
+    case 1: put1(w, 0xd4); break;
+    case 2: put1(w, 0xd5); break;
+    case 4: put1(w, 0xd6); break;
+    case 8: put1(w, 0xd7); break;
+    case 16: put1(w, 0xd8); break;
+    default:
+        len_header(w, n, 0, 0, 0xc7, 0xc8, 0xc9);
+        break;
+    }
+    put1(w, t);
+    if (n)
+        put(w, data, n);
+}
+
+void mpw_raw(mpw *w, const uint8_t *data, size_t n) { put(w, data, n); }
+
+size_t mpw_reserve32(mpw *w)
+{
+    size_t at = w->len;
+    uint8_t tmp[5] = {0, 0, 0, 0, 0};
+    put(w, tmp, 5);
+    return at;
+}
+
+static void patch32(mpw *w, size_t at, uint8_t tag, uint32_t n)
+{
+    if (w->oom)
+        return;
+    w->buf[at] = tag;
+    w->buf[at + 1] = (uint8_t)(n >> 24);
+    w->buf[at + 2] = (uint8_t)(n >> 16);
+    w->buf[at + 3] = (uint8_t)(n >> 8);
+    w->buf[at + 4] = (uint8_t)n;
+}
+
+void mpw_patch_array32(mpw *w, size_t at, uint32_t n) { patch32(w, at, 0xdd, n); }
+void mpw_patch_map32(mpw *w, size_t at, uint32_t n) { patch32(w, at, 0xdf, n); }
+
+/* ---- reader ---------------------------------------------------------------- */
+
+void mpr_init(mpr *r, const uint8_t *p, size_t len)
+{
+    r->p = p;
+    r->end = p + len;
+    r->err = 0;
+}
+
+static bool need(mpr *r, size_t n)
+{
+    if (r->err || (size_t)(r->end - r->p) < n) {
+        r->err = 1;
+        return false;
+    }
+    return true;
+}
+
+static uint64_t be(mpr *r, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | r->p[i];
+    r->p += n;
+    return v;
+}
+
+static bool take_payload(mpr *r, mp_obj *o, size_t n)
+{
+    if (!need(r, n))
+        return false;
+    o->data = r->p;
+    o->len = n;
+    r->p += n;
+    return true;
+}
+
+bool mpr_read(mpr *r, mp_obj *o)
+{
+    o->type = MP_ERR;
+    if (!need(r, 1))
+        return false;
+    uint8_t b = *r->p++;
+    if (b <= 0x7f) { o->type = MP_UINT; o->v.u = b; return true; }
+    if (b >= 0xe0) { o->type = MP_INT; o->v.i = (int8_t)b; return true; }
+    if ((b & 0xe0) == 0xa0) { o->type = MP_STR; return take_payload(r, o, b & 0x1f); }
+    if ((b & 0xf0) == 0x90) { o->type = MP_ARRAY; o->v.n = b & 0x0f; return true; }
+    if ((b & 0xf0) == 0x80) { o->type = MP_MAP; o->v.n = b & 0x0f; return true; }
+    size_t n;
+    switch (b) {
+    case 0xc0: o->type = MP_NIL; return true;
+    case 0xc2: o->type = MP_BOOL; o->v.b = false; return true;
+    case 0xc3: o->type = MP_BOOL; o->v.b = true; return true;
+    case 0xcc: if (!need(r, 1)) return false; o->type = MP_UINT; o->v.u = be(r, 1); return true;
+    case 0xcd: if (!need(r, 2)) return false; o->type = MP_UINT; o->v.u = be(r, 2); return true;
+    case 0xce: if (!need(r, 4)) return false; o->type = MP_UINT; o->v.u = be(r, 4); return true;
+    case 0xcf: if (!need(r, 8)) return false; o->type = MP_UINT; o->v.u = be(r, 8); return true;
+    case 0xd0: if (!need(r, 1)) return false; o->type = MP_INT; o->v.i = (int8_t)be(r, 1); return true;
+    case 0xd1: if (!need(r, 2)) return false; o->type = MP_INT; o->v.i = (int16_t)be(r, 2); return true;
+    case 0xd2: if (!need(r, 4)) return false; o->type = MP_INT; o->v.i = (int32_t)be(r, 4); return true;
+    case 0xd3: if (!need(r, 8)) return false; o->type = MP_INT; o->v.i = (int64_t)be(r, 8); return true;
+    case 0xca: {
+        if (!need(r, 4)) return false;
+        uint32_t bits = (uint32_t)be(r, 4);
+        float f;
+        memcpy(&f, &bits, 4);
+        o->type = MP_FLOAT; o->v.d = f; return true;
+    }
+    case 0xcb: {
+        if (!need(r, 8)) return false;
+        uint64_t bits = be(r, 8);
+        memcpy(&o->v.d, &bits, 8);
+        o->type = MP_FLOAT; return true;
+    }
+    case 0xd9: if (!need(r, 1)) return false; n = be(r, 1); o->type = MP_STR; return take_payload(r, o, n);
+    case 0xda: if (!need(r, 2)) return false; n = be(r, 2); o->type = MP_STR; return take_payload(r, o, n);
+    case 0xdb: if (!need(r, 4)) return false; n = be(r, 4); o->type = MP_STR; return take_payload(r, o, n);
+    case 0xc4: if (!need(r, 1)) return false; n = be(r, 1); o->type = MP_BIN; return take_payload(r, o, n);
+    case 0xc5: if (!need(r, 2)) return false; n = be(r, 2); o->type = MP_BIN; return take_payload(r, o, n);
+    case 0xc6: if (!need(r, 4)) return false; n = be(r, 4); o->type = MP_BIN; return take_payload(r, o, n);
+    case 0xdc: if (!need(r, 2)) return false; o->type = MP_ARRAY; o->v.n = (uint32_t)be(r, 2); return true;
+    case 0xdd: if (!need(r, 4)) return false; o->type = MP_ARRAY; o->v.n = (uint32_t)be(r, 4); return true;
+    case 0xde: if (!need(r, 2)) return false; o->type = MP_MAP; o->v.n = (uint32_t)be(r, 2); return true;
+    case 0xdf: if (!need(r, 4)) return false; o->type = MP_MAP; o->v.n = (uint32_t)be(r, 4); return true;
+    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
+        n = (size_t)1 << (b - 0xd4);
+        if (!need(r, 1)) return false;
+        o->ext = (int8_t)*r->p++;
+        o->type = MP_EXT;
+        return take_payload(r, o, n);
+    case 0xc7: case 0xc8: case 0xc9: {
+        int nb = b == 0xc7 ? 1 : b == 0xc8 ? 2 : 4;
+        if (!need(r, (size_t)nb + 1)) return false;
+        n = be(r, nb);
+        o->ext = (int8_t)*r->p++;
+        o->type = MP_EXT;
+        return take_payload(r, o, n);
+    }
+    default:
+        r->err = 1;
+        return false;
+    }
+}
+
+bool mpr_skip(mpr *r)
+{
+    /* iterative: count of values still to skip */
+    uint64_t pending = 1;
+    mp_obj o;
+    while (pending > 0) {
+        if (!mpr_read(r, &o))
+            return false;
+        pending--;
+        if (o.type == MP_ARRAY)
+            pending += o.v.n;
+        else if (o.type == MP_MAP)
+            pending += 2 * (uint64_t)o.v.n;
+    }
+    return true;
+}
+
+bool mpr_int(mpr *r, int64_t *v)
+{
+    mp_obj o;
+    if (!mpr_read(r, &o))
+        return false;
+    if (o.type == MP_INT) { *v = o.v.i; return true; }
+    if (o.type == MP_UINT && o.v.u <= INT64_MAX) { *v = (int64_t)o.v.u; return true; }
+    r->err = 1;
+    return false;
+}

@@ -1,0 +1,813 @@
+/* The pump: worker threads, the run queue, waiters, events and timers.
+ *
+ * Threading contract
+ * ------------------
+ * Threads: N worker threads ("slots"), up to `max_spare` extra workers that
+ * stand in while a slot holder is parked in Host.callSync or stuck in one long
+ * slice, one timer thread, and the Python callers (any thread, GIL released
+ * while inside this library).
+ *
+ * Ownership:
+ *   - A context's JSRuntime/JSContext and every JSValue it holds are touched
+ *     by exactly one thread at a time: the creator until act_ctx_new returns,
+ *     then the worker that dequeued it (sched == S_RUNNING). A context is in
+ *     the run queue at most once (S_QUEUED) and never run by two workers.
+ *   - Native threads never call into Python; Python only enters through the
+ *     act_* functions, which copy their inputs.
+ *
+ * Locks (always taken in this order, never the other way):
+ *   ctx->mu   mailbox, sched state, wake flag, outstanding waiters, callSync slot
+ *   pool->mu  run queue, slots (active), thread list, all-context list
+ *   pool->ev_mu  event queue;  pool->tm_mu  timer heap;  waiter->mu  its wakeup
+ * ev_mu, tm_mu and waiter->mu are leaves: nothing else is taken while held.
+ *
+ * Slots: a worker needs a slot to dequeue (active < nslots). A worker that
+ * parks in callSync, or that has run one slice for ACT_HANDOFF_NS while others
+ * wait, gives its slot away (pool_release_slot) and an idle or new spare
+ * thread takes it, so one context never holds up its siblings. The parked
+ * worker finishes its slice without a slot; the pool is briefly N+1 wide.
+ *
+ * Spinning: a hand-off to a sleeping thread costs ~10 us, so one idle worker
+ * at a time spins briefly on the run queue before sleeping, and callers spin
+ * briefly on their waiter before sleeping.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define SPIN_NS 60000LL
+
+int64_t act_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void abs_deadline(struct timespec *ts, double seconds)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    int64_t ns = (int64_t)(seconds * 1e9);
+    ts->tv_sec += ns / 1000000000LL;
+    ts->tv_nsec += ns % 1000000000LL;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+static void cond_init_mono(pthread_cond_t *cv)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+int act_abi_version(void) { return ACT_ABI_VERSION; }
+const char *act_engine_version(void) { return JS_GetVersion(); }
+
+const char *act_strerror(int status)
+{
+    switch (status) {
+    case ACT_OK: return "ok";
+    case ACT_ENOMEM: return "out of memory";
+    case ACT_EDEAD: return "the context is stopped";
+    case ACT_EINVAL: return "invalid argument";
+    case ACT_EENGINE: return "the JavaScript engine could not be initialised";
+    default: return "unknown status";
+    }
+}
+
+void act_buf_free(uint8_t *buf) { free(buf); }
+
+/* ---- waiters ---------------------------------------------------------------- */
+
+act_waiter *act_waiter_new(void)
+{
+    act_waiter *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    atomic_init(&w->state, W_IDLE);
+    atomic_init(&w->refs, 1);
+    atomic_init(&w->linked, 0);
+    pthread_mutex_init(&w->mu, NULL);
+    cond_init_mono(&w->cv);
+    return w;
+}
+
+void waiter_retain(act_waiter *w) { atomic_fetch_add(&w->refs, 1); }
+
+void act_waiter_release(act_waiter *w)
+{
+    if (!w || atomic_fetch_sub(&w->refs, 1) != 1)
+        return;
+    free(w->buf);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+}
+
+bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len)
+{
+    int expect = W_PENDING;
+    if (!atomic_compare_exchange_strong(&w->state, &expect, W_COMPLETING)) {
+        free(buf);
+        return false;
+    }
+    w->buf = buf;
+    w->len = len;
+    pthread_mutex_lock(&w->mu);
+    atomic_store(&w->state, W_DONE);
+    if (w->sleeping)
+        pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return true;
+}
+
+int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t *len)
+{
+    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
+        int64_t spin_until = act_now_ns() + SPIN_NS;
+        int n = 0;
+        while (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
+            cpu_relax();
+            if ((++n & 63) == 0 && act_now_ns() > spin_until)
+                break;
+        }
+    }
+    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
+        struct timespec ts;
+        abs_deadline(&ts, timeout_s);
+        pthread_mutex_lock(&w->mu);
+        w->sleeping = 1;
+        while (atomic_load(&w->state) != W_DONE) {
+            if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
+                break;
+        }
+        w->sleeping = 0;
+        pthread_mutex_unlock(&w->mu);
+    }
+    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE)
+        return 0;
+    *buf = w->buf;
+    *len = w->len;
+    return 1;
+}
+
+void waiter_unlink(act_ctx *c, act_waiter *w)
+{
+    pthread_mutex_lock(&c->mu);
+    if (atomic_load(&w->linked)) {
+        if (w->prev)
+            w->prev->next = w->next;
+        else if (c->outstanding == w)
+            c->outstanding = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        w->prev = w->next = NULL;
+        atomic_store(&w->linked, 0);
+    }
+    pthread_mutex_unlock(&c->mu);
+    act_waiter_release(w);
+}
+
+int act_waiter_reset(act_waiter *w)
+{
+    /* A waiter answered early (its context was stopped) may still sit on that
+       context's list until the worker lets go of it: not reusable yet. */
+    if (atomic_load(&w->linked))
+        return 0;
+    free(w->buf);
+    w->buf = NULL;
+    w->len = 0;
+    atomic_store(&w->state, W_IDLE);
+    return 1;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+void pool_emit(act_pool *p, uint8_t *buf, size_t len)
+{
+    if (!buf)
+        return;
+    evnode *n = malloc(sizeof *n);
+    if (!n) {
+        /* Dropping an event is the only option left; it is logged to stderr so
+           the loss is visible. */
+        fprintf(stderr, "actors: out of memory, dropped an event\n");
+        free(buf);
+        return;
+    }
+    n->next = NULL;
+    n->buf = buf;
+    n->len = len;
+    pthread_mutex_lock(&p->ev_mu);
+    if (p->ev_tail)
+        p->ev_tail->next = n;
+    else
+        p->ev_head = n;
+    p->ev_tail = n;
+    pthread_cond_signal(&p->ev_cv);
+    pthread_mutex_unlock(&p->ev_mu);
+}
+
+int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
+{
+    struct timespec ts;
+    abs_deadline(&ts, timeout_s);
+    pthread_mutex_lock(&p->ev_mu);
+    while (!p->ev_head && !p->ev_closed) {
+        if (pthread_cond_timedwait(&p->ev_cv, &p->ev_mu, &ts) == ETIMEDOUT)
+            break;
+    }
+    evnode *n = p->ev_head;
+    if (n) {
+        p->ev_head = n->next;
+        if (!p->ev_head)
+            p->ev_tail = NULL;
+    }
+    int closed = p->ev_closed;
+    pthread_mutex_unlock(&p->ev_mu);
+    if (!n)
+        return closed ? -1 : 0;
+    if (closed) {
+        /* closed: the poller is going away, events are dropped */
+        free(n->buf);
+        free(n);
+        return -1;
+    }
+    *buf = n->buf;
+    *len = n->len;
+    free(n);
+    return 1;
+}
+
+void act_pool_close_events(act_pool *p)
+{
+    pthread_mutex_lock(&p->ev_mu);
+    p->ev_closed = 1;
+    pthread_cond_broadcast(&p->ev_cv);
+    pthread_mutex_unlock(&p->ev_mu);
+}
+
+/* ---- contexts: references and scheduling -------------------------------------- */
+
+void ctx_retain(act_ctx *c) { atomic_fetch_add(&c->refs, 1); }
+
+void ctx_unref(act_ctx *c)
+{
+    if (atomic_fetch_sub(&c->refs, 1) != 1)
+        return;
+    /* last reference: the runtime is gone already (teardown happens before the
+       pool drops its reference), only the shell and stray commands remain */
+    cmd *m = c->mbox_head;
+    while (m) {
+        cmd *nx = m->next;
+        if (m->w)
+            act_waiter_release(m->w);
+        free(m);
+        m = nx;
+    }
+    free(c->sync_payload);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}
+
+void act_ctx_release(act_ctx *c)
+{
+    if (c)
+        ctx_unref(c);
+}
+
+/* c->mu held and c->sched == S_IDLE: put c on the run queue. */
+void pool_schedule_locked(act_pool *p, act_ctx *c)
+{
+    c->sched = S_QUEUED;
+    ctx_retain(c);
+    pthread_mutex_lock(&p->mu);
+    c->rq_next = NULL;
+    if (p->rq_tail)
+        p->rq_tail->rq_next = c;
+    else
+        p->rq_head = c;
+    p->rq_tail = c;
+    atomic_fetch_add(&p->rq_len, 1);
+    if (p->sleepers > 0 && p->spinning == 0 && p->active < p->nslots)
+        pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg);
+
+static int spawn_worker_locked(act_pool *p)
+{
+    if (p->nthreads >= p->max_threads)
+        return -1;
+    worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return -1;
+    w->pool = p;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, ACT_WORKER_STACK);
+    int rc = pthread_create(&w->th, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        free(w);
+        return -1;
+    }
+    p->workers[p->nthreads++] = w;
+    return 0;
+}
+
+void pool_release_slot(worker *w)
+{
+    act_pool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    if (w->has_slot) {
+        w->has_slot = 0;
+        p->active--;
+        atomic_fetch_add(&p->handoffs, 1);
+        if (p->rq_head) {
+            if (p->sleepers > 0)
+                pthread_cond_signal(&p->cv);
+            else if (p->spinning == 0)
+                spawn_worker_locked(p);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    act_pool *p = w->pool;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        if (p->stopping)
+            break;
+        if (p->rq_head && p->active < p->nslots) {
+            act_ctx *c = p->rq_head;
+            p->rq_head = c->rq_next;
+            if (!p->rq_head)
+                p->rq_tail = NULL;
+            atomic_fetch_sub(&p->rq_len, 1);
+            p->active++;
+            w->has_slot = 1;
+            /* more work and free slots: make sure someone else picks it up */
+            if (p->rq_head && p->active < p->nslots && p->sleepers > 0 && p->spinning == 0)
+                pthread_cond_signal(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+
+            atomic_fetch_add(&p->slices, 1);
+            ctx_run_slice(w, c);   /* requeues c itself when work remains */
+            ctx_unref(c);          /* the run queue's reference */
+
+            pthread_mutex_lock(&p->mu);
+            if (w->has_slot) {
+                w->has_slot = 0;
+                p->active--;
+            }
+            continue;
+        }
+        if (p->spinning == 0 && !p->rq_head) {
+            p->spinning = 1;
+            pthread_mutex_unlock(&p->mu);
+            int64_t until = act_now_ns() + SPIN_NS;
+            int n = 0;
+            while (atomic_load_explicit(&p->rq_len, memory_order_relaxed) == 0) {
+                cpu_relax();
+                if ((++n & 63) == 0 && act_now_ns() > until)
+                    break;
+            }
+            pthread_mutex_lock(&p->mu);
+            p->spinning = 0;
+            continue;
+        }
+        p->sleepers++;
+        pthread_cond_wait(&p->cv, &p->mu);
+        p->sleepers--;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- timer thread ---------------------------------------------------------------- */
+
+static void heap_swap(tentry *h, size_t a, size_t b)
+{
+    tentry t = h[a];
+    h[a] = h[b];
+    h[b] = t;
+}
+
+void pool_wake_at(act_pool *p, act_ctx *c, int64_t due)
+{
+    pthread_mutex_lock(&p->tm_mu);
+    if (p->heap_len == p->heap_cap) {
+        size_t ncap = p->heap_cap ? p->heap_cap * 2 : 64;
+        tentry *nh = realloc(p->heap, ncap * sizeof *nh);
+        if (!nh) {
+            pthread_mutex_unlock(&p->tm_mu);
+            fprintf(stderr, "actors: out of memory scheduling a timer\n");
+            return;
+        }
+        p->heap = nh;
+        p->heap_cap = ncap;
+    }
+    ctx_retain(c);
+    size_t i = p->heap_len++;
+    p->heap[i].due = due;
+    p->heap[i].c = c;
+    while (i > 0 && p->heap[(i - 1) / 2].due > p->heap[i].due) {
+        heap_swap(p->heap, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+    if (i == 0)
+        pthread_cond_signal(&p->tm_cv);
+    pthread_mutex_unlock(&p->tm_mu);
+}
+
+static act_ctx *heap_pop_due(act_pool *p, int64_t now)
+{
+    if (p->heap_len == 0 || p->heap[0].due > now)
+        return NULL;
+    act_ctx *c = p->heap[0].c;
+    p->heap[0] = p->heap[--p->heap_len];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < p->heap_len && p->heap[l].due < p->heap[m].due) m = l;
+        if (r < p->heap_len && p->heap[r].due < p->heap[m].due) m = r;
+        if (m == i)
+            break;
+        heap_swap(p->heap, i, m);
+        i = m;
+    }
+    return c;
+}
+
+static void ctx_wake(act_ctx *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->wake = 1;
+    if (c->sched == S_IDLE && !c->dead)
+        pool_schedule_locked(c->pool, c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void *timer_main(void *arg)
+{
+    act_pool *p = arg;
+    pthread_mutex_lock(&p->tm_mu);
+    while (!p->tm_stop) {
+        int64_t now = act_now_ns();
+        act_ctx *c;
+        while ((c = heap_pop_due(p, now)) != NULL) {
+            pthread_mutex_unlock(&p->tm_mu);
+            ctx_wake(c);
+            ctx_unref(c);
+            pthread_mutex_lock(&p->tm_mu);
+        }
+        if (p->heap_len == 0) {
+            pthread_cond_wait(&p->tm_cv, &p->tm_mu);
+        } else {
+            int64_t due = p->heap[0].due;
+            struct timespec ts = {(time_t)(due / 1000000000LL), (long)(due % 1000000000LL)};
+            pthread_cond_timedwait(&p->tm_cv, &p->tm_mu, &ts);
+        }
+    }
+    pthread_mutex_unlock(&p->tm_mu);
+    return NULL;
+}
+
+/* ---- pool lifecycle --------------------------------------------------------------- */
+
+act_pool *act_pool_new(int nthreads, int max_spare)
+{
+    if (nthreads < 1 || nthreads > 1024 || max_spare < 0 || max_spare > 4096)
+        return NULL;
+    act_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->nslots = nthreads;
+    p->max_threads = nthreads + max_spare;
+    p->workers = calloc((size_t)p->max_threads, sizeof *p->workers);
+    if (!p->workers) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    pthread_cond_init(&p->drained_cv, NULL);
+    pthread_mutex_init(&p->ev_mu, NULL);
+    cond_init_mono(&p->ev_cv);
+    pthread_mutex_init(&p->tm_mu, NULL);
+    cond_init_mono(&p->tm_cv);
+    atomic_init(&p->rq_len, 0);
+    atomic_init(&p->slices, 0);
+    atomic_init(&p->handoffs, 0);
+    if (pthread_create(&p->tm_thread, NULL, timer_main, p) != 0)
+        goto fail;
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < nthreads; i++) {
+        if (spawn_worker_locked(p) < 0) {
+            pthread_mutex_unlock(&p->mu);
+            act_pool_free(p);
+            return NULL;
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return p;
+fail:
+    free(p->workers);
+    free(p);
+    return NULL;
+}
+
+void pool_context_gone(act_pool *p, act_ctx *c)
+{
+    pthread_mutex_lock(&p->mu);
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else if (p->all == c)
+        p->all = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
+    c->all_prev = c->all_next = NULL;
+    p->ncontexts--;
+    pthread_cond_broadcast(&p->drained_cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void act_pool_free(act_pool *p)
+{
+    if (!p)
+        return;
+    /* stop every context and wait until the workers have torn them down */
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        act_ctx *c;
+        for (c = p->all; c; c = c->all_next)
+            if (!atomic_load(&c->stop_req))
+                break;
+        if (!c)
+            break;
+        ctx_retain(c);
+        pthread_mutex_unlock(&p->mu);
+        act_ctx_stop(c, 0);
+        ctx_unref(c);
+        pthread_mutex_lock(&p->mu);
+    }
+    while (p->ncontexts > 0)
+        pthread_cond_wait(&p->drained_cv, &p->mu);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->cv);
+    int n = p->nthreads;
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < n; i++) {
+        pthread_join(p->workers[i]->th, NULL);
+        free(p->workers[i]);
+    }
+    pthread_mutex_lock(&p->tm_mu);
+    p->tm_stop = 1;
+    pthread_cond_signal(&p->tm_cv);
+    pthread_mutex_unlock(&p->tm_mu);
+    pthread_join(p->tm_thread, NULL);
+    for (size_t i = 0; i < p->heap_len; i++)
+        ctx_unref(p->heap[i].c);
+    free(p->heap);
+    /* any context still queued holds a run-queue reference */
+    while (p->rq_head) {
+        act_ctx *c = p->rq_head;
+        p->rq_head = c->rq_next;
+        ctx_unref(c);
+    }
+    evnode *e = p->ev_head;
+    while (e) {
+        evnode *nx = e->next;
+        free(e->buf);
+        free(e);
+        e = nx;
+    }
+    free(p->workers);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    pthread_cond_destroy(&p->drained_cv);
+    pthread_mutex_destroy(&p->ev_mu);
+    pthread_cond_destroy(&p->ev_cv);
+    pthread_mutex_destroy(&p->tm_mu);
+    pthread_cond_destroy(&p->tm_cv);
+    free(p);
+}
+
+void act_pool_get_stats(act_pool *p, act_pool_stats *out)
+{
+    pthread_mutex_lock(&p->mu);
+    out->threads = p->nthreads;
+    out->slots = p->nslots;
+    out->contexts = p->ncontexts;
+    pthread_mutex_unlock(&p->mu);
+    out->slices = atomic_load(&p->slices);
+    out->handoffs = atomic_load(&p->handoffs);
+}
+
+/* ---- the mailbox ------------------------------------------------------------------- */
+
+static void outstanding_add_locked(act_ctx *c, act_waiter *w)
+{
+    atomic_store(&w->linked, 1);
+    w->prev = NULL;
+    w->next = c->outstanding;
+    if (c->outstanding)
+        c->outstanding->prev = w;
+    c->outstanding = w;
+}
+
+static void enqueue_locked(act_ctx *c, cmd *m)
+{
+    m->next = NULL;
+    if (c->mbox_tail)
+        c->mbox_tail->next = m;
+    else
+        c->mbox_head = m;
+    c->mbox_tail = m;
+    if (c->sched == S_IDLE)
+        pool_schedule_locked(c->pool, c);
+}
+
+static uint8_t *dead_result(size_t *len)
+{
+    mpw w;
+    if (!mpw_init(&w, 32))
+        return NULL;
+    mpw_array(&w, 2);
+    mpw_int(&w, ACT_R_DEAD);
+    mpw_cstr(&w, "the context is stopped");
+    return mpw_take(&w, len);
+}
+
+int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
+{
+    if (!c || !frame)
+        return ACT_EINVAL;
+    cmd *m = malloc(sizeof *m + len);
+    if (!m)
+        return ACT_ENOMEM;
+    m->kind = CMD_FRAME;
+    m->call_id = 0;
+    m->w = w;
+    m->len = len;
+    memcpy(m->data, frame, len);
+    pthread_mutex_lock(&c->mu);
+    if (c->dead || atomic_load(&c->stop_req)) {
+        pthread_mutex_unlock(&c->mu);
+        free(m);
+        return ACT_EDEAD;
+    }
+    if (w) {
+        waiter_retain(w);
+        atomic_store(&w->state, W_PENDING);
+        outstanding_add_locked(c, w);
+    }
+    enqueue_locked(c, m);
+    pthread_mutex_unlock(&c->mu);
+    return ACT_OK;
+}
+
+int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t len)
+{
+    if (!c || !payload)
+        return ACT_EINVAL;
+    pthread_mutex_lock(&c->mu);
+    if (c->dead) {
+        pthread_mutex_unlock(&c->mu);
+        return ACT_EDEAD;
+    }
+    if (c->sync_call_id == call_id && call_id != 0) {
+        /* the context is parked in Host.callSync waiting for exactly this */
+        uint8_t *copy = malloc(len ? len : 1);
+        if (!copy) {
+            pthread_mutex_unlock(&c->mu);
+            return ACT_ENOMEM;
+        }
+        memcpy(copy, payload, len);
+        free(c->sync_payload);
+        c->sync_payload = copy;
+        c->sync_len = len;
+        c->sync_ready = 1;
+        pthread_cond_broadcast(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+        return ACT_OK;
+    }
+    cmd *m = malloc(sizeof *m + len);
+    if (!m) {
+        pthread_mutex_unlock(&c->mu);
+        return ACT_ENOMEM;
+    }
+    m->kind = CMD_RESOLVE;
+    m->call_id = call_id;
+    m->w = NULL;
+    m->len = len;
+    memcpy(m->data, payload, len);
+    enqueue_locked(c, m);
+    pthread_mutex_unlock(&c->mu);
+    return ACT_OK;
+}
+
+int act_ctx_stop(act_ctx *c, int killed)
+{
+    if (!c)
+        return ACT_EINVAL;
+    pthread_mutex_lock(&c->mu);
+    if (c->dead || atomic_load(&c->stop_req)) {
+        pthread_mutex_unlock(&c->mu);
+        return ACT_EDEAD;
+    }
+    atomic_store(&c->stop_req, killed ? 2 : 1);
+    /* callers blocked on this context get their answer now, not when a worker
+       gets round to the teardown */
+    for (act_waiter *w = c->outstanding; w; w = w->next) {
+        size_t n;
+        uint8_t *b = dead_result(&n);
+        if (b)
+            waiter_complete(w, b, n);
+    }
+    cmd *m = malloc(sizeof *m);
+    if (m) {
+        m->kind = CMD_STOP;
+        m->call_id = 0;
+        m->w = NULL;
+        m->len = 0;
+        /* jump the queue: nothing queued behind a stop would run anyway */
+        m->next = c->mbox_head;
+        c->mbox_head = m;
+        if (!c->mbox_tail)
+            c->mbox_tail = m;
+    }
+    if (c->sched == S_IDLE)
+        pool_schedule_locked(c->pool, c);
+    pthread_cond_broadcast(&c->cv);   /* a parked callSync notices the stop */
+    pthread_mutex_unlock(&c->mu);
+    return ACT_OK;
+}
+
+int act_ctx_alive(act_ctx *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int alive = !c->dead && !atomic_load(&c->stop_req);
+    pthread_mutex_unlock(&c->mu);
+    return alive;
+}
+
+int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
+{
+    if (!p || !opts || !out)
+        return ACT_EINVAL;
+    if (opts->max_stack_size > ACT_MAX_JS_STACK || opts->timeout < 0)
+        return ACT_EINVAL;
+    act_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return ACT_ENOMEM;
+    c->id = opts->id;
+    c->pool = p;
+    c->opts = *opts;
+    atomic_init(&c->refs, 2);      /* the caller's and the pool's */
+    atomic_init(&c->stop_req, 0);
+    atomic_init(&c->exited, 0);
+    pthread_mutex_init(&c->mu, NULL);
+    cond_init_mono(&c->cv);
+    c->msg_handlers = JS_UNDEFINED;
+    int rc = ctx_engine_init(c);
+    if (rc != ACT_OK) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        free(c);
+        return rc;
+    }
+    pthread_mutex_lock(&p->mu);
+    c->all_next = p->all;
+    if (p->all)
+        p->all->all_prev = c;
+    p->all = c;
+    p->ncontexts++;
+    pthread_mutex_unlock(&p->mu);
+    *out = c;
+    return ACT_OK;
+}
