@@ -83,7 +83,10 @@ class NativePool:
         if handle == ffi.NULL:
             raise ActorsError(f"could not start a native pool of {threads} threads")
         self._h: Any = handle
-        self._free_lock = threading.Lock()
+        # Pollers may be inside act_poll when the pool is freed: free() waits
+        # for them (they return at once once the queues are closed).
+        self._cond = threading.Condition()
+        self._polling = 0
         self._buf = threading.local()
 
     @property
@@ -112,10 +115,28 @@ class NativePool:
 
     def poll(self, timeout: float) -> bytes | bool | None:
         """Next event frame; None on timeout; False once the channel is closed."""
+        return self._poll(lib.act_poll, timeout)
+
+    def poll_calls(self, timeout: float) -> bytes | bool | None:
+        """Next host call frame; None on timeout; False once the channel is closed."""
+        return self._poll(lib.act_poll_calls, timeout)
+
+    def _poll(self, fn: Any, timeout: float) -> bytes | bool | None:
         b = getattr(self._buf, "v", None)
         if b is None:
             b = self._buf.v = (ffi.new("uint8_t **"), ffi.new("size_t *"))
-        rc = lib.act_poll(self._h, timeout, b[0], b[1])
+        with self._cond:
+            h = self._h
+            if h is None:
+                return False
+            self._polling += 1
+        try:
+            rc = fn(h, timeout, b[0], b[1])
+        finally:
+            with self._cond:
+                self._polling -= 1
+                if self._polling == 0:
+                    self._cond.notify_all()
         if rc == 0:
             return None
         if rc < 0:
@@ -126,11 +147,16 @@ class NativePool:
             lib.act_buf_free(b[0][0])
 
     def close_events(self) -> None:
-        lib.act_pool_close_events(self._h)
+        with self._cond:
+            if self._h is not None:
+                lib.act_pool_close_events(self._h)
 
     def stats(self) -> dict[str, int]:
         s = ffi.new("act_pool_stats *")
-        lib.act_pool_get_stats(self._h, s)
+        with self._cond:
+            if self._h is None:
+                return {"threads": 0, "slots": 0, "contexts": 0, "slices": 0, "handoffs": 0}
+            lib.act_pool_get_stats(self._h, s)
         return {
             "threads": s.threads,
             "slots": s.slots,
@@ -140,10 +166,14 @@ class NativePool:
         }
 
     def free(self) -> None:
-        with self._free_lock:
-            if self._h is not None:
-                h, self._h = self._h, None
-                lib.act_pool_free(h)   # releases the GIL while contexts wind down
+        with self._cond:
+            if self._h is None:
+                return
+            h, self._h = self._h, None
+            lib.act_pool_close_events(h)
+            while self._polling:
+                self._cond.wait()
+        lib.act_pool_free(h)   # releases the GIL while contexts wind down
 
 
 class _Waiter:

@@ -1,65 +1,70 @@
 """Where Python host handlers run: never on a native worker thread.
 
-Plain functions run on a small pool of daemon threads (daemon, so a handler
-that never returns cannot hold the interpreter at exit); ``async def``
+Plain functions run on pollers of the native call queue (daemon threads, so a
+handler that never returns cannot hold the interpreter at exit); ``async def``
 handlers run on one asyncio loop in its own daemon thread.
 """
 
 from __future__ import annotations
 
 import asyncio
-import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
-Job = Callable[[], None]
 
+class CallPollers:
+    """Daemon threads that take host calls straight off the native call queue.
 
-class HandlerThreads:
-    """A lazily grown pool of daemon threads running jobs in FIFO order."""
+    Each poller runs the handler it took inline, so a call costs one hand-off
+    from the native worker to Python. The pool grows (up to ``max_threads``)
+    whenever every poller is busy, so a slow handler never holds up others;
+    daemon threads mean a handler that never returns cannot block exit.
+    """
 
-    def __init__(self, max_threads: int, name: str = "actors-handler") -> None:
-        self._q: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+    def __init__(
+        self,
+        poll: Callable[[float], bytes | bool | None],
+        handle: Callable[[bytes], None],
+        max_threads: int,
+        name: str = "actors-handler",
+    ) -> None:
+        self._poll = poll
+        self._handle = handle
         self._max = max(1, max_threads)
         self._name = name
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._pending = 0   # jobs queued or running
-        self._closed = False
+        self._idle = 0
+        self._spawn()
 
-    def submit(self, job: Job) -> None:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the handler pool is closed")
-            self._pending += 1
-            if self._pending > len(self._threads) and len(self._threads) < self._max:
-                t = threading.Thread(target=self._run, name=f"{self._name}-{len(self._threads)}", daemon=True)
-                self._threads.append(t)
-                t.start()
-        self._q.put(job)
+    def _spawn(self) -> None:
+        # self._lock held, or during __init__
+        t = threading.Thread(target=self._run, name=f"{self._name}-{len(self._threads)}", daemon=True)
+        self._threads.append(t)
+        self._idle += 1
+        t.start()
 
     def _run(self) -> None:
         while True:
-            job = self._q.get()
-            if job is None:
+            frame = self._poll(0.5)
+            if frame is False:
                 return
+            if frame is None or frame is True:
+                continue
+            with self._lock:
+                self._idle -= 1
+                if self._idle == 0 and len(self._threads) < self._max:
+                    self._spawn()
             try:
-                job()
+                self._handle(frame)
             finally:
                 with self._lock:
-                    self._pending -= 1
+                    self._idle += 1
 
-    def close(self, wait: float = 1.0) -> None:
-        """Stop the threads; a handler still running after ``wait`` seconds is left behind."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            threads = list(self._threads)
-        for _ in threads:
-            self._q.put(None)
-        for t in threads:
+    def join(self, wait: float = 1.0) -> None:
+        """Wait for the pollers to notice the closed queue (a stuck handler is left behind)."""
+        for t in list(self._threads):
             if t is not threading.current_thread():
                 t.join(wait)
 

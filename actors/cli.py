@@ -214,6 +214,8 @@ def _configure_console_logging() -> None:
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     console = logging.getLogger("actors.console")
+    if console.handlers:  # already set up by an earlier main() in this process
+        return
     console.setLevel(logging.DEBUG)
     console.propagate = False
     formatter = logging.Formatter("%(message)s")
@@ -287,20 +289,26 @@ def _spawn_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _evaluate(code: str, args: argparse.Namespace) -> tuple[int, Any]:
+def _evaluate(code: str, args: argparse.Namespace, filename: str = "<eval>") -> tuple[int, Any]:
     """Evaluates code in a fresh single-context pool.
 
     Args:
         code: JavaScript source; top-level ``await`` is allowed.
         args: The parsed arguments, for the context options.
+        filename: The name stack traces show for the code.
 
     Returns:
         The exit code and the completion value (None unless the code is 0).
     """
     try:
         with actors.ContextPool(size=1) as pool:
-            ctx = pool.spawn(**_spawn_options(args))
-            return EXIT_OK, ctx.eval(code)
+            try:
+                ctx = pool.spawn(**_spawn_options(args))
+            except (ValueError, TypeError) as error:
+                # Options the library refuses, e.g. an unknown API group.
+                print(f"error: {error}", file=sys.stderr)
+                return EXIT_ERROR, None
+            return EXIT_OK, ctx.eval(code, filename=filename)
     except actors.ActorsError as error:
         return _report_error(error), None
 
@@ -335,7 +343,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         print(f"cannot read {path}: {error}", file=sys.stderr)
         return EXIT_ERROR
-    code, value = _evaluate(source, args)
+    code, value = _evaluate(source, args, filename=str(path))
     if code == EXIT_OK and value is not None:
         print(format_value(value), flush=True)
     return code

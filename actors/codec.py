@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import struct
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,17 +51,45 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"unsupported type {type(obj).__name__}")
 
 
-_packer_opts: dict[str, Any] = {"default": _default, "use_bin_type": True, "strict_types": False}
+_local = threading.local()
+
+
+def _packer() -> msgpack.Packer:
+    # One Packer per thread: building one per call costs more than packing a
+    # small value, and a Packer is not safe to share (``default`` runs Python).
+    p = getattr(_local, "packer", None)
+    if p is None:
+        p = _local.packer = msgpack.Packer(default=_default, use_bin_type=True, autoreset=True)
+    return p
 
 
 def encode(value: Any) -> bytes:
     """Encode ``value`` for a context, or raise ConversionError with its path."""
     try:
-        return msgpack.packb(value, **_packer_opts)   # type: ignore[no-any-return]
+        return _packer().pack(value)  # type: ignore[no-any-return]
     except Exception:
+        _packer().reset()
         out = bytearray()
         _Walker(out).walk(value, "$", 0, [])
         return bytes(out)
+
+
+def encode_frame(head: list[Any], values: tuple[Any, ...]) -> bytes:
+    """Encode a command frame ``[*head, *values]``; errors name the path inside ``values``.
+
+    ``head`` holds only plain ints and strings (opcode, request id, ...).
+    """
+    try:
+        return _packer().pack([*head, *values])  # type: ignore[no-any-return]
+    except Exception:
+        _packer().reset()
+    parts = [_packer().pack(h) for h in head]
+    for v in values:
+        try:
+            parts.append(encode(v))
+        except ConversionError:
+            raise
+    return _array_header(len(parts)) + b"".join(parts)
 
 
 class _Walker:

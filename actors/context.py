@@ -13,8 +13,6 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import msgpack
-
 from actors import _binding as nb
 from actors import codec
 from actors.errors import (
@@ -193,9 +191,8 @@ class Context:
             pass   # that loop is closed: nobody is waiting any more
 
     @staticmethod
-    def _frame(op: int, req_id: int, timeout: float | None, *parts: bytes) -> bytes:
-        head = msgpack.packb(op) + msgpack.packb(req_id) + msgpack.packb(_timeout_ms(timeout))
-        return codec._array_header(3 + len(parts)) + head + b"".join(parts)
+    def _frame(op: int, req_id: int, timeout: float | None, *values: Any) -> bytes:
+        return codec.encode_frame([op, req_id, _timeout_ms(timeout)], values)
 
     # ---- operations (blocking forms) -------------------------------------------------
 
@@ -216,13 +213,13 @@ class Context:
 
     def set_global(self, name: str, value: Any, *, timeout: float | None = None) -> None:
         """Set a global of the context to a copy of ``value``."""
-        self._request(self._frame(nb.OP_SET_GLOBAL, 1, timeout, _str(name), codec.encode(value)))
+        self._request(self._frame(nb.OP_SET_GLOBAL, 1, timeout, _str(name), value))
 
     def send(self, message: Any) -> None:
         """Deliver ``message`` to the context's ``Host.onMessage`` callbacks (fire and forget)."""
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
-        self._native.post(self._frame(nb.OP_SEND, 0, None, codec.encode(message)))
+        self._native.post(self._frame(nb.OP_SEND, 0, None, message))
 
     def reset(self) -> None:
         """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
@@ -254,10 +251,7 @@ class Context:
 
     async def set_global_async(self, name: str, value: Any, *, timeout: float | None = None) -> None:
         """Coroutine form of :meth:`set_global`."""
-        encoded = codec.encode(value)
-        await self._request_async(
-            lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), encoded)
-        )
+        await self._request_async(lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), value))
 
     async def send_async(self, message: Any) -> None:
         """Coroutine form of :meth:`send` (returns once the message is queued)."""
@@ -284,7 +278,7 @@ class Context:
         return self._frame(nb.OP_EVAL, rid, timeout, _str(code, "code"), _str(filename, "filename"))
 
     def _call_frame(self, rid: int, name: str, args: tuple[Any, ...], timeout: float | None) -> bytes:
-        return self._frame(nb.OP_CALL, rid, timeout, _str(name), codec.encode(list(args)))
+        return self._frame(nb.OP_CALL, rid, timeout, _str(name), list(args))
 
     # ---- messages out, handlers -----------------------------------------------------------
 
@@ -385,13 +379,10 @@ class Context:
                 self._pool._log.exception("exit callback of context #%d failed", self._id)
 
 
-def _str(value: str, what: str = "name") -> bytes:
+def _str(value: str, what: str = "name") -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    try:
-        return msgpack.packb(value)  # type: ignore[no-any-return]
-    except UnicodeEncodeError:
-        raise ConversionError(f"{what} contains a lone surrogate (not valid Unicode)") from None
+    return value
 
 
 def _mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from actors import _binding as nb
 from actors import codec
-from actors._handlers import AsyncHandlerLoop, HandlerThreads
+from actors._handlers import AsyncHandlerLoop, CallPollers
 from actors.apis import resolve_apis
 from actors.context import Context
 from actors.errors import ActorsError, ContextDeadError, ConversionError
@@ -73,7 +73,8 @@ class ContextPool:
             escaping a callback without a caller does to its context.
         spare_threads: extra native threads that stand in while a worker is
             parked in ``Host.callSync`` or stuck in one long slice.
-        handler_threads: threads running plain (non-async) host handlers.
+        handler_threads: at most this many threads run plain (non-async)
+            host handlers at once (they are started as needed).
     """
 
     _ids = itertools.count(1)
@@ -119,8 +120,8 @@ class ContextPool:
         self._lock = threading.Lock()
         self._req_ids = itertools.count(1)
         self._closed = False
-        self._handlers = HandlerThreads(handler_threads)
         self._async_handlers = AsyncHandlerLoop()
+        self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
         self._id = next(ContextPool._ids)
         self._event_thread = threading.Thread(
             target=self._event_loop, name=f"actors-pool-{self._id}-events", daemon=True
@@ -286,8 +287,6 @@ class ContextPool:
         if kind == nb.EV_RESULT:
             if ctx is not None:
                 ctx._complete_async(ev[2], ev[3], ev[4])
-        elif kind == nb.EV_HOST_CALL:
-            self._host_call(ctx, ctx_id, ev[2], ev[4], ev[5])
         elif kind == nb.EV_MESSAGE:
             if ctx is not None:
                 for cb in ctx.message_callbacks:
@@ -314,9 +313,19 @@ class ContextPool:
                     log.warning("context %s exited: %s", ctx.name or f"#{ctx_id}", ev[2])
                 ctx._on_exit(ev[2], ev[3])
 
-    def _host_call(self, ctx: Context | None, ctx_id: int, call_id: int, name: str, args: list[Any]) -> None:
+    def _on_call_frame(self, frame: bytes) -> None:
+        """On a poller thread: one host call from JS."""
+        try:
+            _kind, ctx_id, call_id, _sync, name, args = codec.decode(frame)
+        except Exception:
+            log.exception("actors: malformed host call frame")
+            return
+        ctx = self._contexts.get(ctx_id)
         if ctx is None:
             return
+        self._host_call(ctx, call_id, name, args)
+
+    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any]) -> None:
         fn = ctx.handler(name)
         native = ctx._native
 
@@ -343,15 +352,12 @@ class ContextPool:
             self._async_handlers.submit(coro, answer)
             return
 
-        def run() -> None:
-            try:
-                value = fn(*args)
-            except BaseException as exc:
-                answer(None, exc)
-                return
-            answer(value, None)
-
-        self._handlers.submit(run)
+        try:
+            value = fn(*args)
+        except BaseException as exc:  # KeyboardInterrupt too: JS gets it, the pool lives on
+            answer(None, exc)
+            return
+        answer(value, None)
 
     # ---- shutdown --------------------------------------------------------------------------------
 
@@ -376,7 +382,7 @@ class ContextPool:
         with self._lock:
             self._contexts.clear()
             self._names.clear()
-        self._handlers.close(wait=0.5)
+        self._pollers.join(wait=0.5)
         self._async_handlers.close()
         _live_pools.discard(self)
 

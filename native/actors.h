@@ -8,7 +8,7 @@
  *   act_pool_new/act_pool_free      the caller owns the pool; free stops every context.
  *   act_ctx_new/act_ctx_release     the caller owns one reference to the context.
  *   act_waiter_new/act_waiter_release  the caller owns one reference to the waiter.
- *   act_poll -> act_buf_free        the caller owns every event buffer it receives.
+ *   act_poll(_calls) -> act_buf_free   the caller owns every event buffer it receives.
  *   act_ctx_send                    copies the frame; the caller keeps its buffer.
  */
 #ifndef ACTORS_H
@@ -108,6 +108,7 @@ int act_waiter_reset(act_waiter *w);
 void act_waiter_release(act_waiter *w);
 
 int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len);
+int act_poll_calls(act_pool *p, double timeout_s, uint8_t **buf, size_t *len);
 void act_pool_close_events(act_pool *p);
 void act_buf_free(uint8_t *buf);
 

@@ -776,7 +776,7 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
     JS_FreeValue(c->jc, h->resolve);
     JS_FreeValue(c->jc, h->reject);
     uint64_t op_id = h->op_id;
-    free(h);
+    js_free(c->jc, h);
     int aborted = checkpoint(c, a, owner ? op_id : 0);
     c->a = saved;
     c->cur_op_id = 0;
@@ -833,7 +833,7 @@ static void engine_teardown(act_ctx *c, const char *why)
         c->hcalls = h->next;
         JS_FreeValue(c->jc, h->resolve);
         JS_FreeValue(c->jc, h->reject);
-        free(h);
+        js_free(c->jc, h);
     }
     while (c->rejections) {
         rejection *r = c->rejections;

@@ -105,7 +105,7 @@ static JSValue host_call(JSContext *jc, JSValueConst this_val, int argc, JSValue
         JS_FreeValue(jc, promise);
         return JS_ThrowOutOfMemory(jc);
     }
-    pool_emit(c->pool, b, n);
+    pool_emit_call(c->pool, b, n);
     return promise;
 }
 
@@ -126,13 +126,20 @@ static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JS
     c->sync_call_id = call_id;
     c->sync_ready = 0;
     pthread_mutex_unlock(&c->mu);
-    pool_emit(c->pool, b, n);
+    pool_emit_call(c->pool, b, n);
 
     /* park: this thread waits for Python, a spare thread takes our slot */
     if (c->cur_worker)
         pool_release_slot(c->cur_worker);
     int64_t deadline = c->a ? c->a->deadline : 0;
     int timed_out = 0;
+    /* a quick handler answers within tens of microseconds: spin that long
+       before paying for a sleep and a wake-up */
+    int64_t spin_until = act_now_ns() + 50000;
+    for (int n = 1; !__atomic_load_n(&c->sync_ready, __ATOMIC_ACQUIRE); n++) {
+        if ((n & 63) == 0 && (act_now_ns() > spin_until || atomic_load(&c->stop_req)))
+            break;
+    }
     pthread_mutex_lock(&c->mu);
     while (!c->sync_ready && !atomic_load(&c->stop_req)) {
         if (deadline) {

@@ -166,6 +166,14 @@ typedef struct evnode {
     uint8_t *buf;
 } evnode;
 
+typedef struct evq {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    evnode *head, *tail;
+    int closed;
+    int waiting;                   /* pollers asleep in act_poll */
+} evq;
+
 typedef struct tentry {
     int64_t due;
     act_ctx *c;
@@ -183,10 +191,8 @@ struct act_pool {
     int ncontexts;
     _Atomic uint64_t slices, handoffs;
 
-    pthread_mutex_t ev_mu;         /* the completion channel to Python */
-    pthread_cond_t ev_cv;
-    evnode *ev_head, *ev_tail;
-    int ev_closed;
+    evq events;                    /* completion channel: results, messages, exits, ... */
+    evq calls;                     /* host calls, polled by the handler threads */
 
     pthread_mutex_t tm_mu;         /* timer heap */
     pthread_cond_t tm_cv;
@@ -203,6 +209,7 @@ void pool_schedule_locked(act_pool *p, act_ctx *c);   /* c->mu held, c is S_IDLE
 void pool_release_slot(worker *w);                    /* hand the slot to another thread */
 void pool_wake_at(act_pool *p, act_ctx *c, int64_t due);
 void pool_emit(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
+void pool_emit_call(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
 void pool_context_gone(act_pool *p, act_ctx *c);
 
 /* context.c */

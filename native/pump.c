@@ -18,8 +18,9 @@
  * Locks (always taken in this order, never the other way):
  *   ctx->mu   mailbox, sched state, wake flag, outstanding waiters, callSync slot
  *   pool->mu  run queue, slots (active), thread list, all-context list
- *   pool->ev_mu  event queue;  pool->tm_mu  timer heap;  waiter->mu  its wakeup
- * ev_mu, tm_mu and waiter->mu are leaves: nothing else is taken while held.
+ *   pool->events.mu, pool->calls.mu  event queues;  pool->tm_mu  timer heap;
+ *   waiter->mu  its wakeup. Queue, timer and waiter locks are leaves:
+ *   nothing else is taken while one is held.
  *
  * Slots: a worker needs a slot to dequeue (active < nslots). A worker that
  * parks in callSync, or that has run one slice for ACT_HANDOFF_NS while others
@@ -201,14 +202,35 @@ int act_waiter_reset(act_waiter *w)
 
 /* ---- events ------------------------------------------------------------------ */
 
-void pool_emit(act_pool *p, uint8_t *buf, size_t len)
+static void evq_init(evq *q)
+{
+    pthread_mutex_init(&q->mu, NULL);
+    cond_init_mono(&q->cv);
+    q->head = q->tail = NULL;
+    q->closed = 0;
+    q->waiting = 0;
+}
+
+static void evq_destroy(evq *q)
+{
+    evnode *e = q->head;
+    while (e) {
+        evnode *nx = e->next;
+        free(e->buf);
+        free(e);
+        e = nx;
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+}
+
+static void evq_push(evq *q, uint8_t *buf, size_t len)
 {
     if (!buf)
         return;
     evnode *n = malloc(sizeof *n);
     if (!n) {
-        /* Dropping an event is the only option left; it is logged to stderr so
-           the loss is visible. */
+        /* Dropping an event is the only option left; say so on stderr. */
         fprintf(stderr, "actors: out of memory, dropped an event\n");
         free(buf);
         return;
@@ -216,33 +238,51 @@ void pool_emit(act_pool *p, uint8_t *buf, size_t len)
     n->next = NULL;
     n->buf = buf;
     n->len = len;
-    pthread_mutex_lock(&p->ev_mu);
-    if (p->ev_tail)
-        p->ev_tail->next = n;
+    pthread_mutex_lock(&q->mu);
+    if (q->tail)
+        q->tail->next = n;
     else
-        p->ev_head = n;
-    p->ev_tail = n;
-    pthread_cond_signal(&p->ev_cv);
-    pthread_mutex_unlock(&p->ev_mu);
+        q->head = n;
+    q->tail = n;
+    if (q->waiting)
+        pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mu);
 }
 
-int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
+static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
 {
-    struct timespec ts;
-    abs_deadline(&ts, timeout_s);
-    pthread_mutex_lock(&p->ev_mu);
-    while (!p->ev_head && !p->ev_closed) {
-        if (pthread_cond_timedwait(&p->ev_cv, &p->ev_mu, &ts) == ETIMEDOUT)
-            break;
+    pthread_mutex_lock(&q->mu);
+    if (!q->head && !q->closed) {
+        /* a poller that just handled an event usually gets the next one soon:
+           spin briefly before paying for a sleep and a wake-up */
+        pthread_mutex_unlock(&q->mu);
+        int64_t until = act_now_ns() + SPIN_NS / 2;
+        int n = 0;
+        while (!__atomic_load_n(&q->head, __ATOMIC_RELAXED)) {
+            cpu_relax();
+            if ((++n & 63) == 0 && act_now_ns() > until)
+                break;
+        }
+        pthread_mutex_lock(&q->mu);
     }
-    evnode *n = p->ev_head;
+    if (!q->head && !q->closed) {
+        struct timespec ts;
+        abs_deadline(&ts, timeout_s);
+        q->waiting++;
+        while (!q->head && !q->closed) {
+            if (pthread_cond_timedwait(&q->cv, &q->mu, &ts) == ETIMEDOUT)
+                break;
+        }
+        q->waiting--;
+    }
+    evnode *n = q->head;
     if (n) {
-        p->ev_head = n->next;
-        if (!p->ev_head)
-            p->ev_tail = NULL;
+        q->head = n->next;
+        if (!q->head)
+            q->tail = NULL;
     }
-    int closed = p->ev_closed;
-    pthread_mutex_unlock(&p->ev_mu);
+    int closed = q->closed;
+    pthread_mutex_unlock(&q->mu);
     if (!n)
         return closed ? -1 : 0;
     if (closed) {
@@ -257,12 +297,31 @@ int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
     return 1;
 }
 
+static void evq_close(evq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+void pool_emit(act_pool *p, uint8_t *buf, size_t len) { evq_push(&p->events, buf, len); }
+void pool_emit_call(act_pool *p, uint8_t *buf, size_t len) { evq_push(&p->calls, buf, len); }
+
+int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
+{
+    return evq_pop(&p->events, timeout_s, buf, len);
+}
+
+int act_poll_calls(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
+{
+    return evq_pop(&p->calls, timeout_s, buf, len);
+}
+
 void act_pool_close_events(act_pool *p)
 {
-    pthread_mutex_lock(&p->ev_mu);
-    p->ev_closed = 1;
-    pthread_cond_broadcast(&p->ev_cv);
-    pthread_mutex_unlock(&p->ev_mu);
+    evq_close(&p->events);
+    evq_close(&p->calls);
 }
 
 /* ---- contexts: references and scheduling -------------------------------------- */
@@ -516,8 +575,8 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     pthread_cond_init(&p->drained_cv, NULL);
-    pthread_mutex_init(&p->ev_mu, NULL);
-    cond_init_mono(&p->ev_cv);
+    evq_init(&p->events);
+    evq_init(&p->calls);
     pthread_mutex_init(&p->tm_mu, NULL);
     cond_init_mono(&p->tm_cv);
     atomic_init(&p->rq_len, 0);
@@ -599,19 +658,12 @@ void act_pool_free(act_pool *p)
         p->rq_head = c->rq_next;
         ctx_unref(c);
     }
-    evnode *e = p->ev_head;
-    while (e) {
-        evnode *nx = e->next;
-        free(e->buf);
-        free(e);
-        e = nx;
-    }
+    evq_destroy(&p->events);
+    evq_destroy(&p->calls);
     free(p->workers);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     pthread_cond_destroy(&p->drained_cv);
-    pthread_mutex_destroy(&p->ev_mu);
-    pthread_cond_destroy(&p->ev_cv);
     pthread_mutex_destroy(&p->tm_mu);
     pthread_cond_destroy(&p->tm_cv);
     free(p);
@@ -711,7 +763,7 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
         free(c->sync_payload);
         c->sync_payload = copy;
         c->sync_len = len;
-        c->sync_ready = 1;
+        __atomic_store_n(&c->sync_ready, 1, __ATOMIC_RELEASE);
         pthread_cond_broadcast(&c->cv);
         pthread_mutex_unlock(&c->mu);
         return ACT_OK;

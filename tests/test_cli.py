@@ -99,10 +99,17 @@ def test_eval_that_hits_a_limit_exits_2_naming_the_limit(options: list[str], cod
     assert proc.stdout == ""
 
 
-def test_eval_with_bare_apis_has_no_browser_globals() -> None:
-    proc = run_cli("eval", "typeof setTimeout + ' ' + typeof Host", "--apis", "none")
+def test_eval_with_bare_apis_still_has_the_host_bridge() -> None:
+    proc = run_cli("eval", "typeof Host.callSync", "--apis", "none")
     assert proc.returncode == EXIT_OK, explain(proc)
-    assert json.loads(proc.stdout) == "undefined object"
+    assert json.loads(proc.stdout) == "function"
+
+
+def test_eval_with_an_unknown_api_group_exits_1_naming_it() -> None:
+    proc = run_cli("eval", "1", "--apis", "timers,nosuchgroup")
+    assert proc.returncode == EXIT_ERROR, explain(proc)
+    assert "nosuchgroup" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 # -- run ----------------------------------------------------------------------
@@ -141,6 +148,7 @@ def test_run_of_a_throwing_file_exits_1_with_a_stack(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_ERROR, explain(proc)
     assert "JSError: RangeError: too far" in proc.stderr
     assert "inner" in proc.stderr
+    assert "script.js" in proc.stderr
 
 
 def test_run_that_hits_a_limit_exits_2(tmp_path: Path) -> None:
