@@ -49,6 +49,11 @@ def _flags() -> tuple[list[str], list[str], list[tuple[str, str | None]]]:
     return cflags, ldflags, macros
 
 
+def _rel(path: Path) -> str:
+    # setuptools insists on source paths relative to setup.py's directory
+    return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+
+
 def make_ffi() -> FFI:
     engine = engine_sources()
     ffibuilder = FFI()
@@ -78,11 +83,11 @@ def make_ffi() -> FFI:
             f'#include "{engine / name}"\n'
             "#pragma GCC diagnostic pop\n"
         )
-        wrapped.append(str(wrapper))
+        wrapped.append(_rel(wrapper))
     ffibuilder.set_source(
         "actors._native",
         '#include "actors.h"\n',
-        sources=[str(HERE / s) for s in OUR_SOURCES] + wrapped,
+        sources=[_rel(HERE / s) for s in OUR_SOURCES] + wrapped,
         include_dirs=[str(HERE), str(engine)],
         define_macros=macros,
         extra_compile_args=cflags,
