@@ -8,14 +8,14 @@ OUT=build/dev; mkdir -p $OUT
 PYINC=$(python -c "import sysconfig;print(sysconfig.get_paths()['include'])")
 SUFFIX=$(python -c "import sysconfig;print(sysconfig.get_config_var('EXT_SUFFIX'))")
 CFLAGS="-std=gnu11 -fPIC -O2 -D_GNU_SOURCE -DNDEBUG -pthread ${DEV_CFLAGS:-}"
-for f in quickjs libregexp libunicode dtoa; do
-  [ $OUT/$f.o -nt $ENG/$f.c ] || gcc $CFLAGS -w -I$ENG -c $ENG/$f.c -o $OUT/$f.o
-done
 python -c "
 import sys; sys.path.insert(0, 'native')
 import build
 build.ffibuilder.emit_c_code('$OUT/_native.c')
 "
+for f in quickjs libregexp libunicode dtoa; do
+  [ $OUT/$f.o -nt $ENG/$f.c ] || gcc $CFLAGS -w -I$ENG -c native/_gen/engine_$f.c -o $OUT/$f.o
+done
 OBJS=""
 for f in pump context host codec mpack; do
   gcc $CFLAGS -Wall -Wextra -fvisibility=hidden -Inative -I$ENG -c native/$f.c -o $OUT/$f.o
