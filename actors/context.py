@@ -86,7 +86,8 @@ class Context:
         self._exit_reason: str | None = None
         self._exit_detail: Any = None
         self._pending_async: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
-        self.actor_ref: Any = None   # set by the actor layer when there is one
+        self._reason_override: str | None = None
+        self._actor_ref: Any = None
 
     # ---- identity -----------------------------------------------------------------
 
@@ -320,7 +321,53 @@ class Context:
 
     # ---- lifecycle --------------------------------------------------------------------------
 
-    def _request_stop(self, killed: bool) -> None:
+    # ---- actor, links --------------------------------------------------------------------
+
+    stops_on_any_link_exit = True   # a context never outlives what it is linked to
+
+    @property
+    def actor_ref(self) -> Any:
+        """The Pykka ``ActorRef`` of this context's actor (created on first use).
+
+        ``tell(message)`` delivers to ``Host.onMessage``; stopping the actor
+        stops the context; proxies reach ``eval``/``call``/... on the actor.
+        """
+        with self._lock:
+            ref = self._actor_ref
+        if ref is None:
+            from actors.actor import ContextActor
+
+            new_ref = ContextActor.start(self)
+            with self._lock:
+                if self._actor_ref is None:
+                    self._actor_ref = new_ref
+                    ref = new_ref
+                else:
+                    ref = self._actor_ref
+            if ref is not new_ref:
+                new_ref.stop(block=False)
+            elif self._exited.is_set():
+                new_ref.stop(block=False)
+        return ref
+
+    def link(self, other: Any) -> None:
+        """Link this context to an ActorRef, Context or Supervisor (both ways)."""
+        from actors.supervision import links
+
+        links.link(self, other)
+
+    def unlink(self, other: Any) -> None:
+        """Remove a link made with :meth:`link` or ``spawn(link=...)``."""
+        from actors.supervision import links
+
+        links.unlink(self, other)
+
+    def _stop_linked(self) -> None:
+        self._request_stop(killed=False, reason="linked")
+
+    def _request_stop(self, killed: bool, reason: str | None = None) -> None:
+        if reason is not None and self._reason_override is None and not self._exited.is_set():
+            self._reason_override = reason
         if self._native.stop(killed):
             # Callers blocked on this context are answered by the native side;
             # async callers are answered here, now, not when a worker gets to it.
@@ -364,7 +411,10 @@ class Context:
         with self._lock:
             if self._exited.is_set():
                 return
+            if self._reason_override is not None and reason in ("normal", "killed"):
+                reason = self._reason_override
             self._exit_reason = reason
+            ref = self._actor_ref
             if isinstance(detail, list) and len(detail) == 3:
                 detail = JSError(*detail)
             self._exit_detail = detail
@@ -372,6 +422,11 @@ class Context:
             callbacks = list(self._exit_callbacks)
             self._exit_callbacks.clear()
         self._fail_async(f"the context exited ({reason})")
+        if ref is not None:
+            try:
+                ref.stop(block=False)
+            except Exception:
+                pass
         for cb in callbacks:
             try:
                 cb(self, reason, detail)

@@ -119,6 +119,8 @@ class ContextPool:
         self._names: dict[str, Context] = {}
         self._lock = threading.Lock()
         self._req_ids = itertools.count(1)
+        self._child_ids = itertools.count(1)
+        self._supervisor: Any = None
         self._closed = False
         self._async_handlers = AsyncHandlerLoop()
         self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
@@ -180,8 +182,16 @@ class ContextPool:
         script: str | os.PathLike[str] | None = None,
         name: str | None = None,
         on_uncaught: str | None = None,
+        link: Any = None,
+        restart: str | None = None,
     ) -> Context:
         """Create a context. Limits not given here use the pool's defaults.
+
+        ``link=`` ties the context to an ActorRef, Context or Supervisor (it
+        dies with it, see :meth:`Context.link`). ``restart=`` (``"permanent"``,
+        ``"transient"``; default ``"temporary"``) puts the context under the
+        pool's supervisor, which restarts it with the same options when it
+        crashes; find the current incarnation with :meth:`whereis`.
 
         Raises:
             JSError: the ``script`` threw (the context is stopped).
@@ -217,7 +227,38 @@ class ContextPool:
             except OSError as exc:
                 raise ActorsError(f"cannot read script {str(path)!r}: {exc}") from exc
             opts = replace(opts, script=str(path), script_source=source)
-        return self._start(opts)
+        if restart is None or restart == "temporary":
+            ctx = self._start(opts)
+            if link is not None:
+                ctx.link(link)
+            return ctx
+        if restart not in ("permanent", "transient"):
+            raise ValueError("restart must be 'permanent', 'transient' or 'temporary'")
+
+        def start() -> Context:
+            c = self._start(opts)
+            if link is not None:
+                c.link(link)
+            return c
+
+        child_id = opts.name or f"context-{next(self._child_ids)}"
+        result: Context = self._pool_supervisor().start_child(child_id, start, restart=restart)
+        return result
+
+    def _pool_supervisor(self) -> Any:
+        from actors.supervision.supervisor import Supervisor
+
+        with self._lock:
+            if self._closed:
+                raise ContextDeadError("the pool is stopped")
+            if self._supervisor is None:
+                # intensity counted per context: one crash-looping context must
+                # not take its healthy siblings down with it
+                self._supervisor = Supervisor(
+                    "one_for_one", max_restarts=3, max_seconds=5.0, name=f"pool-{self._id}",
+                    _per_child_intensity=True,
+                )
+            return self._supervisor
 
     def _start(self, opts: SpawnOptions) -> Context:
         if self._closed:
@@ -367,6 +408,10 @@ class ContextPool:
             if self._closed:
                 return
             self._closed = True
+            sup, self._supervisor = self._supervisor, None
+        if sup is not None:
+            sup.stop()   # first: nothing may restart what is being stopped
+        with self._lock:
             contexts = list(self._contexts.values())
         for ctx in contexts:
             ctx._request_stop(killed=False)

@@ -1,0 +1,54 @@
+"""ContextActor: the Pykka face of a Context.
+
+One threadless actor per context (created on first use of ``ctx.actor_ref``).
+The fast data path never goes through it: ``eval``/``call``/``send`` on the
+Context go straight to the native mailbox. The actor gives the context an
+identity other actors can hold, link to, message and stop:
+
+- ``ref.tell(message)`` delivers ``message`` to the context's ``Host.onMessage``;
+- ``ref.ask(message)`` does the same and answers ``None`` once it is queued;
+- ``ref.proxy().eval("1 + 2").get()`` reaches the Context's methods;
+- ``ref.stop()`` stops the context (reason ``normal``).
+
+Threading: hooks and messages run on a dispatcher thread (actors.dispatch).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from actors.dispatch import DispatchActor
+
+if TYPE_CHECKING:
+    from actors.context import Context
+
+__all__ = ["ContextActor"]
+
+
+class ContextActor(DispatchActor):
+    """The actor behind ``Context.actor_ref``."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
+
+    def on_receive(self, message: Any) -> Any:
+        self.context.send(message)
+        return None
+
+    def on_stop(self) -> None:
+        if self.context.alive:
+            self.context._request_stop(killed=False)
+
+    # proxied methods: ref.proxy().eval(...).get()
+    def eval(self, code: str, **kwargs: Any) -> Any:
+        return self.context.eval(code, **kwargs)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self.context.call(name, *args, **kwargs)
+
+    def get_global(self, name: str) -> Any:
+        return self.context.get_global(name)
+
+    def set_global(self, name: str, value: Any) -> None:
+        self.context.set_global(name, value)

@@ -1,0 +1,167 @@
+"""Links: bidirectional exit propagation between contexts, supervisors and Pykka actors.
+
+Rules (DESIGN.md, contract):
+- A context never outlives what it is linked to: when the other side exits
+  for any reason, the context stops with reason ``linked``.
+- When a context (or supervisor) exits abnormally, every actor linked to it
+  is stopped too, unless that actor traps exits by defining
+  ``on_link_exit(ref, reason)``, which is then called instead (on the
+  actor's own thread, as a proxy call).
+- A normal exit is only reported to trapping actors.
+
+Contexts and supervisors report their exits through ``on_exit`` callbacks.
+Plain Pykka actors have no such hook, so one watcher thread polls the ones
+that are linked (every 20 ms) and reports their exit with reason ``normal``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pykka
+from pykka.messages import ProxyCall
+
+__all__ = ["NORMAL", "link", "unlink"]
+
+log = logging.getLogger("actors.links")
+
+NORMAL = frozenset({"normal", "shutdown"})
+_POLL_SECONDS = 0.02
+
+
+def _is_ref(obj: Any) -> bool:
+    return isinstance(obj, pykka.ActorRef)
+
+
+def _key(obj: Any) -> Any:
+    return obj.actor_urn if _is_ref(obj) else id(obj)
+
+
+def _ref_of(obj: Any) -> Any:
+    """What an ``on_link_exit`` receives for ``obj``: its ActorRef when it has one."""
+    if _is_ref(obj):
+        return obj
+    return getattr(obj, "actor_ref", obj)
+
+
+def _traps(obj: Any) -> bool:
+    if _is_ref(obj):
+        actor = getattr(obj, "_actor", None)
+        return callable(getattr(actor, "on_link_exit", None))
+    return False
+
+
+class _LinkTable:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._links: dict[Any, dict[Any, Any]] = {}     # key -> {other key: other}
+        self._objects: dict[Any, Any] = {}
+        self._hooked: set[Any] = set()
+        self._watched: dict[Any, Any] = {}               # refs polled by the watcher
+        self._watcher: threading.Thread | None = None
+
+    def link(self, a: Any, b: Any) -> None:
+        if a is b or _key(a) == _key(b):
+            raise ValueError("cannot link an actor to itself")
+        for obj in (a, b):
+            if _is_ref(obj) and not obj.is_alive():
+                # linking to something already gone: it exits at once
+                self._deliver(other=b if obj is a else a, source=obj, reason="noproc")
+                return
+        with self._lock:
+            ka, kb = _key(a), _key(b)
+            self._objects[ka], self._objects[kb] = a, b
+            self._links.setdefault(ka, {})[kb] = b
+            self._links.setdefault(kb, {})[ka] = a
+        self._hook(a)
+        self._hook(b)
+
+    def unlink(self, a: Any, b: Any) -> None:
+        with self._lock:
+            ka, kb = _key(a), _key(b)
+            self._links.get(ka, {}).pop(kb, None)
+            self._links.get(kb, {}).pop(ka, None)
+
+    def linked(self, obj: Any) -> list[Any]:
+        with self._lock:
+            return list(self._links.get(_key(obj), {}).values())
+
+    def _hook(self, obj: Any) -> None:
+        key = _key(obj)
+        with self._lock:
+            if key in self._hooked:
+                return
+            self._hooked.add(key)
+            if _is_ref(obj):
+                self._watched[key] = obj
+                if self._watcher is None:
+                    self._watcher = threading.Thread(target=self._watch, name="actors-link-watcher", daemon=True)
+                    self._watcher.start()
+                return
+        obj.on_exit(lambda _o, reason, _detail: self.exited(obj, reason))
+
+    def _watch(self) -> None:
+        while True:
+            threading.Event().wait(_POLL_SECONDS)
+            with self._lock:
+                gone = [(k, r) for k, r in self._watched.items() if not r.is_alive()]
+                for k, _ in gone:
+                    del self._watched[k]
+            for _k, ref in gone:
+                self.exited(ref, "normal")
+
+    def exited(self, obj: Any, reason: str) -> None:
+        """``obj`` exited with ``reason``: tell or stop everything linked to it."""
+        key = _key(obj)
+        with self._lock:
+            others = list(self._links.pop(key, {}).values())
+            for other in others:
+                self._links.get(_key(other), {}).pop(key, None)
+            self._hooked.discard(key)
+            self._objects.pop(key, None)
+        for other in others:
+            self._deliver(other, obj, reason)
+
+    def _deliver(self, other: Any, source: Any, reason: str) -> None:
+        try:
+            if _traps(other):
+                other.tell(ProxyCall(attr_path=("on_link_exit",), args=(_ref_of(source), reason), kwargs={}))
+                return
+            stop_linked: Callable[[], None] | None = getattr(other, "_stop_linked", None)
+            if stop_linked is not None and getattr(other, "stops_on_any_link_exit", False):
+                stop_linked()                      # a context: never outlives its link
+            elif reason not in NORMAL:
+                if stop_linked is not None:
+                    stop_linked()                  # a supervisor
+                elif _is_ref(other):
+                    other.stop(block=False)
+        except pykka.ActorDeadError:
+            pass
+        except Exception:
+            log.exception("propagating the exit of %r to %r failed", source, other)
+
+
+_table = _LinkTable()
+
+
+def link(a: Any, b: Any) -> None:
+    """Link ``a`` and ``b`` (Context, Supervisor or ``pykka.ActorRef``) both ways."""
+    _table.link(a, b)
+
+
+def unlink(a: Any, b: Any) -> None:
+    """Remove the link between ``a`` and ``b`` (no error if there is none)."""
+    _table.unlink(a, b)
+
+
+def linked(obj: Any) -> list[Any]:
+    """What ``obj`` is linked to now."""
+    return _table.linked(obj)
+
+
+def report_exit(obj: Any, reason: str) -> None:
+    """For actors with their own exit hook: ``obj`` exited with ``reason``."""
+    _table.exited(obj, reason)
