@@ -5,6 +5,9 @@ Layers, from the outside in:
 * :class:`ContextPool` and :class:`Context`: spawn contexts with per-context
   limits, evaluate and call into them, exchange messages (blocking and
   ``*_async`` forms).
+* :class:`Supervisor`: OTP supervision trees (one_for_one, one_for_all,
+  rest_for_one; permanent, transient, temporary) over contexts and other
+  supervisors; links via :meth:`Context.link`.
 * The error hierarchy under :class:`ActorsError`.
 * ``actors._binding`` (private): the only door to the native pump in
   ``actors._native`` (C, built with cffi from ``native/``).

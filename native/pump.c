@@ -417,11 +417,13 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     act_pool *p = w->pool;
+    int spun = 0;   /* spin once after work, then sleep */
     pthread_mutex_lock(&p->mu);
     for (;;) {
         if (p->stopping)
             break;
         if (p->rq_head && p->active < p->nslots) {
+            spun = 0;
             act_ctx *c = p->rq_head;
             p->rq_head = c->rq_next;
             if (!p->rq_head)
@@ -445,7 +447,8 @@ static void *worker_main(void *arg)
             }
             continue;
         }
-        if (p->spinning == 0 && !p->rq_head) {
+        if (!spun && p->spinning == 0 && !p->rq_head) {
+            spun = 1;
             p->spinning = 1;
             pthread_mutex_unlock(&p->mu);
             int64_t until = act_now_ns() + SPIN_NS;
@@ -462,6 +465,7 @@ static void *worker_main(void *arg)
         p->sleepers++;
         pthread_cond_wait(&p->cv, &p->mu);
         p->sleepers--;
+        spun = 0;
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
