@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 3
+ABI_VERSION = 4
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -54,6 +54,8 @@ EV_MESSAGE = lib.ACT_EV_MESSAGE
 EV_LOG = lib.ACT_EV_LOG
 EV_EXIT = lib.ACT_EV_EXIT
 EV_UNCAUGHT = lib.ACT_EV_UNCAUGHT
+
+API_CONSOLE = lib.ACT_API_CONSOLE
 
 EXT_CODES = {"bigint": lib.ACT_EXT_BIGINT, "date": lib.ACT_EXT_DATE, "error": lib.ACT_EXT_ERROR}
 
@@ -101,6 +103,7 @@ class NativePool:
         timeout: float,
         max_stack_size: int,
         on_uncaught: int,
+        apis: int = 0,
     ) -> NativeContext:
         opts = ffi.new("act_ctx_opts *")
         opts.id = ctx_id
@@ -109,6 +112,7 @@ class NativePool:
         opts.timeout = timeout
         opts.max_stack_size = max_stack_size
         opts.on_uncaught = on_uncaught
+        opts.apis = apis
         out = ffi.new("act_ctx **")
         check(lib.act_ctx_new(self._h, opts, out), "creating a context")
         return NativeContext(ffi.gc(out[0], lib.act_ctx_release))

@@ -23,7 +23,7 @@ from typing import Any
 from actors import _binding as nb
 from actors import codec
 from actors._handlers import AsyncHandlerLoop, CallPollers
-from actors.apis import resolve_apis
+from actors.apis import native_bits, resolve_apis
 from actors.context import Context
 from actors.errors import ActorsError, ContextDeadError, ConversionError
 
@@ -31,6 +31,7 @@ __all__ = ["ContextPool", "SpawnOptions"]
 
 log = logging.getLogger("actors")
 _uncaught_log = logging.getLogger("actors.context")
+_console_log = logging.getLogger("actors.console")
 
 _UNSET: Any = object()
 _ON_UNCAUGHT = {"crash": 0, "log": 1}
@@ -275,6 +276,7 @@ class ContextPool:
             float(opts.timeout or 0.0),
             opts.max_stack_size or 0,
             _ON_UNCAUGHT[opts.on_uncaught],
+            native_bits(opts.apis),
         )
         ctx = Context(self, ctx_id, native, opts)
         with self._lock:
@@ -343,7 +345,8 @@ class ContextPool:
                 name, ev[2], label, message, f"\n{stack}" if stack else "",
             )
         elif kind == nb.EV_LOG:
-            logging.getLogger("actors.console").log(ev[2], "%s", ev[3], extra={"context": ctx_id})
+            label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
+            _console_log.log(ev[2], "%s", ev[3], extra={"context": label})
         elif kind == nb.EV_EXIT:
             with self._lock:
                 ctx = self._contexts.pop(ctx_id, None)

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 3
+#define ACT_ABI_VERSION 4
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -62,6 +62,9 @@
 #define ACT_EXT_DATE 2
 #define ACT_EXT_ERROR 3
 
+/* native API groups (act_ctx_opts.apis) */
+#define ACT_API_CONSOLE 1
+
 /* on_uncaught policies */
 #define ACT_UNCAUGHT_CRASH 0
 #define ACT_UNCAUGHT_LOG 1
@@ -77,6 +80,7 @@ typedef struct act_ctx_opts {
     double timeout;            /* seconds per operation, 0 = none */
     size_t max_stack_size;     /* bytes of JS stack, 0 = 1 MiB */
     int on_uncaught;           /* ACT_UNCAUGHT_* */
+    uint32_t apis;             /* ACT_API_* bits of the native API groups to install */
 } act_ctx_opts;
 
 typedef struct act_pool_stats {

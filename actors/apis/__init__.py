@@ -27,8 +27,20 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
 }
 
 # Groups implemented in this version. `timers` are native in every context
-# (setTimeout, setInterval, queueMicrotask), so the group is always there.
-AVAILABLE: frozenset[str] = frozenset({"timers"})
+# (setTimeout, setInterval, queueMicrotask), so the group is always there;
+# `console` is native too (log/info/debug/trace/warn/error to logging).
+AVAILABLE: frozenset[str] = frozenset({"timers", "console"})
+
+# groups implemented natively in C: name -> bit of act_ctx_opts.apis
+NATIVE_BITS: dict[str, int] = {"console": 1}
+
+
+def native_bits(groups: Iterable[str]) -> int:
+    """The ACT_API_* bit mask for the native groups among ``groups``."""
+    bits = 0
+    for g in groups:
+        bits |= NATIVE_BITS.get(g, 0)
+    return bits
 
 
 def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
