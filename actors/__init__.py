@@ -26,6 +26,7 @@ from actors.errors import (
     ReductionLimitError,
 )
 from actors.pool import ContextPool
+from actors.supervision import Supervisor
 
 __all__ = [
     "ActorsError",
@@ -38,6 +39,7 @@ __all__ = [
     "LimitError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "Supervisor",
     "engine_version",
 ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from actors.errors import ActorsError, ContextDeadError
+from actors.errors import ActorsError, ContextDeadError, ConversionError
 
 try:
     from actors._native import ffi, lib
@@ -177,7 +177,7 @@ class NativePool:
             lib.act_pool_close_events(h)
             while self._polling:
                 self._cond.wait()
-        lib.act_pool_free(h)   # releases the GIL while contexts wind down
+        lib.act_pool_free(h)  # releases the GIL while contexts wind down
 
 
 class _Waiter:
@@ -212,6 +212,14 @@ class NativeContext:
     def __init__(self, handle: Any) -> None:
         self._h = handle
 
+    @staticmethod
+    def _send_failed(status: int, frame: bytes) -> None:
+        if status == lib.ACT_EINVAL:
+            err = ffi.new("char[]", 512)
+            lib.act_check_frame(frame, len(frame), err, 512)
+            raise ConversionError(ffi.string(err).decode("utf-8", "replace"))
+        check(status, "sending a command")
+
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
         """Send ``frame`` and block this thread until its answer arrives.
 
@@ -219,17 +227,21 @@ class NativeContext:
         in between); it may raise to abandon the wait.
         """
         w = _waiter()
-        check(lib.act_ctx_send(self._h, frame, len(frame), w.h), "sending a command")
+        status = lib.act_ctx_send(self._h, frame, len(frame), w.h)
+        if status != OK:
+            self._send_failed(status, frame)
         while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
             on_wait()
         data = bytes(ffi.buffer(w.buf[0], w.len[0]))
         if not lib.act_waiter_reset(w.h):
-            _local.w = None   # still referenced by a stopped context: use a new one
+            _local.w = None  # still referenced by a stopped context: use a new one
         return data
 
     def post(self, frame: bytes) -> None:
         """Queue ``frame``; its answer (if it has a req_id) arrives as an event."""
-        check(lib.act_ctx_send(self._h, frame, len(frame), ffi.NULL), "sending a command")
+        status = lib.act_ctx_send(self._h, frame, len(frame), ffi.NULL)
+        if status != OK:
+            self._send_failed(status, frame)
 
     def resolve(self, call_id: int, payload: bytes) -> int:
         return int(lib.act_ctx_resolve(self._h, call_id, payload, len(payload)))

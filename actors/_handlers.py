@@ -100,15 +100,18 @@ class AsyncHandlerLoop:
             return self._loop
 
     def submit(self, coro: Any, done: Callable[[Any, BaseException | None], None]) -> None:
-        fut = asyncio.run_coroutine_threadsafe(coro, self.loop())
-
-        def finished(f: Any) -> None:
+        async def guarded() -> None:
+            # Everything a handler raises goes to JS. A KeyboardInterrupt or
+            # SystemExit escaping into the loop would stop it, and with it
+            # every async handler of the pool.
             try:
-                done(f.result(), None)
+                value = await coro
             except BaseException as exc:
                 done(None, exc)
+                return
+            done(value, None)
 
-        fut.add_done_callback(finished)
+        asyncio.run_coroutine_threadsafe(guarded(), self.loop())
 
     def close(self) -> None:
         with self._lock:

@@ -36,18 +36,26 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_UTC)
 
 def _date_ms(value: _dt.datetime) -> float:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_UTC)   # naive datetimes are taken as UTC
-    delta = value - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1000.0 + delta.microseconds / 1000.0
+        value = value.replace(tzinfo=_UTC)  # naive datetimes are taken as UTC
+    # whole milliseconds (a JS Date has no finer resolution), computed in
+    # integers so datetime.max does not round up into year 10000
+    return float((value - _EPOCH) // _dt.timedelta(milliseconds=1))
+
+
+def _bigint(value: int) -> msgpack.ExtType:
+    # hexadecimal: Python caps int<->decimal text at 4,300 digits, not hex
+    return msgpack.ExtType(EXT_BIGINT, format(value, "x").encode())
 
 
 def _default(obj: Any) -> Any:
     if isinstance(obj, int) and not isinstance(obj, bool):
-        return msgpack.ExtType(EXT_BIGINT, str(obj).encode())
+        return _bigint(obj)
     if isinstance(obj, _dt.datetime):
         return msgpack.ExtType(EXT_DATE, struct.pack(">d", _date_ms(obj)))
     if isinstance(obj, (bytearray, memoryview)):
         return bytes(obj)
+    if isinstance(obj, JSError):
+        return msgpack.ExtType(EXT_ERROR, msgpack.packb([obj.name, obj.message, obj.stack]))
     raise TypeError(f"unsupported type {type(obj).__name__}")
 
 
@@ -70,7 +78,7 @@ def encode(value: Any) -> bytes:
     except Exception:
         _packer().reset()
         out = bytearray()
-        _Walker(out).walk(value, "$", 0, [])
+        _Walker(out).walk(value, "$")
         return bytes(out)
 
 
@@ -93,58 +101,67 @@ def encode_frame(head: list[Any], values: tuple[Any, ...]) -> bytes:
 
 
 class _Walker:
-    """Pure-Python msgpack encoder with cycle, depth and type checks."""
+    """Pure-Python msgpack encoder with cycle, depth and type checks.
+
+    Iterative, so a value nested 1,000 levels deep does not hit Python's
+    recursion limit on its way to the depth check.
+    """
 
     def __init__(self, out: bytearray) -> None:
         self.out = out
 
-    def fail(self, what: str, path: str) -> ConversionError:
-        return ConversionError(f"{what} at {path}")
-
-    def walk(self, v: Any, path: str, depth: int, stack: list[int]) -> None:
+    def walk(self, root: Any, path: str) -> None:
         out = self.out
+        # work items: (value, path, depth) to encode, or None to leave a container
+        todo: list[tuple[Any, str, int] | None] = [(root, path, 0)]
+        open_ids: list[int] = []
+        while todo:
+            item = todo.pop()
+            if item is None:
+                open_ids.pop()
+                continue
+            v, p, d = item
+            if isinstance(v, (list, tuple, dict)):
+                if d >= MAX_DEPTH:
+                    raise ConversionError(f"value nested deeper than {MAX_DEPTH} levels at {p}")
+                if id(v) in open_ids:
+                    raise ConversionError(f"cyclic reference at {p}")
+                open_ids.append(id(v))
+                todo.append(None)
+                children: list[tuple[Any, str, int] | None] = []
+                if isinstance(v, dict):
+                    out += _map_header(len(v))
+                    for k, item_v in v.items():
+                        if not isinstance(k, str):
+                            raise ConversionError(f"dict key {k!r} is not a str at {p}")
+                        sub = f"{p}.{k}" if k.isidentifier() else f"{p}[{k!r}]"
+                        children.append((k, sub, d + 1))
+                        children.append((item_v, sub, d + 1))
+                else:
+                    out += _array_header(len(v))
+                    children = [(x, f"{p}[{i}]", d + 1) for i, x in enumerate(v)]
+                todo.extend(reversed(children))
+                continue
+            out += self.scalar(v, p)
+
+    @staticmethod
+    def scalar(v: Any, path: str) -> bytes:
         if v is None or isinstance(v, (bool, float)):
-            out += msgpack.packb(v)
-            return
+            return msgpack.packb(v)  # type: ignore[no-any-return]
         if isinstance(v, int):
             if -(2**63) <= v < 2**64:
-                out += msgpack.packb(v)
-            else:
-                out += msgpack.packb(msgpack.ExtType(EXT_BIGINT, str(v).encode()))
-            return
+                return msgpack.packb(v)  # type: ignore[no-any-return]
+            return msgpack.packb(_bigint(v))  # type: ignore[no-any-return]
         if isinstance(v, str):
             try:
-                out += msgpack.packb(v)
+                return msgpack.packb(v)  # type: ignore[no-any-return]
             except UnicodeEncodeError:
-                raise self.fail("string with a lone surrogate (not valid Unicode)", path) from None
-            return
+                raise ConversionError(f"string with a lone surrogate (not valid Unicode) at {path}") from None
         if isinstance(v, (bytes, bytearray, memoryview)):
-            out += msgpack.packb(bytes(v), use_bin_type=True)
-            return
-        if isinstance(v, _dt.datetime):
-            out += msgpack.packb(msgpack.ExtType(EXT_DATE, struct.pack(">d", _date_ms(v))))
-            return
-        if isinstance(v, (list, tuple, dict)):
-            if depth >= MAX_DEPTH:
-                raise self.fail("value nested deeper than 1000 levels", path)
-            if id(v) in stack:
-                raise self.fail("cyclic reference", path)
-            stack.append(id(v))
-            if isinstance(v, dict):
-                out += _map_header(len(v))
-                for k, item in v.items():
-                    if not isinstance(k, str):
-                        raise self.fail(f"dict key {k!r} is not a str", path)
-                    sub = f"{path}.{k}" if k.isidentifier() else f"{path}[{k!r}]"
-                    self.walk(k, sub, depth + 1, stack)
-                    self.walk(item, sub, depth + 1, stack)
-            else:
-                out += _array_header(len(v))
-                for i, item in enumerate(v):
-                    self.walk(item, f"{path}[{i}]", depth + 1, stack)
-            stack.pop()
-            return
-        raise self.fail(f"unsupported value of type {type(v).__name__}", path)
+            return msgpack.packb(bytes(v), use_bin_type=True)  # type: ignore[no-any-return]
+        if isinstance(v, (_dt.datetime, JSError)):
+            return msgpack.packb(_default(v))  # type: ignore[no-any-return]
+        raise ConversionError(f"unsupported value of type {type(v).__name__} at {path}")
 
 
 def _array_header(n: int) -> bytes:
@@ -165,12 +182,15 @@ def _map_header(n: int) -> bytes:
 
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == EXT_BIGINT:
-        return int(data.decode())
+        return int(data.decode(), 16)
     if code == EXT_DATE:
         (ms,) = struct.unpack(">d", data)
         if not math.isfinite(ms):
             raise ConversionError("invalid Date")
-        return _EPOCH + _dt.timedelta(milliseconds=ms)
+        try:
+            return _EPOCH + _dt.timedelta(milliseconds=ms)
+        except OverflowError:
+            raise ConversionError(f"Date {ms:.0f} ms from 1970 is outside Python's datetime range") from None
     if code == EXT_ERROR:
         name, message, stack = decode(data)
         return JSError(name, message, stack)
@@ -192,6 +212,11 @@ def decode(data: bytes) -> Any:
         max_map_len=2**31 - 1,
         max_ext_len=2**31 - 1,
     )
+
+
+def decode_envelope(data: bytes) -> Any:
+    """Decode a frame leaving extension values raw: enough to route it."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, unicode_errors="surrogateescape")
 
 
 def is_plain_mapping(value: object) -> bool:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Context"]
 
-_WAIT_SLICE = 0.25      # seconds between checks for signals while blocked
-_DEFAULT_MS = -1        # "use the context's own timeout"
+_WAIT_SLICE = 0.25  # seconds between checks for signals while blocked
+_DEFAULT_MS = -1  # "use the context's own timeout"
 
 MessageCallback = Callable[[Any], None]
 ExitCallback = Callable[["Context", str, Any], None]
@@ -73,7 +73,9 @@ class Context:
     loop) may call it; calls are answered in the order they were sent.
     """
 
-    def __init__(self, pool: ContextPool, ctx_id: int, native: nb.NativeContext, options: SpawnOptions) -> None:
+    def __init__(
+        self, pool: ContextPool, ctx_id: int, native: nb.NativeContext, options: SpawnOptions
+    ) -> None:
         self._pool = pool
         self._id = ctx_id
         self._native = native
@@ -175,7 +177,7 @@ class Context:
         with self._lock:
             entry = self._pending_async.pop(req_id, None)
         if entry is None:
-            return   # the caller gave up (cancelled or timed out): drop the late answer
+            return  # the caller gave up (cancelled or timed out): drop the late answer
         loop, fut = entry
 
         def settle() -> None:
@@ -189,7 +191,7 @@ class Context:
         try:
             loop.call_soon_threadsafe(settle)
         except RuntimeError:
-            pass   # that loop is closed: nobody is waiting any more
+            pass  # that loop is closed: nobody is waiting any more
 
     @staticmethod
     def _frame(op: int, req_id: int, timeout: float | None, *values: Any) -> bytes:
@@ -323,7 +325,7 @@ class Context:
 
     # ---- actor, links --------------------------------------------------------------------
 
-    stops_on_any_link_exit = True   # a context never outlives what it is linked to
+    stops_on_any_link_exit = True  # a context never outlives what it is linked to
 
     @property
     def actor_ref(self) -> Any:
@@ -397,6 +399,7 @@ class Context:
             pending = list(self._pending_async.items())
             self._pending_async.clear()
         for _rid, (loop, fut) in pending:
+
             def settle(fut: asyncio.Future[Any] = fut) -> None:
                 if not fut.done():
                     fut.set_exception(ContextDeadError(message, reason=self._exit_reason))

@@ -159,8 +159,9 @@ class Dispatcher:
             return cls._default
 
     def __repr__(self) -> str:
+        # Lock-free: the repr is used in messages formatted under the lock.
         return (
-            f"<Dispatcher {self.name!r} threads={self.thread_count} size={self.size} "
+            f"<Dispatcher {self.name!r} threads={self._threads} size={self.size} "
             f"max_size={self.max_size}{' stopped' if self._stopping else ''}>"
         )
 
@@ -202,9 +203,7 @@ class Dispatcher:
                     self._monitor_parked = False
                     self._monitor_cv.notify()
             if self._monitor is None:
-                self._monitor = threading.Thread(
-                    target=self._watch, name=f"{self.name}-monitor", daemon=True
-                )
+                self._monitor = threading.Thread(target=self._watch, name=f"{self.name}-monitor", daemon=True)
                 new_monitor = True
         if new_worker:
             self._start_worker()
@@ -235,13 +234,16 @@ class Dispatcher:
         return not any(t.is_alive() for t in threads if t is not me)
 
     def _start_worker(self) -> None:
-        # Called with _threads already incremented for this worker.
-        thread = threading.Thread(
-            target=self._work, name=f"{self.name}-{next(self._counter)}", daemon=True
-        )
+        # Called without the lock, _threads already counting this worker.
         with self._lock:
-            self._workers.add(thread)
+            thread = self._new_worker()
         thread.start()
+
+    def _new_worker(self) -> threading.Thread:
+        # Lock held.
+        thread = threading.Thread(target=self._work, name=f"{self.name}-{next(self._counter)}", daemon=True)
+        self._workers.add(thread)
+        return thread
 
     def _work(self) -> None:
         me = threading.current_thread()
@@ -304,13 +306,9 @@ class Dispatcher:
                 self._last_growth = now
                 self._threads += 1
                 log.debug("%r: run queue stalled, adding a worker", self)
-                thread = threading.Thread(
-                    target=self._work, name=f"{self.name}-{next(self._counter)}", daemon=True
-                )
-                self._workers.add(thread)
                 # Safe under the lock: start() only waits for the thread to
                 # be born, not for it to run.
-                thread.start()
+                self._new_worker().start()
 
 
 def _reject(envelope: Envelope[Any], who: str) -> None:

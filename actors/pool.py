@@ -57,7 +57,9 @@ def _check_limit(name: str, value: Any, kind: type = int) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
-        raise TypeError(f"{name} must be {'a number' if kind is float else 'an int'}, not {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be {'a number' if kind is float else 'an int'}, not {type(value).__name__}"
+        )
     if value <= 0:
         raise ValueError(f"{name} must be > 0 (or None for no limit), got {value!r}")
 
@@ -256,7 +258,10 @@ class ContextPool:
                 # intensity counted per context: one crash-looping context must
                 # not take its healthy siblings down with it
                 self._supervisor = Supervisor(
-                    "one_for_one", max_restarts=3, max_seconds=5.0, name=f"pool-{self._id}",
+                    "one_for_one",
+                    max_restarts=3,
+                    max_seconds=5.0,
+                    name=f"pool-{self._id}",
                     _per_child_intensity=True,
                 )
             return self._supervisor
@@ -317,12 +322,31 @@ class ContextPool:
             frame = native.poll(0.5)
             if frame is False:
                 return
-            if frame is None:
+            if frame is None or frame is True:
                 continue
             try:
-                self._dispatch(codec.decode(frame))
+                ev = codec.decode(frame)
+            except Exception as exc:
+                self._undecodable(frame, exc)
+                continue
+            try:
+                self._dispatch(ev)
             except Exception:
                 log.exception("actors: failed to handle a native event")
+
+    def _undecodable(self, frame: bytes, exc: Exception) -> None:
+        """An event whose value Python cannot represent: fail its waiter with the reason."""
+        try:
+            ev = codec.decode_envelope(frame)
+        except Exception:
+            log.exception("actors: malformed native event")
+            return
+        if ev[0] == nb.EV_RESULT:
+            ctx = self._contexts.get(ev[1])
+            if ctx is not None:
+                ctx._complete_async(ev[2], nb.R_CONVERSION, str(exc))
+        else:
+            log.warning("actors: dropped an event of context #%s: %s", ev[1], exc)
 
     def _dispatch(self, ev: list[Any]) -> None:
         kind, ctx_id = ev[0], ev[1]
@@ -342,7 +366,11 @@ class ContextPool:
             label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
             _uncaught_log.warning(
                 "uncaught %s in %s callback of context %s: %s%s",
-                name, ev[2], label, message, f"\n{stack}" if stack else "",
+                name,
+                ev[2],
+                label,
+                message,
+                f"\n{stack}" if stack else "",
             )
         elif kind == nb.EV_LOG:
             label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
@@ -413,7 +441,7 @@ class ContextPool:
             self._closed = True
             sup, self._supervisor = self._supervisor, None
         if sup is not None:
-            sup.stop()   # first: nothing may restart what is being stopped
+            sup.stop()  # first: nothing may restart what is being stopped
         with self._lock:
             contexts = list(self._contexts.values())
         for ctx in contexts:
@@ -424,7 +452,7 @@ class ContextPool:
         self._native.close_events()
         if self._event_thread is not threading.current_thread():
             self._event_thread.join(5.0)
-        self._native.free()   # waits (GIL released) until every context is torn down
+        self._native.free()  # waits (GIL released) until every context is torn down
         for ctx in contexts:
             ctx._on_exit(ctx.exit_reason or "normal", None)
         with self._lock:
@@ -445,4 +473,3 @@ def _stop_all_pools() -> None:
             pool.stop()
         except Exception:  # pragma: no cover - best effort at exit
             log.exception("actors: stopping a pool at exit failed")
-

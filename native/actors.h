@@ -101,6 +101,7 @@ void act_pool_get_stats(act_pool *p, act_pool_stats *out);
 
 int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out);
 int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w);
+int act_check_frame(const uint8_t *frame, size_t len, char *err, size_t errlen);
 int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t len);
 int act_ctx_stop(act_ctx *c, int killed);
 int act_ctx_alive(act_ctx *c);

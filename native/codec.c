@@ -122,10 +122,24 @@ static int enc_bigint(enc *e, JSValueConst v)
     errno = 0;
     char *endp;
     long long x = strtoll(s, &endp, 10);
-    if (errno == 0 && *endp == '\0')
+    JS_FreeCString(e->jc, s);
+    if (errno == 0 && *endp == '\0') {
         mpw_int(e->w, x);
-    else
-        mpw_ext(e->w, ACT_EXT_BIGINT, (const uint8_t *)s, n);
+        return 0;
+    }
+    /* beyond int64: hexadecimal text (Python parses any length of it, while
+       decimal text is capped at 4,300 digits by default) */
+    JSValue radix = JS_NewInt32(e->jc, 16);
+    JSValue fn = JS_GetPropertyStr(e->jc, v, "toString");
+    JSValue hex = JS_IsException(fn) ? JS_EXCEPTION : JS_Call(e->jc, fn, v, 1, (JSValueConst *)&radix);
+    JS_FreeValue(e->jc, fn);
+    if (JS_IsException(hex))
+        return fail_js(e, "formatting a BigInt");
+    s = JS_ToCStringLen(e->jc, &n, hex);
+    JS_FreeValue(e->jc, hex);
+    if (!s)
+        return fail_js(e, "formatting a BigInt");
+    mpw_ext(e->w, ACT_EXT_BIGINT, (const uint8_t *)s, n);
     JS_FreeCString(e->jc, s);
     return 0;
 }
@@ -245,7 +259,10 @@ static int enc_map(enc *e, JSValueConst v)
         JSValue k = JS_GetPropertyInt64(e->jc, pair, 0);
         JSValue val = JS_GetPropertyInt64(e->jc, pair, 1);
         ENTER_LABEL(e, "<Map key>");
-        rc = enc_value(e, k);
+        if (JS_IsObject(k))
+            rc = fail(e, "Map key that is an object (Python dict keys must be hashable)");
+        else
+            rc = enc_value(e, k);
         LEAVE(e);
         if (rc == 0) {
             ENTER_INDEX(e, (uint32_t)i);
@@ -487,14 +504,31 @@ static JSValue dfail_js(dec *d)
 
 static JSValue dec_value(dec *d);
 
-static JSValue bigint_from_text(JSContext *jc, const uint8_t *s, size_t n)
+/* BigInt from the extension's text: optional '-' then hexadecimal digits. */
+static JSValue bigint_from_hex(JSContext *jc, const uint8_t *s, size_t n)
 {
+    bool neg = n > 0 && s[0] == '-';
+    char *text = malloc(n + 3);
+    if (!text)
+        return JS_ThrowOutOfMemory(jc);
+    memcpy(text, "0x", 2);
+    memcpy(text + 2, s + neg, n - neg);
+    text[n - neg + 2] = '\0';
     JSValue global = JS_GetGlobalObject(jc);
     JSValue ctor = JS_GetPropertyStr(jc, global, "BigInt");
-    JSValue str = JS_NewStringLen(jc, (const char *)s, n);
+    JSValue str = JS_NewString(jc, text);
+    free(text);
     JSValue res = JS_IsException(str) ? JS_EXCEPTION : JS_Call(jc, ctor, JS_UNDEFINED, 1, (JSValueConst *)&str);
     JS_FreeValue(jc, str);
     JS_FreeValue(jc, ctor);
+    if (neg && !JS_IsException(res)) {
+        /* the engine has no C API for arithmetic: negate with a tiny function */
+        JSValue negate = JS_Eval(jc, "(x) => -x", 9, "<bigint>", JS_EVAL_TYPE_GLOBAL);
+        JSValue r2 = JS_IsException(negate) ? JS_EXCEPTION : JS_Call(jc, negate, JS_UNDEFINED, 1, (JSValueConst *)&res);
+        JS_FreeValue(jc, negate);
+        JS_FreeValue(jc, res);
+        res = r2;
+    }
     JS_FreeValue(jc, global);
     return res;
 }
@@ -503,12 +537,17 @@ static JSValue dec_ext(dec *d, mp_obj *o)
 {
     switch (o->ext) {
     case ACT_EXT_BIGINT: {
+        size_t digits = 0;
         for (size_t i = 0; i < o->len; i++) {
             uint8_t ch = o->data[i];
-            if (!((ch >= '0' && ch <= '9') || (i == 0 && ch == '-')))
+            bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+            if (!(hex || (i == 0 && ch == '-')))
                 return dfail(d, "malformed BigInt extension");
+            digits += hex;
         }
-        JSValue v = bigint_from_text(d->jc, o->data, o->len);
+        if (!digits)
+            return dfail(d, "malformed BigInt extension");
+        JSValue v = bigint_from_hex(d->jc, o->data, o->len);
         return JS_IsException(v) ? dfail_js(d) : v;
     }
     case ACT_EXT_DATE: {

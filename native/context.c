@@ -633,14 +633,27 @@ static JSValue do_set_global(act_ctx *c, frame *f)
         snprintf(c->conv_msg, sizeof c->conv_msg, "%s", err.msg);
         return JS_ThrowTypeError(c->jc, "set_global: %s", err.msg);
     }
-    JSValue global = JS_GetGlobalObject(c->jc);
-    JSAtom atom = JS_NewAtomLen(c->jc, (const char *)name, n);
-    int rc = atom == JS_ATOM_NULL ? -1 : JS_SetProperty(c->jc, global, atom, v);
+    /* "a.b.c": set c on the object at a.b, like get_global reads it */
+    size_t last = n;
+    while (last > 0 && name[last - 1] != '.')
+        last--;
+    JSValue target = last ? lookup_path(c, name, last - 1, NULL) : JS_GetGlobalObject(c->jc);
+    if (JS_IsException(target)) {
+        JS_FreeValue(c->jc, v);
+        return JS_EXCEPTION;
+    }
+    if (!JS_IsObject(target)) {
+        JS_FreeValue(c->jc, v);
+        JS_FreeValue(c->jc, target);
+        return JS_ThrowTypeError(c->jc, "set_global: %.*s is not an object", (int)(last - 1), (const char *)name);
+    }
+    JSAtom atom = JS_NewAtomLen(c->jc, (const char *)name + last, n - last);
+    int rc = atom == JS_ATOM_NULL ? -1 : JS_SetProperty(c->jc, target, atom, v);
     if (atom == JS_ATOM_NULL)
         JS_FreeValue(c->jc, v);
     else
         JS_FreeAtom(c->jc, atom);
-    JS_FreeValue(c->jc, global);
+    JS_FreeValue(c->jc, target);
     return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
 }
 

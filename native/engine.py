@@ -54,8 +54,16 @@ def _check_tree(src: Path) -> Path:
 
 def _download(dest: Path) -> Path:
     cmd = [
-        sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-        f"quickjs-ng=={VERSION}", "-d", str(dest),
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-binary",
+        ":all:",
+        "--no-deps",
+        f"quickjs-ng=={VERSION}",
+        "-d",
+        str(dest),
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     sdist = dest / SDIST
@@ -80,7 +88,7 @@ def _unpack(sdist: Path, target: Path) -> None:
             for member in tar.getmembers():
                 if not member.name.startswith(prefix) or not member.isfile():
                     continue
-                name = member.name[len(prefix):]
+                name = member.name[len(prefix) :]
                 if "/" in name or name.startswith("."):
                     continue
                 fobj = tar.extractfile(member)

@@ -185,7 +185,7 @@ struct act_pool {
     pthread_cond_t drained_cv;     /* signalled when a context is torn down */
     act_ctx *rq_head, *rq_tail;
     _Atomic size_t rq_len;
-    int nslots, active, sleepers, spinning, nthreads, max_threads, stopping;
+    int nslots, active, sleepers, spinning, starting, nthreads, max_threads, stopping;
     worker **workers;
     act_ctx *all;
     int ncontexts;

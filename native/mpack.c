@@ -1,6 +1,7 @@
 /* msgpack encoding and decoding for the bridge (see mpack.h). */
 #include "mpack.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,4 +327,100 @@ bool mpr_int(mpr *r, int64_t *v)
     if (o.type == MP_UINT && o.v.u <= INT64_MAX) { *v = (int64_t)o.v.u; return true; }
     r->err = 1;
     return false;
+}
+
+/* ---- validation of incoming frames -------------------------------------------- */
+
+typedef struct vlevel {
+    uint64_t remaining;            /* values (maps: keys + values) still to read */
+    int is_map;
+    uint32_t index;                /* arrays: next element; maps: pairs read */
+    const uint8_t *key;            /* maps: the current key, when a string */
+    size_t keylen;
+} vlevel;
+
+static void vpath(const vlevel *st, int depth, int skip, char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "$");
+    for (int i = skip; i < depth && n < cap; i++) {
+        const vlevel *l = &st[i];
+        if (!l->is_map)
+            n += (size_t)snprintf(out + n, cap - n, "[%u]", l->index ? l->index - 1 : 0);
+        else if (l->key)
+            n += (size_t)snprintf(out + n, cap - n, ".%.*s", (int)(l->keylen > 64 ? 64 : l->keylen), (const char *)l->key);
+        else
+            n += (size_t)snprintf(out + n, cap - n, "<key>");
+    }
+}
+
+int mp_validate_frame(const uint8_t *buf, size_t len, int call_args, int max_depth, char *err, size_t errlen)
+{
+    mpr r;
+    mp_obj o;
+    mpr_init(&r, buf, len);
+    if (!mpr_read(&r, &o) || o.type != MP_ARRAY) {
+        snprintf(err, errlen, "malformed command frame");
+        return -1;
+    }
+    /* the frame array, plus the argument list of a call, wrap the values */
+    int wrap = call_args ? 2 : 1;
+    int cap = max_depth + wrap;
+    vlevel *st = calloc((size_t)cap + 1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int depth = 1;
+    st[0].remaining = o.v.n;
+    int rc = 0;
+    while (depth > 0) {
+        vlevel *top = &st[depth - 1];
+        if (top->remaining == 0) {
+            depth--;
+            continue;
+        }
+        int is_key = top->is_map && (top->remaining % 2 == 0);
+        top->remaining--;
+        if (!mpr_read(&r, &o)) {
+            snprintf(err, errlen, "truncated or malformed msgpack data");
+            rc = -1;
+            break;
+        }
+        if (is_key) {
+            if (o.type != MP_STR) {
+                char path[256];
+                vpath(st, depth - 1, wrap, path, sizeof path);
+                snprintf(err, errlen, "dict key is not a str at %s", path);
+                rc = -1;
+                break;
+            }
+            top->key = o.data;
+            top->keylen = o.len;
+            top->index++;
+            continue;
+        }
+        if (!top->is_map)
+            top->index++;
+        if (o.type == MP_ARRAY || o.type == MP_MAP) {
+            if (depth >= cap) {
+                char path[256];
+                vpath(st, depth, wrap, path, sizeof path);
+                snprintf(err, errlen, "value nested deeper than %d levels at %s", max_depth, path);
+                rc = -1;
+                break;
+            }
+            vlevel *nl = &st[depth++];
+            nl->is_map = o.type == MP_MAP;
+            nl->remaining = o.type == MP_MAP ? 2 * (uint64_t)o.v.n : o.v.n;
+            nl->index = 0;
+            nl->key = NULL;
+            nl->keylen = 0;
+        }
+    }
+    if (rc == 0 && r.p != r.end) {
+        snprintf(err, errlen, "trailing bytes after the command frame");
+        rc = -1;
+    }
+    free(st);
+    return rc;
 }

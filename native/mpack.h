@@ -64,4 +64,9 @@ bool mpr_read(mpr *r, mp_obj *o);
 bool mpr_skip(mpr *r);
 bool mpr_int(mpr *r, int64_t *v);
 
+/* Checks a command frame [op, req, timeout, values...]: well formed, map keys
+   are strings, values nest at most max_depth levels (inside the argument list
+   too when call_args). On failure writes a message with the path. */
+int mp_validate_frame(const uint8_t *buf, size_t len, int call_args, int max_depth, char *err, size_t errlen);
+
 #endif

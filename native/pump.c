@@ -354,6 +354,8 @@ void act_ctx_release(act_ctx *c)
         ctx_unref(c);
 }
 
+static int spawn_worker_locked(act_pool *p);
+
 /* c->mu held and c->sched == S_IDLE: put c on the run queue. */
 void pool_schedule_locked(act_pool *p, act_ctx *c)
 {
@@ -367,8 +369,14 @@ void pool_schedule_locked(act_pool *p, act_ctx *c)
         p->rq_head = c;
     p->rq_tail = c;
     atomic_fetch_add(&p->rq_len, 1);
-    if (p->sleepers > 0 && p->spinning == 0 && p->active < p->nslots)
-        pthread_cond_signal(&p->cv);
+    if (p->spinning == 0 && p->active < p->nslots) {
+        if (p->sleepers > 0)
+            pthread_cond_signal(&p->cv);
+        else if (p->starting == 0)
+            /* a free slot but no idle thread: every thread is parked in
+               callSync or stuck in a long slice, so bring in a spare */
+            spawn_worker_locked(p);
+    }
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -392,6 +400,7 @@ static int spawn_worker_locked(act_pool *p)
         return -1;
     }
     p->workers[p->nthreads++] = w;
+    p->starting++;
     return 0;
 }
 
@@ -406,7 +415,7 @@ void pool_release_slot(worker *w)
         if (p->rq_head) {
             if (p->sleepers > 0)
                 pthread_cond_signal(&p->cv);
-            else if (p->spinning == 0)
+            else if (p->spinning == 0 && p->starting == 0)
                 spawn_worker_locked(p);
         }
     }
@@ -419,6 +428,7 @@ static void *worker_main(void *arg)
     act_pool *p = w->pool;
     int spun = 0;   /* spin once after work, then sleep */
     pthread_mutex_lock(&p->mu);
+    p->starting--;
     for (;;) {
         if (p->stopping)
             break;
@@ -719,9 +729,21 @@ static uint8_t *dead_result(size_t *len)
     return mpw_take(&w, len);
 }
 
+int act_check_frame(const uint8_t *frame, size_t len, char *err, size_t errlen)
+{
+    /* the opcode decides whether values sit inside an argument list */
+    int call = len >= 2 && frame[1] == ACT_OP_CALL;
+    return mp_validate_frame(frame, len, call, ACT_MAX_DEPTH, err, errlen) == 0 ? ACT_OK : ACT_EINVAL;
+}
+
 int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
 {
     if (!c || !frame)
+        return ACT_EINVAL;
+    char err[8];
+    /* never trust a frame: keys, nesting and framing are checked before it is
+       queued, so a bad value fails its sender now, not the context later */
+    if (act_check_frame(frame, len, err, sizeof err) != ACT_OK)
         return ACT_EINVAL;
     cmd *m = malloc(sizeof *m + len);
     if (!m)

@@ -13,8 +13,22 @@ from collections.abc import Iterable
 __all__ = ["AVAILABLE", "GROUPS", "resolve_apis"]
 
 GROUPS: tuple[str, ...] = (
-    "console", "timers", "url", "encoding", "crypto", "buffer", "events", "fetch",
-    "websocket", "worker", "channel", "eventsource", "compression", "storage", "locks", "dom",
+    "console",
+    "timers",
+    "url",
+    "encoding",
+    "crypto",
+    "buffer",
+    "events",
+    "fetch",
+    "websocket",
+    "worker",
+    "channel",
+    "eventsource",
+    "compression",
+    "storage",
+    "locks",
+    "dom",
 )
 
 # name -> groups it needs; filled in as groups land

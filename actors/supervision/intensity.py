@@ -22,5 +22,5 @@ def record_restart(
     must give up. ``new_history`` keeps only the restarts inside the window.
     """
     window_start = now - max_seconds
-    recent = tuple(t for t in history if t > window_start) + (now,)
+    recent = (*(t for t in history if t > window_start), now)
     return len(recent) <= max_restarts, recent

@@ -57,10 +57,10 @@ def _traps(obj: Any) -> bool:
 class _LinkTable:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._links: dict[Any, dict[Any, Any]] = {}     # key -> {other key: other}
+        self._links: dict[Any, dict[Any, Any]] = {}  # key -> {other key: other}
         self._objects: dict[Any, Any] = {}
         self._hooked: set[Any] = set()
-        self._watched: dict[Any, Any] = {}               # refs polled by the watcher
+        self._watched: dict[Any, Any] = {}  # refs polled by the watcher
         self._watcher: threading.Thread | None = None
 
     def link(self, a: Any, b: Any) -> None:
@@ -98,7 +98,9 @@ class _LinkTable:
             if _is_ref(obj):
                 self._watched[key] = obj
                 if self._watcher is None:
-                    self._watcher = threading.Thread(target=self._watch, name="actors-link-watcher", daemon=True)
+                    self._watcher = threading.Thread(
+                        target=self._watch, name="actors-link-watcher", daemon=True
+                    )
                     self._watcher.start()
                 return
         obj.on_exit(lambda _o, reason, _detail: self.exited(obj, reason))
@@ -132,10 +134,10 @@ class _LinkTable:
                 return
             stop_linked: Callable[[], None] | None = getattr(other, "_stop_linked", None)
             if stop_linked is not None and getattr(other, "stops_on_any_link_exit", False):
-                stop_linked()                      # a context: never outlives its link
+                stop_linked()  # a context: never outlives its link
             elif reason not in NORMAL:
                 if stop_linked is not None:
-                    stop_linked()                  # a supervisor
+                    stop_linked()  # a supervisor
                 elif _is_ref(other):
                     other.stop(block=False)
         except pykka.ActorDeadError:

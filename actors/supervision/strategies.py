@@ -23,5 +23,5 @@ def affected_children(strategy: str, order: list[str], failed: str) -> list[str]
     if strategy == "one_for_all":
         return list(order)
     if strategy == "rest_for_one":
-        return order[order.index(failed):]
+        return order[order.index(failed) :]
     raise ValueError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")

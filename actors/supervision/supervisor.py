@@ -355,7 +355,7 @@ class Supervisor:
         with self._lock:
             st = self._children.get(child_id)
         if st is None or st.child is not child or st.terminating or self._exited.is_set():
-            return   # an old incarnation, or one we are stopping ourselves
+            return  # an old incarnation, or one we are stopping ourselves
         st.child = None
         restart = st.spec.restart
         if restart == "temporary":
@@ -374,13 +374,17 @@ class Supervisor:
         while pending:
             if not self._allow_restart(st if self._per_child else None):
                 if self._per_child:
-                    log.error("supervisor %s: child %r restarted too often, giving up on it", self._label, child_id)
+                    log.error(
+                        "supervisor %s: child %r restarted too often, giving up on it", self._label, child_id
+                    )
                     with self._lock:
                         self._children.pop(child_id, None)
                     return
                 log.error(
                     "supervisor %s: more than %d restarts in %.1f s, shutting down",
-                    self._label, self.max_restarts, self.max_seconds,
+                    self._label,
+                    self.max_restarts,
+                    self.max_seconds,
                 )
                 self._give_up()
                 return
@@ -389,7 +393,7 @@ class Supervisor:
                 self._start(self._children[cid])
             except Exception as exc:
                 log.error("supervisor %s: restarting child %r failed: %s", self._label, cid, exc)
-                continue   # counts against the intensity on the next turn
+                continue  # counts against the intensity on the next turn
             pending.pop(0)
 
     def _allow_restart(self, st: _ChildState | None) -> bool:
