@@ -49,8 +49,7 @@ def _ref_of(obj: Any) -> Any:
 
 def _traps(obj: Any) -> bool:
     if _is_ref(obj):
-        actor = getattr(obj, "_actor", None)
-        return callable(getattr(actor, "on_link_exit", None))
+        return callable(getattr(obj.actor_class, "on_link_exit", None))
     return False
 
 
