@@ -472,12 +472,49 @@ int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err)
 
 /* ---- msgpack -> JS ----------------------------------------------------------- */
 
+/* Map keys repeat (a list of records has the same keys over and over):
+   remember the atom of each recent key instead of hashing it every time. */
+#define KEY_CACHE 256
+
+typedef struct key_slot {
+    const uint8_t *ptr;            /* points into the frame being decoded */
+    size_t len;
+    JSAtom atom;                   /* one reference owned by the cache */
+} key_slot;
+
 typedef struct dec {
     JSContext *jc;
     mpr *r;
     conv_err *err;
     int depth;
+    key_slot *keys;                /* KEY_CACHE slots, allocated at the first map */
 } dec;
+
+static JSAtom key_atom(dec *d, const uint8_t *p, size_t n)
+{
+    if (!d->keys) {
+        d->keys = calloc(KEY_CACHE, sizeof *d->keys);
+        if (!d->keys) {
+            JS_ThrowOutOfMemory(d->jc);
+            return JS_ATOM_NULL;
+        }
+    }
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    key_slot *slot = &d->keys[h & (KEY_CACHE - 1)];
+    if (slot->atom != JS_ATOM_NULL && slot->len == n && memcmp(slot->ptr, p, n) == 0)
+        return slot->atom;
+    JSAtom atom = JS_NewAtomLen(d->jc, (const char *)p, n);
+    if (atom == JS_ATOM_NULL)
+        return atom;
+    if (slot->atom != JS_ATOM_NULL)
+        JS_FreeAtom(d->jc, slot->atom);
+    slot->ptr = p;
+    slot->len = n;
+    slot->atom = atom;
+    return atom;
+}
 
 static JSValue dfail(dec *d, const char *what)
 {
@@ -618,21 +655,32 @@ static JSValue dec_value(dec *d)
     case MP_ARRAY: {
         if (d->depth >= ACT_MAX_DEPTH + 2)
             return dfail(d, "value nested deeper than 1000 levels");
-        v = JS_NewArray(jc);
-        if (JS_IsException(v))
-            return dfail_js(d);
+        if (o.v.n > (uint32_t)INT32_MAX || (size_t)(d->r->end - d->r->p) < o.v.n)
+            return dfail(d, "truncated or malformed msgpack data");
+        JSValue small[16];
+        JSValue *vals = o.v.n <= 16 ? small : malloc(sizeof(JSValue) * o.v.n);
+        if (!vals)
+            return dfail(d, "out of memory");
         d->depth++;
-        for (uint32_t i = 0; i < o.v.n; i++) {
-            JSValue el = dec_value(d);
-            if (JS_IsException(el) ||
-                JS_DefinePropertyValueUint32(jc, v, i, el, JS_PROP_C_W_E) < 0) {
-                JS_FreeValue(jc, v);
-                d->depth--;
-                return JS_IsException(el) ? JS_EXCEPTION : dfail_js(d);
-            }
+        uint32_t i;
+        for (i = 0; i < o.v.n; i++) {
+            vals[i] = dec_value(d);
+            if (JS_IsException(vals[i]))
+                break;
         }
         d->depth--;
-        return v;
+        if (i < o.v.n) {
+            for (uint32_t j = 0; j < i; j++)
+                JS_FreeValue(jc, vals[j]);
+            if (vals != small)
+                free(vals);
+            return JS_EXCEPTION;
+        }
+        /* takes ownership of the elements, even when it fails */
+        v = JS_NewArrayFrom(jc, (int)o.v.n, vals);
+        if (vals != small)
+            free(vals);
+        return JS_IsException(v) ? dfail_js(d) : v;
     }
     case MP_MAP: {
         if (d->depth >= ACT_MAX_DEPTH + 2)
@@ -648,7 +696,7 @@ static JSValue dec_value(dec *d)
                 d->depth--;
                 return dfail(d, "object keys must be strings");
             }
-            JSAtom atom = JS_NewAtomLen(jc, (const char *)k.data, k.len);
+            JSAtom atom = key_atom(d, k.data, k.len);
             if (atom == JS_ATOM_NULL) {
                 JS_FreeValue(jc, v);
                 d->depth--;
@@ -656,7 +704,6 @@ static JSValue dec_value(dec *d)
             }
             JSValue el = dec_value(d);
             int rc = JS_IsException(el) ? -1 : JS_DefinePropertyValue(jc, v, atom, el, JS_PROP_C_W_E);
-            JS_FreeAtom(jc, atom);
             if (rc < 0) {
                 JS_FreeValue(jc, v);
                 d->depth--;
@@ -673,10 +720,17 @@ static JSValue dec_value(dec *d)
 
 JSValue mp_to_js(JSContext *jc, mpr *r, conv_err *err)
 {
-    dec d = {jc, r, err, 0};
+    dec d = {jc, r, err, 0, NULL};
     err->msg[0] = '\0';
     err->is_js = 0;
-    return dec_value(&d);
+    JSValue v = dec_value(&d);
+    if (d.keys) {
+        for (int i = 0; i < KEY_CACHE; i++)
+            if (d.keys[i].atom != JS_ATOM_NULL)
+                JS_FreeAtom(jc, d.keys[i].atom);
+        free(d.keys);
+    }
+    return v;
 }
 
 /* ---- errors -------------------------------------------------------------------- */

@@ -22,6 +22,12 @@
 
 int64_t act_now_ns(void);
 
+/* Spin policy shared by every spin-then-sleep wait: spinning pays only when
+   the other side is running on another core; on a saturated machine it
+   steals the very CPU the other side needs, so spins shrink when they fail. */
+#define ACT_SPIN_MAX_NS 60000
+#define ACT_SPIN_MIN_NS 2000
+
 /* ---- waiters: one caller blocked on one result ---------------------------- */
 enum { W_IDLE = 0, W_PENDING = 1, W_COMPLETING = 2, W_DONE = 3 };
 
@@ -31,6 +37,8 @@ struct act_waiter {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int sleeping;
+    int spin_ns;                   /* adaptive: how long the next wait spins first */
+    unsigned waits;
     uint8_t *buf;
     size_t len;
     _Atomic int linked;            /* on a context's outstanding list */
@@ -119,6 +127,7 @@ struct act_ctx {
     uint8_t *sync_payload;
     size_t sync_len;
     int sync_ready;
+    int sync_spin_ns;              /* adaptive spin of a parked callSync (owner thread) */
     act_ctx *all_prev, *all_next;  /* pool->all list, under pool->mu */
     act_ctx *rq_next;              /* run queue link, under pool->mu */
 
@@ -172,6 +181,7 @@ typedef struct evq {
     evnode *head, *tail;
     int closed;
     int waiting;                   /* pollers asleep in act_poll */
+    int spin_ns;                   /* adaptive spin before sleeping */
 } evq;
 
 typedef struct tentry {
@@ -186,6 +196,7 @@ struct act_pool {
     act_ctx *rq_head, *rq_tail;
     _Atomic size_t rq_len;
     int nslots, active, sleepers, spinning, starting, nthreads, max_threads, stopping;
+    int spin_ns;                   /* adaptive idle spin of workers, under mu */
     worker **workers;
     act_ctx *all;
     int ncontexts;

@@ -40,7 +40,6 @@
 
 #include "internal.h"
 
-#define SPIN_NS 60000LL
 
 int64_t act_now_ns(void)
 {
@@ -106,6 +105,7 @@ act_waiter *act_waiter_new(void)
     atomic_init(&w->state, W_IDLE);
     atomic_init(&w->refs, 1);
     atomic_init(&w->linked, 0);
+    w->spin_ns = ACT_SPIN_MAX_NS;
     pthread_mutex_init(&w->mu, NULL);
     cond_init_mono(&w->cv);
     return w;
@@ -142,14 +142,24 @@ bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len)
 
 int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t *len)
 {
-    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
-        int64_t spin_until = act_now_ns() + SPIN_NS;
+    w->waits++;
+    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE &&
+        (w->spin_ns > 0 || (w->waits & 15) == 0)) {
+        /* adaptive: grow the spin when it catches the answer, halve it when
+           it does not; at zero, probe again every 16th wait */
+        int budget = w->spin_ns > 0 ? w->spin_ns : ACT_SPIN_MIN_NS;
+        int64_t spin_until = act_now_ns() + budget;
         int n = 0;
-        while (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
+        bool caught = false;
+        while (!(caught = atomic_load_explicit(&w->state, memory_order_acquire) == W_DONE)) {
             cpu_relax();
             if ((++n & 63) == 0 && act_now_ns() > spin_until)
                 break;
         }
+        if (caught)
+            w->spin_ns = budget * 2 > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : budget * 2;
+        else
+            w->spin_ns = budget / 2 < ACT_SPIN_MIN_NS ? 0 : budget / 2;
     }
     if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
         struct timespec ts;
@@ -209,6 +219,7 @@ static void evq_init(evq *q)
     q->head = q->tail = NULL;
     q->closed = 0;
     q->waiting = 0;
+    q->spin_ns = ACT_SPIN_MAX_NS / 2;
 }
 
 static void evq_destroy(evq *q)
@@ -255,14 +266,19 @@ static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
     if (!q->head && !q->closed) {
         /* a poller that just handled an event usually gets the next one soon:
            spin briefly before paying for a sleep and a wake-up */
+        int budget = __atomic_load_n(&q->spin_ns, __ATOMIC_RELAXED);
         pthread_mutex_unlock(&q->mu);
-        int64_t until = act_now_ns() + SPIN_NS / 2;
+        int64_t until = act_now_ns() + budget;
         int n = 0;
-        while (!__atomic_load_n(&q->head, __ATOMIC_RELAXED)) {
+        bool caught = false;
+        while (!(caught = __atomic_load_n(&q->head, __ATOMIC_RELAXED) != NULL)) {
             cpu_relax();
             if ((++n & 63) == 0 && act_now_ns() > until)
                 break;
         }
+        int next = caught ? budget * 2 : budget / 2;
+        next = next > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : next < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : next;
+        __atomic_store_n(&q->spin_ns, next, __ATOMIC_RELAXED);
         pthread_mutex_lock(&q->mu);
     }
     if (!q->head && !q->closed) {
@@ -461,15 +477,21 @@ static void *worker_main(void *arg)
             spun = 1;
             p->spinning = 1;
             pthread_mutex_unlock(&p->mu);
-            int64_t until = act_now_ns() + SPIN_NS;
+            int budget = p->spin_ns;
+            int64_t until = act_now_ns() + budget;
             int n = 0;
-            while (atomic_load_explicit(&p->rq_len, memory_order_relaxed) == 0) {
+            bool caught = false;
+            while (!(caught = atomic_load_explicit(&p->rq_len, memory_order_relaxed) != 0)) {
                 cpu_relax();
                 if ((++n & 63) == 0 && act_now_ns() > until)
                     break;
             }
             pthread_mutex_lock(&p->mu);
             p->spinning = 0;
+            if (caught)
+                p->spin_ns = budget * 2 > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : budget * 2;
+            else
+                p->spin_ns = budget / 2 < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : budget / 2;
             continue;
         }
         p->sleepers++;
@@ -580,6 +602,7 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     if (!p)
         return NULL;
     p->nslots = nthreads;
+    p->spin_ns = ACT_SPIN_MAX_NS;
     p->max_threads = nthreads + max_spare;
     p->workers = calloc((size_t)p->max_threads, sizeof *p->workers);
     if (!p->workers) {

@@ -1,0 +1,444 @@
+"""Links between contexts, Pykka actors and supervisors; the context's actor; the pool supervisor."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pykka
+import pytest
+
+import actors
+from actors.supervision import links
+
+WAIT = 5.0  # upper bound for anything that should happen promptly
+SETTLE = 0.15  # long enough for the link watcher (20 ms polls) to have noticed an exit
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.002)
+
+
+class Owner(pykka.ThreadingActor):
+    """A plain Pykka actor that does not trap exits."""
+
+
+class Trapper(pykka.ThreadingActor):
+    """A Pykka actor that traps exits: it is told about them instead of being stopped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exits: list[tuple[str, str]] = []
+
+    def on_link_exit(self, ref: pykka.ActorRef[Any], reason: str) -> None:
+        self.exits.append((ref.actor_urn, reason))
+
+    def seen(self) -> list[tuple[str, str]]:
+        return list(self.exits)
+
+
+@pytest.fixture
+def owner() -> Iterator[pykka.ActorRef[Any]]:
+    ref = Owner.start()
+    yield ref
+    ref.stop(block=False)
+
+
+@pytest.fixture
+def trapper() -> Iterator[pykka.ActorRef[Any]]:
+    ref = Trapper.start()
+    yield ref
+    ref.stop(block=False)
+
+
+def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
+    """Wait until the trapping actor ``ref`` has been told about ``count`` exits; return them."""
+    proxy = ref.proxy()
+    return wait_for(
+        lambda: (seen := proxy.seen().get(timeout=WAIT)) and len(seen) >= count and seen,
+        what=f"{count} exit(s) trapped",
+    )
+
+
+@pytest.fixture
+def make_sup() -> Iterator[Callable[..., actors.Supervisor]]:
+    made: list[actors.Supervisor] = []
+
+    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
+        sup = actors.Supervisor(*args, **kwargs)
+        made.append(sup)
+        return sup
+
+    yield make
+    for sup in reversed(made):
+        sup.stop()
+
+
+# ---- a context linked to a plain Pykka actor ------------------------------------------------------
+
+
+def test_a_context_spawned_with_link_stops_with_reason_linked_when_its_owner_stops_normally(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    owner.stop()
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "linked"
+    with pytest.raises(actors.ContextDeadError):
+        ctx.eval("1")
+
+
+def test_a_context_linked_with_ctx_link_stops_when_its_owner_stops(
+    ctx: actors.Context, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx.link(owner)
+    owner.stop()
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "linked"
+
+
+def test_a_killed_context_stops_its_non_trapping_owner(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    ctx.kill()
+    wait_for(lambda: not owner.is_alive(), what="the owner to stop")
+
+
+def test_a_context_that_crashes_on_an_uncaught_error_stops_its_non_trapping_owner(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    ctx.eval("setTimeout(() => { throw new Error('handler bug') }, 1)")
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "error"
+    wait_for(lambda: not owner.is_alive(), what="the owner to stop")
+
+
+def test_a_trapping_owner_is_told_the_context_was_killed_and_stays_alive(
+    pool: actors.ContextPool, trapper: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=trapper)
+    ctx.kill()
+    assert trapped(trapper, 1) == [(ctx.actor_ref.actor_urn, "killed")]
+    time.sleep(SETTLE)
+    assert trapper.is_alive()
+
+
+def test_a_context_stopping_normally_does_not_stop_a_non_trapping_owner(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    ctx.stop()
+    assert ctx.exit_reason == "normal"
+    time.sleep(SETTLE)
+    assert owner.is_alive()
+
+
+def test_a_context_stopping_normally_is_reported_to_a_trapping_owner_as_normal(
+    pool: actors.ContextPool, trapper: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=trapper)
+    ctx.stop()
+    assert trapped(trapper, 1) == [(ctx.actor_ref.actor_urn, "normal")]
+    assert trapper.is_alive()
+
+
+def test_a_trapping_owner_is_told_about_each_of_its_contexts(
+    pool: actors.ContextPool, trapper: pykka.ActorRef[Any]
+) -> None:
+    first = pool.spawn(apis=None, link=trapper)
+    second = pool.spawn(apis=None, link=trapper)
+    first.kill()
+    trapped(trapper, 1)
+    second.stop()
+    assert trapped(trapper, 2) == [
+        (first.actor_ref.actor_urn, "killed"),
+        (second.actor_ref.actor_urn, "normal"),
+    ]
+
+
+def test_unlink_stops_the_owner_s_exit_from_reaching_the_context(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    ctx.unlink(owner)
+    owner.stop()
+    time.sleep(SETTLE)
+    assert ctx.alive
+    assert ctx.eval("'still here'") == "still here"
+
+
+def test_unlink_stops_the_context_s_crash_from_reaching_the_owner(
+    pool: actors.ContextPool, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx = pool.spawn(apis=None, link=owner)
+    ctx.unlink(owner)
+    ctx.kill()
+    time.sleep(SETTLE)
+    assert owner.is_alive()
+
+
+def test_unlink_without_a_link_is_not_an_error(ctx: actors.Context, owner: pykka.ActorRef[Any]) -> None:
+    ctx.unlink(owner)
+    assert ctx.alive
+
+
+def test_linking_to_an_actor_that_is_already_gone_stops_the_context(pool: actors.ContextPool) -> None:
+    gone = Owner.start()
+    gone.stop()
+    ctx = pool.spawn(apis=None, link=gone)
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "linked"
+
+
+def test_a_context_cannot_be_linked_to_itself(ctx: actors.Context) -> None:
+    with pytest.raises(ValueError, match="itself"):
+        ctx.link(ctx)
+
+
+# ---- links between contexts, and to supervisors ---------------------------------------------------
+
+
+@pytest.mark.parametrize("dies", ["first", "second"])
+@pytest.mark.parametrize("how", ["kill", "stop"])
+def test_when_either_of_two_linked_contexts_exits_the_other_stops_with_reason_linked(
+    pool: actors.ContextPool, dies: str, how: str
+) -> None:
+    first = pool.spawn(apis=None)
+    second = pool.spawn(apis=None)
+    first.link(second)
+    victim, other = (first, second) if dies == "first" else (second, first)
+    getattr(victim, how)()
+    assert other.wait(WAIT)
+    assert victim.exit_reason == ("killed" if how == "kill" else "normal")
+    assert other.exit_reason == "linked"
+
+
+def test_a_chain_of_linked_contexts_goes_down_together(pool: actors.ContextPool) -> None:
+    chain = [pool.spawn(apis=None) for _ in range(5)]
+    for a, b in zip(chain, chain[1:]):
+        a.link(b)
+    chain[2].kill()
+    for ctx in chain:
+        assert ctx.wait(WAIT)
+    assert [c.exit_reason for c in chain] == ["linked", "linked", "killed", "linked", "linked"]
+
+
+def test_a_context_linked_to_a_supervisor_stops_when_the_supervisor_stops(
+    pool: actors.ContextPool, make_sup: Callable[..., actors.Supervisor]
+) -> None:
+    sup = make_sup()
+    ctx = pool.spawn(apis=None, link=sup)
+    sup.stop()
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "linked"
+
+
+def test_a_killed_context_stops_the_supervisor_it_is_linked_to_and_its_children(
+    pool: actors.ContextPool, make_sup: Callable[..., actors.Supervisor]
+) -> None:
+    sup = make_sup()
+    child = sup.start_child("c", lambda: pool.spawn(apis=None))
+    ctx = pool.spawn(apis=None)
+    ctx.link(sup)
+    ctx.kill()
+    assert sup.wait(WAIT)
+    assert sup.exit_reason == "linked"
+    assert child.wait(WAIT)
+
+
+def test_a_context_stopping_normally_leaves_its_linked_supervisor_running(
+    pool: actors.ContextPool, make_sup: Callable[..., actors.Supervisor]
+) -> None:
+    sup = make_sup()
+    ctx = pool.spawn(apis=None, link=sup)
+    ctx.stop()
+    time.sleep(SETTLE)
+    assert sup.alive
+
+
+def test_a_supervisor_that_gives_up_stops_the_contexts_linked_to_it(
+    pool: actors.ContextPool, make_sup: Callable[..., actors.Supervisor]
+) -> None:
+    sup = make_sup(max_restarts=0)
+    sup.start_child("c", lambda: pool.spawn(apis=None))
+    watcher = pool.spawn(apis=None, link=sup)
+    sup.child("c").kill()
+    assert watcher.wait(WAIT)
+    assert sup.exit_reason == "max_restarts"
+    assert watcher.exit_reason == "linked"
+
+
+# ---- the context's actor ----------------------------------------------------------------------------
+
+
+def test_actor_ref_is_a_pykka_actor_ref_that_stays_the_same(ctx: actors.Context) -> None:
+    ref = ctx.actor_ref
+    assert isinstance(ref, pykka.ActorRef)
+    assert ctx.actor_ref is ref
+    assert ref.is_alive()
+
+
+def test_a_message_told_to_the_actor_ref_reaches_host_on_message(ctx: actors.Context) -> None:
+    got: list[Any] = []
+    ctx.on_message(got.append)
+    ctx.eval("Host.onMessage(m => Host.send({echo: m}))")
+    ctx.actor_ref.tell({"type": "ping", "n": 1})
+    wait_for(lambda: got, what="the echo")
+    assert got == [{"echo": {"type": "ping", "n": 1}}]
+
+
+def test_messages_told_to_the_actor_ref_arrive_in_order(ctx: actors.Context) -> None:
+    ctx.eval("globalThis.inbox = []; Host.onMessage(m => inbox.push(m))")
+    for i in range(20):
+        ctx.actor_ref.tell(i)
+    wait_for(lambda: ctx.eval("inbox.length") == 20, what="20 messages")
+    assert ctx.get_global("inbox") == list(range(20))
+
+
+def test_the_actor_ref_proxy_reaches_the_context_s_methods(ctx: actors.Context) -> None:
+    proxy = ctx.actor_ref.proxy()
+    assert proxy.eval("1+2").get(timeout=WAIT) == 3
+    proxy.set_global("cfg", {"a": 1}).get(timeout=WAIT)
+    assert proxy.get_global("cfg").get(timeout=WAIT) == {"a": 1}
+    ctx.eval("globalThis.add = (a, b) => a + b")
+    assert proxy.call("add", 2, 3).get(timeout=WAIT) == 5
+
+
+def test_stopping_the_actor_ref_stops_the_context(ctx: actors.Context) -> None:
+    ctx.actor_ref.stop()
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "normal"
+
+
+def test_the_actor_ref_stops_when_the_context_is_killed(ctx: actors.Context) -> None:
+    ref = ctx.actor_ref
+    ctx.kill()
+    wait_for(lambda: not ref.is_alive(), what="the actor to stop")
+    with pytest.raises(pykka.ActorDeadError):
+        ref.tell("too late")
+
+
+# ---- the pool's supervisor ----------------------------------------------------------------------------
+
+
+def test_a_permanent_named_context_is_restarted_by_the_pool_and_found_with_whereis(
+    pool: actors.ContextPool,
+) -> None:
+    old = pool.spawn(apis=None, restart="permanent", name="r")
+    assert pool.whereis("r") is old
+    old.eval("globalThis.x = 1")
+    old.kill()
+    new = wait_for(
+        lambda: (c := pool.whereis("r")) is not None and c is not old and c.alive and c,
+        what="the new incarnation",
+    )
+    assert new.name == "r"
+    assert new.eval("typeof x") == "undefined"
+    with pytest.raises(actors.ContextDeadError):
+        old.eval("1")
+
+
+def test_a_transient_context_of_the_pool_is_not_restarted_after_a_normal_stop(
+    pool: actors.ContextPool,
+) -> None:
+    ctx = pool.spawn(apis=None, restart="transient", name="t")
+    ctx.stop()
+    time.sleep(SETTLE)
+    assert pool.whereis("t") is None
+
+
+def test_a_crash_looping_context_of_the_pool_is_given_up_on_and_its_siblings_keep_running(
+    pool: actors.ContextPool, tmp_path: Path
+) -> None:
+    starts: list[int] = []
+    script = tmp_path / "loop.js"
+    script.write_text(
+        "Host.callSync('started');\nsetTimeout(() => { throw new Error('crash loop') }, 5);\n",
+        encoding="utf-8",
+    )
+    sibling = pool.spawn(apis=None, restart="permanent", name="sibling")
+    pool.spawn(
+        apis=None,
+        restart="permanent",
+        name="looper",
+        script=script,
+        handlers={"started": lambda: starts.append(1)},
+    )
+
+    wait_for(lambda: len(starts) >= 4 and pool.whereis("looper") is None, what="the pool to give up")
+    time.sleep(SETTLE)
+    assert len(starts) == 4  # the first start and max_restarts=3 restarts
+    assert pool.whereis("looper") is None
+    assert pool.whereis("sibling") is sibling
+    assert sibling.eval("'fine'") == "fine"
+    restarted = pool.spawn(apis=None, restart="permanent", name="later")
+    assert restarted.alive
+
+
+def test_spawn_with_an_unknown_restart_type_is_a_value_error(pool: actors.ContextPool) -> None:
+    with pytest.raises(ValueError, match="restart"):
+        pool.spawn(apis=None, restart="sometimes")
+
+
+# ---- nothing leaks --------------------------------------------------------------------------------------
+
+
+def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
+    pool: actors.ContextPool, make_sup: Callable[..., actors.Supervisor], trapper: pykka.ActorRef[Any]
+) -> None:
+    sup = make_sup()
+    proc = psutil.Process()
+
+    def churn(n: int, sample: list[weakref.ref[actors.Context]] | None = None) -> None:
+        for i in range(n):
+            ctx = sup.start_child(f"c{i}", lambda: pool.spawn(apis=None), restart="temporary")
+            ctx.link(trapper)
+            ctx.actor_ref.tell("hello")  # make the context's actor exist too
+            if sample is not None and i % 50 == 0:
+                sample.append(weakref.ref(ctx))
+            if i % 2:
+                ctx.kill()
+            else:
+                ctx.stop()
+        wait_for(lambda: sup.which_children() == [], what="every temporary child removed")
+
+    def quiet() -> None:
+        wait_for(lambda: not links.linked(trapper), what="the link table to empty")
+        gc.collect()
+        time.sleep(0.05)
+
+    churn(50)  # warm up: dispatcher workers, watcher thread, caches
+    quiet()
+    threads, os_threads = threading.active_count(), proc.num_threads()
+    contexts = pool.stats()["contexts"]
+    registered = len(pykka.ActorRegistry.get_all())
+
+    sample: list[weakref.ref[actors.Context]] = []
+    churn(1000, sample)
+    quiet()
+
+    assert sup.count_children() == {"specs": 0, "active": 0}
+    assert pool.stats()["contexts"] == contexts
+    assert pool.contexts() == []
+    assert len(pykka.ActorRegistry.get_all()) <= registered
+    assert threading.active_count() <= threads + 2
+    assert proc.num_threads() <= os_threads + 2
+    assert len(sample) == 20
+    assert [r() for r in sample] == [None] * len(sample)
+    assert trapper.is_alive()
