@@ -803,6 +803,19 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
         *name = dup_cstr(JS_IsError(exc) ? "Error" : "Thrown");
 }
 
+bool js_is_oom(JSContext *jc, JSValueConst exc)
+{
+    if (!JS_IsObject(exc))
+        return JS_IsNull(exc) || JS_IsUninitialized(exc);
+    char *name, *msg, *stack;
+    js_error_parts(jc, exc, &name, &msg, &stack);
+    bool oom = name && msg && !strcmp(name, "InternalError") && !strcmp(msg, "out of memory");
+    free(name);
+    free(msg);
+    free(stack);
+    return oom;
+}
+
 int mp_write_js_error(JSContext *jc, mpw *w, JSValueConst exc)
 {
     char *name, *message, *stack;

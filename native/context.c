@@ -81,18 +81,7 @@ static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst
     end_reply(c, &out, req_id, w);
 }
 
-static bool is_oom_error(JSContext *jc, JSValueConst exc)
-{
-    if (!JS_IsObject(exc))
-        return JS_IsNull(exc) || JS_IsUninitialized(exc);
-    char *name, *msg, *stack;
-    js_error_parts(jc, exc, &name, &msg, &stack);
-    bool oom = name && msg && !strcmp(name, "InternalError") && !strcmp(msg, "out of memory");
-    free(name);
-    free(msg);
-    free(stack);
-    return oom;
-}
+#define is_oom_error js_is_oom
 
 static int limit_status(int abort_reason)
 {
@@ -116,18 +105,30 @@ static const char *limit_message(int status)
 }
 
 /* After the engine ran out of memory: collect, then see whether it can still
-   allocate. If not, the context cannot continue and exits with reason memory. */
+   work. A heap still full of live data (reachable from globals) leaves no
+   room to even compile `0`: the engine did not recover, so the context exits
+   with reason memory and its supervisor can start a fresh one. */
 static void check_after_oom(act_ctx *c)
 {
     JS_RunGC(c->rt);
-    JSValue probe = JS_NewArray(c->jc);
-    if (JS_IsException(probe)) {
-        JS_FreeValue(c->jc, JS_GetException(c->jc));
-        if (!c->crash)
-            c->crash = "memory";
-    } else {
+    bool dead = false;
+    if (c->opts.memory_limit) {
+        JSMemoryUsage u;
+        JS_ComputeMemoryUsage(c->rt, &u);
+        size_t headroom = c->opts.memory_limit / 16;
+        if (headroom < 8192)
+            headroom = 8192;
+        dead = (size_t)u.malloc_size + headroom > c->opts.memory_limit;
+    }
+    if (!dead) {
+        JSValue probe = JS_Eval(c->jc, "0", 1, "<probe>", JS_EVAL_TYPE_GLOBAL);
+        dead = JS_IsException(probe);
+        if (dead)
+            JS_FreeValue(c->jc, JS_GetException(c->jc));
         JS_FreeValue(c->jc, probe);
     }
+    if (dead && !c->crash)
+        c->crash = "memory";
 }
 
 /* Reply with the error `exc` (owned), or the limit that caused it. */
@@ -315,6 +316,8 @@ static void settle_ops(act_ctx *c)
         if (st == JS_PROMISE_REJECTED) {
             drop_rejection(c, o->promise);
             JSValue reason = JS_PromiseResult(c->jc, o->promise);
+            if (is_oom_error(c->jc, reason))
+                c->op_oom = 1;
             unlink_op(c, o);
             reply_error(c, o->req_id, o->w, reason, ABORT_NONE);
             op_free(c, o);
@@ -350,7 +353,10 @@ static void report_rejections(act_ctx *c)
     while (c->rejections) {
         rejection *r = c->rejections;
         c->rejections = r->next;
-        report_uncaught(c, "rejection", r->reason, ABORT_NONE);
+        /* an operation that failed with out of memory leaves promises of its
+           own rejected with the same error: its caller has been told already */
+        if (!(c->op_oom && is_oom_error(c->jc, r->reason)))
+            report_uncaught(c, "rejection", r->reason, ABORT_NONE);
         JS_FreeValue(c->jc, r->promise);
         JS_FreeValue(c->jc, r->reason);
         free(r);
@@ -416,6 +422,7 @@ static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
     }
     settle_ops(c);
     report_rejections(c);
+    c->op_oom = 0;
     c->a = saved_a;
     c->cur_op_id = saved_op;
     return aborted;
@@ -436,6 +443,7 @@ static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w
            operation with every poll failing instead of a fresh budget */
         int abort_reason = c->abort_reason;
         JSValue exc = JS_GetException(c->jc);
+        c->op_oom = is_oom_error(c->jc, exc);
         int late = checkpoint(c, a, 0);
         reply_error(c, req_id, w, exc, abort_reason != ABORT_NONE ? abort_reason : late);
         return;

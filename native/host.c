@@ -429,7 +429,7 @@ static JSValue structured_clone(JSContext *jc, JSValueConst this_val, int argc, 
     uint8_t *buf = JS_WriteObject(jc, &n, v, JS_WRITE_OBJ_REFERENCE);
     if (!buf) {
         JSValue exc = JS_GetException(jc);
-        if (JS_IsUncatchableError(exc))
+        if (JS_IsUncatchableError(exc) || js_is_oom(jc, exc))
             return JS_Throw(jc, exc);
         char *name, *msg, *stack;
         js_error_parts(jc, exc, &name, &msg, &stack);
@@ -442,7 +442,65 @@ static JSValue structured_clone(JSContext *jc, JSValueConst this_val, int argc, 
     }
     JSValue r = JS_ReadObject(jc, buf, n, JS_READ_OBJ_REFERENCE);
     js_free(jc, buf);
+    if (JS_IsException(r)) {
+        /* reading back our own output only fails when memory runs out; the
+           engine's reader may then report it as some other error */
+        JS_FreeValue(jc, JS_GetException(jc));
+        return JS_ThrowOutOfMemory(jc);
+    }
     return r;
+}
+
+/* ---- Function.prototype.bind under a memory limit ------------------------------------------
+ * QuickJS-NG 0.17's bind frees a half-built bound function when its second
+ * allocation fails, and that function's finalizer then dereferences NULL. So
+ * with a memory limit, bind is wrapped: it first checks that the allocations
+ * bind needs fit (allocate and release a block bigger than all of them), and
+ * otherwise throws the engine's out-of-memory error without calling it. */
+
+static JSValue safe_bind(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                         JSValueConst *data)
+{
+    (void)magic;
+    void *probe = js_malloc(jc, 2048 + (size_t)argc * sizeof(JSValue));
+    if (!probe)
+        return JS_EXCEPTION;
+    js_free(jc, probe);
+    return JS_Call(jc, data[0], this_val, argc, argv);
+}
+
+static int install_safe_bind(JSContext *jc)
+{
+    JSValue fn_ctor = JS_UNDEFINED, proto = JS_UNDEFINED, orig = JS_UNDEFINED, wrapped = JS_UNDEFINED;
+    JSValue global = JS_GetGlobalObject(jc);
+    int rc = -1;
+    fn_ctor = JS_GetPropertyStr(jc, global, "Function");
+    if (JS_IsException(fn_ctor))
+        goto done;
+    proto = JS_GetPropertyStr(jc, fn_ctor, "prototype");
+    if (JS_IsException(proto))
+        goto done;
+    orig = JS_GetPropertyStr(jc, proto, "bind");
+    if (!JS_IsFunction(jc, orig))
+        goto done;
+    wrapped = JS_NewCFunctionData(jc, safe_bind, 1, 0, 1, (JSValueConst *)&orig);
+    if (JS_IsException(wrapped))
+        goto done;
+    if (JS_DefinePropertyValueStr(jc, wrapped, "name", JS_NewString(jc, "bind"), JS_PROP_CONFIGURABLE) < 0)
+        goto done;
+    if (JS_DefinePropertyValueStr(jc, proto, "bind", wrapped, JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0) {
+        wrapped = JS_UNDEFINED;
+        goto done;
+    }
+    wrapped = JS_UNDEFINED;
+    rc = 0;
+done:
+    JS_FreeValue(jc, wrapped);
+    JS_FreeValue(jc, orig);
+    JS_FreeValue(jc, proto);
+    JS_FreeValue(jc, fn_ctor);
+    JS_FreeValue(jc, global);
+    return rc;
 }
 
 static const JSCFunctionListEntry global_funcs[] = {
@@ -580,6 +638,8 @@ int host_install(act_ctx *c)
     }
     host = JS_UNDEFINED;
     if ((c->opts.apis & ACT_API_CONSOLE) && console_install(jc, global) < 0)
+        goto done;
+    if (c->opts.memory_limit && install_safe_bind(jc) < 0)
         goto done;
     rc = 0;
 done:

@@ -157,7 +157,8 @@ struct act_ctx {
     const char *crash;             /* exit reason when the context must die after this command */
     uint8_t *crash_detail;         /* msgpack [name, message, stack] or NULL */
     size_t crash_detail_len;
-    char conv_msg[600];            /* set when an argument could not be converted */
+    char conv_msg[600];
+    int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
 
 /* ---- workers and the pool -------------------------------------------------- */
@@ -247,6 +248,8 @@ typedef struct conv_err {
 int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err);
 JSValue mp_to_js(JSContext *jc, mpr *r, conv_err *err);
 int mp_write_js_error(JSContext *jc, mpw *w, JSValueConst exc);
+/* The engine's out-of-memory error (or the null it throws when it cannot even allocate that). */
+bool js_is_oom(JSContext *jc, JSValueConst exc);
 void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message, char **stack);
 
 #endif
