@@ -89,6 +89,7 @@ class Context:
         self._exit_detail: Any = None
         self._pending_async: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
         self._reason_override: str | None = None
+        self._exiting = False
         self._actor_ref: Any = None
 
     # ---- identity -----------------------------------------------------------------
@@ -299,7 +300,7 @@ class Context:
         """Register ``callback(context, reason, detail)`` run once when the context exits."""
         run_now = False
         with self._lock:
-            if self._exited.is_set():
+            if self._exiting:
                 run_now = True
             else:
                 self._exit_callbacks.append(callback)
@@ -412,8 +413,9 @@ class Context:
     def _on_exit(self, reason: str, detail: Any) -> None:
         """Called once, on the event thread (or by the pool at shutdown)."""
         with self._lock:
-            if self._exited.is_set():
+            if self._exiting:
                 return
+            self._exiting = True
             if self._reason_override is not None and reason in ("normal", "killed"):
                 reason = self._reason_override
             self._exit_reason = reason
@@ -421,7 +423,6 @@ class Context:
             if isinstance(detail, list) and len(detail) == 3:
                 detail = JSError(*detail)
             self._exit_detail = detail
-            self._exited.set()
             callbacks = list(self._exit_callbacks)
             self._exit_callbacks.clear()
         self._fail_async(f"the context exited ({reason})")
@@ -435,6 +436,9 @@ class Context:
                 cb(self, reason, detail)
             except Exception:
                 self._pool._log.exception("exit callback of context #%d failed", self._id)
+        # Set last: whoever waited on the exit sees every exit callback done
+        # (a supervisor has been told and will restart in order).
+        self._exited.set()
 
 
 def _str(value: str, what: str = "name") -> str:

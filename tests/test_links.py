@@ -316,7 +316,7 @@ def test_the_actor_ref_proxy_reaches_the_context_s_methods(ctx: actors.Context) 
     assert proxy.eval("1+2").get(timeout=WAIT) == 3
     proxy.set_global("cfg", {"a": 1}).get(timeout=WAIT)
     assert proxy.get_global("cfg").get(timeout=WAIT) == {"a": 1}
-    ctx.eval("globalThis.add = (a, b) => a + b")
+    ctx.eval("globalThis.add = (a, b) => a + b; undefined")
     assert proxy.call("add", 2, 3).get(timeout=WAIT) == 5
 
 
@@ -409,7 +409,7 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
         for i in range(n):
             ctx = sup.start_child(f"c{i}", lambda: pool.spawn(apis=None), restart="temporary")
             ctx.link(trapper)
-            ctx.actor_ref.tell("hello")  # make the context's actor exist too
+            ctx.actor_ref.ask("hello", timeout=WAIT)  # the context's actor exists too
             if sample is not None and i % 50 == 0:
                 sample.append(weakref.ref(ctx))
             if i % 2:

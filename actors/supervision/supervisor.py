@@ -181,21 +181,35 @@ class Supervisor:
         return self._run(self._do_start_child, spec)
 
     def child(self, child_id: str) -> Any:
-        """The current incarnation of ``child_id`` (None while it is not running)."""
-        with self._lock:
-            st = self._children.get(child_id)
-            return st.child if st is not None else None
+        """The current incarnation of ``child_id`` (None while it is not running).
+
+        Answered by the supervisor's actor, after the exits it was told about
+        before the call: once ``ctx.wait()`` has returned for a crashed child,
+        this returns its replacement.
+        """
+        return self._read(lambda: self._children[child_id].child if child_id in self._children else None)
 
     def which_children(self) -> list[tuple[str, Any, str]]:
         """``[(id, child, restart), ...]`` in start order (child is None when not running)."""
-        with self._lock:
-            return [(cid, st.child, st.spec.restart) for cid, st in self._children.items()]
+        return self._read(lambda: [(cid, st.child, st.spec.restart) for cid, st in self._children.items()])
 
     def count_children(self) -> dict[str, int]:
         """``{"specs": n, "active": n}`` like OTP's count_children."""
-        with self._lock:
+
+        def count() -> dict[str, int]:
             active = sum(1 for st in self._children.values() if st.child is not None and st.child.alive)
             return {"specs": len(self._children), "active": active}
+
+        return self._read(count)
+
+    def _read(self, fn: Callable[[], Any]) -> Any:
+        if not self._on_actor() and not self._exited.is_set():
+            try:
+                return self._run(fn)
+            except ActorsError:
+                pass  # exited meanwhile: read the final state directly
+        with self._lock:
+            return fn()
 
     def terminate_child(self, child_id: str) -> None:
         """Stop a child without restarting it; its spec stays (``restart_child`` brings it back)."""
@@ -370,31 +384,37 @@ class Supervisor:
         for other in reversed(ids):
             if other != child_id:
                 self._terminate(self._children[other])
+        # One restart per failure, as OTP counts it (a one_for_all restart of
+        # N children is one restart); a child whose start fails counts again.
+        if not self._allow_restart(st if self._per_child else None):
+            self._intensity_exceeded(child_id)
+            return
         pending = list(ids)
         while pending:
-            if not self._allow_restart(st if self._per_child else None):
-                if self._per_child:
-                    log.error(
-                        "supervisor %s: child %r restarted too often, giving up on it", self._label, child_id
-                    )
-                    with self._lock:
-                        self._children.pop(child_id, None)
-                    return
-                log.error(
-                    "supervisor %s: more than %d restarts in %.1f s, shutting down",
-                    self._label,
-                    self.max_restarts,
-                    self.max_seconds,
-                )
-                self._give_up()
-                return
             cid = pending[0]
             try:
                 self._start(self._children[cid])
             except Exception as exc:
                 log.error("supervisor %s: restarting child %r failed: %s", self._label, cid, exc)
-                continue  # counts against the intensity on the next turn
+                if not self._allow_restart(self._children[cid] if self._per_child else None):
+                    self._intensity_exceeded(cid)
+                    return
+                continue
             pending.pop(0)
+
+    def _intensity_exceeded(self, child_id: str) -> None:
+        if self._per_child:
+            log.error("supervisor %s: child %r restarted too often, giving up on it", self._label, child_id)
+            with self._lock:
+                self._children.pop(child_id, None)
+            return
+        log.error(
+            "supervisor %s: more than %d restarts in %.1f s, shutting down",
+            self._label,
+            self.max_restarts,
+            self.max_seconds,
+        )
+        self._give_up()
 
     def _allow_restart(self, st: _ChildState | None) -> bool:
         now = self._clock()
