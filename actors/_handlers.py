@@ -13,6 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 
+class _Serving(threading.local):
+    """Per thread: the context whose Host.callSync this thread is answering."""
+
+    ctx: Any = None
+
+
+serving = _Serving()
+
+
 class CallPollers:
     """Daemon threads that take host calls straight off the native call queue.
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from actors import _binding as nb
 from actors import codec
+from actors._handlers import serving
 from actors.errors import (
     ActorsError,
     ContextDeadError,
@@ -145,6 +146,11 @@ class Context:
     def _request(self, frame: bytes) -> Any:
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        if serving.ctx is self:
+            raise ActorsError(
+                f"context #{self._id} is waiting in Host.callSync for this handler: a blocking call "
+                "into it from the handler would deadlock (use Host.call, or the *_async form)"
+            )
         try:
             data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
         except ContextDeadError as exc:

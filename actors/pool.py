@@ -22,7 +22,7 @@ from typing import Any
 
 from actors import _binding as nb
 from actors import codec
-from actors._handlers import AsyncHandlerLoop, CallPollers
+from actors._handlers import AsyncHandlerLoop, CallPollers, serving
 from actors.apis import native_bits, resolve_apis
 from actors.context import Context
 from actors.errors import ActorsError, ContextDeadError, ConversionError
@@ -388,16 +388,16 @@ class ContextPool:
     def _on_call_frame(self, frame: bytes) -> None:
         """On a poller thread: one host call from JS."""
         try:
-            _kind, ctx_id, call_id, _sync, name, args = codec.decode(frame)
+            _kind, ctx_id, call_id, sync, name, args = codec.decode(frame)
         except Exception:
             log.exception("actors: malformed host call frame")
             return
         ctx = self._contexts.get(ctx_id)
         if ctx is None:
             return
-        self._host_call(ctx, call_id, name, args)
+        self._host_call(ctx, call_id, name, args, bool(sync))
 
-    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any]) -> None:
+    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any], sync: bool = False) -> None:
         fn = ctx.handler(name)
         native = ctx._native
 
@@ -424,11 +424,17 @@ class ContextPool:
             self._async_handlers.submit(coro, answer)
             return
 
+        # While a context is parked in Host.callSync, a blocking call into that
+        # same context from its handler could never be answered: mark it.
+        previous = serving.ctx
+        serving.ctx = ctx if sync else None
         try:
             value = fn(*args)
         except BaseException as exc:  # KeyboardInterrupt too: JS gets it, the pool lives on
             answer(None, exc)
             return
+        finally:
+            serving.ctx = previous
         answer(value, None)
 
     # ---- shutdown --------------------------------------------------------------------------------
