@@ -14,9 +14,15 @@ from typing import Any
 
 
 class _Serving(threading.local):
-    """Per thread: the context whose Host.callSync this thread is answering."""
+    """Per thread: what this thread is doing for a pool.
+
+    ``ctx``: the context whose Host.callSync this thread is answering.
+    ``event_thread``: this is a pool's event thread, which must never block
+    on something only it can deliver (exits, async answers).
+    """
 
     ctx: Any = None
+    event_thread: bool = False
 
 
 serving = _Serving()

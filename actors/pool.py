@@ -317,6 +317,7 @@ class ContextPool:
         return threading.current_thread() is self._event_thread
 
     def _event_loop(self) -> None:
+        serving.event_thread = True
         native = self._native
         while True:
             frame = native.poll(0.5)

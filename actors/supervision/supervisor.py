@@ -27,6 +27,7 @@ from typing import Any
 
 import pykka
 
+from actors._handlers import serving
 from actors.dispatch import DispatchActor
 from actors.errors import ActorsError
 from actors.supervision import links
@@ -191,7 +192,10 @@ class Supervisor:
 
     def which_children(self) -> list[tuple[str, Any, str]]:
         """``[(id, child, restart), ...]`` in start order (child is None when not running)."""
-        return self._read(lambda: [(cid, st.child, st.spec.restart) for cid, st in self._children.items()])
+        children: list[tuple[str, Any, str]] = self._read(
+            lambda: [(cid, st.child, st.spec.restart) for cid, st in self._children.items()]
+        )
+        return children
 
     def count_children(self) -> dict[str, int]:
         """``{"specs": n, "active": n}`` like OTP's count_children."""
@@ -200,10 +204,13 @@ class Supervisor:
             active = sum(1 for st in self._children.values() if st.child is not None and st.child.alive)
             return {"specs": len(self._children), "active": active}
 
-        return self._read(count)
+        counts: dict[str, int] = self._read(count)
+        return counts
 
     def _read(self, fn: Callable[[], Any]) -> Any:
-        if not self._on_actor() and not self._exited.is_set():
+        # From a pool's event thread (an exit callback), asking the actor could
+        # wait on a restart that waits on that very thread: read directly.
+        if not self._on_actor() and not self._exited.is_set() and not serving.event_thread:
             try:
                 return self._run(fn)
             except ActorsError:
@@ -226,6 +233,11 @@ class Supervisor:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop every child (reverse start order), then the supervisor (reason ``normal``)."""
         if self._exited.is_set():
+            return
+        if serving.event_thread:
+            # an exit callback: stopping children needs this thread to report
+            # their exits, so the stop finishes after the callback returns
+            self._actor_ref.stop(block=False)
             return
         if self._on_actor():
             self._terminate_all("shutdown")
