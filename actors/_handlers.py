@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -78,10 +79,15 @@ class CallPollers:
                     self._idle += 1
 
     def join(self, wait: float = 1.0) -> None:
-        """Wait for the pollers to notice the closed queue (a stuck handler is left behind)."""
+        """Wait up to ``wait`` s in all for the pollers to notice the closed queue.
+
+        A handler that is still running after that is left behind (its thread
+        is a daemon; its answer goes to a context that no longer exists).
+        """
+        deadline = time.monotonic() + wait
         for t in list(self._threads):
             if t is not threading.current_thread():
-                t.join(wait)
+                t.join(max(0.0, deadline - time.monotonic()))
 
     @property
     def thread_count(self) -> int:

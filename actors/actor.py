@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from actors.dispatch import DispatchActor
+from actors.errors import ContextDeadError
 
 if TYPE_CHECKING:
     from actors.context import Context
@@ -33,7 +34,10 @@ class ContextActor(DispatchActor):
         self.context = context
 
     def on_receive(self, message: Any) -> Any:
-        self.context.send(message)
+        try:
+            self.context.send(message)
+        except ContextDeadError:
+            pass  # like a message to a dead Erlang process: dropped
         return None
 
     def on_stop(self) -> None:

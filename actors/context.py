@@ -60,7 +60,7 @@ def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
     if status == nb.R_TIMEOUT:
         raise EvalTimeoutError(str(payload))
     if status == nb.R_DEAD:
-        reason = ctx.exit_reason if ctx is not None else None
+        reason = (ctx.exit_reason or ctx._stop_reason) if ctx is not None else None
         raise ContextDeadError(str(payload), reason=reason)
     if status == nb.R_CONVERSION:
         raise ConversionError(str(payload))
@@ -90,6 +90,7 @@ class Context:
         self._exit_detail: Any = None
         self._pending_async: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
         self._reason_override: str | None = None
+        self._stop_reason: str | None = None  # known as soon as a stop is asked for
         self._exiting = False
         self._actor_ref: Any = None
 
@@ -154,7 +155,7 @@ class Context:
         try:
             data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
         except ContextDeadError as exc:
-            exc.reason = self._exit_reason
+            exc.reason = self._exit_reason or self._stop_reason
             raise
         status, payload = codec.decode(data)
         return raise_for(status, payload, self)
@@ -377,6 +378,8 @@ class Context:
     def _request_stop(self, killed: bool, reason: str | None = None) -> None:
         if reason is not None and self._reason_override is None and not self._exited.is_set():
             self._reason_override = reason
+        if self._stop_reason is None:
+            self._stop_reason = self._reason_override or ("killed" if killed else "normal")
         if self._native.stop(killed):
             # Callers blocked on this context are answered by the native side;
             # async callers are answered here, now, not when a worker gets to it.

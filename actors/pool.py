@@ -14,6 +14,7 @@ import itertools
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -74,8 +75,12 @@ class ContextPool:
         apis: default API groups for ``spawn``.
         on_uncaught: ``"crash"`` (default) or ``"log"``: what an exception
             escaping a callback without a caller does to its context.
-        spare_threads: extra native threads that stand in while a worker is
-            parked in ``Host.callSync`` or stuck in one long slice.
+        spare_threads: extra native threads (default 32, started only when
+            needed) that stand in while a worker is parked in
+            ``Host.callSync`` or stuck in one long slice. At most ``size +
+            spare_threads`` contexts can run long slices at once; beyond
+            that, siblings wait until a limit ends one: give untrusted code
+            a ``timeout`` or ``max_reductions``.
         handler_threads: at most this many threads run plain (non-async)
             host handlers at once (they are started as needed).
     """
@@ -116,7 +121,10 @@ class ContextPool:
         )
         self._default_apis_spec = apis
         self._log = log
-        spare = spare_threads if spare_threads is not None else max(4, 2 * size)
+        # Spares stand in for workers parked in callSync or stuck in one long
+        # slice; idle ones cost nothing but a stack mapping. At most size +
+        # spare contexts can be in a long slice at once.
+        spare = spare_threads if spare_threads is not None else 32
         self._native = nb.NativePool(size, spare)
         self._contexts: dict[int, Context] = {}
         self._names: dict[str, Context] = {}
@@ -453,9 +461,17 @@ class ContextPool:
             contexts = list(self._contexts.values())
         for ctx in contexts:
             ctx._request_stop(killed=False)
+        # Let the event thread deliver what the contexts said before they
+        # exited (console lines, messages): their exit events come last.
+        if not self._on_event_thread():
+            deadline = time.monotonic() + 5.0
+            for ctx in contexts:
+                if not ctx._exited.wait(max(0.0, deadline - time.monotonic())):
+                    break
         # The event thread must be gone before the native pool is freed; the
-        # exits it would have reported are applied below instead. A context
-        # parked in Host.callSync is woken by its stop, so nothing waits on it.
+        # exits it would still have reported are applied below instead. A
+        # context parked in Host.callSync is woken by its stop, so nothing
+        # waits on it.
         self._native.close_events()
         if self._event_thread is not threading.current_thread():
             self._event_thread.join(5.0)

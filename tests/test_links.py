@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import itertools
+import logging
 import threading
 import time
 import weakref
@@ -75,7 +77,8 @@ def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def make_sup() -> Iterator[Callable[..., actors.Supervisor]]:
+def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
+    """Supervisors for one test; stopped before the pool is."""
     made: list[actors.Supervisor] = []
 
     def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
@@ -231,7 +234,7 @@ def test_when_either_of_two_linked_contexts_exits_the_other_stops_with_reason_li
 
 def test_a_chain_of_linked_contexts_goes_down_together(pool: actors.ContextPool) -> None:
     chain = [pool.spawn(apis=None) for _ in range(5)]
-    for a, b in zip(chain, chain[1:]):
+    for a, b in itertools.pairwise(chain):
         a.link(b)
     chain[2].kill()
     for ctx in chain:
@@ -332,6 +335,23 @@ def test_the_actor_ref_stops_when_the_context_is_killed(ctx: actors.Context) -> 
     wait_for(lambda: not ref.is_alive(), what="the actor to stop")
     with pytest.raises(pykka.ActorDeadError):
         ref.tell("too late")
+
+
+def test_messages_told_to_a_context_that_is_then_killed_are_dropped_quietly(
+    pool: actors.ContextPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    refs = []
+    for _ in range(20):  # the race is lost most of the time; twenty tries make it certain
+        ctx = pool.spawn(apis=None)
+        ref = ctx.actor_ref
+        for i in range(5):
+            ref.tell(i)
+        ctx.kill()
+        refs.append(ref)
+    wait_for(lambda: not any(r.is_alive() for r in refs), what="the actors to stop")
+    time.sleep(SETTLE)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
 
 
 # ---- the pool's supervisor ----------------------------------------------------------------------------

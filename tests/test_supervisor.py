@@ -81,8 +81,8 @@ def journal(pool: actors.ContextPool) -> Journal:
 
 
 @pytest.fixture
-def make_sup() -> Iterator[Callable[..., actors.Supervisor]]:
-    """Supervisors for one test; stopped (with their children) afterwards."""
+def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
+    """Supervisors for one test; stopped (with their children) before the pool is."""
     made: list[actors.Supervisor] = []
 
     def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
@@ -205,6 +205,35 @@ def test_one_for_all_restarting_every_child_counts_as_one_restart_against_the_in
 
     assert sup.alive, f"gave up ({sup.exit_reason}) after a single failure; journal: {journal.since(mark)}"
     assert [c.alive for _id, c, _r in sup.which_children()] == [True, True, True]
+
+
+def test_one_for_all_restarts_a_transient_sibling_with_the_others(
+    make_sup: Callable[..., actors.Supervisor], journal: Journal
+) -> None:
+    sup = make_sup("one_for_all", max_restarts=10)
+    sup.start_child("a", journal.starter("a"))
+    sibling = sup.start_child("t", journal.starter("t"), restart="transient")
+    mark = len(journal)
+    sup.child("a").kill()
+    new_t = new_incarnation(sup, "t", sibling)
+    assert journal.since(mark)[-2:] == [("start", "a"), ("start", "t")]
+    assert new_t.alive
+
+
+@pytest.mark.parametrize("strategy", ["one_for_all", "rest_for_one"])
+def test_a_temporary_sibling_taken_down_by_a_group_restart_is_removed_not_restarted(
+    make_sup: Callable[..., actors.Supervisor], journal: Journal, strategy: str
+) -> None:
+    sup = make_sup(strategy, max_restarts=10)
+    sup.start_child("a", journal.starter("a"))
+    tmp = sup.start_child("tmp", journal.starter("tmp"), restart="temporary")
+    sup.start_child("b", journal.starter("b"))
+    old_a = sup.child("a")
+    old_a.kill()
+    wait_for(lambda: journal.of("start").count("b") == 2, what="b restarted")
+    assert not tmp.alive
+    assert [cid for cid, _c, _r in sup.which_children()] == ["a", "b"]
+    assert journal.of("start").count("tmp") == 1
 
 
 # ---- restart types ----------------------------------------------------------------------------
@@ -467,9 +496,7 @@ def test_a_restarted_context_is_fresh_and_its_script_ran_again(
         encoding="utf-8",
     )
     sup = make_sup()
-    old = sup.start_child(
-        "s", lambda: pool.spawn(apis=None, script=script, handlers={"started": started})
-    )
+    old = sup.start_child("s", lambda: pool.spawn(apis=None, script=script, handlers={"started": started}))
     assert old.get_global("incarnation") == 1
     old.eval("globalThis.scratch = {notes: ['kept?']}")
 
@@ -720,11 +747,6 @@ def test_stop_restarts_nothing_and_is_idempotent(
         sup.start_child("c", journal.starter("c"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Supervisor.stop() from a context's exit callback (pool event thread) waits for "
-    "child exits that only that thread can deliver: pykka.Timeout after `timeout` s",
-)
 def test_a_supervisor_can_be_stopped_from_a_context_s_exit_callback(
     make_sup: Callable[..., actors.Supervisor], journal: Journal, pool: actors.ContextPool
 ) -> None:
@@ -746,11 +768,6 @@ def test_a_supervisor_can_be_stopped_from_a_context_s_exit_callback(
     assert journal.since(2) == [("exit", "b", "normal"), ("exit", "a", "normal")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a supervisor query from a child's exit callback deadlocks the pool event thread "
-    "against the supervisor stopping siblings, until the 5 s shutdown timeout",
-)
 def test_a_child_s_exit_callback_can_query_its_supervisor_during_a_one_for_all_restart(
     make_sup: Callable[..., actors.Supervisor], pool: actors.ContextPool
 ) -> None:
@@ -781,6 +798,47 @@ def test_a_child_s_exit_callback_can_query_its_supervisor_during_a_one_for_all_r
         assert [s[:2] for s in seen] == [("a", "killed"), ("b", "normal")]
     finally:
         armed[0] = False
+
+
+def test_a_context_s_exit_callback_can_terminate_a_sibling_promptly(
+    make_sup: Callable[..., actors.Supervisor], journal: Journal, pool: actors.ContextPool
+) -> None:
+    sup = make_sup()
+    sibling = sup.start_child("a", journal.starter("a"))
+    errors: list[BaseException] = []
+
+    def terminate_sibling(_ctx: Any, _reason: str, _detail: Any) -> None:
+        try:
+            sup.terminate_child("a")
+        except BaseException as exc:
+            errors.append(exc)
+
+    trigger = pool.spawn(apis=None)
+    trigger.on_exit(terminate_sibling)
+    started = time.monotonic()
+    trigger.stop(timeout=WAIT + 2)
+    assert sibling.wait(WAIT)
+    assert errors == []
+    assert time.monotonic() - started < 2.0
+    assert sup.which_children() == [("a", None, "permanent")]
+
+
+@pytest.mark.parametrize("first", ["stop", "give up"])
+def test_kill_after_the_supervisor_exited_leaves_its_exit_reason_alone(
+    make_sup: Callable[..., actors.Supervisor], journal: Journal, first: str
+) -> None:
+    sup = make_sup(max_restarts=0)
+    sup.start_child("a", journal.starter("a"))
+    if first == "stop":
+        sup.stop()
+        expected = "normal"
+    else:
+        sup.child("a").kill()
+        assert sup.wait(WAIT)
+        expected = "max_restarts"
+    assert sup.exit_reason == expected
+    sup.kill()
+    assert sup.exit_reason == expected
 
 
 def test_on_exit_after_the_supervisor_stopped_runs_at_once_with_the_reason(

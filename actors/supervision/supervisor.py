@@ -135,6 +135,11 @@ class Supervisor:
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._on_actor():
             return fn(*args)
+        if serving.event_thread:
+            raise ActorsError(
+                f"supervisor {self._label}: cannot start children from a pool's event thread "
+                "(an exit or message callback); do it from another thread"
+            )
         if self._exited.is_set():
             raise ActorsError(f"supervisor {self._label} has exited ({self._exit_reason})")
 
@@ -219,7 +224,14 @@ class Supervisor:
             return fn()
 
     def terminate_child(self, child_id: str) -> None:
-        """Stop a child without restarting it; its spec stays (``restart_child`` brings it back)."""
+        """Stop a child without restarting it; its spec stays (``restart_child`` brings it back).
+
+        From a pool's event thread (an exit callback) this only queues the
+        work: waiting there would wait on the thread that reports exits.
+        """
+        if serving.event_thread and not self._on_actor():
+            self._tell(self._do_terminate_child, child_id)
+            return
         self._run(self._do_terminate_child, child_id)
 
     def restart_child(self, child_id: str) -> Any:
@@ -227,8 +239,26 @@ class Supervisor:
         return self._run(self._do_restart_child, child_id)
 
     def delete_child(self, child_id: str) -> None:
-        """Forget a terminated child's spec."""
+        """Forget a terminated child's spec (queued when called from an exit callback)."""
+        if serving.event_thread and not self._on_actor():
+            self._tell(self._do_delete_child, child_id)
+            return
         self._run(self._do_delete_child, child_id)
+
+    def _tell(self, fn: Callable[..., Any], *args: Any) -> None:
+        def on_actor(*a: Any) -> None:
+            _current.sup = self
+            try:
+                fn(*a)
+            except Exception as exc:
+                log.warning("supervisor %s: %s failed: %s", self._label, fn.__name__, exc)
+            finally:
+                _current.sup = None
+
+        try:
+            self._actor_ref.tell(_Call(on_actor, args))
+        except pykka.ActorDeadError:
+            pass
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop every child (reverse start order), then the supervisor (reason ``normal``)."""
@@ -252,7 +282,10 @@ class Supervisor:
 
     def kill(self, timeout: float = 10.0) -> None:
         """Stop abnormally (reason ``killed``): a parent supervisor restarts it."""
-        self._exit_reason = "killed"
+        with self._lock:
+            if self._exited.is_set():
+                return
+            self._exit_reason = self._exit_reason or "killed"
         self.stop(timeout)
 
     def on_exit(self, callback: ExitCallback) -> ExitCallback:
@@ -396,6 +429,11 @@ class Supervisor:
         for other in reversed(ids):
             if other != child_id:
                 self._terminate(self._children[other])
+        # as in OTP, a temporary sibling taken down by a group restart is gone
+        for other in [i for i in ids if i != child_id and self._children[i].spec.restart == "temporary"]:
+            with self._lock:
+                self._children.pop(other, None)
+            ids.remove(other)
         # One restart per failure, as OTP counts it (a one_for_all restart of
         # N children is one restart); a child whose start fails counts again.
         if not self._allow_restart(st if self._per_child else None):
