@@ -15,7 +15,6 @@ import datetime as _dt
 import math
 import struct
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import msgpack
@@ -217,8 +216,3 @@ def decode(data: bytes) -> Any:
 def decode_envelope(data: bytes) -> Any:
     """Decode a frame leaving extension values raw: enough to route it."""
     return msgpack.unpackb(data, raw=False, strict_map_key=False, unicode_errors="surrogateescape")
-
-
-def is_plain_mapping(value: object) -> bool:
-    """True for the mapping types the encoder accepts as JS objects."""
-    return isinstance(value, Mapping)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from actors import _binding as nb
@@ -454,7 +454,3 @@ def _str(value: str, what: str = "name") -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
-
-
-def _mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    return dict(value or {})
