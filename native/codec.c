@@ -122,8 +122,9 @@ static int enc_bigint(enc *e, JSValueConst v)
     errno = 0;
     char *endp;
     long long x = strtoll(s, &endp, 10);
+    bool fits = errno == 0 && *endp == '\0';
     JS_FreeCString(e->jc, s);
-    if (errno == 0 && *endp == '\0') {
+    if (fits) {
         mpw_int(e->w, x);
         return 0;
     }
@@ -809,7 +810,9 @@ bool js_is_oom(JSContext *jc, JSValueConst exc)
         return JS_IsNull(exc) || JS_IsUninitialized(exc);
     char *name, *msg, *stack;
     js_error_parts(jc, exc, &name, &msg, &stack);
-    bool oom = name && msg && !strcmp(name, "InternalError") && !strcmp(msg, "out of memory");
+    /* when even the message string cannot be allocated, the engine's
+       out-of-memory error arrives with an empty message */
+    bool oom = name && !strcmp(name, "InternalError") && (!msg || !msg[0] || !strcmp(msg, "out of memory"));
     free(name);
     free(msg);
     free(stack);
