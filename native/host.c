@@ -135,17 +135,16 @@ static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JS
     int timed_out = 0;
     /* a quick handler answers within tens of microseconds: spin that long
        before paying for a sleep and a wake-up */
-    int budget = c->sync_spin_ns ? c->sync_spin_ns : ACT_SPIN_MAX_NS;
-    int64_t spin_until = act_now_ns() + budget;
-    bool caught = false;
-    for (int n = 1; !(caught = __atomic_load_n(&c->sync_ready, __ATOMIC_ACQUIRE)); n++) {
-        if ((n & 63) == 0 && (act_now_ns() > spin_until || atomic_load(&c->stop_req)))
-            break;
+    int budget = spin_budget(&c->sync_spin);
+    if (budget > 0) {
+        int64_t spin_until = act_now_ns() + budget;
+        bool caught = false;
+        for (int n = 1; !(caught = __atomic_load_n(&c->sync_ready, __ATOMIC_ACQUIRE)); n++) {
+            if ((n & 63) == 0 && (act_now_ns() > spin_until || atomic_load(&c->stop_req)))
+                break;
+        }
+        spin_result(&c->sync_spin, budget, caught);
     }
-    /* adaptive, as in pump.c: a handler that is slow, or a saturated machine,
-       shrinks the spin */
-    budget = caught ? budget * 2 : budget / 2;
-    c->sync_spin_ns = budget > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : budget < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : budget;
     pthread_mutex_lock(&c->mu);
     while (!c->sync_ready && !atomic_load(&c->stop_req)) {
         if (deadline) {

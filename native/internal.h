@@ -28,6 +28,34 @@ int64_t act_now_ns(void);
 #define ACT_SPIN_MAX_NS 60000
 #define ACT_SPIN_MIN_NS 2000
 
+/* One adaptive spin budget. A spin that catches what it waits for doubles
+   the budget; one that does not halves it (down to 0: no spinning). Every
+   16th wait probes with the full budget, so the budget climbs back as soon
+   as spinning pays again. Not thread-safe: one owner at a time (or benign
+   races on a plain int, as for the event queues). */
+typedef struct spinpol {
+    int ns;
+    unsigned n;
+} spinpol;
+
+static inline int spin_budget(spinpol *s)
+{
+    s->n++;
+    if (s->ns < ACT_SPIN_MAX_NS && (s->n & 15) == 0)
+        return ACT_SPIN_MAX_NS;
+    return s->ns;
+}
+
+static inline void spin_result(spinpol *s, int budget, bool caught)
+{
+    if (caught) {
+        int next = budget > s->ns ? budget : s->ns * 2;
+        s->ns = next < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : next > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : next;
+    } else if (budget == s->ns) {
+        s->ns = s->ns / 2 < ACT_SPIN_MIN_NS ? 0 : s->ns / 2;
+    }
+}
+
 /* ---- waiters: one caller blocked on one result ---------------------------- */
 enum { W_IDLE = 0, W_PENDING = 1, W_COMPLETING = 2, W_DONE = 3 };
 
@@ -37,8 +65,7 @@ struct act_waiter {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int sleeping;
-    int spin_ns;                   /* adaptive: how long the next wait spins first */
-    unsigned waits;
+    spinpol spin;                  /* adaptive spin before sleeping */
     uint8_t *buf;
     size_t len;
     _Atomic int linked;            /* on a context's outstanding list */
@@ -127,7 +154,7 @@ struct act_ctx {
     uint8_t *sync_payload;
     size_t sync_len;
     int sync_ready;
-    int sync_spin_ns;              /* adaptive spin of a parked callSync (owner thread) */
+    spinpol sync_spin;             /* adaptive spin of a parked callSync (owner thread) */
     act_ctx *all_prev, *all_next;  /* pool->all list, under pool->mu */
     act_ctx *rq_next;              /* run queue link, under pool->mu */
 
@@ -182,7 +209,7 @@ typedef struct evq {
     evnode *head, *tail;
     int closed;
     int waiting;                   /* pollers asleep in act_poll */
-    int spin_ns;                   /* adaptive spin before sleeping */
+    spinpol spin;                  /* adaptive spin before sleeping (races are benign) */
 } evq;
 
 typedef struct tentry {
@@ -197,7 +224,7 @@ struct act_pool {
     act_ctx *rq_head, *rq_tail;
     _Atomic size_t rq_len;
     int nslots, active, sleepers, spinning, starting, nthreads, max_threads, stopping;
-    int spin_ns;                   /* adaptive idle spin of workers, under mu */
+    spinpol spin;                  /* adaptive idle spin of workers, under mu */
     worker **workers;
     act_ctx *all;
     int ncontexts;

@@ -105,7 +105,7 @@ act_waiter *act_waiter_new(void)
     atomic_init(&w->state, W_IDLE);
     atomic_init(&w->refs, 1);
     atomic_init(&w->linked, 0);
-    w->spin_ns = ACT_SPIN_MAX_NS;
+    w->spin.ns = ACT_SPIN_MAX_NS;
     pthread_mutex_init(&w->mu, NULL);
     cond_init_mono(&w->cv);
     return w;
@@ -142,24 +142,19 @@ bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len)
 
 int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t *len)
 {
-    w->waits++;
-    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE &&
-        (w->spin_ns > 0 || (w->waits & 15) == 0)) {
-        /* adaptive: grow the spin when it catches the answer, halve it when
-           it does not; at zero, probe again every 16th wait */
-        int budget = w->spin_ns > 0 ? w->spin_ns : ACT_SPIN_MIN_NS;
-        int64_t spin_until = act_now_ns() + budget;
-        int n = 0;
-        bool caught = false;
-        while (!(caught = atomic_load_explicit(&w->state, memory_order_acquire) == W_DONE)) {
-            cpu_relax();
-            if ((++n & 63) == 0 && act_now_ns() > spin_until)
-                break;
+    if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
+        int budget = spin_budget(&w->spin);
+        if (budget > 0) {
+            int64_t spin_until = act_now_ns() + budget;
+            int n = 0;
+            bool caught = false;
+            while (!(caught = atomic_load_explicit(&w->state, memory_order_acquire) == W_DONE)) {
+                cpu_relax();
+                if ((++n & 63) == 0 && act_now_ns() > spin_until)
+                    break;
+            }
+            spin_result(&w->spin, budget, caught);
         }
-        if (caught)
-            w->spin_ns = budget * 2 > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : budget * 2;
-        else
-            w->spin_ns = budget / 2 < ACT_SPIN_MIN_NS ? 0 : budget / 2;
     }
     if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
         struct timespec ts;
@@ -219,7 +214,7 @@ static void evq_init(evq *q)
     q->head = q->tail = NULL;
     q->closed = 0;
     q->waiting = 0;
-    q->spin_ns = ACT_SPIN_MAX_NS / 2;
+    q->spin.ns = ACT_SPIN_MAX_NS / 2;
 }
 
 static void evq_destroy(evq *q)
@@ -262,25 +257,28 @@ static void evq_push(evq *q, uint8_t *buf, size_t len)
 
 static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
 {
+    int spun_budget = -1;
+    bool spun_caught = false;
     pthread_mutex_lock(&q->mu);
     if (!q->head && !q->closed) {
         /* a poller that just handled an event usually gets the next one soon:
            spin briefly before paying for a sleep and a wake-up */
-        int budget = __atomic_load_n(&q->spin_ns, __ATOMIC_RELAXED);
+        int budget = spin_budget(&q->spin);   /* q->mu held */
         pthread_mutex_unlock(&q->mu);
         int64_t until = act_now_ns() + budget;
         int n = 0;
-        bool caught = false;
-        while (!(caught = __atomic_load_n(&q->head, __ATOMIC_RELAXED) != NULL)) {
+        bool caught = budget > 0 && __atomic_load_n(&q->head, __ATOMIC_RELAXED) != NULL;
+        while (budget > 0 && !(caught = __atomic_load_n(&q->head, __ATOMIC_RELAXED) != NULL)) {
             cpu_relax();
             if ((++n & 63) == 0 && act_now_ns() > until)
                 break;
         }
-        int next = caught ? budget * 2 : budget / 2;
-        next = next > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : next < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : next;
-        __atomic_store_n(&q->spin_ns, next, __ATOMIC_RELAXED);
         pthread_mutex_lock(&q->mu);
+        spun_budget = budget;
+        spun_caught = caught;
     }
+    if (spun_budget >= 0)
+        spin_result(&q->spin, spun_budget, spun_caught);
     if (!q->head && !q->closed) {
         struct timespec ts;
         abs_deadline(&ts, timeout_s);
@@ -476,22 +474,19 @@ static void *worker_main(void *arg)
         if (!spun && p->spinning == 0 && !p->rq_head) {
             spun = 1;
             p->spinning = 1;
+            int budget = spin_budget(&p->spin);   /* p->mu held */
             pthread_mutex_unlock(&p->mu);
-            int budget = p->spin_ns;
             int64_t until = act_now_ns() + budget;
             int n = 0;
             bool caught = false;
-            while (!(caught = atomic_load_explicit(&p->rq_len, memory_order_relaxed) != 0)) {
+            while (budget > 0 && !(caught = atomic_load_explicit(&p->rq_len, memory_order_relaxed) != 0)) {
                 cpu_relax();
                 if ((++n & 63) == 0 && act_now_ns() > until)
                     break;
             }
             pthread_mutex_lock(&p->mu);
             p->spinning = 0;
-            if (caught)
-                p->spin_ns = budget * 2 > ACT_SPIN_MAX_NS ? ACT_SPIN_MAX_NS : budget * 2;
-            else
-                p->spin_ns = budget / 2 < ACT_SPIN_MIN_NS ? ACT_SPIN_MIN_NS : budget / 2;
+            spin_result(&p->spin, budget, caught);
             continue;
         }
         p->sleepers++;
@@ -602,7 +597,7 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     if (!p)
         return NULL;
     p->nslots = nthreads;
-    p->spin_ns = ACT_SPIN_MAX_NS;
+    p->spin.ns = ACT_SPIN_MAX_NS;
     p->max_threads = nthreads + max_spare;
     p->workers = calloc((size_t)p->max_threads, sizeof *p->workers);
     if (!p->workers) {
