@@ -7,7 +7,8 @@ ENG=$(python native/engine.py)
 OUT=build/dev; mkdir -p $OUT
 PYINC=$(python -c "import sysconfig;print(sysconfig.get_paths()['include'])")
 SUFFIX=$(python -c "import sysconfig;print(sysconfig.get_config_var('EXT_SUFFIX'))")
-CFLAGS="-std=gnu11 -fPIC -O2 -D_GNU_SOURCE -DNDEBUG -pthread ${DEV_CFLAGS:-}"
+if [ -n "${DEV_DEBUG:-}" ]; then OPT="-O1 -g"; else OPT="-O2 -DNDEBUG"; fi
+CFLAGS="-std=gnu11 -fPIC $OPT -D_GNU_SOURCE -pthread ${DEV_CFLAGS:-}"
 python -c "
 import sys; sys.path.insert(0, 'native')
 import build
