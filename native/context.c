@@ -759,32 +759,10 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
     acct_start(c, &fresh, -1);
     acct *a = owner ? &owner->a : &fresh;
 
-    mpr r;
-    mp_obj hdr, ok;
-    mpr_init(&r, data, len);
-    JSValue arg;
-    bool is_ok = false;
-    conv_err err;
-    if (!mpr_read(&r, &hdr) || hdr.type != MP_ARRAY || hdr.v.n != 2 || !mpr_read(&r, &ok) || ok.type != MP_BOOL) {
-        arg = host_new_error_value(c->jc, "TypeError", "malformed host call answer");
-    } else if (ok.v.b) {
-        arg = mp_to_js(c->jc, &r, &err);
-        if (JS_IsException(arg))
-            arg = host_new_error_value(c->jc, "TypeError", err.msg);
-        else
-            is_ok = true;
-    } else {
-        mp_obj e, name, msg;
-        if (mpr_read(&r, &e) && e.type == MP_ARRAY && e.v.n == 2 && mpr_read(&r, &name) &&
-            mpr_read(&r, &msg) && name.type == MP_STR && msg.type == MP_STR) {
-            char nbuf[128], mbuf[2048];
-            snprintf(nbuf, sizeof nbuf, "%.*s", (int)name.len, (const char *)name.data);
-            snprintf(mbuf, sizeof mbuf, "%.*s", (int)msg.len, (const char *)msg.data);
-            arg = host_new_error_value(c->jc, nbuf, mbuf);
-        } else {
-            arg = host_new_error_value(c->jc, "Error", "host handler failed");
-        }
-    }
+    bool is_ok;
+    JSValue arg = host_decode_answer(c->jc, data, len, &is_ok);
+    if (JS_IsException(arg))
+        arg = JS_GetException(c->jc);   /* out of memory: reject with that */
     acct *saved = c->a;
     c->a = a;
     c->cur_op_id = h->op_id;

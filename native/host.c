@@ -109,6 +109,41 @@ static JSValue host_call(JSContext *jc, JSValueConst this_val, int argc, JSValue
     return promise;
 }
 
+/* Decode Python's answer to a host call: payload [true, value] or
+   [false, [type_name, message]]. Returns the value (*ok = true) or an Error
+   object to reject or throw with (*ok = false); JS_EXCEPTION only when even
+   that Error cannot be allocated. */
+JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool *ok)
+{
+    mpr r;
+    mp_obj hdr, flag;
+    *ok = false;
+    mpr_init(&r, data, len);
+    if (!mpr_read(&r, &hdr) || hdr.type != MP_ARRAY || hdr.v.n != 2 || !mpr_read(&r, &flag) ||
+        flag.type != MP_BOOL)
+        return host_new_error_value(jc, "TypeError", "malformed host call answer");
+    if (flag.v.b) {
+        conv_err err;
+        JSValue v = mp_to_js(jc, &r, &err);
+        if (JS_IsException(v)) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "the handler's result cannot be converted: %s", err.msg);
+            return host_new_error_value(jc, "TypeError", msg);
+        }
+        *ok = true;
+        return v;
+    }
+    mp_obj e, name, msg;
+    if (mpr_read(&r, &e) && e.type == MP_ARRAY && e.v.n == 2 && mpr_read(&r, &name) && mpr_read(&r, &msg) &&
+        name.type == MP_STR && msg.type == MP_STR) {
+        char nbuf[128], mbuf[2048];
+        snprintf(nbuf, sizeof nbuf, "%.*s", (int)name.len, (const char *)name.data);
+        snprintf(mbuf, sizeof mbuf, "%.*s", (int)msg.len, (const char *)msg.data);
+        return host_new_error_value(jc, nbuf, mbuf);
+    }
+    return host_new_error_value(jc, "Error", "host handler failed");
+}
+
 static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     (void)this_val;
@@ -168,30 +203,10 @@ static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JS
         c->abort_reason = timed_out ? ABORT_TIMEOUT : ABORT_STOP;
         return throw_uncatchable(jc);
     }
-    JSValue result;
-    mpr r;
-    mp_obj hdr, ok;
-    mpr_init(&r, payload, plen);
-    if (!mpr_read(&r, &hdr) || hdr.type != MP_ARRAY || hdr.v.n != 2 || !mpr_read(&r, &ok) || ok.type != MP_BOOL) {
-        result = JS_ThrowTypeError(jc, "malformed host call answer");
-    } else if (ok.v.b) {
-        conv_err err;
-        result = mp_to_js(jc, &r, &err);
-        if (JS_IsException(result))
-            result = JS_ThrowTypeError(jc, "Host.callSync: result cannot be converted: %s", err.msg);
-    } else {
-        mp_obj e, name, msg;
-        if (mpr_read(&r, &e) && e.type == MP_ARRAY && e.v.n == 2 && mpr_read(&r, &name) &&
-            mpr_read(&r, &msg) && name.type == MP_STR && msg.type == MP_STR) {
-            char nbuf[128], mbuf[2048];
-            snprintf(nbuf, sizeof nbuf, "%.*s", (int)name.len, (const char *)name.data);
-            snprintf(mbuf, sizeof mbuf, "%.*s", (int)msg.len, (const char *)msg.data);
-            JSValue err = host_new_error_value(jc, nbuf, mbuf);
-            result = JS_IsException(err) ? err : JS_Throw(jc, err);
-        } else {
-            result = JS_ThrowTypeError(jc, "host handler failed");
-        }
-    }
+    bool ok;
+    JSValue result = host_decode_answer(jc, payload, plen, &ok);
+    if (!ok && !JS_IsException(result))
+        result = JS_Throw(jc, result);
     free(payload);
     return result;
 }

@@ -265,6 +265,7 @@ void host_timers_run_due(act_ctx *c);
 int64_t host_timers_next_due(act_ctx *c);
 void host_free_state(act_ctx *c);
 JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg);
+JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool *ok);
 
 /* codec.c */
 typedef struct conv_err {
