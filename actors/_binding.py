@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 4
+ABI_VERSION = 5
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -56,6 +56,8 @@ EV_EXIT = lib.ACT_EV_EXIT
 EV_UNCAUGHT = lib.ACT_EV_UNCAUGHT
 
 API_CONSOLE = lib.ACT_API_CONSOLE
+CALL_SYNC = lib.ACT_CALL_SYNC
+CALL_INTERNAL = lib.ACT_CALL_INTERNAL
 
 EXT_CODES = {"bigint": lib.ACT_EXT_BIGINT, "date": lib.ACT_EXT_DATE, "error": lib.ACT_EXT_ERROR}
 
@@ -104,6 +106,7 @@ class NativePool:
         max_stack_size: int,
         on_uncaught: int,
         apis: int = 0,
+        groups: bytes = b"",
     ) -> NativeContext:
         opts = ffi.new("act_ctx_opts *")
         opts.id = ctx_id
@@ -113,6 +116,9 @@ class NativePool:
         opts.max_stack_size = max_stack_size
         opts.on_uncaught = on_uncaught
         opts.apis = apis
+        keep = ffi.from_buffer(groups) if groups else ffi.NULL
+        opts.groups = keep
+        opts.groups_len = len(groups)
         out = ffi.new("act_ctx **")
         check(lib.act_ctx_new(self._h, opts, out), "creating a context")
         return NativeContext(ffi.gc(out[0], lib.act_ctx_release))
@@ -252,6 +258,11 @@ class NativeContext:
 
     def alive(self) -> bool:
         return bool(lib.act_ctx_alive(self._h))
+
+
+def register_group(group_id: int, bytecode: bytes) -> None:
+    """Hand a polyfill group's bytecode to the native side (once per process)."""
+    check(lib.act_register_group(group_id, bytecode, len(bytecode)), "registering an API group")
 
 
 def compile_script(source: str, filename: str) -> bytes:

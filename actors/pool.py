@@ -24,7 +24,8 @@ from typing import Any
 from actors import _binding as nb
 from actors import codec
 from actors._handlers import AsyncHandlerLoop, CallPollers, serving
-from actors.apis import native_bits, resolve_apis
+from actors.apis import REGISTRY, native_bits, resolve_apis
+from actors.apis.loader import lazy_spec
 from actors.context import Context
 from actors.errors import ActorsError, ContextDeadError, ConversionError
 
@@ -290,6 +291,7 @@ class ContextPool:
             opts.max_stack_size or 0,
             _ON_UNCAUGHT[opts.on_uncaught],
             native_bits(opts.apis),
+            lazy_spec(opts.apis),
         )
         ctx = Context(self, ctx_id, native, opts)
         with self._lock:
@@ -397,17 +399,21 @@ class ContextPool:
     def _on_call_frame(self, frame: bytes) -> None:
         """On a poller thread: one host call from JS."""
         try:
-            _kind, ctx_id, call_id, sync, name, args = codec.decode(frame)
+            _kind, ctx_id, call_id, flags, name, args = codec.decode(frame)
         except Exception:
             log.exception("actors: malformed host call frame")
             return
         ctx = self._contexts.get(ctx_id)
         if ctx is None:
             return
-        self._host_call(ctx, call_id, name, args, bool(sync))
+        self._host_call(ctx, call_id, name, args, flags)
 
-    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any], sync: bool = False) -> None:
-        fn = ctx.handler(name)
+    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any], flags: int = 0) -> None:
+        sync = bool(flags & nb.CALL_SYNC)
+        if flags & nb.CALL_INTERNAL:
+            fn = _group_handler(ctx, name)
+        else:
+            fn = ctx.handler(name)
         native = ctx._native
 
         def answer(value: Any, exc: BaseException | None) -> None:
@@ -484,6 +490,24 @@ class ContextPool:
         self._pollers.join(wait=0.5)
         self._async_handlers.close()
         _live_pools.discard(self)
+
+
+def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:
+    """A polyfill's private host call "<group>.<handler>", bound to its context."""
+    group_name, _, handler = name.partition(".")
+    group = REGISTRY.get(group_name)
+    if group is None or group_name not in ctx._options.apis:
+        return None
+    fn = group.handlers.get(handler)
+    if fn is None:
+        return None
+    if inspect.iscoroutinefunction(fn):
+
+        async def bound_async(*args: Any) -> Any:
+            return await fn(ctx, *args)
+
+        return bound_async
+    return lambda *args: fn(ctx, *args)
 
 
 _live_pools: weakref.WeakSet[ContextPool] = weakref.WeakSet()

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 4
+#define ACT_ABI_VERSION 5
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -62,6 +62,10 @@
 #define ACT_EXT_DATE 2
 #define ACT_EXT_ERROR 3
 
+/* host call flags (4th element of an ACT_EV_HOST_CALL event) */
+#define ACT_CALL_SYNC 1
+#define ACT_CALL_INTERNAL 2
+
 /* native API groups (act_ctx_opts.apis) */
 #define ACT_API_CONSOLE 1
 
@@ -81,6 +85,8 @@ typedef struct act_ctx_opts {
     size_t max_stack_size;     /* bytes of JS stack, 0 = 1 MiB */
     int on_uncaught;           /* ACT_UNCAUGHT_* */
     uint32_t apis;             /* ACT_API_* bits of the native API groups to install */
+    const uint8_t *groups;     /* msgpack [[group_id, [global, ...]], ...]: lazy polyfill groups */
+    size_t groups_len;         /* (copied; may be NULL/0) */
 } act_ctx_opts;
 
 typedef struct act_pool_stats {
@@ -116,6 +122,10 @@ int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len);
 int act_poll_calls(act_pool *p, double timeout_s, uint8_t **buf, size_t *len);
 void act_pool_close_events(act_pool *p);
 void act_buf_free(uint8_t *buf);
+
+/* Polyfill groups: bytecode registered once per process (id 0..63), loaded
+   into a context on first touch of one of its globals. */
+int act_register_group(int id, const uint8_t *bytecode, size_t len);
 
 int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
                 uint8_t **err, size_t *err_len);

@@ -805,6 +805,7 @@ int ctx_engine_init(act_ctx *c)
     JS_SetContextOpaque(c->jc, c);
     c->created_ns = act_now_ns();
     c->msg_handlers = JS_UNDEFINED;
+    c->native_obj = JS_UNDEFINED;
     if (host_install(c) < 0) {
         JS_FreeValue(c->jc, JS_GetException(c->jc));
         JS_FreeContext(c->jc);
@@ -842,6 +843,7 @@ static void engine_teardown(act_ctx *c, const char *why)
         free(r);
     }
     host_free_state(c);
+    groups_free_state(c);
     JS_FreeValue(c->jc, c->msg_handlers);
     c->msg_handlers = JS_UNDEFINED;
     /* pending jobs hold values too: run them with every poll failing */

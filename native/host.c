@@ -36,7 +36,7 @@ static JSValue throw_uncatchable(JSContext *jc)
 
 /* ---- Host.call / Host.callSync ------------------------------------------------------ */
 
-static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int sync, int argc, JSValueConst *argv)
+static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int flags, int argc, JSValueConst *argv)
 {
     JSContext *jc = c->jc;
     if (argc < 1 || !JS_IsString(argv[0])) {
@@ -57,7 +57,7 @@ static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int sync, int argc,
     mpw_int(w, ACT_EV_HOST_CALL);
     mpw_uint(w, c->id);
     mpw_uint(w, call_id);
-    mpw_bool(w, sync);
+    mpw_int(w, flags);
     mpw_str(w, name, n);
     mpw_array(w, (uint32_t)(argc - 1));
     for (int i = 1; i < argc; i++) {
@@ -73,16 +73,21 @@ static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int sync, int argc,
     return 0;
 }
 
-static JSValue host_call(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int flags);
+
+/* Host.call / Host.callSync, and the polyfills' private native.call(Sync)
+   (flags has ACT_CALL_INTERNAL: Python routes those to group handlers). */
+JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
 {
-    (void)this_val;
+    if (flags & ACT_CALL_SYNC)
+        return host_call_sync(jc, argc, argv, flags);
     act_ctx *c = ctx_of(jc);
     hcall *h = js_mallocz(jc, sizeof *h);
     if (!h)
         return JS_EXCEPTION;
     uint64_t call_id = ++c->next_call_id;
     mpw w;
-    if (encode_call(c, &w, call_id, 0, argc, argv) < 0) {
+    if (encode_call(c, &w, call_id, flags, argc, argv) < 0) {
         js_free(jc, h);
         return JS_EXCEPTION;
     }
@@ -144,13 +149,12 @@ JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool 
     return host_new_error_value(jc, "Error", "host handler failed");
 }
 
-static JSValue host_call_sync(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int flags)
 {
-    (void)this_val;
     act_ctx *c = ctx_of(jc);
     uint64_t call_id = ++c->next_call_id;
     mpw w;
-    if (encode_call(c, &w, call_id, 1, argc, argv) < 0)
+    if (encode_call(c, &w, call_id, flags, argc, argv) < 0)
         return JS_EXCEPTION;
     size_t n;
     uint8_t *b = mpw_take(&w, &n);
@@ -257,9 +261,15 @@ static JSValue host_send(JSContext *jc, JSValueConst this_val, int argc, JSValue
     return JS_UNDEFINED;
 }
 
+static JSValue host_call(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
+{
+    (void)this_val;
+    return host_call_impl(jc, argc, argv, magic);
+}
+
 static const JSCFunctionListEntry host_funcs[] = {
-    JS_CFUNC_DEF("call", 1, host_call),
-    JS_CFUNC_DEF("callSync", 1, host_call_sync),
+    JS_CFUNC_MAGIC_DEF("call", 1, host_call, 0),
+    JS_CFUNC_MAGIC_DEF("callSync", 1, host_call, ACT_CALL_SYNC),
     JS_CFUNC_DEF("onMessage", 1, host_on_message),
     JS_CFUNC_DEF("send", 1, host_send),
 };
@@ -654,6 +664,8 @@ int host_install(act_ctx *c)
     if ((c->opts.apis & ACT_API_CONSOLE) && console_install(jc, global) < 0)
         goto done;
     if (c->opts.memory_limit && install_safe_bind(jc) < 0)
+        goto done;
+    if (groups_install(c) < 0)
         goto done;
     rc = 0;
 done:

@@ -184,6 +184,10 @@ struct act_ctx {
     const char *crash;             /* exit reason when the context must die after this command */
     uint8_t *crash_detail;         /* msgpack [name, message, stack] or NULL */
     size_t crash_detail_len;
+    uint8_t *groups;               /* copy of opts.groups (kept for reset) */
+    size_t groups_len;
+    uint64_t groups_loaded;        /* bit per group id */
+    JSValue native_obj;            /* the private `native` object handed to polyfills */
     char conv_msg[600];
     int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
@@ -266,6 +270,13 @@ int64_t host_timers_next_due(act_ctx *c);
 void host_free_state(act_ctx *c);
 JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg);
 JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool *ok);
+
+/* groups.c */
+int groups_install(act_ctx *c);
+void groups_free_state(act_ctx *c);
+
+/* host.c: host calls shared with the polyfills' private channel */
+JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags);
 
 /* codec.c */
 typedef struct conv_err {

@@ -357,6 +357,7 @@ void ctx_unref(act_ctx *c)
         m = nx;
     }
     free(c->sync_payload);
+    free(c->groups);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);
@@ -890,8 +891,22 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
     pthread_mutex_init(&c->mu, NULL);
     cond_init_mono(&c->cv);
     c->msg_handlers = JS_UNDEFINED;
+    c->native_obj = JS_UNDEFINED;
+    if (opts->groups && opts->groups_len) {
+        c->groups = malloc(opts->groups_len);
+        if (!c->groups) {
+            pthread_mutex_destroy(&c->mu);
+            pthread_cond_destroy(&c->cv);
+            free(c);
+            return ACT_ENOMEM;
+        }
+        memcpy(c->groups, opts->groups, opts->groups_len);
+        c->groups_len = opts->groups_len;
+    }
+    c->opts.groups = NULL;   /* the caller's buffer: use our copy */
     int rc = ctx_engine_init(c);
     if (rc != ACT_OK) {
+        free(c->groups);
         pthread_mutex_destroy(&c->mu);
         pthread_cond_destroy(&c->cv);
         free(c);

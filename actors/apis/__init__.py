@@ -1,64 +1,97 @@
 """The registry of API groups a context can load (``apis=``).
 
-Group names are part of the contract (DESIGN.md). A group is *available*
-once its polyfill and host side exist; naming a group that is not available
-yet raises an error that says so, and ``"browser"`` installs every available
-group.
+Group names are part of the contract (DESIGN.md). Each group names its
+polyfill file in ``polyfills/`` (or is native C, like ``console``), the globals
+it defines, the groups it needs, and its host handlers (Python functions the
+polyfill reaches through its private ``native.call``/``native.callSync``).
+
+A group is *available* once it is registered here; naming a group that is not
+available yet raises an error that says so, and ``"browser"`` installs every
+available group. Polyfills are compiled to QuickJS bytecode once per process
+(``actors.apis.loader``) and loaded into a context on first touch of one of
+their globals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["AVAILABLE", "GROUPS", "resolve_apis"]
+__all__ = ["AVAILABLE", "GROUPS", "REGISTRY", "Group", "native_bits", "register", "resolve_apis"]
 
 GROUPS: tuple[str, ...] = (
-    "console",
-    "timers",
-    "url",
-    "encoding",
-    "crypto",
-    "buffer",
-    "events",
-    "fetch",
-    "websocket",
-    "worker",
-    "channel",
-    "eventsource",
-    "compression",
-    "storage",
-    "locks",
-    "dom",
-)
+    "console", "timers", "url", "encoding", "crypto", "buffer", "events", "fetch",
+    "websocket", "worker", "channel", "eventsource", "compression", "storage", "locks", "dom",
+)  # fmt: skip
 
-# name -> groups it needs; filled in as groups land
-DEPENDENCIES: dict[str, tuple[str, ...]] = {
-    "fetch": ("events", "url", "encoding"),
-    "websocket": ("events",),
-    "eventsource": ("events", "url"),
-    "worker": ("events",),
-    "channel": ("events",),
-}
+# A host handler of a group: called with the Context, then the JS arguments.
+GroupHandler = Callable[..., Any]
 
-# Groups implemented in this version. `timers` are native in every context
-# (setTimeout, setInterval, queueMicrotask), so the group is always there;
-# `console` is native too (log/info/debug/trace/warn/error to logging).
-AVAILABLE: frozenset[str] = frozenset({"timers", "console"})
 
-# groups implemented natively in C: name -> bit of act_ctx_opts.apis
-NATIVE_BITS: dict[str, int] = {"console": 1}
+@dataclass(frozen=True)
+class Group:
+    """One API group.
+
+    Attributes:
+        name: the contract name (``"events"``, ...).
+        globals: the globals it defines, installed as lazy accessors.
+        requires: groups it needs (installed with it, loaded first).
+        polyfill: file name in ``polyfills/`` (None for native groups).
+        native_bit: ACT_API_* bit for groups implemented in C.
+        handlers: ``{"name": fn(ctx, *args)}`` reachable from the polyfill as
+            ``native.call("<group>.<name>", ...)``.
+    """
+
+    name: str
+    globals: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    polyfill: str | None = None
+    native_bit: int = 0
+    handlers: Mapping[str, GroupHandler] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, Group] = {}
+
+
+def register(group: Group) -> Group:
+    """Add a group to the registry (its name must be one of GROUPS)."""
+    if group.name not in GROUPS:
+        raise ValueError(f"{group.name!r} is not an API group name")
+    REGISTRY[group.name] = group
+    return group
+
+
+# `timers` are native in every context (setTimeout, setInterval,
+# queueMicrotask); `console` is native too (log/info/debug/trace/warn/error).
+register(Group("timers"))
+register(Group("console", native_bit=1))
+
+# the polyfill groups register themselves
+from actors.apis import groups as _groups  # noqa: E402,F401
+
+
+def _available() -> frozenset[str]:
+    return frozenset(REGISTRY)
+
+
+AVAILABLE: frozenset[str] = _available()
 
 
 def native_bits(groups: Iterable[str]) -> int:
     """The ACT_API_* bit mask for the native groups among ``groups``."""
     bits = 0
     for g in groups:
-        bits |= NATIVE_BITS.get(g, 0)
+        group = REGISTRY.get(g)
+        if group is not None:
+            bits |= group.native_bit
     return bits
 
 
 def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     """Turn an ``apis=`` value into the ordered tuple of groups to install.
+
+    Dependencies come before the groups that need them.
 
     Raises:
         ValueError: an unknown group name, or a group not available in this version.
@@ -67,25 +100,28 @@ def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(spec, str):
         if spec == "browser":
-            return tuple(g for g in GROUPS if g in AVAILABLE)
-        spec = [spec]
+            spec = [g for g in GROUPS if g in REGISTRY]
+        else:
+            spec = [spec]
     wanted: list[str] = []
 
     def add(name: str) -> None:
         if name not in GROUPS:
             raise ValueError(f"unknown API group {name!r}; groups are: {', '.join(GROUPS)} (or 'browser')")
-        for dep in DEPENDENCIES.get(name, ()):
-            add(dep)
-        if name not in AVAILABLE:
+        group = REGISTRY.get(name)
+        if group is None:
             raise ValueError(
                 f"API group {name!r} is not available in this version yet; available: "
-                f"{', '.join(sorted(AVAILABLE))}"
+                f"{', '.join(g for g in GROUPS if g in REGISTRY)}"
             )
-        if name not in wanted:
-            wanted.append(name)
+        if name in wanted:
+            return
+        for dep in group.requires:
+            add(dep)
+        wanted.append(name)
 
     for name in spec:
         if not isinstance(name, str):
-            raise TypeError(f"API group names are strings, got {type(name).__name__}")
+            raise TypeError(f"API group names are strings, not {type(name).__name__}")
         add(name)
     return tuple(wanted)

@@ -1,0 +1,242 @@
+/* Polyfill groups: compiled once per process, loaded lazily per context.
+ *
+ * Python compiles each group's JS to bytecode once and registers it here
+ * (act_register_group). A context spawned with a group gets, for each of the
+ * group's globals, an accessor on globalThis. The first read of any of them
+ * loads the group: its bytecode evaluates to a function, which is called as
+ * `install(native, globalThis)` and returns an object of exports; the exports
+ * replace the accessors as ordinary writable, configurable, non-enumerable
+ * globals (as browsers define them). Writing a global before it was read
+ * simply replaces the accessor. `native` is private to polyfills: `call` and
+ * `callSync` reach the group handlers on the Python side, not user handlers.
+ *
+ * Runs on the context's owner thread; the registry is written before any
+ * context that uses a group exists (act_ctx_new orders it) and never changed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_GROUPS 64
+
+static struct {
+    uint8_t *bc;
+    size_t len;
+} registry[MAX_GROUPS];
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int act_register_group(int id, const uint8_t *bytecode, size_t len)
+{
+    if (id < 0 || id >= MAX_GROUPS || !bytecode || !len)
+        return ACT_EINVAL;
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return ACT_ENOMEM;
+    memcpy(copy, bytecode, len);
+    pthread_mutex_lock(&registry_mu);
+    if (registry[id].bc) {
+        pthread_mutex_unlock(&registry_mu);
+        free(copy);
+        return ACT_OK;   /* registered already: bytecode of a group never changes */
+    }
+    registry[id].bc = copy;
+    registry[id].len = len;
+    pthread_mutex_unlock(&registry_mu);
+    return ACT_OK;
+}
+
+static JSValue native_call(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
+{
+    (void)this_val;
+    return host_call_impl(jc, argc, argv, magic | ACT_CALL_INTERNAL);
+}
+
+static const JSCFunctionListEntry native_funcs[] = {
+    JS_CFUNC_MAGIC_DEF("call", 1, native_call, 0),
+    JS_CFUNC_MAGIC_DEF("callSync", 1, native_call, ACT_CALL_SYNC),
+};
+
+static JSValue native_object(act_ctx *c)
+{
+    if (JS_IsUndefined(c->native_obj)) {
+        JSValue o = JS_NewObject(c->jc);
+        if (JS_IsException(o))
+            return o;
+        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 2) < 0 ||
+            JS_DefinePropertyValueStr(c->jc, o, "contextId", JS_NewInt64(c->jc, (int64_t)c->id), 0) < 0) {
+            JS_FreeValue(c->jc, o);
+            return JS_EXCEPTION;
+        }
+        c->native_obj = o;
+    }
+    return JS_DupValue(c->jc, c->native_obj);
+}
+
+/* Load group `gid` into the context: run its bytecode and publish its exports. */
+static int load_group(act_ctx *c, int gid)
+{
+    JSContext *jc = c->jc;
+    if (c->groups_loaded & (1ull << gid))
+        return 0;
+    if (!registry[gid].bc) {
+        JS_ThrowInternalError(jc, "API group %d is not registered", gid);
+        return -1;
+    }
+    /* mark first: a group that touches its own globals while loading must
+       not load itself again */
+    c->groups_loaded |= 1ull << gid;
+    JSValue fn = JS_ReadObject(jc, registry[gid].bc, registry[gid].len, JS_READ_OBJ_BYTECODE);
+    JSValue install = JS_IsException(fn) ? JS_EXCEPTION : JS_EvalFunction(jc, fn);
+    JSValue exports = JS_EXCEPTION;
+    if (!JS_IsException(install)) {
+        JSValue args[2];
+        args[0] = native_object(c);
+        args[1] = JS_GetGlobalObject(jc);
+        if (!JS_IsException(args[0]))
+            exports = JS_Call(jc, install, JS_UNDEFINED, 2, (JSValueConst *)args);
+        JS_FreeValue(jc, args[0]);
+        JS_FreeValue(jc, args[1]);
+        JS_FreeValue(jc, install);
+    }
+    if (JS_IsException(exports)) {
+        c->groups_loaded &= ~(1ull << gid);
+        return -1;
+    }
+    int rc = 0;
+    JSPropertyEnum *tab;
+    uint32_t n;
+    JSValue global = JS_GetGlobalObject(jc);
+    if (JS_IsObject(exports) &&
+        JS_GetOwnPropertyNames(jc, &tab, &n, exports, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) == 0) {
+        for (uint32_t i = 0; i < n && rc == 0; i++) {
+            JSValue v = JS_GetProperty(jc, exports, tab[i].atom);
+            if (JS_IsException(v) ||
+                JS_DefinePropertyValue(jc, global, tab[i].atom, v, JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0)
+                rc = -1;
+        }
+        JS_FreePropertyEnum(jc, tab, n);
+    } else {
+        rc = -1;
+        if (!JS_HasException(jc))
+            JS_ThrowTypeError(jc, "API group %d did not return its exports", gid);
+    }
+    JS_FreeValue(jc, global);
+    JS_FreeValue(jc, exports);
+    if (rc < 0)
+        c->groups_loaded &= ~(1ull << gid);
+    return rc;
+}
+
+/* data[0] = group id, data[1] = the global's name */
+static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                        JSValueConst *data)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    (void)magic;
+    act_ctx *c = JS_GetContextOpaque(jc);
+    int32_t gid;
+    if (JS_ToInt32(jc, &gid, data[0]) < 0 || gid < 0 || gid >= MAX_GROUPS)
+        return JS_ThrowInternalError(jc, "bad API group");
+    if (load_group(c, gid) < 0)
+        return JS_EXCEPTION;
+    JSValue global = JS_GetGlobalObject(jc);
+    JSAtom atom = JS_ValueToAtom(jc, data[1]);
+    JSValue v = JS_EXCEPTION;
+    if (atom != JS_ATOM_NULL) {
+        /* if the group did not define this name, do not recurse into ourselves */
+        JSPropertyDescriptor desc;
+        int has = JS_GetOwnProperty(jc, &desc, global, atom);
+        if (has > 0) {
+            if (desc.flags & JS_PROP_GETSET) {
+                v = JS_UNDEFINED;
+            } else {
+                v = JS_DupValue(jc, desc.value);
+            }
+            JS_FreeValue(jc, desc.value);
+            JS_FreeValue(jc, desc.getter);
+            JS_FreeValue(jc, desc.setter);
+        } else if (has == 0) {
+            v = JS_UNDEFINED;
+        }
+        JS_FreeAtom(jc, atom);
+    }
+    JS_FreeValue(jc, global);
+    return v;
+}
+
+static JSValue lazy_set(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                        JSValueConst *data)
+{
+    (void)this_val;
+    (void)magic;
+    JSValue global = JS_GetGlobalObject(jc);
+    JSAtom atom = JS_ValueToAtom(jc, data[1]);
+    int rc = -1;
+    if (atom != JS_ATOM_NULL) {
+        rc = JS_DefinePropertyValue(jc, global, atom, JS_DupValue(jc, argc > 0 ? argv[0] : JS_UNDEFINED),
+                                    JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_FreeAtom(jc, atom);
+    }
+    JS_FreeValue(jc, global);
+    return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
+}
+
+int groups_install(act_ctx *c)
+{
+    c->native_obj = JS_UNDEFINED;
+    c->groups_loaded = 0;
+    if (!c->groups || !c->groups_len)
+        return 0;
+    JSContext *jc = c->jc;
+    mpr r;
+    mp_obj top;
+    mpr_init(&r, c->groups, c->groups_len);
+    if (!mpr_read(&r, &top) || top.type != MP_ARRAY)
+        return -1;
+    JSValue global = JS_GetGlobalObject(jc);
+    int rc = 0;
+    for (uint32_t g = 0; g < top.v.n && rc == 0; g++) {
+        mp_obj pair, names;
+        int64_t gid;
+        if (!mpr_read(&r, &pair) || pair.type != MP_ARRAY || pair.v.n != 2 || !mpr_int(&r, &gid) ||
+            gid < 0 || gid >= MAX_GROUPS || !mpr_read(&r, &names) || names.type != MP_ARRAY) {
+            rc = -1;
+            break;
+        }
+        for (uint32_t i = 0; i < names.v.n && rc == 0; i++) {
+            mp_obj name;
+            if (!mpr_read(&r, &name) || name.type != MP_STR) {
+                rc = -1;
+                break;
+            }
+            JSValue data[2];
+            data[0] = JS_NewInt32(jc, (int32_t)gid);
+            data[1] = JS_NewStringLen(jc, (const char *)name.data, name.len);
+            JSAtom atom = JS_NewAtomLen(jc, (const char *)name.data, name.len);
+            JSValue getter = JS_NewCFunctionData(jc, lazy_get, 0, 0, 2, (JSValueConst *)data);
+            JSValue setter = JS_NewCFunctionData(jc, lazy_set, 1, 0, 2, (JSValueConst *)data);
+            if (atom == JS_ATOM_NULL || JS_IsException(data[1]) || JS_IsException(getter) || JS_IsException(setter)) {
+                JS_FreeValue(jc, getter);
+                JS_FreeValue(jc, setter);
+                rc = -1;
+            } else if (JS_DefinePropertyGetSet(jc, global, atom, getter, setter, JS_PROP_CONFIGURABLE) < 0) {
+                rc = -1;   /* it took (and freed) the getter and setter either way */
+            }
+            if (atom != JS_ATOM_NULL)
+                JS_FreeAtom(jc, atom);
+            JS_FreeValue(jc, data[1]);
+        }
+    }
+    JS_FreeValue(jc, global);
+    return rc;
+}
+
+void groups_free_state(act_ctx *c)
+{
+    JS_FreeValue(c->jc, c->native_obj);
+    c->native_obj = JS_UNDEFINED;
+    c->groups_loaded = 0;
+}

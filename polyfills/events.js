@@ -1,0 +1,4 @@
+(function install(native, g) {
+  class Event { constructor(type) { this.type = String(type); } }
+  return { Event };
+})
