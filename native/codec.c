@@ -697,18 +697,25 @@ static JSValue dec_value(dec *d)
                 d->depth--;
                 return dfail(d, "object keys must be strings");
             }
+            /* the value first: decoding it may evict this key's cache slot,
+               and with it the only reference to the atom */
+            JSValue el = dec_value(d);
+            if (JS_IsException(el)) {
+                JS_FreeValue(jc, v);
+                d->depth--;
+                return JS_EXCEPTION;
+            }
             JSAtom atom = key_atom(d, k.data, k.len);
             if (atom == JS_ATOM_NULL) {
+                JS_FreeValue(jc, el);
                 JS_FreeValue(jc, v);
                 d->depth--;
                 return dfail_js(d);
             }
-            JSValue el = dec_value(d);
-            int rc = JS_IsException(el) ? -1 : JS_DefinePropertyValue(jc, v, atom, el, JS_PROP_C_W_E);
-            if (rc < 0) {
+            if (JS_DefinePropertyValue(jc, v, atom, el, JS_PROP_C_W_E) < 0) {
                 JS_FreeValue(jc, v);
                 d->depth--;
-                return JS_IsException(el) ? JS_EXCEPTION : dfail_js(d);
+                return dfail_js(d);
             }
         }
         d->depth--;

@@ -632,3 +632,12 @@ def test_a_class_instance_comes_back_as_its_own_enumerable_properties(ctx: actor
         "var p = new P(); p[Symbol('s')] = 4; p"
     )
     assert got == {"x": 1}
+
+
+def test_nested_objects_with_more_distinct_keys_than_the_key_cache_round_trip(ctx: actors.Context) -> None:
+    # Regression: decoding a value could evict its own key's atom from the
+    # decoder's key cache before the property was defined (use after free).
+    ctx.eval("function id(x) { return x }")
+    value = {f"k{i}": {f"j{i}_{k}": {"z": k, f"deep{k}": [k]} for k in range(40)} for i in range(40)}
+    for _ in range(20):
+        assert ctx.call("id", value) == value
