@@ -55,8 +55,12 @@ REGISTRY: dict[str, Group] = {}
 
 
 def register(group: Group) -> Group:
-    """Add a group to the registry (its name must be one of GROUPS)."""
-    if group.name not in GROUPS:
+    """Add a group to the registry.
+
+    Its name is one of GROUPS, or starts with ``_`` for an internal group
+    (like ``_streams``) that users cannot name but other groups can require.
+    """
+    if group.name not in GROUPS and not group.name.startswith("_"):
         raise ValueError(f"{group.name!r} is not an API group name")
     REGISTRY[group.name] = group
     return group
@@ -70,12 +74,7 @@ register(Group("console", native_bit=1))
 # the polyfill groups register themselves
 from actors.apis import groups as _groups  # noqa: E402,F401
 
-
-def _available() -> frozenset[str]:
-    return frozenset(REGISTRY)
-
-
-AVAILABLE: frozenset[str] = _available()
+AVAILABLE: frozenset[str] = frozenset(name for name in REGISTRY if not name.startswith("_"))
 
 
 def native_bits(groups: Iterable[str]) -> int:
@@ -105,8 +104,8 @@ def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
             spec = [spec]
     wanted: list[str] = []
 
-    def add(name: str) -> None:
-        if name not in GROUPS:
+    def add(name: str, internal_ok: bool = False) -> None:
+        if name not in GROUPS and not (internal_ok and name in REGISTRY):
             raise ValueError(f"unknown API group {name!r}; groups are: {', '.join(GROUPS)} (or 'browser')")
         group = REGISTRY.get(name)
         if group is None:
@@ -117,7 +116,7 @@ def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
         if name in wanted:
             return
         for dep in group.requires:
-            add(dep)
+            add(dep, internal_ok=True)
         wanted.append(name)
 
     for name in spec:

@@ -1,7 +1,20 @@
-"""The polyfill groups: one Group per file in polyfills/ (registered on import)."""
+"""The polyfill groups: one module per group in this package registers it.
+
+A group module (``actors/apis/<group>.py``) calls
+``register(Group(name, globals=..., requires=..., polyfill="<file>.js",
+handlers={...}))``; its JavaScript lives in ``polyfills/<file>.js``.
+"""
 
 from __future__ import annotations
 
-from actors.apis import Group, register
+import importlib
 
-register(Group("events", globals=("Event",), polyfill="events.js"))
+# in dependency order
+_MODULES = ("events", "encoding", "url", "streams", "buffer", "compression", "crypto")
+
+for _name in _MODULES:
+    try:
+        importlib.import_module(f"actors.apis.{_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"actors.apis.{_name}":
+            raise   # a group module that exists but fails to import is a bug

@@ -15,7 +15,7 @@ from pathlib import Path
 import msgpack
 
 from actors import _binding as nb
-from actors.apis import GROUPS, REGISTRY
+from actors.apis import REGISTRY
 
 __all__ = ["lazy_spec", "polyfill_dir"]
 
@@ -32,7 +32,8 @@ def polyfill_dir() -> Path:
 
 
 def group_id(name: str) -> int:
-    return GROUPS.index(name)
+    """A stable small id per group (the native side keeps up to 64)."""
+    return list(REGISTRY).index(name)
 
 
 def _ensure_registered(name: str) -> None:
