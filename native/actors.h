@@ -66,8 +66,8 @@
 #define ACT_CALL_SYNC 1
 #define ACT_CALL_INTERNAL 2
 
-/* native API groups (act_ctx_opts.apis) */
-#define ACT_API_CONSOLE 1
+/* native API groups (act_ctx_opts.apis): none at the moment, every group
+   is a polyfill loaded through act_ctx_opts.groups */
 
 /* on_uncaught policies */
 #define ACT_UNCAUGHT_CRASH 0

@@ -52,9 +52,26 @@ static JSValue native_call(JSContext *jc, JSValueConst this_val, int argc, JSVal
     return host_call_impl(jc, argc, argv, magic | ACT_CALL_INTERNAL);
 }
 
+/* native.log(level, text): one line to Python logging (logger actors.console) */
+static JSValue native_log(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    int32_t level;
+    if (argc < 2 || JS_ToInt32(jc, &level, argv[0]) < 0)
+        return JS_ThrowTypeError(jc, "native.log(level, text)");
+    size_t n;
+    const char *text = JS_ToCStringLen(jc, &n, argv[1]);
+    if (!text)
+        return JS_EXCEPTION;
+    int rc = host_emit_log(JS_GetContextOpaque(jc), level, text, n);
+    JS_FreeCString(jc, text);
+    return rc < 0 ? JS_ThrowOutOfMemory(jc) : JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_MAGIC_DEF("call", 1, native_call, 0),
     JS_CFUNC_MAGIC_DEF("callSync", 1, native_call, ACT_CALL_SYNC),
+    JS_CFUNC_DEF("log", 2, native_log),
 };
 
 static JSValue native_object(act_ctx *c)
@@ -63,7 +80,7 @@ static JSValue native_object(act_ctx *c)
         JSValue o = JS_NewObject(c->jc);
         if (JS_IsException(o))
             return o;
-        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 2) < 0 ||
+        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 3) < 0 ||
             JS_DefinePropertyValueStr(c->jc, o, "contextId", JS_NewInt64(c->jc, (int64_t)c->id), 0) < 0) {
             JS_FreeValue(c->jc, o);
             return JS_EXCEPTION;

@@ -535,112 +535,26 @@ static const JSCFunctionListEntry global_funcs[] = {
     JS_CFUNC_DEF("structuredClone", 1, structured_clone),
 };
 
-/* ---- console (the native part of the `console` group) ---------------------------------- */
+/* ---- log lines (console output) ---------------------------------------------------------- */
 
-enum { LOG_DEBUG = 10, LOG_INFO = 20, LOG_WARNING = 30, LOG_ERROR = 40 };
-
-/* One argument as console.log shows it: strings as they are, errors with
-   their stack, other values as JSON where possible, else String(value). */
-static void console_append(JSContext *jc, mpw *text, JSValueConst v)
+/* Emit one log line at a Python logging level. The text may hold lone
+   surrogates from JS strings: Python decodes it leniently, it is only printed. */
+int host_emit_log(act_ctx *c, int level, const char *text, size_t len)
 {
-    JSValue s = JS_UNDEFINED;
-    if (JS_IsString(v)) {
-        s = JS_DupValue(jc, v);
-    } else if (JS_IsError(v)) {
-        JSValue stack = JS_GetPropertyStr(jc, v, "stack");
-        JSValue str = JS_ToString(jc, v);
-        if (JS_IsString(stack) && JS_IsString(str)) {
-            const char *a = JS_ToCString(jc, str), *b = JS_ToCString(jc, stack);
-            if (a && b) {
-                mpw_raw(text, (const uint8_t *)a, strlen(a));
-                mpw_raw(text, (const uint8_t *)"\n", 1);
-                mpw_raw(text, (const uint8_t *)b, strlen(b));
-            }
-            JS_FreeCString(jc, a);
-            JS_FreeCString(jc, b);
-            JS_FreeValue(jc, stack);
-            JS_FreeValue(jc, str);
-            return;
-        }
-        JS_FreeValue(jc, stack);
-        s = str;
-    } else if (JS_IsObject(v) && !JS_IsFunction(jc, v)) {
-        s = JS_JSONStringify(jc, v, JS_UNDEFINED, JS_UNDEFINED);
-        if (JS_IsException(s) || JS_IsUndefined(s)) {
-            JS_FreeValue(jc, JS_GetException(jc));
-            s = JS_ToString(jc, v);
-        }
-    } else {
-        s = JS_ToString(jc, v);
-    }
-    if (JS_IsException(s)) {
-        JS_FreeValue(jc, JS_GetException(jc));
-        mpw_raw(text, (const uint8_t *)"<unprintable>", 13);
-        return;
-    }
-    size_t n;
-    const char *p = JS_ToCStringLen(jc, &n, s);
-    if (p) {
-        mpw_raw(text, (const uint8_t *)p, n);
-        JS_FreeCString(jc, p);
-    } else {
-        JS_FreeValue(jc, JS_GetException(jc));
-    }
-    JS_FreeValue(jc, s);
-}
-
-static JSValue console_log(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int level)
-{
-    (void)this_val;
-    act_ctx *c = ctx_of(jc);
-    mpw text;
-    if (!mpw_init(&text, 64))
-        return JS_ThrowOutOfMemory(jc);
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            mpw_raw(&text, (const uint8_t *)" ", 1);
-        console_append(jc, &text, argv[i]);
-    }
     mpw ev;
-    if (!mpw_init(&ev, text.len + 32)) {
-        mpw_free(&text);
-        return JS_ThrowOutOfMemory(jc);
-    }
+    if (!mpw_init(&ev, len + 32))
+        return -1;
     mpw_array(&ev, 4);
     mpw_int(&ev, ACT_EV_LOG);
     mpw_uint(&ev, c->id);
     mpw_int(&ev, level);
-    /* the text may hold lone surrogates from JS strings: Python decodes it
-       leniently, it is only ever printed */
-    mpw_str(&ev, (const char *)text.buf, text.len);
-    mpw_free(&text);
+    mpw_str(&ev, text, len);
     size_t n;
     uint8_t *b = mpw_take(&ev, &n);
     if (!b)
-        return JS_ThrowOutOfMemory(jc);
+        return -1;
     pool_emit(c->pool, b, n);
-    return JS_UNDEFINED;
-}
-
-static const JSCFunctionListEntry console_funcs[] = {
-    JS_CFUNC_MAGIC_DEF("log", 0, console_log, LOG_INFO),
-    JS_CFUNC_MAGIC_DEF("info", 0, console_log, LOG_INFO),
-    JS_CFUNC_MAGIC_DEF("debug", 0, console_log, LOG_DEBUG),
-    JS_CFUNC_MAGIC_DEF("trace", 0, console_log, LOG_DEBUG),
-    JS_CFUNC_MAGIC_DEF("warn", 0, console_log, LOG_WARNING),
-    JS_CFUNC_MAGIC_DEF("error", 0, console_log, LOG_ERROR),
-};
-
-static int console_install(JSContext *jc, JSValueConst global)
-{
-    JSValue console = JS_NewObject(jc);
-    if (JS_IsException(console))
-        return -1;
-    if (JS_SetPropertyFunctionList(jc, console, console_funcs, 6) < 0) {
-        JS_FreeValue(jc, console);
-        return -1;
-    }
-    return JS_DefinePropertyValueStr(jc, global, "console", console, JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    return 0;
 }
 
 int host_install(act_ctx *c)
@@ -661,8 +575,6 @@ int host_install(act_ctx *c)
         goto done;
     }
     host = JS_UNDEFINED;
-    if ((c->opts.apis & ACT_API_CONSOLE) && console_install(jc, global) < 0)
-        goto done;
     if (c->opts.memory_limit && install_safe_bind(jc) < 0)
         goto done;
     if (groups_install(c) < 0)

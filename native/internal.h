@@ -270,6 +270,7 @@ int64_t host_timers_next_due(act_ctx *c);
 void host_free_state(act_ctx *c);
 JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg);
 JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool *ok);
+int host_emit_log(act_ctx *c, int level, const char *text, size_t len);
 
 /* groups.c */
 int groups_install(act_ctx *c);

@@ -67,9 +67,9 @@ def register(group: Group) -> Group:
 
 
 # `timers` are native in every context (setTimeout, setInterval,
-# queueMicrotask); `console` is native too (log/info/debug/trace/warn/error).
+# queueMicrotask, structuredClone, performance).
 register(Group("timers"))
-register(Group("console", native_bit=1))
+register(Group("console", globals=("console",), polyfill="console.js"))
 
 # the polyfill groups register themselves
 from actors.apis import groups as _groups  # noqa: E402,F401
