@@ -607,7 +607,7 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
-    pthread_cond_init(&p->drained_cv, NULL);
+    pthread_cond_init(&p->drained_cv, NULL);   /* CLOCK_REALTIME: timed waits in act_pool_free */
     evq_init(&p->events);
     evq_init(&p->calls);
     pthread_mutex_init(&p->tm_mu, NULL);
@@ -667,8 +667,48 @@ void act_pool_free(act_pool *p)
         ctx_unref(c);
         pthread_mutex_lock(&p->mu);
     }
-    while (p->ncontexts > 0)
-        pthread_cond_wait(&p->drained_cv, &p->mu);
+    /* Wait for the teardowns. Every second, kick contexts that are stopping
+       but idle (a lost wake-up would otherwise hang this forever); after 30 s
+       report the states on stderr and give up on freeing: leaking the pool is
+       better than hanging the caller. */
+    int waited = 0;
+    while (p->ncontexts > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        if (pthread_cond_timedwait(&p->drained_cv, &p->mu, &ts) != ETIMEDOUT)
+            continue;
+        if (++waited >= 30) {
+            fprintf(stderr, "actors: %d context(s) did not stop within 30 s; leaking the pool "
+                            "(active=%d slots=%d sleepers=%d threads=%d queued=%zu)\n",
+                    p->ncontexts, p->active, p->nslots, p->sleepers, p->nthreads,
+                    (size_t)atomic_load(&p->rq_len));
+            for (act_ctx *c = p->all; c; c = c->all_next)
+                fprintf(stderr, "actors:   context %llu sched=%d stop=%d\n", (unsigned long long)c->id,
+                        c->sched, atomic_load(&c->stop_req));
+            pthread_mutex_unlock(&p->mu);
+            return;
+        }
+        act_ctx *stuck[64];
+        int n = 0;
+        for (act_ctx *c = p->all; c && n < 64; c = c->all_next) {
+            ctx_retain(c);
+            stuck[n++] = c;
+        }
+        pthread_mutex_unlock(&p->mu);
+        for (int i = 0; i < n; i++) {
+            pthread_mutex_lock(&stuck[i]->mu);
+            if (stuck[i]->sched == S_IDLE && !stuck[i]->dead) {
+                fprintf(stderr, "actors: context %llu was stopping but idle: rescheduled\n",
+                        (unsigned long long)stuck[i]->id);
+                pool_schedule_locked(p, stuck[i]);
+            }
+            pthread_cond_broadcast(&stuck[i]->cv);
+            pthread_mutex_unlock(&stuck[i]->mu);
+            ctx_unref(stuck[i]);
+        }
+        pthread_mutex_lock(&p->mu);
+    }
     p->stopping = 1;
     pthread_cond_broadcast(&p->cv);
     int n = p->nthreads;

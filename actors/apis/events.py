@@ -4,4 +4,10 @@ from __future__ import annotations
 
 from actors.apis import Group, register
 
-register(Group("events", globals=("Event",), polyfill="events.js"))
+register(
+    Group(
+        "events",
+        globals=("Event", "EventTarget", "CustomEvent", "AbortController", "AbortSignal", "DOMException"),
+        polyfill="events.js",
+    )
+)
