@@ -264,6 +264,13 @@ class Context:
         """Coroutine form of :meth:`set_global`."""
         await self._request_async(lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), value))
 
+    def _post_internal(self, group: str, value: Any) -> None:
+        """Deliver ``value`` to the callbacks a polyfill group registered with
+        ``native.on(group, fn)`` (fire and forget; for the groups' Python side)."""
+        if self._exited.is_set():
+            raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        self._native.post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
+
     async def send_async(self, message: Any) -> None:
         """Coroutine form of :meth:`send` (returns once the message is queued)."""
         self.send(message)

@@ -53,6 +53,7 @@ class SpawnOptions:
     script_source: str | None = None
     name: str | None = None
     on_uncaught: str = "crash"
+    origin: str = "null"
 
 
 def _check_limit(name: str, value: Any, kind: type = int) -> None:
@@ -84,6 +85,8 @@ class ContextPool:
             a ``timeout`` or ``max_reductions``.
         handler_threads: at most this many threads run plain (non-async)
             host handlers at once (they are started as needed).
+        storage_path: SQLite file backing ``localStorage`` (the ``storage``
+            group); None keeps it in memory for the pool's lifetime.
     """
 
     _ids = itertools.count(1)
@@ -100,6 +103,7 @@ class ContextPool:
         on_uncaught: str = "crash",
         spare_threads: int | None = None,
         handler_threads: int = 16,
+        storage_path: str | os.PathLike[str] | None = None,
     ) -> None:
         if size is None:
             size = os.cpu_count() or 1
@@ -133,6 +137,8 @@ class ContextPool:
         self._req_ids = itertools.count(1)
         self._child_ids = itertools.count(1)
         self._supervisor: Any = None
+        self.storage_path = None if storage_path is None else os.fspath(storage_path)
+        self._services: dict[str, Any] = {}
         self._closed = False
         self._async_handlers = AsyncHandlerLoop()
         self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
@@ -165,6 +171,18 @@ class ContextPool:
         with self._lock:
             return list(self._contexts.values())
 
+    def service(self, name: str, factory: Callable[[ContextPool], Any]) -> Any:
+        """The pool-wide helper object ``name`` of an API group (lock manager,
+        channel hub, storage database, ...), created by ``factory(pool)`` on
+        first use. Objects with a ``close()`` method are closed at ``stop()``."""
+        with self._lock:
+            svc = self._services.get(name)
+            if svc is None:
+                if self._closed:
+                    raise ContextDeadError("the pool is stopped")
+                svc = self._services[name] = factory(self)
+            return svc
+
     def whereis(self, name: str) -> Context | None:
         """The live context registered under ``name=``, if any."""
         with self._lock:
@@ -196,6 +214,7 @@ class ContextPool:
         on_uncaught: str | None = None,
         link: Any = None,
         restart: str | None = None,
+        origin: str | None = None,
     ) -> Context:
         """Create a context. Limits not given here use the pool's defaults.
 
@@ -204,6 +223,8 @@ class ContextPool:
         ``"transient"``; default ``"temporary"``) puts the context under the
         pool's supervisor, which restarts it with the same options when it
         crashes; find the current incarnation with :meth:`whereis`.
+        ``origin=`` names the web origin of the context: contexts of one
+        origin share ``localStorage`` (the ``storage`` group).
 
         Raises:
             JSError: the ``script`` threw (the context is stopped).
@@ -220,6 +241,7 @@ class ContextPool:
             max_stack_size=d.max_stack_size if max_stack_size is _UNSET else max_stack_size,
             name=name,
             on_uncaught=on_uncaught or d.on_uncaught,
+            origin=d.origin if origin is None else str(origin),
         )
         _check_limit("memory_limit", opts.memory_limit)
         _check_limit("max_reductions", opts.max_reductions)
@@ -489,6 +511,15 @@ class ContextPool:
             self._names.clear()
         self._pollers.join(wait=0.5)
         self._async_handlers.close()
+        with self._lock:
+            services, self._services = list(self._services.values()), {}
+        for svc in services:
+            close = getattr(svc, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:
+                    log.exception("actors: closing a pool service failed")
         _live_pools.discard(self)
 
 

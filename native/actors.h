@@ -38,6 +38,7 @@
 #define ACT_OP_GC 10
 #define ACT_OP_EVAL_BYTECODE 11
 #define ACT_OP_COMPILE 12
+#define ACT_OP_INTERNAL 13
 
 /* result status: first element of a result [status, payload] */
 #define ACT_R_OK 0

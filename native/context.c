@@ -696,7 +696,9 @@ static void do_memory(act_ctx *c, frame *f, act_waiter *w)
 }
 
 /* Deliver a message to every Host.onMessage callback (no caller to answer). */
-static void do_send(act_ctx *c, frame *f)
+/* Deliver the frame's value to every callback of `handlers` (an array, or
+   undefined): an operation without a caller, like a timer. */
+static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *where)
 {
     acct a;
     acct_start(c, &a, f->timeout_ms);
@@ -705,24 +707,24 @@ static void do_send(act_ctx *c, frame *f)
     JSValue msg = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(msg)) {
         JSValue e = host_new_error_value(c->jc, "TypeError", err.msg);
-        report_uncaught(c, "message", e, ABORT_NONE);
+        report_uncaught(c, where, e, ABORT_NONE);
         JS_FreeValue(c->jc, e);
         return;
     }
     c->a = &a;
     c->cur_op_id = op_id;
     int64_t n = 0;
-    if (JS_IsObject(c->msg_handlers))
-        JS_GetLength(c->jc, c->msg_handlers, &n);
+    if (JS_IsObject(handlers))
+        JS_GetLength(c->jc, handlers, &n);
     for (int64_t i = 0; i < n && !c->crash; i++) {
-        JSValue fn = JS_GetPropertyInt64(c->jc, c->msg_handlers, i);
+        JSValue fn = JS_GetPropertyInt64(c->jc, handlers, i);
         JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&msg);
         JS_FreeValue(c->jc, fn);
         if (JS_IsException(r)) {
             JSValue exc = JS_GetException(c->jc);
             int reason = c->abort_reason;
             c->abort_reason = ABORT_NONE;
-            report_uncaught(c, "message", exc, reason);
+            report_uncaught(c, where, exc, reason);
             JS_FreeValue(c->jc, exc);
             if (reason != ABORT_NONE) {
                 c->abort_reason = reason;
@@ -735,9 +737,38 @@ static void do_send(act_ctx *c, frame *f)
     JS_FreeValue(c->jc, msg);
     int aborted = checkpoint(c, &a, op_id);
     if (aborted != ABORT_NONE && aborted != ABORT_STOP && !c->crash)
-        report_uncaught(c, "message", JS_UNDEFINED, aborted);
+        report_uncaught(c, where, JS_UNDEFINED, aborted);
     c->a = NULL;
     c->cur_op_id = 0;
+}
+
+static void do_send(act_ctx *c, frame *f)
+{
+    deliver(c, f, c->msg_handlers, "message");
+}
+
+/* An event for a polyfill group: [.., group, value] to the callbacks it
+   registered with native.on(group, fn). */
+static void do_internal(act_ctx *c, frame *f)
+{
+    const uint8_t *group;
+    size_t n;
+    if (f->nargs < 2 || !arg_str(f, &group, &n))
+        return;
+    JSValue handlers = JS_UNDEFINED;
+    if (JS_IsObject(c->internal_handlers)) {
+        JSAtom atom = JS_NewAtomLen(c->jc, (const char *)group, n);
+        if (atom != JS_ATOM_NULL) {
+            handlers = JS_GetProperty(c->jc, c->internal_handlers, atom);
+            JS_FreeAtom(c->jc, atom);
+        }
+        if (JS_IsException(handlers)) {
+            JS_FreeValue(c->jc, JS_GetException(c->jc));
+            handlers = JS_UNDEFINED;
+        }
+    }
+    deliver(c, f, handlers, "event");
+    JS_FreeValue(c->jc, handlers);
 }
 
 /* Answer from Python to a Host.call promise: payload [ok, value]. */
@@ -806,6 +837,7 @@ int ctx_engine_init(act_ctx *c)
     c->created_ns = act_now_ns();
     c->msg_handlers = JS_UNDEFINED;
     c->native_obj = JS_UNDEFINED;
+    c->internal_handlers = JS_UNDEFINED;
     if (host_install(c) < 0) {
         JS_FreeValue(c->jc, JS_GetException(c->jc));
         JS_FreeContext(c->jc);
@@ -943,6 +975,11 @@ static void process_frame(act_ctx *c, cmd *m)
     switch (f.op) {
     case ACT_OP_SEND:
         do_send(c, &f);
+        if (w)
+            reply_msg(c, f.req_id, w, ACT_R_OK, "");
+        return;
+    case ACT_OP_INTERNAL:
+        do_internal(c, &f);
         if (w)
             reply_msg(c, f.req_id, w, ACT_R_OK, "");
         return;

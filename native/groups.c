@@ -68,7 +68,44 @@ static JSValue native_log(JSContext *jc, JSValueConst this_val, int argc, JSValu
     return rc < 0 ? JS_ThrowOutOfMemory(jc) : JS_UNDEFINED;
 }
 
+/* native.on(group, fn): fn(value) runs for each event Python posts to the
+   group (Context._post_internal), as an operation without a caller. */
+static JSValue native_on(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = JS_GetContextOpaque(jc);
+    if (argc < 2 || !JS_IsString(argv[0]) || !JS_IsFunction(jc, argv[1]))
+        return JS_ThrowTypeError(jc, "native.on(group, fn)");
+    if (!JS_IsObject(c->internal_handlers)) {
+        c->internal_handlers = JS_NewObject(jc);
+        if (JS_IsException(c->internal_handlers)) {
+            c->internal_handlers = JS_UNDEFINED;
+            return JS_EXCEPTION;
+        }
+    }
+    JSAtom atom = JS_ValueToAtom(jc, argv[0]);
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    JSValue list = JS_GetProperty(jc, c->internal_handlers, atom);
+    if (!JS_IsObject(list)) {
+        JS_FreeValue(jc, list);
+        list = JS_NewArray(jc);
+        if (JS_IsException(list) ||
+            JS_SetProperty(jc, c->internal_handlers, atom, JS_DupValue(jc, list)) < 0) {
+            JS_FreeAtom(jc, atom);
+            JS_FreeValue(jc, list);
+            return JS_EXCEPTION;
+        }
+    }
+    JS_FreeAtom(jc, atom);
+    int64_t n;
+    int rc = JS_GetLength(jc, list, &n) < 0 ? -1 : JS_SetPropertyInt64(jc, list, n, JS_DupValue(jc, argv[1]));
+    JS_FreeValue(jc, list);
+    return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry native_funcs[] = {
+    JS_CFUNC_DEF("on", 2, native_on),
     JS_CFUNC_MAGIC_DEF("call", 1, native_call, 0),
     JS_CFUNC_MAGIC_DEF("callSync", 1, native_call, ACT_CALL_SYNC),
     JS_CFUNC_DEF("log", 2, native_log),
@@ -80,7 +117,7 @@ static JSValue native_object(act_ctx *c)
         JSValue o = JS_NewObject(c->jc);
         if (JS_IsException(o))
             return o;
-        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 3) < 0 ||
+        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 4) < 0 ||
             JS_DefinePropertyValueStr(c->jc, o, "contextId", JS_NewInt64(c->jc, (int64_t)c->id), 0) < 0) {
             JS_FreeValue(c->jc, o);
             return JS_EXCEPTION;
@@ -204,6 +241,7 @@ static JSValue lazy_set(JSContext *jc, JSValueConst this_val, int argc, JSValueC
 int groups_install(act_ctx *c)
 {
     c->native_obj = JS_UNDEFINED;
+    c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
     if (!c->groups || !c->groups_len)
         return 0;
@@ -255,5 +293,7 @@ void groups_free_state(act_ctx *c)
 {
     JS_FreeValue(c->jc, c->native_obj);
     c->native_obj = JS_UNDEFINED;
+    JS_FreeValue(c->jc, c->internal_handlers);
+    c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
 }

@@ -188,6 +188,7 @@ struct act_ctx {
     size_t groups_len;
     uint64_t groups_loaded;        /* bit per group id */
     JSValue native_obj;            /* the private `native` object handed to polyfills */
+    JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
     char conv_msg[600];
     int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
