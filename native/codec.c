@@ -391,6 +391,7 @@ static int enc_value(enc *e, JSValueConst v)
         mpw_nil(e->w);
         return 0;
     case JS_TAG_STRING:
+    case JS_TAG_STRING_ROPE:   /* built with += : a string all the same */
         return enc_string(e, v);
     case JS_TAG_SHORT_BIG_INT:
     case JS_TAG_BIG_INT:

@@ -641,3 +641,9 @@ def test_nested_objects_with_more_distinct_keys_than_the_key_cache_round_trip(ct
     value = {f"k{i}": {f"j{i}_{k}": {"z": k, f"deep{k}": [k]} for k in range(40)} for i in range(40)}
     for _ in range(20):
         assert ctx.call("id", value) == value
+
+
+def test_a_string_built_with_plus_equals_comes_back_as_a_string(ctx: actors.Context) -> None:
+    # QuickJS-NG represents such strings as ropes (a tag of their own)
+    assert ctx.eval("let t = ''; for (let i = 0; i < 50; i++) t += 'ab'.repeat(30); t") == "ab" * 1500
+    assert ctx.eval("({k: 'x'.repeat(300) + 'y'.repeat(300)})") == {"k": "x" * 300 + "y" * 300}

@@ -17,4 +17,4 @@ for _name in _MODULES:
         importlib.import_module(f"actors.apis.{_name}")
     except ModuleNotFoundError as exc:
         if exc.name != f"actors.apis.{_name}":
-            raise   # a group module that exists but fails to import is a bug
+            raise  # a group module that exists but fails to import is a bug
