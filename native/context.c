@@ -1153,7 +1153,10 @@ int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf
         goto done;
     }
     size_t n;
-    uint8_t *bc = JS_WriteObject(jc, &n, fn, JS_WRITE_OBJ_BYTECODE);
+    /* polyfill source text is never shown (Function.prototype.toString of a
+       polyfill says [native code]-like): strip it, it would live in every
+       context that loads the group */
+    uint8_t *bc = JS_WriteObject(jc, &n, fn, JS_WRITE_OBJ_BYTECODE | JS_WRITE_OBJ_STRIP_SOURCE);
     JS_FreeValue(jc, fn);
     if (!bc) {
         JS_FreeValue(jc, JS_GetException(jc));
