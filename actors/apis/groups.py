@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 # in dependency order
-_MODULES = ("events", "encoding", "url", "streams", "buffer", "compression", "crypto")
+_MODULES = ("events", "encoding", "url", "streams", "buffer", "compression", "crypto", "storage", "locks", "channel", "worker")
 
 for _name in _MODULES:
     try:
