@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +13,16 @@ import actors
 from actors.apis.encoding import CODECS, supports
 from actors.errors import JSError
 
-ENCODINGS_JSON = Path("/work/shared/data/whatwg-encoding/encodings.json")
+# The WHATWG encodings table, from the shared test data beside the checkout
+# (ACTORS_TEST_DATA overrides); without it the per-label test has no cases.
+ENCODINGS_JSON = (
+    Path(os.environ.get("ACTORS_TEST_DATA", "/work/shared/data")) / "whatwg-encoding" / "encodings.json"
+)
 
 
 def _labels() -> list[tuple[str, str]]:
+    if not ENCODINGS_JSON.is_file():
+        return []
     data = json.loads(ENCODINGS_JSON.read_text(encoding="utf-8"))
     return [
         (label, enc["name"]) for section in data for enc in section["encodings"] for label in enc["labels"]
@@ -196,6 +203,7 @@ def test_every_label_resolves_to_its_encoding(shared: actors.Context, label: str
     assert shared.eval(f"new TextDecoder(' \\t{label.upper()}\\n').encoding") == name.lower()
 
 
+@pytest.mark.skipif(not LABELS, reason=f"WHATWG encodings table not found at {ENCODINGS_JSON}")
 def test_every_legacy_encoding_is_decodable_by_python() -> None:
     names = {name for _, name in LABELS} - {"UTF-8", "UTF-16LE", "UTF-16BE"}
     assert names == set(CODECS)
