@@ -10,7 +10,19 @@ from __future__ import annotations
 import importlib
 
 # in dependency order
-_MODULES = ("events", "encoding", "url", "streams", "buffer", "compression", "crypto", "storage", "locks", "channel", "worker")
+_MODULES = (
+    "events",
+    "encoding",
+    "url",
+    "streams",
+    "buffer",
+    "compression",
+    "crypto",
+    "storage",
+    "locks",
+    "channel",
+    "worker",
+)
 
 for _name in _MODULES:
     try:
