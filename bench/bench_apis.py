@@ -51,8 +51,16 @@ def child(apis: str, touch: bool, n: int) -> None:
         gc.collect()
         after = proc.memory_info().rss
         heap = contexts[0].memory_usage()["malloc_size"]
-    print(json.dumps({"rss": (after - before) / n, "spawn_ms": spawn_s / n * 1e3,
-                      "touch_ms": touch_s / n * 1e3, "heap": heap}))
+    print(
+        json.dumps(
+            {
+                "rss": (after - before) / n,
+                "spawn_ms": spawn_s / n * 1e3,
+                "touch_ms": touch_s / n * 1e3,
+                "heap": heap,
+            }
+        )
+    )
 
 
 def load_cost(n: int) -> list[tuple[str, float, float]]:
@@ -76,7 +84,7 @@ def load_cost(n: int) -> list[tuple[str, float, float]]:
                 bc.append(time.perf_counter() - t)
                 bare = pool.spawn(apis=None)
                 t = time.perf_counter()
-                bare.eval(f"void ({source})")   # parse + compile + create the function
+                bare.eval(f"void ({source})")  # parse + compile + create the function
                 src.append(time.perf_counter() - t)
                 ctx.stop()
                 bare.stop()
@@ -92,14 +100,19 @@ def main() -> None:
     n = 200 if quick else 1000
     from actors.apis import GROUPS, REGISTRY
 
-    configs = [("bare", False)] + [(g, False) for g in GROUPS if g in REGISTRY] + [
-        (g, True) for g in GROUPS if g in REGISTRY and REGISTRY[g].polyfill
-    ] + [("browser", False), ("browser", True)]
+    configs = (
+        [("bare", False)]
+        + [(g, False) for g in GROUPS if g in REGISTRY]
+        + [(g, True) for g in GROUPS if g in REGISTRY and REGISTRY[g].polyfill]
+        + [("browser", False), ("browser", True)]
+    )
     rows = []
     for apis, touch in configs:
         out = subprocess.run(
             [sys.executable, __file__, "_child", apis, "1" if touch else "0", str(n)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         label = f"{apis}{' (every global touched)' if touch else ''}"
@@ -109,8 +122,11 @@ def main() -> None:
     print("-" * 100)
     for label, r in rows:
         key = label.split()[0]
-        print(f"{label:<40} | {r['rss'] / 1024:7.1f} KB | {r['heap'] / 1024:5.1f} KB | {r['spawn_ms']:6.3f} ms |"
-              f" {r['touch_ms']:6.3f} ms | {QUICKBEAM.get(key, '')}")
+        rss, heap = r["rss"] / 1024, r["heap"] / 1024
+        print(
+            f"{label:<40} | {rss:7.1f} KB | {heap:5.1f} KB | {r['spawn_ms']:6.3f} ms |"
+            f" {r['touch_ms']:6.3f} ms | {QUICKBEAM.get(key, '')}"
+        )
     print()
     print("loading a group into a context: from bytecode (first touch) vs evaluating its source")
     print(f"{'group':<14} | {'bytecode':>10} | {'source':>10}")
