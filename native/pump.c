@@ -576,6 +576,10 @@ static void *timer_main(void *arg)
             ctx_unref(c);
             pthread_mutex_lock(&p->tm_mu);
         }
+        /* a stop signalled while tm_mu was released above must not be missed:
+           the wait below would then never end (this hung act_pool_free) */
+        if (p->tm_stop)
+            break;
         if (p->heap_len == 0) {
             pthread_cond_wait(&p->tm_cv, &p->tm_mu);
         } else {
