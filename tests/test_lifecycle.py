@@ -15,6 +15,7 @@ from typing import Any
 
 import pykka
 import pytest
+from waiting import wait_until
 
 import actors
 
@@ -29,16 +30,6 @@ def lpool() -> Iterator[actors.ContextPool]:
         yield p
     finally:
         p.stop()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, interval: float = 0.01) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 class Caller:

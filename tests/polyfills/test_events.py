@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from waiting import wait_until
 
 import actors
 
@@ -21,15 +21,6 @@ def ev(pool: actors.ContextPool) -> Iterator[actors.Context]:
         yield c
     finally:
         c.stop()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 # ---- lazy loading ----------------------------------------------------------------------------

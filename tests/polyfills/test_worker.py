@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from collections.abc import Callable
+
+from waiting import wait_until
 
 import actors
 
@@ -17,15 +18,6 @@ w.onmessage = (e) => got.push(e.data);
 w.addEventListener('error', (e) => errs.push(e.message));
 undefined
 """
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 def others(pool: actors.ContextPool, parent: actors.Context) -> list[actors.Context]:
