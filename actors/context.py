@@ -111,6 +111,12 @@ class Context:
         return self._pool
 
     @property
+    def fetch_policy(self) -> Callable[[Context, str, str], bool] | None:
+        """The ``fetch`` policy of this context: its spawn option, else the pool's."""
+        own = self._options.fetch_policy
+        return own if own is not None else self._pool.fetch_policy
+
+    @property
     def alive(self) -> bool:
         """True until the context is stopped, killed or crashes."""
         return not self._exited.is_set() and self._native.alive()

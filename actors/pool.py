@@ -54,6 +54,7 @@ class SpawnOptions:
     name: str | None = None
     on_uncaught: str = "crash"
     origin: str = "null"
+    fetch_policy: Callable[..., bool] | None = None
 
 
 def _check_limit(name: str, value: Any, kind: type = int) -> None:
@@ -87,6 +88,9 @@ class ContextPool:
             host handlers at once (they are started as needed).
         storage_path: SQLite file backing ``localStorage`` (the ``storage``
             group); None keeps it in memory for the pool's lifetime.
+        fetch_policy: ``policy(ctx, method, url) -> bool`` deciding which
+            requests ``fetch`` may make (default: all); ``spawn(fetch_policy=)``
+            overrides it per context.
     """
 
     _ids = itertools.count(1)
@@ -104,6 +108,7 @@ class ContextPool:
         spare_threads: int | None = None,
         handler_threads: int = 16,
         storage_path: str | os.PathLike[str] | None = None,
+        fetch_policy: Callable[[Context, str, str], bool] | None = None,
     ) -> None:
         if size is None:
             size = os.cpu_count() or 1
@@ -138,6 +143,7 @@ class ContextPool:
         self._child_ids = itertools.count(1)
         self._supervisor: Any = None
         self.storage_path = None if storage_path is None else os.fspath(storage_path)
+        self.fetch_policy = fetch_policy
         self._services: dict[str, Any] = {}
         self._closed = False
         self._async_handlers = AsyncHandlerLoop()
@@ -215,6 +221,7 @@ class ContextPool:
         link: Any = None,
         restart: str | None = None,
         origin: str | None = None,
+        fetch_policy: Callable[[Context, str, str], bool] | None = None,
     ) -> Context:
         """Create a context. Limits not given here use the pool's defaults.
 
@@ -242,6 +249,7 @@ class ContextPool:
             name=name,
             on_uncaught=on_uncaught or d.on_uncaught,
             origin=d.origin if origin is None else str(origin),
+            fetch_policy=fetch_policy,
         )
         _check_limit("memory_limit", opts.memory_limit)
         _check_limit("max_reductions", opts.max_reductions)
