@@ -22,6 +22,7 @@ _MODULES = (
     "locks",
     "channel",
     "worker",
+    "fetch",
 )
 
 for _name in _MODULES:
