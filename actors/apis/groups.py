@@ -23,6 +23,8 @@ _MODULES = (
     "channel",
     "worker",
     "fetch",
+    "websocket",
+    "eventsource",
 )
 
 for _name in _MODULES:
