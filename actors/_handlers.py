@@ -94,31 +94,53 @@ class CallPollers:
         return len(self._threads)
 
 
+class LoopThread:
+    """An asyncio event loop running in its own daemon thread.
+
+    Used by the async-handler loop and by the API groups' network services
+    (fetch, websocket, eventsource), each of which owns one.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.loop.call_soon(ready.set)
+            self.loop.run_forever()
+
+        self.thread = threading.Thread(target=run, name=name, daemon=True)
+        self.thread.start()
+        ready.wait()
+
+    def stop(self, shutdown: Any = None, timeout: float = 5.0) -> None:
+        """Run the ``shutdown`` coroutine on the loop (if any, bounded by
+        ``timeout``), then stop the loop and join its thread."""
+        if shutdown is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(shutdown, self.loop).result(timeout)
+            except Exception:
+                pass  # a shutdown that fails or overruns still ends in a stopped loop
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        if self.thread is not threading.current_thread():
+            self.thread.join(5.0)
+            if not self.thread.is_alive():
+                self.loop.close()
+
+
 class AsyncHandlerLoop:
     """One event loop in a daemon thread for ``async def`` handlers."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: LoopThread | None = None
 
     def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                ready = threading.Event()
-
-                def run() -> None:
-                    asyncio.set_event_loop(loop)
-                    loop.call_soon(ready.set)
-                    loop.run_forever()
-                    loop.close()
-
-                self._thread = threading.Thread(target=run, name="actors-async-handlers", daemon=True)
-                self._thread.start()
-                ready.wait()
-                self._loop = loop
-            return self._loop
+            if self._runner is None:
+                self._runner = LoopThread("actors-async-handlers")
+            return self._runner.loop
 
     def submit(self, coro: Any, done: Callable[[Any, BaseException | None], None]) -> None:
         async def guarded() -> None:
@@ -136,9 +158,6 @@ class AsyncHandlerLoop:
 
     def close(self) -> None:
         with self._lock:
-            loop, thread = self._loop, self._thread
-            self._loop = self._thread = None
-        if loop is not None and thread is not None:
-            loop.call_soon_threadsafe(loop.stop)
-            if thread is not threading.current_thread():
-                thread.join(1.0)
+            runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.stop()

@@ -40,7 +40,9 @@ from typing import Any
 
 import httpx
 
+from actors._handlers import LoopThread
 from actors.apis import Group, register
+from actors.apis.fetch import describe_http_error
 
 __all__ = ["DEFAULT_RETRY_MS", "MAX_OPEN", "MAX_REDIRECTS", "EventSourceService", "EventStreamParser"]
 
@@ -147,17 +149,8 @@ class EventSourceService:
     """The pool-wide EventSource connections, on their own event loop thread."""
 
     def __init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.call_soon(ready.set)
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="actors-eventsource", daemon=True)
-        self._thread.start()
-        ready.wait()
+        self._runner = LoopThread("actors-eventsource")
+        self._loop = self._runner.loop
         self._client: httpx.AsyncClient | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -258,9 +251,9 @@ class EventSourceService:
                 try:
                     response = await client.send(request, stream=True)
                 except httpx.UnsupportedProtocol as exc:
-                    raise _Fail(_describe(exc)) from None
+                    raise _Fail(describe_http_error(exc)) from None
                 except httpx.HTTPError as exc:
-                    return _describe(exc)  # a network error: reconnect
+                    return describe_http_error(exc)  # a network error: reconnect
                 next_request = response.next_request if response.is_redirect else None
                 if next_request is None:
                     break
@@ -285,7 +278,7 @@ class EventSourceService:
                     if events:
                         post(["events", sid, [list(e) for e in events]])
             except httpx.HTTPError as exc:
-                return _describe(exc)
+                return describe_http_error(exc)
             return "the stream ended"
         finally:
             if response is not None:
@@ -312,19 +305,7 @@ class EventSourceService:
             if self._client is not None:
                 await self._client.aclose()
 
-        try:
-            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5.0)
-        except (concurrent.futures.TimeoutError, RuntimeError, httpx.HTTPError):
-            pass
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5.0)
-        if not self._thread.is_alive():
-            self._loop.close()
-
-
-def _describe(exc: httpx.HTTPError) -> str:
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
+        self._runner.stop(shutdown(), timeout=5.0)
 
 
 def _service(ctx: Any) -> EventSourceService:

@@ -30,13 +30,13 @@ redirect hop; a refusal fails the fetch with ``TypeError: fetch failed``
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
 
+from actors._handlers import LoopThread
 from actors.apis import Group, register
 
 __all__ = ["CHUNK", "MAX_REDIRECTS", "FetchError", "FetchService"]
@@ -72,17 +72,8 @@ class FetchService:
     """The pool-wide HTTP client, on its own event loop thread."""
 
     def __init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.call_soon(ready.set)
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="actors-fetch", daemon=True)
-        self._thread.start()
-        ready.wait()
+        self._runner = LoopThread("actors-fetch")
+        self._loop = self._runner.loop
         self._client: httpx.AsyncClient | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -212,7 +203,7 @@ class FetchService:
             try:
                 response = await client.send(request, stream=True)
             except httpx.HTTPError as exc:
-                raise FetchError(_describe(exc)) from None
+                raise FetchError(describe_http_error(exc)) from None
             next_request = response.next_request if response.is_redirect else None
             if next_request is None or redirect == "manual":
                 break
@@ -260,7 +251,7 @@ class FetchService:
                 return None
             except httpx.HTTPError as exc:
                 req.body = None
-                raise FetchError(_describe(exc)) from None
+                raise FetchError(describe_http_error(exc)) from None
             out, req.pending = chunk[:CHUNK], chunk[CHUNK:]
             return out
 
@@ -292,17 +283,10 @@ class FetchService:
             if self._client is not None:
                 await self._client.aclose()
 
-        try:
-            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5.0)
-        except (concurrent.futures.TimeoutError, RuntimeError, httpx.HTTPError):
-            pass
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5.0)
-        if not self._thread.is_alive():
-            self._loop.close()
+        self._runner.stop(shutdown(), timeout=5.0)
 
 
-def _describe(exc: httpx.HTTPError) -> str:
+def describe_http_error(exc: httpx.HTTPError) -> str:
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}"
 

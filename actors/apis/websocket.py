@@ -27,7 +27,6 @@ When a context exits, its sockets are closed (code 1001, "going away").
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +35,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from actors._handlers import LoopThread
 from actors.apis import Group, register
 
 __all__ = ["MAX_MESSAGE", "MAX_OPEN", "WebSocketError", "WebSocketService"]
@@ -75,17 +75,8 @@ class WebSocketService:
     """The pool-wide WebSocket client, on its own event loop thread."""
 
     def __init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.call_soon(ready.set)
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="actors-websocket", daemon=True)
-        self._thread.start()
-        ready.wait()
+        self._runner = LoopThread("actors-websocket")
+        self._loop = self._runner.loop
         self._lock = threading.Lock()
         self._closed = False
         # per context id: socket id -> socket
@@ -292,14 +283,7 @@ class WebSocketService:
             if tasks:
                 await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT + 1)
 
-        try:
-            asyncio.run_coroutine_threadsafe(stop_all(), self._loop).result(CLOSE_TIMEOUT + 2)
-        except (concurrent.futures.TimeoutError, RuntimeError):
-            pass
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5.0)
-        if not self._thread.is_alive():
-            self._loop.close()
+        self._runner.stop(stop_all(), timeout=CLOSE_TIMEOUT + 2)
 
 
 def _service(ctx: Any) -> WebSocketService:
