@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 5
+ABI_VERSION = 6
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -39,6 +39,7 @@ OP_MEMORY = lib.ACT_OP_MEMORY
 OP_GC = lib.ACT_OP_GC
 OP_EVAL_BYTECODE = lib.ACT_OP_EVAL_BYTECODE
 OP_INTERNAL = lib.ACT_OP_INTERNAL
+OP_DOM = lib.ACT_OP_DOM
 
 R_OK = lib.ACT_R_OK
 R_JSERROR = lib.ACT_R_JSERROR

@@ -252,6 +252,78 @@ class Context:
         """Run the context's garbage collector now."""
         self._request(self._frame(nb.OP_GC, 1, None))
 
+    # ---- the document (the dom group), read without running JS ---------------------------
+
+    def _dom_frame(self, rid: int, selector: str | None) -> bytes:
+        from actors.dom import query
+
+        if "dom" not in self._options.apis:
+            raise ActorsError(
+                f"context #{self._id} has no DOM: spawn it with apis='browser' or a list including 'dom'"
+            )
+        if selector is not None:
+            query.check_selector(selector)
+        return self._frame(nb.OP_DOM, rid, None)
+
+    def dom_find(self, selector: str) -> tuple[str, dict[str, str], list[Any]] | None:
+        """The first element of the document matching the CSS ``selector``, as
+        ``(tag, attrs, children)`` (children: text strings and nested tuples), or None.
+
+        Reads the tree directly: no JavaScript runs, so page scripts cannot
+        interfere. Raises ``SelectorError`` (a ``ValueError``) for a bad selector.
+        """
+        from actors.dom import query
+
+        return query.find(self._request(self._dom_frame(1, selector)), selector)
+
+    def dom_find_all(self, selector: str) -> list[tuple[str, dict[str, str], list[Any]]]:
+        """Every element matching ``selector``, in document order (see :meth:`dom_find`)."""
+        from actors.dom import query
+
+        return query.find_all(self._request(self._dom_frame(1, selector)), selector)
+
+    def dom_text(self, selector: str) -> str:
+        """The text content of the first element matching ``selector`` ("" if none)."""
+        from actors.dom import query
+
+        return query.text(self._request(self._dom_frame(1, selector)), selector)
+
+    def dom_html(self) -> str:
+        """The whole document serialized as HTML."""
+        from actors.dom import query
+
+        return query.html(self._request(self._dom_frame(1, None)))
+
+    async def dom_find_async(self, selector: str) -> tuple[str, dict[str, str], list[Any]] | None:
+        """Coroutine form of :meth:`dom_find`."""
+        from actors.dom import query
+
+        self._dom_frame(0, selector)
+        snap = await self._request_async(lambda rid: self._dom_frame(rid, None))
+        return query.find(snap, selector)
+
+    async def dom_find_all_async(self, selector: str) -> list[tuple[str, dict[str, str], list[Any]]]:
+        """Coroutine form of :meth:`dom_find_all`."""
+        from actors.dom import query
+
+        self._dom_frame(0, selector)
+        snap = await self._request_async(lambda rid: self._dom_frame(rid, None))
+        return query.find_all(snap, selector)
+
+    async def dom_text_async(self, selector: str) -> str:
+        """Coroutine form of :meth:`dom_text`."""
+        from actors.dom import query
+
+        self._dom_frame(0, selector)
+        snap = await self._request_async(lambda rid: self._dom_frame(rid, None))
+        return query.text(snap, selector)
+
+    async def dom_html_async(self) -> str:
+        """Coroutine form of :meth:`dom_html`."""
+        from actors.dom import query
+
+        return query.html(await self._request_async(lambda rid: self._dom_frame(rid, None)))
+
     # ---- coroutine twins ----------------------------------------------------------------
 
     async def eval_async(self, code: str, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
@@ -384,6 +456,11 @@ class Context:
         from actors.supervision import links
 
         links.unlink(self, other)
+
+    def _mark_crashed(self, why: str) -> None:
+        """Its worker process died (process mode): calls in flight fail with reason ``crashed``."""
+        self._reason_override = "crashed"
+        self._stop_reason = "crashed"
 
     def _stop_linked(self) -> None:
         self._request_stop(killed=False, reason="linked")

@@ -91,6 +91,14 @@ class ContextPool:
         fetch_policy: ``policy(ctx, method, url) -> bool`` deciding which
             requests ``fetch`` may make (default: all); ``spawn(fetch_policy=)``
             overrides it per context.
+        processes: run the contexts in this many worker processes (process
+            mode: a native crash kills one process, its contexts exit with
+            reason ``crashed`` and are restarted by their supervisors; the
+            ``size`` threads are shared out among them). 0 (the default, or
+            the ``ACTORS_PROCESSES`` environment variable) keeps everything in
+            this process. Worker processes start through multiprocessing's
+            forkserver: guard a script's top level with
+            ``if __name__ == "__main__":`` as for any multiprocessing program.
     """
 
     _ids = itertools.count(1)
@@ -109,6 +117,7 @@ class ContextPool:
         handler_threads: int = 16,
         storage_path: str | os.PathLike[str] | None = None,
         fetch_policy: Callable[[Context, str, str], bool] | None = None,
+        processes: int | None = None,
     ) -> None:
         if size is None:
             size = os.cpu_count() or 1
@@ -135,7 +144,15 @@ class ContextPool:
         # slice; idle ones cost nothing but a stack mapping. At most size +
         # spare contexts can be in a long slice at once.
         spare = spare_threads if spare_threads is not None else 32
-        self._native = nb.NativePool(size, spare)
+        self._id = next(ContextPool._ids)
+        self._processes = _processes_option(processes)
+        self._native: Any
+        if self._processes:
+            from actors._procpool import ProcessPump
+
+            self._native = ProcessPump(size, spare, self._processes, self._id, self._on_worker_crash)
+        else:
+            self._native = nb.NativePool(size, spare)
         self._contexts: dict[int, Context] = {}
         self._names: dict[str, Context] = {}
         self._lock = threading.Lock()
@@ -148,7 +165,6 @@ class ContextPool:
         self._closed = False
         self._async_handlers = AsyncHandlerLoop()
         self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
-        self._id = next(ContextPool._ids)
         self._event_thread = threading.Thread(
             target=self._event_loop, name=f"actors-pool-{self._id}-events", daemon=True
         )
@@ -161,6 +177,11 @@ class ContextPool:
     def size(self) -> int:
         """Number of native worker threads (slots)."""
         return self._size
+
+    @property
+    def processes(self) -> int:
+        """Worker processes hosting the contexts (0: thread mode, in this process)."""
+        return self._processes
 
     @property
     def closed(self) -> bool:
@@ -321,7 +342,8 @@ class ContextPool:
             opts.max_stack_size or 0,
             _ON_UNCAUGHT[opts.on_uncaught],
             native_bits(opts.apis),
-            lazy_spec(opts.apis),
+            # a worker process builds (and registers) the lazy spec itself
+            opts.apis if self._processes else lazy_spec(opts.apis),
         )
         ctx = Context(self, ctx_id, native, opts)
         with self._lock:
@@ -426,6 +448,13 @@ class ContextPool:
                     log.warning("context %s exited: %s", ctx.name or f"#{ctx_id}", ev[2])
                 ctx._on_exit(ev[2], ev[3])
 
+    def _on_worker_crash(self, ctx_ids: list[int], why: str) -> None:
+        """On a worker's reader thread, before its contexts' exits are reported."""
+        with self._lock:
+            lost = [self._contexts[i] for i in ctx_ids if i in self._contexts]
+        for ctx in lost:
+            ctx._mark_crashed(why)
+
     def _on_call_frame(self, frame: bytes) -> None:
         """On a poller thread: one host call from JS."""
         try:
@@ -529,6 +558,20 @@ class ContextPool:
                 except Exception:
                     log.exception("actors: closing a pool service failed")
         _live_pools.discard(self)
+
+
+def _processes_option(processes: int | None) -> int:
+    if processes is None:
+        env = os.environ.get("ACTORS_PROCESSES", "").strip()
+        if not env:
+            return 0
+        try:
+            processes = int(env)
+        except ValueError:
+            raise ValueError(f"ACTORS_PROCESSES must be an int, got {env!r}") from None
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 0:
+        raise ValueError(f"processes must be an int >= 0 (0: thread mode), got {processes!r}")
+    return processes
 
 
 def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:

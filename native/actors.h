@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 5
+#define ACT_ABI_VERSION 6
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -39,6 +39,7 @@
 #define ACT_OP_EVAL_BYTECODE 11
 #define ACT_OP_COMPILE 12
 #define ACT_OP_INTERNAL 13
+#define ACT_OP_DOM 14
 
 /* result status: first element of a result [status, payload] */
 #define ACT_R_OK 0

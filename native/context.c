@@ -695,7 +695,20 @@ static void do_memory(act_ctx *c, frame *f, act_waiter *w)
     end_reply(c, &out, f->req_id, w);
 }
 
-/* Deliver a message to every Host.onMessage callback (no caller to answer). */
+/* The dom group's document as a snapshot (dom.c): no JavaScript runs. */
+static void do_dom(act_ctx *c, frame *f, act_waiter *w)
+{
+    mpw out;
+    begin_reply(c, &out, f->req_id, w, ACT_R_OK);
+    const char *err = dom_snapshot(c, &out);
+    if (err) {
+        mpw_free(&out);
+        reply_msg(c, f->req_id, w, ACT_R_BADREQ, err);
+        return;
+    }
+    end_reply(c, &out, f->req_id, w);
+}
+
 /* Deliver the frame's value to every callback of `handlers` (an array, or
    undefined): an operation without a caller, like a timer. */
 static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *where)
@@ -988,6 +1001,9 @@ static void process_frame(act_ctx *c, cmd *m)
         return;
     case ACT_OP_RESET:
         do_reset(c, &f, w);
+        return;
+    case ACT_OP_DOM:
+        do_dom(c, &f, w);
         return;
     case ACT_OP_GC:
         JS_RunGC(c->rt);

@@ -109,6 +109,7 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_MAGIC_DEF("call", 1, native_call, 0),
     JS_CFUNC_MAGIC_DEF("callSync", 1, native_call, ACT_CALL_SYNC),
     JS_CFUNC_DEF("log", 2, native_log),
+    JS_CFUNC_DEF("domAttach", 2, dom_native_attach),
 };
 
 static JSValue native_object(act_ctx *c)
@@ -117,7 +118,7 @@ static JSValue native_object(act_ctx *c)
         JSValue o = JS_NewObject(c->jc);
         if (JS_IsException(o))
             return o;
-        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, 4) < 0 ||
+        if (JS_SetPropertyFunctionList(c->jc, o, native_funcs, sizeof native_funcs / sizeof native_funcs[0]) < 0 ||
             JS_DefinePropertyValueStr(c->jc, o, "contextId", JS_NewInt64(c->jc, (int64_t)c->id), 0) < 0) {
             JS_FreeValue(c->jc, o);
             return JS_EXCEPTION;
@@ -243,6 +244,7 @@ int groups_install(act_ctx *c)
     c->native_obj = JS_UNDEFINED;
     c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
+    dom_init_state(c);
     if (!c->groups || !c->groups_len)
         return 0;
     JSContext *jc = c->jc;
@@ -296,4 +298,5 @@ void groups_free_state(act_ctx *c)
     JS_FreeValue(c->jc, c->internal_handlers);
     c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
+    dom_free_state(c);
 }

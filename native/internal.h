@@ -189,6 +189,8 @@ struct act_ctx {
     uint64_t groups_loaded;        /* bit per group id */
     JSValue native_obj;            /* the private `native` object handed to polyfills */
     JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
+    JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
+    JSAtom dom_keys[6];            /* its node storage symbols */
     char conv_msg[600];
     int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
@@ -292,5 +294,11 @@ int mp_write_js_error(JSContext *jc, mpw *w, JSValueConst exc);
 /* The engine's out-of-memory error (or the null it throws when it cannot even allocate that). */
 bool js_is_oom(JSContext *jc, JSValueConst exc);
 void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message, char **stack);
+
+/* ---- dom.c: the document of the `dom` group -------------------------------- */
+void dom_init_state(act_ctx *c);
+void dom_free_state(act_ctx *c);
+JSValue dom_native_attach(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv);
+const char *dom_snapshot(act_ctx *c, mpw *out);
 
 #endif

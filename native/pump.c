@@ -260,7 +260,7 @@ static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
     int spun_budget = -1;
     bool spun_caught = false;
     pthread_mutex_lock(&q->mu);
-    if (!q->head && !q->closed) {
+    if (!q->head && !q->closed && timeout_s > 0) {
         /* a poller that just handled an event usually gets the next one soon:
            spin briefly before paying for a sleep and a wake-up */
         int budget = spin_budget(&q->spin);   /* q->mu held */
@@ -279,7 +279,7 @@ static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
     }
     if (spun_budget >= 0)
         spin_result(&q->spin, spun_budget, spun_caught);
-    if (!q->head && !q->closed) {
+    if (!q->head && !q->closed && timeout_s > 0) {
         struct timespec ts;
         abs_deadline(&ts, timeout_s);
         q->waiting++;
@@ -936,6 +936,7 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
     cond_init_mono(&c->cv);
     c->msg_handlers = JS_UNDEFINED;
     c->native_obj = JS_UNDEFINED;
+    dom_init_state(c);
     if (opts->groups && opts->groups_len) {
         c->groups = malloc(opts->groups_len);
         if (!c->groups) {

@@ -1,16 +1,48 @@
-"""Shared fixtures: a small pool per test and a bare context on it."""
+"""Shared fixtures: the pool mode every test runs in, a small pool per test and
+a bare context on it.
+
+Every test runs twice: with pools in this process (thread mode) and with
+pools whose contexts live in worker processes (process mode). The mode is
+the ``ACTORS_PROCESSES`` default that ``ContextPool()`` reads, so tests that
+build their own pools follow it too; a test pinned to one mode says so
+with ``@pytest.mark.thread_only`` (and why).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 import actors
 
+MODES = {"threads": "0", "processes": "2"}
+
+
+@pytest.fixture(scope="session", params=list(MODES), autouse=True)
+def pool_mode(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``"threads"`` or ``"processes"``: how every ``ContextPool()`` of the test runs."""
+    old = os.environ.get("ACTORS_PROCESSES")
+    os.environ["ACTORS_PROCESSES"] = MODES[request.param]
+    try:
+        yield request.param
+    finally:
+        if old is None:
+            os.environ.pop("ACTORS_PROCESSES", None)
+        else:
+            os.environ["ACTORS_PROCESSES"] = old
+
+
+@pytest.fixture(autouse=True)
+def _mode_marks(request: pytest.FixtureRequest, pool_mode: str) -> None:
+    mark = request.node.get_closest_marker("thread_only")
+    if mark is not None and pool_mode != "threads":
+        pytest.skip(f"thread mode only: {mark.args[0] if mark.args else 'in-process behaviour'}")
+
 
 @pytest.fixture
-def pool() -> Iterator[actors.ContextPool]:
+def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
     """A two-thread pool, stopped (with every context on it) after the test."""
     p = actors.ContextPool(size=2)
     try:

@@ -29,7 +29,7 @@ def run_example(name: str, timeout: float = 60.0) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def rooms() -> subprocess.CompletedProcess[str]:
+def rooms(pool_mode: str) -> subprocess.CompletedProcess[str]:
     return run_example("supervised_rooms.py")
 
 

@@ -118,7 +118,7 @@ def describe(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def child() -> tuple[subprocess.CompletedProcess[str], dict[int, dict[str, Any]]]:
+def child(pool_mode: str) -> tuple[subprocess.CompletedProcess[str], dict[int, dict[str, Any]]]:
     proc = run_child(CHILD, json.dumps(LIMITS), json.dumps(LOOPS), RETAINED)
     rows: dict[int, dict[str, Any]] = {}
     for line in proc.stdout.splitlines():

@@ -25,6 +25,7 @@ _MODULES = (
     "fetch",
     "websocket",
     "eventsource",
+    "dom",
 )
 
 for _name in _MODULES:

@@ -36,7 +36,7 @@ KNOWN_UNSUPPORTED: frozenset[str] = frozenset({"replacement"})
 
 
 @pytest.fixture(scope="module")
-def shared() -> Iterator[actors.Context]:
+def shared(pool_mode: str) -> Iterator[actors.Context]:
     """One context with the encoding group for the many read-only checks."""
     p = actors.ContextPool(size=1)
     try:

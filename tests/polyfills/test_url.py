@@ -82,7 +82,7 @@ SETTERS_JS = """
 
 
 @pytest.fixture(scope="module")
-def pool() -> Iterator[actors.ContextPool]:
+def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
     p = actors.ContextPool(size=1)
     try:
         yield p

@@ -1,0 +1,495 @@
+"""Process mode: the native pump in worker processes, behind the same interface.
+
+:class:`ProcessPump` stands where :class:`actors._binding.NativePool` stands in
+thread mode, and :class:`RemoteContext` where ``NativeContext`` does: the pool
+and its contexts cannot tell them apart. Command frames go to a worker as
+they are, events come back as the worker's pump wrote them (protocol in
+:mod:`actors._wire`).
+
+When a worker dies (segfault, abort, the OS killer), its reader thread
+notices the socket closing: every blocking call into that process fails at
+once, every context that lived there exits with reason ``crashed`` (through
+the ordinary exit event, so supervisors restart them as for any crash), the
+process is reaped, its socket closed, and a replacement started.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import multiprocessing
+import multiprocessing.util
+import os
+import queue
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import msgpack
+
+from actors import _binding as nb
+from actors import _wire as w
+from actors import codec
+from actors.errors import ActorsError, ContextDeadError, ConversionError
+
+__all__ = ["ProcessPump", "RemoteContext"]
+
+log = logging.getLogger("actors")
+
+_START_TIMEOUT = 30.0
+_tokens = itertools.count(1)
+_mp_lock = threading.Lock()
+_mp_context: Any = None
+
+
+def _mp() -> Any:
+    """The multiprocessing context: forkserver (preloaded with the worker
+    module), so every worker starts from a clean single-threaded parent."""
+    global _mp_context
+    with _mp_lock:
+        if _mp_context is None:
+            methods = multiprocessing.get_all_start_methods()
+            if "forkserver" in methods:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["actors._worker"])
+            else:  # pragma: no cover - platforms without forkserver
+                ctx = multiprocessing.get_context("spawn")
+            _mp_context = ctx
+        return _mp_context
+
+
+@atexit.register
+def _stop_pools_first() -> None:
+    # Registered after multiprocessing's own exit hook, so it runs before it:
+    # pools stop their workers in order instead of having them terminated
+    # under their feet (which would look like crashes).
+    from actors.pool import _stop_all_pools
+
+    _stop_all_pools()
+
+
+class _Slot:
+    """One blocked caller: a lock released by the reader with the answer."""
+
+    __slots__ = ("data", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.lock.acquire()
+        self.data: bytes = b""
+
+
+_local = threading.local()
+
+
+def _slot() -> _Slot:
+    s: _Slot | None = getattr(_local, "slot", None)
+    if s is None:
+        s = _local.slot = _Slot()
+    return s
+
+
+class _Worker:
+    """One worker process, its socket and its reader thread."""
+
+    def __init__(self, pump: ProcessPump, index: int, threads: int, spare: int) -> None:
+        self.pump = pump
+        self.index = index
+        self.threads = threads
+        self.spare = spare
+        self.pending: dict[int, _Slot] = {}
+        self.contexts: dict[int, RemoteContext] = {}
+        self.lock = threading.Lock()
+        self.alive = False
+        self.quitting = False
+        self.pid = 0
+        self.ready = threading.Event()
+        mine, theirs = socket.socketpair()
+        self.sock = mine
+        self.out = w.Writer(mine)
+        mp = _mp()
+        self.proc = mp.Process(
+            target=_worker_entry,
+            args=(theirs, threads, spare),
+            name=f"actors-pool-{pump.pool_id}-worker-{index}",
+            daemon=True,
+        )
+        try:
+            self.proc.start()
+        finally:
+            theirs.close()
+        self.alive = True
+        self.reader = threading.Thread(
+            target=self._read, name=f"actors-pool-{pump.pool_id}-worker-{index}-reader", daemon=True
+        )
+        self.reader.start()
+
+    @property
+    def load(self) -> int:
+        return len(self.contexts)
+
+    # ---- requests ----------------------------------------------------------------------
+
+    def call(self, kind: int, a_is_token: bool, body: bytes, timeout: float = _START_TIMEOUT) -> bytes:
+        """Send a message whose answer is an ``R`` reply, and wait for it."""
+        slot = _Slot()
+        token = next(_tokens) | w.SYNC_BIT
+        with self.lock:
+            if not self.alive:
+                raise ContextDeadError(f"worker process {self.index} is gone", reason="crashed")
+            self.pending[token] = slot
+        try:
+            self.out.send(kind, token if a_is_token else 0, 0, body)
+        except OSError as exc:
+            with self.lock:
+                self.pending.pop(token, None)
+            raise ContextDeadError(f"worker process {self.index} is gone: {exc}", reason="crashed") from exc
+        if not slot.lock.acquire(timeout=timeout):
+            with self.lock:
+                self.pending.pop(token, None)
+            raise ActorsError(f"worker process {self.index} did not answer in {timeout} s")
+        return slot.data
+
+    def send_fault(self, kind: str, delay: float) -> None:
+        """Test hook (``actors.testing.crash_worker``): the process fails on purpose."""
+        self.send(w.FAULT, int(delay * 1000), 0, kind.encode())
+
+    def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
+        try:
+            self.out.send(kind, a, b, body)
+            return True
+        except OSError:
+            return False
+
+    # ---- the reader thread -------------------------------------------------------------
+
+    def _read(self) -> None:
+        pump = self.pump
+        events, calls = pump.events, pump.calls
+        for kind, a, _b, body in w.Reader(self.sock).messages():
+            if kind == w.EVENT:
+                if len(body) > 2 and body[0] == 0x94 and body[1] == 5:  # EV_EXIT
+                    ctx_id = w.peek_uint(body, 2)[0]
+                    with self.lock:
+                        rc = self.contexts.pop(ctx_id, None)
+                    if rc is not None:
+                        rc.dead = True
+                events.put(body)
+            elif kind == w.CALL:
+                calls.put(body)
+            elif kind == w.REPLY:
+                with self.lock:
+                    slot = self.pending.pop(a, None)
+                if slot is not None:
+                    slot.data = body
+                    slot.lock.release()
+            elif kind == w.HELLO:
+                self.pid = a
+                self.ready.set()
+        self._gone()
+
+    def _gone(self) -> None:
+        """The socket closed: a crash, unless we asked the process to quit."""
+        with self.lock:
+            self.alive = False
+            crashed = not self.quitting
+            pending, self.pending = self.pending, {}
+            contexts, self.contexts = self.contexts, {}
+        self.ready.set()
+        self.proc.join(5.0)
+        if self.proc.is_alive():  # pragma: no cover - closed its socket but lives on
+            self.proc.kill()
+            self.proc.join(5.0)
+        code = self.proc.exitcode
+        try:
+            self.proc.close()
+        except ValueError:  # pragma: no cover - still running after kill
+            pass
+        self.sock.close()
+        if not crashed:
+            return
+        why = _describe_exit(code)
+        log.error("actors: worker process %d (pid %d) %s; %d contexts lost", self.index, self.pid, why, len(contexts))
+        for rc in contexts.values():
+            rc.dead = True
+        self.pump.on_crash(list(contexts), why)
+        dead = codec.encode([nb.R_DEAD, f"the worker process {why}"])
+        for slot in pending.values():
+            slot.data = dead
+            slot.lock.release()
+        for ctx_id in contexts:
+            self.pump.events.put(codec.encode([nb.EV_EXIT, ctx_id, "crashed", None]))
+        self.pump.replace(self)
+
+    def quit(self, timeout: float) -> None:
+        with self.lock:
+            self.quitting = True
+            alive = self.alive
+        if alive:
+            self.send(w.QUIT, 0, 0)
+        self.reader.join(timeout)
+        if self.reader.is_alive():  # the process did not stop in time: make it
+            try:
+                self.proc.kill()
+            except ValueError:
+                pass
+            self.reader.join(5.0)
+
+
+def _worker_entry(sock: socket.socket, threads: int, spare: int) -> None:
+    from actors._worker import main
+
+    main(sock, threads, spare)
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "vanished"
+    if code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"crashed ({name})"
+    return f"exited with status {code}"
+
+
+class ProcessPump:
+    """P worker processes standing in for one native pool."""
+
+    def __init__(
+        self,
+        threads: int,
+        spare_threads: int,
+        processes: int,
+        pool_id: int,
+        on_crash: Callable[[list[int], str], None],
+    ) -> None:
+        self.pool_id = pool_id
+        self.events: queue.SimpleQueue[bytes | bool] = queue.SimpleQueue()
+        self.calls: queue.SimpleQueue[bytes | bool] = queue.SimpleQueue()
+        self._on_crash = on_crash
+        self._closed = False
+        self._lock = threading.Condition()
+        self._threads = threads
+        share = [threads // processes + (1 if i < threads % processes else 0) for i in range(processes)]
+        self._shares = [max(1, s) for s in share]
+        self._spare = spare_threads
+        self.workers: list[_Worker | None] = [None] * processes
+        self.crashes = 0
+        try:
+            for i in range(processes):
+                self.workers[i] = _Worker(self, i, self._shares[i], spare_threads)
+            for wk in self.workers:
+                assert wk is not None
+                if not wk.ready.wait(_START_TIMEOUT) or not wk.alive:
+                    raise ActorsError(f"worker process {wk.index} did not start")
+        except BaseException:
+            self.free()
+            raise
+
+    # ---- the NativePool interface --------------------------------------------------------
+
+    def new_context(
+        self,
+        ctx_id: int,
+        memory_limit: int,
+        max_reductions: int,
+        timeout: float,
+        max_stack_size: int,
+        on_uncaught: int,
+        apis: int,
+        groups: tuple[str, ...],
+    ) -> RemoteContext:
+        body = msgpack.packb(
+            [ctx_id, memory_limit, max_reductions, timeout, max_stack_size, on_uncaught, apis, list(groups)]
+        )
+        wk = self._least_loaded()
+        rc = RemoteContext(wk, ctx_id)
+        with wk.lock:
+            wk.contexts[ctx_id] = rc  # before the reply: its first events may come with it
+        try:
+            status, message = codec.decode(wk.call(w.NEW, True, body))
+        except BaseException:
+            with wk.lock:
+                wk.contexts.pop(ctx_id, None)
+            raise
+        if status != 0:
+            with wk.lock:
+                wk.contexts.pop(ctx_id, None)
+            raise ActorsError(f"creating a context in worker process {wk.index}: {message}")
+        return rc
+
+    def _least_loaded(self) -> _Worker:
+        deadline = time.monotonic() + _START_TIMEOUT
+        with self._lock:
+            while True:
+                if self._closed:
+                    raise ContextDeadError("the pool is stopped")
+                live = [wk for wk in self.workers if wk is not None and wk.alive and wk.ready.is_set()]
+                if live:
+                    return min(live, key=lambda wk: wk.load)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ActorsError("no worker process is running (they keep crashing?)")
+                self._lock.wait(left)
+
+    def poll(self, timeout: float) -> bytes | bool | None:
+        return self._get(self.events, timeout)
+
+    def poll_calls(self, timeout: float) -> bytes | bool | None:
+        return self._get(self.calls, timeout)
+
+    @staticmethod
+    def _get(q: queue.SimpleQueue[bytes | bool], timeout: float) -> bytes | bool | None:
+        try:
+            item = q.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is False:
+            q.put(False)  # every poller must see the end
+        return item
+
+    def close_events(self) -> None:
+        self.events.put(False)
+        self.calls.put(False)
+
+    def stats(self) -> dict[str, int]:
+        total = {"threads": 0, "slots": 0, "contexts": 0, "slices": 0, "handoffs": 0}
+        for wk in list(self.workers):
+            if wk is None or not wk.alive:
+                continue
+            try:
+                part = codec.decode(wk.call(w.STATS, True, b"", timeout=5.0))
+            except ActorsError:
+                continue
+            for k in total:
+                total[k] += int(part.get(k, 0))
+        total["processes"] = sum(1 for wk in self.workers if wk is not None and wk.alive)
+        total["crashes"] = self.crashes
+        return total
+
+    def free(self) -> None:
+        """Stop every worker process (their contexts with them) and reap them."""
+        with self._lock:
+            self._closed = True
+            workers = [wk for wk in self.workers if wk is not None]
+            self._lock.notify_all()
+        for wk in workers:
+            with wk.lock:
+                wk.quitting = True
+        for wk in workers:
+            if wk.alive:
+                wk.send(w.QUIT, 0, 0)
+        for wk in workers:
+            wk.quit(5.0)
+
+    # ---- crashes -----------------------------------------------------------------------
+
+    def on_crash(self, ctx_ids: list[int], why: str) -> None:
+        self.crashes += 1
+        try:
+            self._on_crash(ctx_ids, why)
+        except Exception:  # pragma: no cover - the pool's callback failing
+            log.exception("actors: handling a worker crash failed")
+
+    def replace(self, dead: _Worker) -> None:
+        """On the dead worker's reader thread: start its successor."""
+        with self._lock:
+            if self._closed or self.workers[dead.index] is not dead:
+                return
+        try:
+            fresh = _Worker(self, dead.index, dead.threads, dead.spare)
+        except Exception:
+            log.exception("actors: could not start a replacement worker process")
+            return
+        if not fresh.ready.wait(_START_TIMEOUT):
+            log.error("actors: replacement worker process %d did not start", dead.index)
+        with self._lock:
+            if self._closed:
+                closing = True
+            else:
+                closing = False
+                self.workers[dead.index] = fresh
+                self._lock.notify_all()
+        if closing:
+            fresh.quit(5.0)
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers."""
+        return [wk.pid for wk in self.workers if wk is not None and wk.alive]
+
+
+class RemoteContext:
+    """A context living in a worker process; the ``NativeContext`` interface."""
+
+    __slots__ = ("dead", "id", "stopping", "worker")
+
+    def __init__(self, worker: _Worker, ctx_id: int) -> None:
+        self.worker = worker
+        self.id = ctx_id
+        self.dead = False
+        self.stopping = False
+
+    @staticmethod
+    def _check(frame: bytes) -> None:
+        err = nb.ffi.new("char[]", 512)
+        if nb.lib.act_check_frame(frame, len(frame), err, 512) != nb.OK:
+            raise ConversionError(nb.ffi.string(err).decode("utf-8", "replace"))
+
+    def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
+        if frame[2] != 1:  # pragma: no cover - Context always builds sync frames with req_id 1
+            raise ValueError("a blocking command frame must carry req_id 1")
+        self._check(frame)
+        wk = self.worker
+        slot = _slot()
+        token = next(_tokens) | w.SYNC_BIT
+        with wk.lock:
+            if not wk.alive or self.dead:
+                raise ContextDeadError(f"context #{self.id} is stopped")
+            wk.pending[token] = slot
+        if not wk.send(w.SEND, self.id, token, frame):
+            with wk.lock:
+                wk.pending.pop(token, None)
+            raise ContextDeadError(f"context #{self.id}: its worker process is gone", reason="crashed")
+        try:
+            while not slot.lock.acquire(timeout=slice_seconds):
+                on_wait()
+        except BaseException:
+            with wk.lock:
+                mine = wk.pending.pop(token, None) is not None
+            if not mine:  # answered meanwhile: its release is spent on a slot we drop
+                _local.slot = None
+            raise
+        data = slot.data
+        slot.data = b""
+        return data
+
+    def post(self, frame: bytes) -> None:
+        self._check(frame)
+        if self.dead or not self.worker.send(w.SEND, self.id, 0, frame):
+            raise ContextDeadError(f"context #{self.id} is stopped")
+
+    def resolve(self, call_id: int, payload: bytes) -> int:
+        if self.dead or not self.worker.send(w.RESOLVE, self.id, call_id, payload):
+            return int(nb.EDEAD)
+        return int(nb.OK)
+
+    def stop(self, killed: bool) -> bool:
+        if self.stopping or self.dead:
+            return False
+        self.stopping = True
+        self.worker.send(w.STOP, self.id, 1 if killed else 0)
+        return True
+
+    def alive(self) -> bool:
+        return not (self.dead or self.stopping)
+
+    @property
+    def pid(self) -> int:
+        return self.worker.pid

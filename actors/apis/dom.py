@@ -1,0 +1,54 @@
+"""The ``dom`` group: a document per context, parsed by a real HTML5 parser.
+
+The tree lives in the context as JS objects (``polyfills/dom.js``); parsing
+HTML (``innerHTML``, ``DOMParser``, ...) is one ``native.callSync`` into
+:func:`actors.dom.parse.parse_html`, which returns the nodes in the compact
+form documented there. Host-side queries (``Context.dom_find`` ...) read the
+tree through a native snapshot instead and never run JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actors.apis import Group, register
+from actors.dom.parse import parse_html
+
+__all__: list[str] = []
+
+
+def _parse(ctx: Any, html: Any, context: Any = None) -> list[Any]:
+    if not isinstance(html, str):
+        raise TypeError("parse(html, context): html must be a string")
+    if context is not None and not isinstance(context, str):
+        raise TypeError("parse(html, context): context must be a tag name or null")
+    return parse_html(html, context)
+
+
+register(
+    Group(
+        "dom",
+        globals=(
+            "document",
+            "DOMParser",
+            "Node",
+            "Element",
+            "HTMLElement",
+            "HTMLTemplateElement",
+            "CharacterData",
+            "Text",
+            "Comment",
+            "DocumentFragment",
+            "Document",
+            "DocumentType",
+            "NodeList",
+            "HTMLCollection",
+            "DOMTokenList",
+            "MutationObserver",
+            "MutationRecord",
+        ),
+        requires=("events",),
+        polyfill="dom.js",
+        handlers={"parse": _parse},
+    )
+)

@@ -1,0 +1,50 @@
+"""Test hooks: fault injection for process mode.
+
+Nothing here is reachable from JavaScript; these are for tests and chaos
+drills of an application that runs a process-mode pool.
+"""
+
+from __future__ import annotations
+
+from actors.context import Context
+from actors.errors import ActorsError
+
+__all__ = ["FAULTS", "crash_worker", "worker_pid"]
+
+FAULTS = ("segfault", "abort", "kill", "exit")
+
+
+def _remote(ctx: Context) -> object:
+    from actors._procpool import RemoteContext
+
+    native = ctx._native
+    if not isinstance(native, RemoteContext):
+        raise ActorsError("the context does not live in a worker process (the pool has processes=0)")
+    return native
+
+
+def crash_worker(ctx: Context, how: str = "segfault", delay: float = 0.0) -> None:
+    """Make the worker process hosting ``ctx`` fail, ``delay`` seconds from now.
+
+    ``how``: ``"segfault"`` (an invalid memory access), ``"abort"``
+    (``abort()``), ``"kill"`` (SIGKILL, as the OOM killer does) or ``"exit"``
+    (the process exits with status 3).
+    """
+    if how not in FAULTS:
+        raise ValueError(f"how must be one of {', '.join(FAULTS)}, got {how!r}")
+    if delay < 0:
+        raise ValueError("delay must be >= 0")
+    from actors._procpool import RemoteContext
+
+    remote = _remote(ctx)
+    assert isinstance(remote, RemoteContext)
+    remote.worker.send_fault(how, delay)
+
+
+def worker_pid(ctx: Context) -> int:
+    """Process id of the worker process hosting ``ctx``."""
+    from actors._procpool import RemoteContext
+
+    remote = _remote(ctx)
+    assert isinstance(remote, RemoteContext)
+    return remote.pid

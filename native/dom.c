@@ -1,0 +1,322 @@
+/* The `dom` group's native side.
+ *
+ * polyfills/dom.js keeps the document as plain JS objects and hands the
+ * global document to native.domAttach(document, [T, NAME, ATTRS, KIDS, DATA,
+ * CONTENT]) with the six private symbols under which every node stores its
+ * state (the storage contract is in that file's header).
+ *
+ * dom_snapshot() serializes that tree to msgpack for the host-side queries
+ * (Context.dom_find ...) without running any JavaScript: it reads own data
+ * properties only, and treats getters, proxies and anything not shaped as
+ * the contract says as absent. A context that damaged its own tree gets a
+ * partial snapshot or a clear error, never a crash or a hang: the walk is
+ * iterative and bounded in nodes and depth (a cycle hits the bound).
+ *
+ * Snapshot format (a list of the document's children):
+ *   element  [tag, {name: value, ...}, [children...]]   (a template's
+ *            children are those of its content fragment)
+ *   text     "data"
+ *   comment  ["#comment", data]
+ *   doctype  ["#doctype", name]
+ */
+#include <string.h>
+
+#include "internal.h"
+
+enum { K_T, K_NAME, K_ATTRS, K_KIDS, K_DATA, K_CONTENT, K_COUNT };
+
+#define DOM_MAX_NODES 2000000u
+#define DOM_MAX_DEPTH 200000u
+
+static void dom_free_keys(act_ctx *c)
+{
+    for (int i = 0; i < K_COUNT; i++) {
+        if (c->dom_keys[i] != JS_ATOM_NULL)
+            JS_FreeAtom(c->jc, c->dom_keys[i]);
+        c->dom_keys[i] = JS_ATOM_NULL;
+    }
+}
+
+void dom_init_state(act_ctx *c)
+{
+    c->dom_doc = JS_UNDEFINED;
+    for (int i = 0; i < K_COUNT; i++)
+        c->dom_keys[i] = JS_ATOM_NULL;
+}
+
+void dom_free_state(act_ctx *c)
+{
+    if (c->jc) {
+        JS_FreeValue(c->jc, c->dom_doc);
+        dom_free_keys(c);
+    }
+    c->dom_doc = JS_UNDEFINED;
+}
+
+/* native.domAttach(document, keys): once per context (a second call replaces
+   the first: a reset installs a fresh document). */
+JSValue dom_native_attach(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    act_ctx *c = JS_GetContextOpaque(jc);
+    if (argc < 2 || !JS_IsObject(argv[0]) || !JS_IsArray(argv[1]))
+        return JS_ThrowTypeError(jc, "native.domAttach(document, [six symbols])");
+    JSAtom keys[K_COUNT];
+    for (int i = 0; i < K_COUNT; i++) {
+        JSValue k = JS_GetPropertyUint32(jc, argv[1], (uint32_t)i);
+        if (JS_IsException(k) || !JS_IsSymbol(k)) {
+            JS_FreeValue(jc, k);
+            for (int j = 0; j < i; j++)
+                JS_FreeAtom(jc, keys[j]);
+            return JS_ThrowTypeError(jc, "native.domAttach: keys must be six symbols");
+        }
+        keys[i] = JS_ValueToAtom(jc, k);
+        JS_FreeValue(jc, k);
+        if (keys[i] == JS_ATOM_NULL) {
+            for (int j = 0; j < i; j++)
+                JS_FreeAtom(jc, keys[j]);
+            return JS_EXCEPTION;
+        }
+    }
+    dom_free_state(c);
+    memcpy(c->dom_keys, keys, sizeof keys);
+    c->dom_doc = JS_DupValue(jc, argv[0]);
+    return JS_UNDEFINED;
+}
+
+/* The value of an own data property, or undefined: never runs a getter or a
+   proxy trap. */
+static JSValue own_data(JSContext *jc, JSValueConst obj, JSAtom key)
+{
+    if (!JS_IsObject(obj) || JS_IsProxy(obj))
+        return JS_UNDEFINED;
+    JSPropertyDescriptor d;
+    int r = JS_GetOwnProperty(jc, &d, obj, key);
+    if (r < 0) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        return JS_UNDEFINED;
+    }
+    if (r == 0)
+        return JS_UNDEFINED;
+    JS_FreeValue(jc, d.getter);
+    JS_FreeValue(jc, d.setter);
+    if (d.flags & JS_PROP_GETSET) {
+        JS_FreeValue(jc, d.value);
+        return JS_UNDEFINED;
+    }
+    return d.value;
+}
+
+static JSValue own_index(JSContext *jc, JSValueConst arr, uint32_t i)
+{
+    JSAtom a = JS_NewAtomUInt32(jc, i);
+    if (a == JS_ATOM_NULL) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        return JS_UNDEFINED;
+    }
+    JSValue v = own_data(jc, arr, a);
+    JS_FreeAtom(jc, a);
+    return v;
+}
+
+/* Length of a genuine array (not a proxy), else 0. */
+static uint32_t array_len(JSContext *jc, JSValueConst v)
+{
+    if (!JS_IsArray(v) || JS_IsProxy(v))
+        return 0;
+    JSAtom a = JS_NewAtom(jc, "length");
+    if (a == JS_ATOM_NULL) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        return 0;
+    }
+    JSValue n = own_data(jc, v, a);
+    JS_FreeAtom(jc, a);
+    uint32_t len = 0;
+    if (JS_IsNumber(n) && JS_ToUint32(jc, &len, n) < 0) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        len = 0;
+    }
+    JS_FreeValue(jc, n);
+    return len;
+}
+
+/* Writes the string value v; a non-string (or one that cannot be read) is
+   written as "". Lone surrogates become U+FFFD so the host can decode it. */
+static void put_string(JSContext *jc, mpw *out, JSValueConst v)
+{
+    size_t n = 0;
+    const char *s = JS_IsString(v) ? JS_ToCStringLen(jc, &n, v) : NULL;
+    if (!s) {
+        if (JS_IsString(v))
+            JS_FreeValue(jc, JS_GetException(jc));
+        mpw_str(out, "", 0);
+        return;
+    }
+    const char *lone = memchr(s, 0xED, n);
+    bool bad = false;
+    for (const char *p = lone; p && p + 1 < s + n; p = memchr(p + 1, 0xED, (size_t)(s + n - p - 1)))
+        if ((uint8_t)p[1] >= 0xA0) {
+            bad = true;
+            break;
+        }
+    if (!bad) {
+        mpw_str(out, s, n);
+    } else {
+        /* rare: copy, replacing each 3-byte surrogate encoding by U+FFFD (also 3 bytes) */
+        char *copy = malloc(n ? n : 1);
+        if (!copy) {
+            out->oom = 1;
+        } else {
+            memcpy(copy, s, n);
+            for (size_t i = 0; i + 2 < n; i++)
+                if ((uint8_t)copy[i] == 0xED && (uint8_t)copy[i + 1] >= 0xA0) {
+                    copy[i] = (char)0xEF;
+                    copy[i + 1] = (char)0xBF;
+                    copy[i + 2] = (char)0xBD;
+                    i += 2;
+                }
+            mpw_str(out, copy, n);
+            free(copy);
+        }
+    }
+    JS_FreeCString(jc, s);
+}
+
+static int32_t node_type(JSContext *jc, act_ctx *c, JSValueConst node)
+{
+    JSValue t = own_data(jc, node, c->dom_keys[K_T]);
+    int32_t v = 0;
+    if (JS_IsNumber(t) && JS_ToInt32(jc, &v, t) < 0) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        v = 0;
+    }
+    JS_FreeValue(jc, t);
+    return v;
+}
+
+static void put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
+{
+    JSValue attrs = own_data(jc, el, c->dom_keys[K_ATTRS]);
+    uint32_t n = array_len(jc, attrs);
+    size_t at = mpw_reserve32(out);
+    uint32_t count = 0;
+    for (uint32_t i = 0; i + 1 < n; i += 2) {
+        JSValue k = own_index(jc, attrs, i);
+        JSValue v = own_index(jc, attrs, i + 1);
+        if (JS_IsString(k) && JS_IsString(v)) {
+            put_string(jc, out, k);
+            put_string(jc, out, v);
+            count++;
+        }
+        JS_FreeValue(jc, k);
+        JS_FreeValue(jc, v);
+    }
+    mpw_patch_map32(out, at, count);
+    JS_FreeValue(jc, attrs);
+}
+
+/* The child array a node's snapshot lists: a template's content's children. */
+static JSValue child_array(JSContext *jc, act_ctx *c, JSValueConst node)
+{
+    JSValue content = own_data(jc, node, c->dom_keys[K_CONTENT]);
+    if (JS_IsObject(content) && node_type(jc, c, content) == 11) {
+        JSValue kids = own_data(jc, content, c->dom_keys[K_KIDS]);
+        JS_FreeValue(jc, content);
+        return kids;
+    }
+    JS_FreeValue(jc, content);
+    return own_data(jc, node, c->dom_keys[K_KIDS]);
+}
+
+typedef struct walk {
+    JSValue kids;
+    uint32_t i, n, count;
+    size_t at;                     /* where the array header is patched */
+} walk;
+
+/* Appends the snapshot (or nil when no document is attached) to `out`.
+   Returns NULL or a message saying why the tree could not be read. */
+const char *dom_snapshot(act_ctx *c, mpw *out)
+{
+    JSContext *jc = c->jc;
+    if (!JS_IsObject(c->dom_doc)) {
+        mpw_nil(out);
+        return NULL;
+    }
+    size_t cap = 64, sp = 0;
+    walk *st = malloc(cap * sizeof *st);
+    if (!st)
+        return "out of memory reading the document";
+    st[sp++] = (walk){child_array(jc, c, c->dom_doc), 0, 0, 0, mpw_reserve32(out)};
+    st[0].n = array_len(jc, st[0].kids);
+    const char *err = NULL;
+    uint32_t nodes = 0;
+    while (sp && !err) {
+        walk *top = &st[sp - 1];
+        if (top->i >= top->n) {
+            mpw_patch_array32(out, top->at, top->count);
+            JS_FreeValue(jc, top->kids);
+            sp--;
+            continue;
+        }
+        JSValue node = own_index(jc, top->kids, top->i++);
+        if (++nodes > DOM_MAX_NODES) {
+            JS_FreeValue(jc, node);
+            err = "the document has too many nodes to snapshot (is a node its own ancestor?)";
+            break;
+        }
+        int32_t type = node_type(jc, c, node);
+        JSValue v;
+        switch (type) {
+        case 1: /* element */
+            if (sp >= DOM_MAX_DEPTH) {
+                err = "the document is too deep to snapshot (is a node its own ancestor?)";
+                break;
+            }
+            if (sp == cap) {
+                walk *bigger = realloc(st, cap * 2 * sizeof *st);
+                if (!bigger) {
+                    err = "out of memory reading the document";
+                    break;
+                }
+                st = bigger;
+                cap *= 2;
+                top = &st[sp - 1];
+            }
+            top->count++;
+            mpw_array(out, 3);
+            v = own_data(jc, node, c->dom_keys[K_NAME]);
+            put_string(jc, out, v);
+            JS_FreeValue(jc, v);
+            put_attrs(jc, c, out, node);
+            JSValue kids = child_array(jc, c, node);
+            st[sp] = (walk){kids, 0, array_len(jc, kids), 0, mpw_reserve32(out)};
+            sp++;
+            break;
+        case 3: /* text */
+            top->count++;
+            v = own_data(jc, node, c->dom_keys[K_DATA]);
+            put_string(jc, out, v);
+            JS_FreeValue(jc, v);
+            break;
+        case 8:  /* comment */
+        case 10: /* doctype */
+            top->count++;
+            mpw_array(out, 2);
+            mpw_cstr(out, type == 8 ? "#comment" : "#doctype");
+            v = own_data(jc, node, c->dom_keys[type == 8 ? K_DATA : K_NAME]);
+            put_string(jc, out, v);
+            JS_FreeValue(jc, v);
+            break;
+        default: /* not a node the contract knows: skipped */
+            break;
+        }
+        JS_FreeValue(jc, node);
+        if (out->oom && !err)
+            err = "out of memory writing the document snapshot";
+    }
+    while (sp)
+        JS_FreeValue(jc, st[--sp].kids);
+    free(st);
+    return err;
+}
