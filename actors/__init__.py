@@ -24,6 +24,7 @@ from actors.errors import (
     LimitError,
     MemoryLimitError,
     ReductionLimitError,
+    SelectorError,
 )
 from actors.pool import ContextPool
 from actors.supervision import Supervisor
@@ -39,6 +40,7 @@ __all__ = [
     "LimitError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "SelectorError",
     "Supervisor",
     "engine_version",
 ]

@@ -222,9 +222,7 @@ class NativeContext:
     @staticmethod
     def _send_failed(status: int, frame: bytes) -> None:
         if status == lib.ACT_EINVAL:
-            err = ffi.new("char[]", 512)
-            lib.act_check_frame(frame, len(frame), err, 512)
-            raise ConversionError(ffi.string(err).decode("utf-8", "replace"))
+            check_frame(frame)
         check(status, "sending a command")
 
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
@@ -259,6 +257,13 @@ class NativeContext:
 
     def alive(self) -> bool:
         return bool(lib.act_ctx_alive(self._h))
+
+
+def check_frame(frame: bytes) -> None:
+    """Raise ConversionError (saying where) if ``frame`` is not a valid command frame."""
+    err = ffi.new("char[]", 512)
+    if lib.act_check_frame(frame, len(frame), err, 512) != OK:
+        raise ConversionError(ffi.string(err).decode("utf-8", "replace") or "malformed command frame")
 
 
 def register_group(group_id: int, bytecode: bytes) -> None:

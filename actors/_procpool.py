@@ -20,7 +20,6 @@ import itertools
 import logging
 import multiprocessing
 import multiprocessing.util
-import os
 import queue
 import socket
 import threading
@@ -33,7 +32,7 @@ import msgpack
 from actors import _binding as nb
 from actors import _wire as w
 from actors import codec
-from actors.errors import ActorsError, ContextDeadError, ConversionError
+from actors.errors import ActorsError, ContextDeadError
 
 __all__ = ["ProcessPump", "RemoteContext"]
 
@@ -52,6 +51,7 @@ def _mp() -> Any:
     with _mp_lock:
         if _mp_context is None:
             methods = multiprocessing.get_all_start_methods()
+            ctx: Any
             if "forkserver" in methods:
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(["actors._worker"])
@@ -212,7 +212,13 @@ class _Worker:
         if not crashed:
             return
         why = _describe_exit(code)
-        log.error("actors: worker process %d (pid %d) %s; %d contexts lost", self.index, self.pid, why, len(contexts))
+        log.error(
+            "actors: worker process %d (pid %d) %s; %d contexts lost",
+            self.index,
+            self.pid,
+            why,
+            len(contexts),
+        )
         for rc in contexts.values():
             rc.dead = True
         self.pump.on_crash(list(contexts), why)
@@ -436,16 +442,10 @@ class RemoteContext:
         self.dead = False
         self.stopping = False
 
-    @staticmethod
-    def _check(frame: bytes) -> None:
-        err = nb.ffi.new("char[]", 512)
-        if nb.lib.act_check_frame(frame, len(frame), err, 512) != nb.OK:
-            raise ConversionError(nb.ffi.string(err).decode("utf-8", "replace"))
-
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
         if frame[2] != 1:  # pragma: no cover - Context always builds sync frames with req_id 1
             raise ValueError("a blocking command frame must carry req_id 1")
-        self._check(frame)
+        nb.check_frame(frame)
         wk = self.worker
         slot = _slot()
         token = next(_tokens) | w.SYNC_BIT
@@ -471,7 +471,7 @@ class RemoteContext:
         return data
 
     def post(self, frame: bytes) -> None:
-        self._check(frame)
+        nb.check_frame(frame)
         if self.dead or not self.worker.send(w.SEND, self.id, 0, frame):
             raise ContextDeadError(f"context #{self.id} is stopped")
 

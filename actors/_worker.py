@@ -140,9 +140,7 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
             elif kind == w.NEW:
                 ctx_id, mem, red, tmo, stack, unc, bits, apis = msgpack.unpackb(body)
                 try:
-                    ctx = native.new_context(
-                        ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis))
-                    )
+                    ctx = native.new_context(ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis)))
                 except Exception as exc:
                     out.send(w.REPLY, a, 0, codec.encode([1, f"{type(exc).__name__}: {exc}"]))
                 else:

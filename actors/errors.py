@@ -13,6 +13,7 @@ __all__ = [
     "LimitError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "SelectorError",
 ]
 
 
@@ -78,3 +79,17 @@ class ContextDeadError(ActorsError, pykka.ActorDeadError):
 
 class ConversionError(ActorsError, ValueError):
     """A value cannot cross the Python/JavaScript boundary (the message names its path)."""
+
+
+class SelectorError(ActorsError, ValueError):
+    """A CSS selector that does not parse; the message says what is wrong and where.
+
+    Attributes:
+        selector: the selector text.
+        position: the 0-based offset in ``selector`` where the problem was found.
+    """
+
+    def __init__(self, problem: str, selector: str, position: int) -> None:
+        super().__init__(f"{problem} at position {position} in selector {selector!r}")
+        self.selector = selector
+        self.position = position

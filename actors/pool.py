@@ -145,7 +145,8 @@ class ContextPool:
         # spare contexts can be in a long slice at once.
         spare = spare_threads if spare_threads is not None else 32
         self._id = next(ContextPool._ids)
-        self._processes = _processes_option(processes)
+        # never more processes than threads: each process runs at least one
+        self._processes = min(_processes_option(processes), size)
         self._native: Any
         if self._processes:
             from actors._procpool import ProcessPump
@@ -188,10 +189,13 @@ class ContextPool:
         return self._closed
 
     def stats(self) -> dict[str, int]:
-        """Native scheduler counters: threads, slots, contexts, slices, handoffs."""
+        """Native scheduler counters: threads, slots, contexts, slices, handoffs
+        (summed over the worker processes in process mode, which adds
+        ``processes`` alive and ``crashes`` seen)."""
         if self._closed:
             return {"threads": 0, "slots": self._size, "contexts": 0, "slices": 0, "handoffs": 0}
-        return self._native.stats()
+        stats: dict[str, int] = self._native.stats()
+        return stats
 
     def contexts(self) -> list[Context]:
         """The contexts alive on this pool."""

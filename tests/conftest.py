@@ -34,6 +34,20 @@ def pool_mode(request: pytest.FixtureRequest) -> Iterator[str]:
             os.environ["ACTORS_PROCESSES"] = old
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests marked mode_independent never build a pool: their process-mode copy would
+    # only repeat them.
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        mode = callspec.params.get("pool_mode") if callspec is not None else None
+        (drop if mode == "processes" and item.get_closest_marker("mode_independent") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _mode_marks(request: pytest.FixtureRequest, pool_mode: str) -> None:
     mark = request.node.get_closest_marker("thread_only")

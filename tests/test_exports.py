@@ -6,8 +6,11 @@ import ast
 from pathlib import Path
 
 import pykka
+import pytest
 
 import actors
+
+pytestmark = pytest.mark.mode_independent
 
 CONTRACT = {
     "ActorsError",
@@ -15,6 +18,7 @@ CONTRACT = {
     "ContextDeadError",
     "ContextPool",
     "ConversionError",
+    "SelectorError",
     "EvalTimeoutError",
     "JSError",
     "LimitError",

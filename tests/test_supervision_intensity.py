@@ -7,6 +7,8 @@ import pytest
 from actors.supervision.intensity import record_restart
 from actors.supervision.strategies import STRATEGIES, affected_children
 
+pytestmark = pytest.mark.mode_independent
+
 
 class FakeClock:
     """A monotonic clock the test moves by hand."""

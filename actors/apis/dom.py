@@ -35,6 +35,7 @@ register(
             "Element",
             "HTMLElement",
             "HTMLTemplateElement",
+            "SVGElement",
             "CharacterData",
             "Text",
             "Comment",
