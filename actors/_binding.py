@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 6
+ABI_VERSION = 7
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -257,6 +257,46 @@ class NativeContext:
 
     def alive(self) -> bool:
         return bool(lib.act_ctx_alive(self._h))
+
+
+class Server:
+    """The worker-process end of process mode (``native/serve.c``) on socket ``fd``."""
+
+    def __init__(self, pool: NativePool, fd: int) -> None:
+        h = lib.act_server_new(pool.handle, fd)
+        if h == ffi.NULL:
+            raise MemoryError("could not allocate the worker server")
+        self._h: Any = h
+        self._pool = pool  # freed after this server
+
+    def add(self, ctx_id: int, ctx: NativeContext) -> None:
+        """Route commands for ``ctx_id`` to ``ctx`` (until its exit event)."""
+        check(lib.act_server_add(self._h, ctx_id, ctx._h), "registering a context")
+
+    def read(self) -> tuple[int, int, int, bytes] | None:
+        """Serve the socket until a message Python must handle arrives (None at EOF)."""
+        kind, a, b = ffi.new("int *"), ffi.new("uint64_t *"), ffi.new("uint64_t *")
+        body, n = ffi.new("uint8_t **"), ffi.new("size_t *")
+        rc = lib.act_server_read(self._h, kind, a, b, body, n)
+        if rc == 0:
+            return None
+        check(rc if rc < 0 else OK, "reading the pool's socket")
+        try:
+            return kind[0], a[0], b[0], bytes(ffi.buffer(body[0], n[0]))
+        finally:
+            lib.act_buf_free(body[0])
+
+    def send(self, kind: int, a: int, b: int, body: bytes = b"") -> None:
+        check(lib.act_server_send(self._h, kind, a, b, body, len(body)), "writing to the pool's socket")
+
+    def forward(self, calls: bool) -> None:
+        """Write the pump's events (or host calls) to the socket until the pool closes."""
+        lib.act_server_forward(self._h, 1 if calls else 0)
+
+    def free(self) -> None:
+        if self._h is not None:
+            h, self._h = self._h, None
+            lib.act_server_free(h)
 
 
 def check_frame(frame: bytes) -> None:

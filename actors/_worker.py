@@ -16,7 +16,6 @@ import os
 import signal
 import socket
 import threading
-from typing import Any
 
 import msgpack
 
@@ -52,106 +51,41 @@ def _fault(kind: str) -> None:
         os._exit(3)
 
 
-def _dead_answer(ctx_id: int, frame: bytes, token: int, out: w.Writer, why: str) -> None:
-    """Answer a command whose context is gone, as the native side would have."""
-    from actors import _binding as nb
-    from actors import codec
-
-    if token:
-        out.send(w.REPLY, token, 0, codec.encode([nb.R_DEAD, why]))
-        return
-    try:
-        req_id = w.peek_uint(frame, 2)[0]
-    except (ValueError, IndexError):
-        return
-    if req_id:
-        out.send(w.EVENT, 0, 0, codec.encode([nb.EV_RESULT, ctx_id, req_id, nb.R_DEAD, why]))
-
-
-def _forward(poll: Any, kind: int, out: w.Writer, contexts: dict[int, Any]) -> None:
-    """Drain one native queue onto the socket.
-
-    One message per frame: asking the queue for more (a zero-timeout poll)
-    costs more than the system call it would save."""
-    hdr = w.HEADER.pack
-    while True:
-        frame = poll(1.0)
-        if frame is False:
-            return
-        if frame is None:
-            continue
-        assert isinstance(frame, bytes)
-        try:
-            out.send_many([_message(frame, kind, hdr, contexts)])
-        except OSError:
-            return
-
-
-def _message(frame: bytes, kind: int, hdr: Any, contexts: dict[int, Any]) -> list[bytes | memoryview]:
-    if kind == w.EVENT and len(frame) > 2:
-        if frame[0] == 0x95 and frame[1] == 1:  # [EV_RESULT, ctx, req_id, status, payload]
-            _ctx, pos = w.peek_uint(frame, 2)
-            req_id, pos = w.peek_uint(frame, pos)
-            if req_id & w.SYNC_BIT:
-                body = memoryview(frame)[pos:]
-                return [hdr(len(body) + 1, w.REPLY, req_id, 0), b"\x92", body]
-        elif frame[0] == 0x94 and frame[1] == 5:  # [EV_EXIT, ctx, reason, detail]
-            contexts.pop(w.peek_uint(frame, 2)[0], None)
-    return [hdr(len(frame), kind, 0, 0), frame]
-
-
 def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
-    """Serve one pool until it says ``Q`` or goes away."""
+    """Serve one pool until it says ``Q`` or goes away.
+
+    The hot path (commands in, events and host calls out) is native
+    (``native/serve.c``); this loop sees only spawns, stats, faults and quit.
+    """
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from actors import _binding as nb
     from actors import codec
     from actors.apis.loader import lazy_spec
-    from actors.errors import ActorsError
 
     native = nb.NativePool(threads, spare_threads)
-    out = w.Writer(sock)
-    contexts: dict[int, nb.NativeContext] = {}
+    server = nb.Server(native, sock.fileno())
     pumps = [
-        threading.Thread(target=_forward, args=(native.poll, w.EVENT, out, contexts), daemon=True),
-        threading.Thread(target=_forward, args=(native.poll_calls, w.CALL, out, contexts), daemon=True),
+        threading.Thread(target=server.forward, args=(calls,), name=f"actors-worker-{name}", daemon=True)
+        for calls, name in ((False, "events"), (True, "calls"))
     ]
     for t in pumps:
         t.start()
-    out.send(w.HELLO, os.getpid())
+    server.send(w.HELLO, os.getpid(), 0)
     try:
-        for kind, a, b, body in w.Reader(sock).messages():
-            if kind == w.SEND:
-                ctx = contexts.get(a)
-                frame = body
-                if b:
-                    frame = body[:2] + b"\xcf" + b.to_bytes(8, "big") + body[3:]
-                if ctx is None:
-                    _dead_answer(a, frame, b, out, "the context is stopped")
-                    continue
-                try:
-                    ctx.post(frame)
-                except ActorsError as exc:
-                    _dead_answer(a, frame, b, out, str(exc))
-            elif kind == w.RESOLVE:
-                ctx = contexts.get(a)
-                if ctx is not None:
-                    ctx.resolve(b, body)
-            elif kind == w.NEW:
+        while (msg := server.read()) is not None:
+            kind, a, _b, body = msg
+            if kind == w.NEW:
                 ctx_id, mem, red, tmo, stack, unc, bits, apis = msgpack.unpackb(body)
                 try:
                     ctx = native.new_context(ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis)))
+                    server.add(ctx_id, ctx)
                 except Exception as exc:
-                    out.send(w.REPLY, a, 0, codec.encode([1, f"{type(exc).__name__}: {exc}"]))
+                    server.send(w.REPLY, a, 0, codec.encode([1, f"{type(exc).__name__}: {exc}"]))
                 else:
-                    contexts[ctx_id] = ctx
-                    out.send(w.REPLY, a, 0, codec.encode([0, None]))
-            elif kind == w.STOP:
-                ctx = contexts.get(a)
-                if ctx is not None:
-                    ctx.stop(bool(b))
+                    server.send(w.REPLY, a, 0, codec.encode([0, None]))
             elif kind == w.STATS:
-                out.send(w.REPLY, a, 0, codec.encode(native.stats()))
+                server.send(w.REPLY, a, 0, codec.encode(native.stats()))
             elif kind == w.FAULT:
                 if a:
                     threading.Timer(a / 1000, _fault, (body.decode(),)).start()
@@ -161,9 +95,10 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
                 break
     finally:
         native.close_events()
-        native.free()
         for t in pumps:
-            t.join(2.0)
+            t.join(5.0)
+        native.free()
+        server.free()
         try:
             sock.close()
         except OSError:

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 6
+#define ACT_ABI_VERSION 7
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -128,6 +128,17 @@ void act_buf_free(uint8_t *buf);
 /* Polyfill groups: bytecode registered once per process (id 0..63), loaded
    into a context on first touch of one of its globals. */
 int act_register_group(int id, const uint8_t *bytecode, size_t len);
+
+/* Process mode, worker side (native/serve.c): serve one socket carrying the
+   frames of actors/_wire.py. act_server_read handles the hot commands itself
+   and returns 1 with any other message (body: act_buf_free), 0 at EOF. */
+typedef struct act_server act_server;
+act_server *act_server_new(act_pool *p, int fd);
+void act_server_free(act_server *s);
+int act_server_add(act_server *s, uint64_t id, act_ctx *c);
+int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len);
+int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
+int act_server_forward(act_server *s, int calls);
 
 int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
                 uint8_t **err, size_t *err_len);

@@ -12,12 +12,15 @@
  * partial snapshot or a clear error, never a crash or a hang: the walk is
  * iterative and bounded in nodes and depth (a cycle hits the bound).
  *
- * Snapshot format (a list of the document's children):
- *   element  [tag, {name: value, ...}, [children...]]   (a template's
- *            children are those of its content fragment)
- *   text     "data"
- *   comment  ["#comment", data]
- *   doctype  ["#doctype", name]
+ * Snapshot format: one flat array of the document's nodes in tree order
+ * (flat, so no depth of tree is too deep to decode), each an array whose
+ * first two items are the node type and its depth (1 for the document's
+ * children):
+ *   element  [1, depth, tag, {name: value, ...}]   (a template's children
+ *            are those of its content fragment)
+ *   text     [3, depth, data]
+ *   comment  [8, depth, data]
+ *   doctype  [10, depth, name]
  */
 #include <string.h>
 
@@ -230,8 +233,7 @@ static JSValue child_array(JSContext *jc, act_ctx *c, JSValueConst node)
 
 typedef struct walk {
     JSValue kids;
-    uint32_t i, n, count;
-    size_t at;                     /* where the array header is patched */
+    uint32_t i, n;
 } walk;
 
 /* Appends the snapshot (or nil when no document is attached) to `out`.
@@ -247,69 +249,57 @@ const char *dom_snapshot(act_ctx *c, mpw *out)
     walk *st = malloc(cap * sizeof *st);
     if (!st)
         return "out of memory reading the document";
-    st[sp++] = (walk){child_array(jc, c, c->dom_doc), 0, 0, 0, mpw_reserve32(out)};
-    st[0].n = array_len(jc, st[0].kids);
+    size_t at = mpw_reserve32(out);
+    st[sp].kids = child_array(jc, c, c->dom_doc);
+    st[sp].i = 0;
+    st[sp].n = array_len(jc, st[sp].kids);
+    sp++;
     const char *err = NULL;
     uint32_t nodes = 0;
     while (sp && !err) {
         walk *top = &st[sp - 1];
         if (top->i >= top->n) {
-            mpw_patch_array32(out, top->at, top->count);
             JS_FreeValue(jc, top->kids);
             sp--;
             continue;
         }
         JSValue node = own_index(jc, top->kids, top->i++);
+        int32_t type = node_type(jc, c, node);
+        if (type != 1 && type != 3 && type != 8 && type != 10) {
+            JS_FreeValue(jc, node); /* not a node the contract knows: skipped */
+            continue;
+        }
         if (++nodes > DOM_MAX_NODES) {
             JS_FreeValue(jc, node);
             err = "the document has too many nodes to snapshot (is a node its own ancestor?)";
             break;
         }
-        int32_t type = node_type(jc, c, node);
-        JSValue v;
-        switch (type) {
-        case 1: /* element */
+        mpw_array(out, type == 1 ? 4 : 3);
+        mpw_int(out, type);
+        mpw_uint(out, sp);
+        JSValue v = own_data(jc, node, c->dom_keys[type == 3 || type == 8 ? K_DATA : K_NAME]);
+        put_string(jc, out, v);
+        JS_FreeValue(jc, v);
+        if (type == 1) {
+            put_attrs(jc, c, out, node);
             if (sp >= DOM_MAX_DEPTH) {
                 err = "the document is too deep to snapshot (is a node its own ancestor?)";
-                break;
-            }
-            if (sp == cap) {
+            } else if (sp == cap) {
                 walk *bigger = realloc(st, cap * 2 * sizeof *st);
-                if (!bigger) {
+                if (!bigger)
                     err = "out of memory reading the document";
-                    break;
+                else {
+                    st = bigger;
+                    cap *= 2;
                 }
-                st = bigger;
-                cap *= 2;
-                top = &st[sp - 1];
             }
-            top->count++;
-            mpw_array(out, 3);
-            v = own_data(jc, node, c->dom_keys[K_NAME]);
-            put_string(jc, out, v);
-            JS_FreeValue(jc, v);
-            put_attrs(jc, c, out, node);
-            JSValue kids = child_array(jc, c, node);
-            st[sp] = (walk){kids, 0, array_len(jc, kids), 0, mpw_reserve32(out)};
-            sp++;
-            break;
-        case 3: /* text */
-            top->count++;
-            v = own_data(jc, node, c->dom_keys[K_DATA]);
-            put_string(jc, out, v);
-            JS_FreeValue(jc, v);
-            break;
-        case 8:  /* comment */
-        case 10: /* doctype */
-            top->count++;
-            mpw_array(out, 2);
-            mpw_cstr(out, type == 8 ? "#comment" : "#doctype");
-            v = own_data(jc, node, c->dom_keys[type == 8 ? K_DATA : K_NAME]);
-            put_string(jc, out, v);
-            JS_FreeValue(jc, v);
-            break;
-        default: /* not a node the contract knows: skipped */
-            break;
+            if (!err) {
+                JSValue kids = child_array(jc, c, node);
+                st[sp].kids = kids;
+                st[sp].i = 0;
+                st[sp].n = array_len(jc, kids);
+                sp++;
+            }
         }
         JS_FreeValue(jc, node);
         if (out->oom && !err)
@@ -318,5 +308,7 @@ const char *dom_snapshot(act_ctx *c, mpw *out)
     while (sp)
         JS_FreeValue(jc, st[--sp].kids);
     free(st);
+    if (!err)
+        mpw_patch_array32(out, at, nodes);
     return err;
 }

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from actors.dom.select import compile_selector, select, select_one, text_content, to_tuple
+from actors.dom.select import compile_selector, select, select_one, text_content, to_tuple, to_tuples
 from actors.dom.serialize import serialize
 
-__all__ = ["EMPTY_DOCUMENT", "check_selector", "find", "find_all", "html", "text"]
+__all__ = ["EMPTY_DOCUMENT", "check_selector", "find", "find_all", "html", "nest", "text"]
 
 # What a context whose dom group was never touched holds.
 EMPTY_DOCUMENT: list[Any] = [["html", {}, [["head", {}, []], ["body", {}, []]]]]
@@ -21,8 +21,36 @@ EMPTY_DOCUMENT: list[Any] = [["html", {}, [["head", {}, []], ["body", {}, []]]]]
 DomNode = tuple[str, dict[str, str], list[Any]]
 
 
+def nest(flat: list[Any] | None) -> list[Any]:
+    """The snapshot's flat node list (``native/dom.c``: ``[type, depth, ...]``
+    in tree order) as the nested tree the selector engine walks."""
+    if flat is None:
+        return EMPTY_DOCUMENT
+    root: list[Any] = []
+    levels = [root]  # levels[d - 1]: the child list nodes of depth d go to
+    for entry in flat:
+        kind, depth = entry[0], entry[1]
+        if not 1 <= depth <= len(levels):
+            raise ValueError(
+                f"malformed document snapshot: a node at depth {depth} after depth {len(levels)}"
+            )
+        del levels[depth:]
+        parent = levels[depth - 1]
+        if kind == 1:
+            element = [entry[2], entry[3], []]
+            parent.append(element)
+            levels.append(element[2])
+        elif kind == 3:
+            parent.append(entry[2])
+        elif kind == 8:
+            parent.append(["#comment", entry[2]])
+        elif kind == 10:
+            parent.append(["#doctype", entry[2]])
+    return root
+
+
 def _doc(snapshot: list[Any] | None) -> list[Any]:
-    return EMPTY_DOCUMENT if snapshot is None else snapshot
+    return nest(snapshot)
 
 
 def check_selector(selector: str) -> None:
@@ -38,7 +66,7 @@ def find(snapshot: list[Any] | None, selector: str) -> DomNode | None:
 
 
 def find_all(snapshot: list[Any] | None, selector: str) -> list[DomNode]:
-    return [to_tuple(n) for n in select(_doc(snapshot), selector)]
+    return to_tuples(select(_doc(snapshot), selector))
 
 
 def text(snapshot: list[Any] | None, selector: str) -> str:

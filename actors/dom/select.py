@@ -32,6 +32,7 @@ __all__ = [
     "select_one",
     "text_content",
     "to_tuple",
+    "to_tuples",
 ]
 
 Node = list[Any]
@@ -799,14 +800,20 @@ def select_one(snapshot: list[Any], selector: str | Selector) -> Node | None:
     return next(_matching(snapshot, selector), None)
 
 
-def to_tuple(node: Node) -> NodeTuple:
+def to_tuple(node: Node, _memo: dict[int, NodeTuple] | None = None) -> NodeTuple:
     """An element node as ``(tag, attrs, children)``, children being text and nested tuples.
 
     Comments and doctypes are left out; a template's contents are its children. Example:
-    ``("h1", {}, ["Title"])``.
+    ``("h1", {}, ["Title"])``. Subtrees already converted through the same
+    ``_memo`` are reused, not rebuilt (see :func:`to_tuples`).
     """
+    memo = {} if _memo is None else _memo
+    done = memo.get(id(node))
+    if done is not None:
+        return done
     children: list[Any] = []
     root: NodeTuple = (node[0], dict(node[1]), children)
+    memo[id(node)] = root
     stack: list[tuple[list[Any], list[Any]]] = [(node[2], children)]
     while stack:
         source, target = stack.pop()
@@ -814,10 +821,24 @@ def to_tuple(node: Node) -> NodeTuple:
             if type(child) is str:
                 target.append(child)
             elif _is_element(child):
+                seen = memo.get(id(child))
+                if seen is not None:
+                    target.append(seen)
+                    continue
                 grandchildren: list[Any] = []
-                target.append((child[0], dict(child[1]), grandchildren))
+                converted = (child[0], dict(child[1]), grandchildren)
+                memo[id(child)] = converted
+                target.append(converted)
                 stack.append((child[2], grandchildren))
     return root
+
+
+def to_tuples(nodes: list[Node]) -> list[NodeTuple]:
+    """:func:`to_tuple` of each node, in linear time: a match nested in an
+    earlier match shares that match's converted subtree (for 5,000 nested
+    matches, 5,000 conversions, not 12.5 million)."""
+    memo: dict[int, NodeTuple] = {}
+    return [to_tuple(n, memo) for n in nodes]
 
 
 def text_content(node: Node | str) -> str:

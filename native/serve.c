@@ -1,0 +1,391 @@
+/* The worker-process end of process mode (actors/_worker.py, actors/_wire.py).
+ *
+ * A worker process serves one socket: commands for its contexts come in,
+ * the pump's events and host calls go out, all as the pump's own msgpack
+ * frames behind a 21-byte header <u32 body length, u8 kind, u64 a, u64 b>
+ * (little endian). The hot kinds are handled here without Python:
+ *   S (a = context id, b = sync token or 0): act_ctx_send
+ *   V (a = context id, b = call id): act_ctx_resolve
+ *   X (a = context id, b = killed): act_ctx_stop
+ * and act_server_forward() writes events and calls back, turning the result
+ * of a command sent with a sync token into an R reply (a = token, body =
+ * [status, payload]). Everything else is returned to Python by
+ * act_server_read().
+ *
+ * Threads: one reader (act_server_read), one forwarder per queue; writes are
+ * serialized by a mutex. The context table is guarded by its own mutex; it
+ * holds one reference per context, dropped at the context's exit event.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "internal.h"
+
+#define SRV_HDR 21
+#define SRV_BUCKETS 4096
+#define SRV_SYNC_BIT (1ULL << 62)
+
+typedef struct srv_entry {
+    struct srv_entry *next;
+    uint64_t id;
+    act_ctx *c;
+} srv_entry;
+
+struct act_server {
+    act_pool *pool;
+    int fd;
+    pthread_mutex_t write_mu;
+    pthread_mutex_t map_mu;
+    srv_entry *buckets[SRV_BUCKETS];
+    uint8_t *buf;                  /* reader's buffer: unread bytes are buf[start:end] */
+    size_t cap, start, end;
+    int write_failed;
+};
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void header(uint8_t *h, size_t body, uint8_t kind, uint64_t a, uint64_t b)
+{
+    put_u32(h, (uint32_t)body);
+    h[4] = kind;
+    put_u64(h + 5, a);
+    put_u64(h + 13, b);
+}
+
+act_server *act_server_new(act_pool *p, int fd)
+{
+    act_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->cap = 1 << 18;
+    s->buf = malloc(s->cap);
+    if (!s->buf) {
+        free(s);
+        return NULL;
+    }
+    s->pool = p;
+    s->fd = fd;
+    pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->map_mu, NULL);
+    return s;
+}
+
+void act_server_free(act_server *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < SRV_BUCKETS; i++) {
+        srv_entry *e = s->buckets[i];
+        while (e) {
+            srv_entry *nx = e->next;
+            act_ctx_release(e->c);
+            free(e);
+            e = nx;
+        }
+    }
+    pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->map_mu);
+    free(s->buf);
+    free(s);
+}
+
+int act_server_add(act_server *s, uint64_t id, act_ctx *c)
+{
+    srv_entry *e = malloc(sizeof *e);
+    if (!e)
+        return ACT_ENOMEM;
+    ctx_retain(c);
+    e->id = id;
+    e->c = c;
+    pthread_mutex_lock(&s->map_mu);
+    srv_entry **b = &s->buckets[id % SRV_BUCKETS];
+    e->next = *b;
+    *b = e;
+    pthread_mutex_unlock(&s->map_mu);
+    return ACT_OK;
+}
+
+/* The context `id` with a reference the caller releases, or NULL. */
+static act_ctx *lookup(act_server *s, uint64_t id)
+{
+    act_ctx *c = NULL;
+    pthread_mutex_lock(&s->map_mu);
+    for (srv_entry *e = s->buckets[id % SRV_BUCKETS]; e; e = e->next)
+        if (e->id == id) {
+            c = e->c;
+            ctx_retain(c);
+            break;
+        }
+    pthread_mutex_unlock(&s->map_mu);
+    return c;
+}
+
+static void drop(act_server *s, uint64_t id)
+{
+    srv_entry *gone = NULL;
+    pthread_mutex_lock(&s->map_mu);
+    for (srv_entry **pp = &s->buckets[id % SRV_BUCKETS]; *pp; pp = &(*pp)->next)
+        if ((*pp)->id == id) {
+            gone = *pp;
+            *pp = gone->next;
+            break;
+        }
+    pthread_mutex_unlock(&s->map_mu);
+    if (gone) {
+        act_ctx_release(gone->c);
+        free(gone);
+    }
+}
+
+/* writev every byte of iov (modified), under the write lock. */
+static int write_all(act_server *s, struct iovec *iov, int n)
+{
+    int rc = 0;
+    pthread_mutex_lock(&s->write_mu);
+    while (n > 0 && !s->write_failed) {
+        ssize_t k = writev(s->fd, iov, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            s->write_failed = 1;
+            break;
+        }
+        while (n > 0 && (size_t)k >= iov->iov_len) {
+            k -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + k;
+            iov->iov_len -= (size_t)k;
+        }
+    }
+    if (s->write_failed)
+        rc = ACT_EDEAD;
+    pthread_mutex_unlock(&s->write_mu);
+    return rc;
+}
+
+int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len)
+{
+    uint8_t h[SRV_HDR];
+    header(h, len, (uint8_t)kind, a, b);
+    struct iovec iov[2] = {{h, SRV_HDR}, {(void *)body, len}};
+    return write_all(s, iov, len ? 2 : 1);
+}
+
+/* A msgpack unsigned int at p[*pos] (false if it is not one). */
+static bool peek_uint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    if (*pos >= len)
+        return false;
+    uint8_t t = p[*pos];
+    int width = t < 0x80 ? 0 : t == 0xcc ? 1 : t == 0xcd ? 2 : t == 0xce ? 4 : t == 0xcf ? 8 : -1;
+    if (width < 0 || *pos + 1 + (size_t)width > len)
+        return false;
+    if (width == 0) {
+        *out = t;
+    } else {
+        uint64_t v = 0;
+        for (int i = 0; i < width; i++)
+            v = (v << 8) | p[*pos + 1 + (size_t)i];
+        *out = v;
+    }
+    *pos += 1 + (size_t)width;
+    return true;
+}
+
+/* A command that cannot reach its context: answered as the context would. */
+static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, size_t len, uint64_t token,
+                        const char *why)
+{
+    mpw w;
+    if (!mpw_init(&w, 64))
+        return;
+    if (token) {
+        mpw_array(&w, 2);
+        mpw_int(&w, ACT_R_DEAD);
+        mpw_cstr(&w, why);
+    } else {
+        size_t pos = 2;
+        uint64_t req = 0;
+        if (len < 3 || !peek_uint(frame, len, &pos, &req) || !req) {
+            mpw_free(&w);
+            return;
+        }
+        mpw_array(&w, 5);
+        mpw_int(&w, ACT_EV_RESULT);
+        mpw_uint(&w, ctx_id);
+        mpw_uint(&w, req);
+        mpw_int(&w, ACT_R_DEAD);
+        mpw_cstr(&w, why);
+    }
+    size_t n;
+    uint8_t *b = mpw_take(&w, &n);
+    if (b) {
+        act_server_send(s, token ? 'R' : 'E', token, 0, b, n);
+        free(b);
+    }
+}
+
+static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_t *frame, size_t len)
+{
+    act_ctx *c = lookup(s, id);
+    if (!c) {
+        answer_dead(s, id, frame, len, token, "the context is stopped");
+        return;
+    }
+    int rc;
+    if (token) {
+        /* the sync token rides in the frame's req_id (the parent sent 1) */
+        if (len < 3) {
+            act_ctx_release(c);
+            answer_dead(s, id, frame, len, token, "malformed command frame");
+            return;
+        }
+        uint8_t *copy = malloc(len + 8);
+        if (!copy) {
+            act_ctx_release(c);
+            answer_dead(s, id, frame, len, token, "out of memory in the worker process");
+            return;
+        }
+        memcpy(copy, frame, 2);
+        copy[2] = 0xcf;
+        for (int i = 0; i < 8; i++)
+            copy[3 + i] = (uint8_t)(token >> (56 - 8 * i));
+        memcpy(copy + 11, frame + 3, len - 3);
+        rc = act_ctx_send(c, copy, len + 8, NULL);
+        free(copy);
+    } else {
+        rc = act_ctx_send(c, frame, len, NULL);
+    }
+    act_ctx_release(c);
+    if (rc != ACT_OK)
+        answer_dead(s, id, frame, len, token, rc == ACT_EDEAD ? "the context is stopped" : act_strerror(rc));
+}
+
+int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len)
+{
+    for (;;) {
+        while (s->end - s->start >= SRV_HDR) {
+            const uint8_t *h = s->buf + s->start;
+            size_t size = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
+            if (s->end - s->start - SRV_HDR < size)
+                break;
+            int k = h[4];
+            uint64_t ha = get_u64(h + 5), hb = get_u64(h + 13);
+            const uint8_t *data = h + SRV_HDR;
+            s->start += SRV_HDR + size;
+            if (k == 'S') {
+                handle_send(s, ha, hb, data, size);
+            } else if (k == 'V') {
+                act_ctx *c = lookup(s, ha);
+                if (c) {
+                    act_ctx_resolve(c, hb, data, size);
+                    act_ctx_release(c);
+                }
+            } else if (k == 'X') {
+                act_ctx *c = lookup(s, ha);
+                if (c) {
+                    act_ctx_stop(c, hb ? 1 : 0);
+                    act_ctx_release(c);
+                }
+            } else {
+                uint8_t *copy = malloc(size ? size : 1);
+                if (!copy)
+                    return ACT_ENOMEM;
+                memcpy(copy, data, size);
+                *kind = k;
+                *a = ha;
+                *b = hb;
+                *body = copy;
+                *len = size;
+                return 1;
+            }
+        }
+        if (s->start == s->end)
+            s->start = s->end = 0;
+        size_t need = SRV_HDR;
+        if (s->end - s->start >= SRV_HDR) {
+            const uint8_t *h = s->buf + s->start;
+            need += (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
+        }
+        if (s->start + need > s->cap) {
+            memmove(s->buf, s->buf + s->start, s->end - s->start);
+            s->end -= s->start;
+            s->start = 0;
+            if (need > s->cap) {
+                uint8_t *bigger = realloc(s->buf, need);
+                if (!bigger)
+                    return ACT_ENOMEM;
+                s->buf = bigger;
+                s->cap = need;
+            }
+        }
+        ssize_t n = recv(s->fd, s->buf + s->end, s->cap - s->end, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        s->end += (size_t)n;
+    }
+}
+
+int act_server_forward(act_server *s, int calls)
+{
+    uint8_t *buf;
+    size_t len;
+    for (;;) {
+        int rc = calls ? act_poll_calls(s->pool, 1.0, &buf, &len) : act_poll(s->pool, 1.0, &buf, &len);
+        if (rc < 0)
+            return 0;
+        if (rc == 0)
+            continue;
+        uint8_t h[SRV_HDR];
+        struct iovec iov[3];
+        int n = 2;
+        iov[0] = (struct iovec){h, SRV_HDR};
+        iov[1] = (struct iovec){buf, len};
+        header(h, len, calls ? 'C' : 'E', 0, 0);
+        if (!calls && len > 2 && buf[0] == 0x95 && buf[1] == ACT_EV_RESULT) {
+            size_t pos = 2;
+            uint64_t ctx_id, req;
+            if (peek_uint(buf, len, &pos, &ctx_id) && peek_uint(buf, len, &pos, &req) && (req & SRV_SYNC_BIT)) {
+                static const uint8_t pair = 0x92;
+                header(h, len - pos + 1, 'R', req, 0);
+                iov[1] = (struct iovec){(void *)&pair, 1};
+                iov[2] = (struct iovec){buf + pos, len - pos};
+                n = 3;
+            }
+        } else if (!calls && len > 2 && buf[0] == 0x94 && buf[1] == ACT_EV_EXIT) {
+            size_t pos = 2;
+            uint64_t ctx_id;
+            if (peek_uint(buf, len, &pos, &ctx_id))
+                drop(s, ctx_id);
+        }
+        int wrc = write_all(s, iov, n);
+        act_buf_free(buf);
+        if (wrc != ACT_OK)
+            return wrc;
+    }
+}

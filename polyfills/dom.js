@@ -1,0 +1,3360 @@
+// The `dom` API group: a document per context, after the DOM Standard
+// (dom.spec.whatwg.org), the HTML fragment serialization algorithm and
+// Selectors Level 4. HTML is parsed on the host by a real HTML5 parser
+// (`native.callSync('dom.parse', html, contextNameOrNull)`), which answers
+// with compact nested arrays that are turned into nodes here.
+//
+// Storage contract (read by the native side without running JS): every node
+// keeps its state as own plain data properties under private symbols:
+// T (nodeType), NAME (element local name / doctype name), ATTRS (a flat
+// array [qname, value, ...]), KIDS (an array of child nodes), DATA (text and
+// comment data) and CONTENT (a template's content fragment). The symbols are
+// handed to `native.domAttach(document, keys)` once. A node without
+// attributes or children shares one frozen empty array until its first
+// attribute or child: leaf nodes stay small, and every write goes through
+// attrsW()/kidsW(), which swap in a node's own array first.
+//
+// Other private state (parent, index hint, owner document, listeners,
+// observers, lazily created wrappers such as classList) is also kept under
+// symbols, so nothing shows up as string keys on nodes or on globalThis.
+//
+// Events dispatched to nodes go through the tree (capture, target, bubble).
+// The `events` group keeps an Event's state in #private fields, so while a
+// node dispatches an event it shadows target/currentTarget/eventPhase and the
+// propagation methods with own properties on that event, and removes them
+// afterwards (target and srcElement stay, as they do after a browser dispatch).
+//
+// Walks over the tree (serialization, textContent, cloning, selectors) are
+// iterative: a 10,000-deep tree does not exhaust the JS stack.
+(function install(native, g) {
+  'use strict';
+
+  const EventTarget = g.EventTarget;
+  const Event = g.Event;
+  const DOMException = g.DOMException;
+  const EventProto = Event.prototype;
+  const eventPreventDefault = EventProto.preventDefault;
+
+  // ---- storage keys ----------------------------------------------------------------------------
+
+  const T = Symbol('nodeType');
+  const NAME = Symbol('name');
+  const ATTRS = Symbol('attributes');
+  const KIDS = Symbol('children');
+  const DATA = Symbol('data');
+  const CONTENT = Symbol('content');
+  const PARENT = Symbol('parent');
+  const IDX = Symbol('index'); // a hint: where the node was last seen in its parent's KIDS
+  const OWNER = Symbol('ownerDocument'); // present only when not the context's document
+  const NSC = Symbol('namespaceCode'); // on prototypes: 0 HTML, 1 SVG, 2 MathML, 3 other (own NS)
+  const NS = Symbol('namespace');
+  const PREFIX = Symbol('prefix');
+  const PUBID = Symbol('publicId');
+  const SYSID = Symbol('systemId');
+  const EXTRA = Symbol('extra'); // lazily: { listeners, observers, childNodes, classList, ... }
+  const DOC = Symbol('documentState'); // on documents: { html, contentType }
+  const SRC = Symbol('source'); // of NodeList, HTMLCollection, ...
+  const KEY = Symbol('internal');
+
+  const ELEMENT_NODE = 1, ATTRIBUTE_NODE = 2, TEXT_NODE = 3, CDATA_SECTION_NODE = 4,
+    ENTITY_REFERENCE_NODE = 5, ENTITY_NODE = 6, PROCESSING_INSTRUCTION_NODE = 7, COMMENT_NODE = 8,
+    DOCUMENT_NODE = 9, DOCUMENT_TYPE_NODE = 10, DOCUMENT_FRAGMENT_NODE = 11, NOTATION_NODE = 12;
+
+  const HTML_NS = 'http://www.w3.org/1999/xhtml';
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+  const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+  const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+  const XLINK_NS = 'http://www.w3.org/1999/xlink';
+  const NS_BY_CODE = [HTML_NS, SVG_NS, MATHML_NS];
+
+  const EMPTY = Object.freeze([]);
+
+  let mainDoc = null; // the context's `document`
+  let treeVersion = 0; // bumped by every tree or attribute change (live collections cache on it)
+
+  const illegal = () => new TypeError('Illegal constructor');
+  const notNode = (method, iface, n = 1) =>
+    new TypeError(`Failed to execute '${method}' on '${iface}': parameter ${n} is not of type 'Node'.`);
+  const hierarchy = (msg) => new DOMException(msg, 'HierarchyRequestError');
+  const isNode = (x) => x !== null && typeof x === 'object' && x[T] !== undefined;
+  const isElement = (x) => x !== null && typeof x === 'object' && x[T] === 1;
+
+  function report(error) {
+    queueMicrotask(() => { throw error; });
+  }
+
+  function asciiLower(s) {
+    return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+  }
+  const upperCache = new Map();
+  function asciiUpper(s) {
+    let u = upperCache.get(s);
+    if (u === undefined) {
+      u = /[a-z]/.test(s) ? s.replace(/[a-z]+/g, (m) => m.toUpperCase()) : s;
+      if (upperCache.size > 256) upperCache.clear();
+      upperCache.set(s, u);
+    }
+    return u;
+  }
+  const WS = /[\t\n\f\r ]+/;
+  function splitTokens(s) {
+    const out = [];
+    for (const t of s.split(WS)) if (t !== '' && !out.includes(t)) out.push(t);
+    return out;
+  }
+  // is `token` one of the ASCII-whitespace separated tokens of `s`? (no allocation)
+  function hasToken(s, token) {
+    if (token === '') return false;
+    let from = 0;
+    for (;;) {
+      const i = s.indexOf(token, from);
+      if (i < 0) return false;
+      const before = i === 0 ? 32 : s.charCodeAt(i - 1);
+      const j = i + token.length;
+      const after = j === s.length ? 32 : s.charCodeAt(j);
+      if (isWsCode(before) && isWsCode(after)) return true;
+      from = i + 1;
+    }
+  }
+  function isWsCode(c) {
+    return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+  }
+
+  // ---- raw node helpers ------------------------------------------------------------------------
+
+  function nodeDoc(n) {
+    return n[T] === DOCUMENT_NODE ? n : (n[OWNER] || mainDoc);
+  }
+  function isHtmlDoc(doc) {
+    return doc[DOC].html;
+  }
+  function kidsW(n) {
+    let k = n[KIDS];
+    if (k === EMPTY) k = n[KIDS] = [];
+    return k;
+  }
+  function attrsW(n) {
+    let a = n[ATTRS];
+    if (a === EMPTY) a = n[ATTRS] = [];
+    return a;
+  }
+  function extra(n) {
+    let x = n[EXTRA];
+    if (x === undefined) x = n[EXTRA] = {};
+    return x;
+  }
+  // the index of `n` in its parent's KIDS (the hint is checked and refreshed)
+  function indexOf(n) {
+    const k = n[PARENT][KIDS];
+    let i = n[IDX];
+    if (k[i] === n) return i;
+    if (k[i + 1] === n) i += 1;
+    else if (k[i - 1] === n) i -= 1;
+    else i = k.indexOf(n);
+    n[IDX] = i;
+    return i;
+  }
+  function nextSib(n) {
+    const p = n[PARENT];
+    if (p === null) return null;
+    const i = indexOf(n) + 1;
+    const s = p[KIDS][i];
+    if (s === undefined) return null;
+    s[IDX] = i;
+    return s;
+  }
+  function prevSib(n) {
+    const p = n[PARENT];
+    if (p === null) return null;
+    const i = indexOf(n) - 1;
+    if (i < 0) return null;
+    const s = p[KIDS][i];
+    s[IDX] = i;
+    return s;
+  }
+  function nextElementSib(n) {
+    const p = n[PARENT];
+    if (p === null) return null;
+    const k = p[KIDS];
+    for (let i = indexOf(n) + 1; i < k.length; i++) if (k[i][T] === 1) return k[i];
+    return null;
+  }
+  function prevElementSib(n) {
+    const p = n[PARENT];
+    if (p === null) return null;
+    const k = p[KIDS];
+    for (let i = indexOf(n) - 1; i >= 0; i--) if (k[i][T] === 1) return k[i];
+    return null;
+  }
+  function firstElementChild(n) {
+    const k = n[KIDS];
+    for (let i = 0; i < k.length; i++) if (k[i][T] === 1) return k[i];
+    return null;
+  }
+  function lastElementChild(n) {
+    const k = n[KIDS];
+    for (let i = k.length - 1; i >= 0; i--) if (k[i][T] === 1) return k[i];
+    return null;
+  }
+  function parentElement(n) {
+    const p = n[PARENT];
+    return p !== null && p[T] === 1 ? p : null;
+  }
+  function rootOf(n) {
+    while (n[PARENT] !== null) n = n[PARENT];
+    return n;
+  }
+  // pre-order walk of the descendants of `root` (not root itself, not template
+  // contents); stops at and returns the first node for which fn returns true
+  function walk(root, fn) {
+    let kids = root[KIDS];
+    if (kids === undefined) return null;
+    const stackK = [];
+    const stackI = [];
+    let i = 0;
+    for (;;) {
+      if (i < kids.length) {
+        const n = kids[i++];
+        if (fn(n)) return n;
+        const ck = n[KIDS];
+        if (ck !== undefined && ck.length !== 0) {
+          stackK.push(kids);
+          stackI.push(i);
+          kids = ck;
+          i = 0;
+        }
+      } else if (stackK.length !== 0) {
+        kids = stackK.pop();
+        i = stackI.pop();
+      } else {
+        return null;
+      }
+    }
+  }
+  function walkElements(root, fn) {
+    return walk(root, (n) => n[T] === 1 && fn(n));
+  }
+
+  // ---- attributes ------------------------------------------------------------------------------
+
+  function attrIndex(el, qname) {
+    const a = el[ATTRS];
+    for (let i = 0; i < a.length; i += 2) if (a[i] === qname) return i;
+    return -1;
+  }
+  function getAttr(el, qname) {
+    const a = el[ATTRS];
+    for (let i = 0; i < a.length; i += 2) if (a[i] === qname) return a[i + 1];
+    return null;
+  }
+  // the name setAttribute & co. look for: lowercased on HTML elements of HTML documents
+  function attrName(el, name) {
+    name = String(name);
+    return el[NSC] === 0 && isHtmlDoc(nodeDoc(el)) ? asciiLower(name) : name;
+  }
+  // Attributes are stored by qualified name; the namespaced ones are those the
+  // HTML parser puts in a namespace on foreign (SVG, MathML) elements.
+  const FOREIGN_ATTRS = new Set(['xlink:actuate', 'xlink:arcrole', 'xlink:href', 'xlink:role', 'xlink:show',
+    'xlink:title', 'xlink:type', 'xml:lang', 'xml:space', 'xmlns', 'xmlns:xlink']);
+  function attrNamespace(el, qname) {
+    if (el === null || el[NSC] === 0 || !FOREIGN_ATTRS.has(qname)) return null;
+    return qname.startsWith('xmlns') ? XMLNS_NS : qname.startsWith('xlink:') ? XLINK_NS : XML_NS;
+  }
+  function setAttr(el, qname, value) {
+    value = String(value);
+    const i = attrIndex(el, qname);
+    const old = i < 0 ? null : el[ATTRS][i + 1];
+    if (observed) queueAttributeRecord(el, qname, old);
+    if (i < 0) {
+      attrsW(el).push(qname, value);
+    } else {
+      el[ATTRS][i + 1] = value;
+    }
+    treeVersion++;
+  }
+  function removeAttrAt(el, i) {
+    const a = el[ATTRS];
+    if (observed) queueAttributeRecord(el, a[i], a[i + 1]);
+    a.copyWithin(i, i + 2);
+    a.length -= 2;
+    treeVersion++;
+  }
+  function removeAttr(el, qname) {
+    const i = attrIndex(el, qname);
+    if (i >= 0) removeAttrAt(el, i);
+  }
+
+  const VALID_ATTR = /^[^\t\n\f\r \0/=>]+$/;
+  const VALID_ELEMENT = /^(?:[A-Za-z][^\t\n\f\r \0/>]*|[:_\u0080-\uffff][A-Za-z0-9\-.:_\u0080-\uffff]*)$/;
+  function checkAttrName(name) {
+    if (!VALID_ATTR.test(name)) {
+      throw new DOMException(`'${name}' is not a valid attribute name.`, 'InvalidCharacterError');
+    }
+  }
+
+  // ---- node construction -----------------------------------------------------------------------
+
+  function newElement(doc, proto, name) {
+    const el = Object.create(proto);
+    el[T] = 1;
+    el[NAME] = name;
+    el[ATTRS] = EMPTY;
+    el[KIDS] = EMPTY;
+    el[PARENT] = null;
+    el[IDX] = 0;
+    if (doc !== mainDoc) el[OWNER] = doc;
+    if (proto === HTMLTemplateElement.prototype) el[CONTENT] = newFragment(doc);
+    return el;
+  }
+  function newCharData(doc, type, data) {
+    const n = Object.create(type === TEXT_NODE ? Text.prototype : Comment.prototype);
+    n[T] = type;
+    n[DATA] = data;
+    n[PARENT] = null;
+    n[IDX] = 0;
+    if (doc !== mainDoc) n[OWNER] = doc;
+    return n;
+  }
+  function newFragment(doc) {
+    const f = Object.create(DocumentFragment.prototype);
+    f[T] = DOCUMENT_FRAGMENT_NODE;
+    f[KIDS] = EMPTY;
+    f[PARENT] = null;
+    f[IDX] = 0;
+    if (doc !== mainDoc) f[OWNER] = doc;
+    return f;
+  }
+  function newDoctype(doc, name, publicId, systemId) {
+    const d = Object.create(DocumentType.prototype);
+    d[T] = DOCUMENT_TYPE_NODE;
+    d[NAME] = name;
+    d[PUBID] = publicId;
+    d[SYSID] = systemId;
+    d[PARENT] = null;
+    d[IDX] = 0;
+    if (doc !== mainDoc) d[OWNER] = doc;
+    return d;
+  }
+  function newDocument(html, contentType) {
+    const d = Object.create(Document.prototype);
+    d[T] = DOCUMENT_NODE;
+    d[KIDS] = EMPTY;
+    d[PARENT] = null;
+    d[IDX] = 0;
+    d[DOC] = { html, contentType };
+    return d;
+  }
+  function protoFor(code, name) {
+    if (code === 0) return name === 'template' ? HTMLTemplateElement.prototype : HTMLElement.prototype;
+    if (code === 1) return SVGElement.prototype;
+    if (code === 2) return MathMLElement.prototype;
+    return Element.prototype;
+  }
+  // an element by namespace URI and qualified name (validated by the caller)
+  function createElementNS(doc, ns, prefix, local) {
+    const code = ns === HTML_NS ? 0 : ns === SVG_NS ? 1 : ns === MATHML_NS ? 2 : 3;
+    const el = newElement(doc, protoFor(code, local), local);
+    if (code === 3) el[NS] = ns;
+    if (prefix !== null) el[PREFIX] = prefix;
+    return el;
+  }
+  function validateAndExtract(ns, qname) {
+    ns = ns === null || ns === undefined || ns === '' ? null : String(ns);
+    qname = String(qname);
+    let prefix = null;
+    let local = qname;
+    const colon = qname.indexOf(':');
+    if (colon >= 0) {
+      prefix = qname.slice(0, colon);
+      local = qname.slice(colon + 1);
+    }
+    if (!VALID_ELEMENT.test(local) || (prefix !== null && (prefix === '' || !VALID_ATTR.test(prefix) || local.includes(':')))) {
+      throw new DOMException(`'${qname}' is not a valid qualified name.`, 'InvalidCharacterError');
+    }
+    if ((prefix !== null && ns === null) ||
+        (prefix === 'xml' && ns !== XML_NS) ||
+        ((qname === 'xmlns' || prefix === 'xmlns') && ns !== XMLNS_NS) ||
+        (ns === XMLNS_NS && qname !== 'xmlns' && prefix !== 'xmlns')) {
+      throw new DOMException('The namespace and the qualified name do not match.', 'NamespaceError');
+    }
+    return [ns, prefix, local];
+  }
+
+  // Nodes from the host parser's compact form (see actors/dom/parse.py):
+  // a string is a text node, [1, name, ns, attrs, children(, content)] an
+  // element, [8, data] a comment, [10, name, publicId, systemId] a doctype.
+  // The parser's arrays are fresh and exactly sized, so they are reused in
+  // place: each children list becomes its parent's KIDS once every item in it
+  // is replaced by its node, and an attrs list becomes the element's ATTRS.
+  // `parent` is a fresh document or fragment (no mutation records).
+  function build(doc, parent, list) {
+    if (list.length === 0) return parent;
+    const stackP = [];
+    const stackL = [];
+    const stackI = [];
+    let p = parent;
+    let l = list;
+    let i = 0;
+    p[KIDS] = l;
+    for (;;) {
+      if (i < l.length) {
+        const item = l[i];
+        let n;
+        let kids = null;
+        let content = null;
+        if (typeof item === 'string') {
+          n = newCharData(doc, TEXT_NODE, item);
+        } else if (item[0] === 1) {
+          n = newElement(doc, protoFor(item[2], item[1]), item[1]);
+          if (item[3].length !== 0) n[ATTRS] = item[3];
+          kids = item[4];
+          if (item.length > 5 && n[CONTENT] !== undefined) content = item[5];
+        } else if (item[0] === 8) {
+          n = newCharData(doc, COMMENT_NODE, item[1]);
+        } else if (item[0] === 10) {
+          n = newDoctype(doc, item[1], item[2], item[3]);
+        } else {
+          throw new TypeError('dom.parse returned an unknown node');
+        }
+        l[i] = n;
+        n[PARENT] = p;
+        n[IDX] = i;
+        i++;
+        if (content !== null && content.length !== 0) {
+          stackP.push(p);
+          stackL.push(l);
+          stackI.push(i);
+          // the element's own children (normally none for a template) come after its content
+          if (kids !== null && kids.length !== 0) {
+            n[KIDS] = kids;
+            stackP.push(n);
+            stackL.push(kids);
+            stackI.push(0);
+          }
+          p = n[CONTENT];
+          l = content;
+          i = 0;
+          p[KIDS] = l;
+        } else if (kids !== null && kids.length !== 0) {
+          stackP.push(p);
+          stackL.push(l);
+          stackI.push(i);
+          p = n;
+          l = kids;
+          i = 0;
+          p[KIDS] = l;
+        }
+      } else if (stackP.length !== 0) {
+        p = stackP.pop();
+        l = stackL.pop();
+        i = stackI.pop();
+      } else {
+        return parent;
+      }
+    }
+  }
+  function appendFresh(parent, n) {
+    const k = kidsW(parent);
+    n[IDX] = k.length;
+    k.push(n);
+    n[PARENT] = parent;
+  }
+  function parse(html, context) {
+    return native.callSync('dom.parse', String(html), context);
+  }
+  // the context name the parser gets for fragments parsed "in" element `el`
+  // (the parser names a foreign context element "svg <name>" or "math <name>")
+  function fragmentContext(el) {
+    const code = el[NSC];
+    return code === 1 ? 'svg ' + el[NAME] : code === 2 ? 'math ' + el[NAME] : el[NAME];
+  }
+  function parseFragment(el, html) {
+    const doc = nodeDoc(el);
+    const list = parse(html, fragmentContext(el));
+    return build(doc, newFragment(doc), list);
+  }
+
+  // ---- mutation --------------------------------------------------------------------------------
+
+  // is `node` an inclusive ancestor of `other`? (a node without children can
+  // only be its own: appending fresh nodes to a deep tree stays O(1))
+  function containsInclusive(node, other) {
+    if (node === other) return true;
+    const k = node[KIDS];
+    if (k === undefined || k.length === 0) return false;
+    for (let a = other[PARENT]; a !== null; a = a[PARENT]) if (a === node) return true;
+    return false;
+  }
+  function ensurePreInsert(node, parent, child, method) {
+    const pt = parent[T];
+    if (pt !== DOCUMENT_NODE && pt !== DOCUMENT_FRAGMENT_NODE && pt !== ELEMENT_NODE) {
+      throw hierarchy(`Failed to execute '${method}' on 'Node': This node type does not support this method.`);
+    }
+    if (containsInclusive(node, parent)) {
+      throw hierarchy(`Failed to execute '${method}' on 'Node': The new child element contains the parent.`);
+    }
+    if (child !== null && child[PARENT] !== parent) {
+      throw new DOMException(`Failed to execute '${method}' on 'Node': The node before which the new node is to be inserted is not a child of this node.`, 'NotFoundError');
+    }
+    const nt = node[T];
+    if (nt === DOCUMENT_NODE) throw hierarchy(`Failed to execute '${method}' on 'Node': Nodes of type '#document' may not be inserted inside nodes of type '${parent.nodeName}'.`);
+    if ((nt === TEXT_NODE && pt === DOCUMENT_NODE) || (nt === DOCUMENT_TYPE_NODE && pt !== DOCUMENT_NODE)) {
+      throw hierarchy(`Failed to execute '${method}' on 'Node': Nodes of type '${node.nodeName}' may not be inserted inside nodes of type '${parent.nodeName}'.`);
+    }
+    if (pt === DOCUMENT_NODE) checkDocumentChildren(node, parent, child, null, method);
+  }
+  // the document-specific rules of pre-insert (replaced: the child being replaced, for replaceChild)
+  function checkDocumentChildren(node, parent, child, replaced, method) {
+    const nt = node[T];
+    const kids = parent[KIDS];
+    const bad = () => hierarchy(`Failed to execute '${method}' on 'Node': Only one element and one doctype are allowed on a Document, in that order.`);
+    const hasElementOtherThan = (skip) => kids.some((k) => k[T] === 1 && k !== skip);
+    const doctypeAfter = (c) => {
+      if (c === null) return false;
+      for (let i = indexOf(c) + 1; i < kids.length; i++) if (kids[i][T] === DOCUMENT_TYPE_NODE) return true;
+      return false;
+    };
+    const elementBefore = (c) => {
+      const end = c === null ? kids.length : indexOf(c);
+      for (let i = 0; i < end; i++) if (kids[i][T] === 1 && kids[i] !== replaced) return true;
+      return false;
+    };
+    if (nt === DOCUMENT_FRAGMENT_NODE) {
+      let elements = 0;
+      for (const k of node[KIDS]) {
+        if (k[T] === 1) elements++;
+        else if (k[T] === TEXT_NODE) throw bad();
+      }
+      if (elements > 1) throw bad();
+      if (elements === 1) {
+        if (hasElementOtherThan(replaced)) throw bad();
+        if (replaced === null) {
+          if ((child !== null && child[T] === DOCUMENT_TYPE_NODE) || doctypeAfter(child)) throw bad();
+        } else if (doctypeAfter(replaced)) {
+          throw bad();
+        }
+      }
+    } else if (nt === ELEMENT_NODE) {
+      if (hasElementOtherThan(replaced)) throw bad();
+      if (replaced === null) {
+        if ((child !== null && child[T] === DOCUMENT_TYPE_NODE) || doctypeAfter(child)) throw bad();
+      } else if (doctypeAfter(replaced)) {
+        throw bad();
+      }
+    } else if (nt === DOCUMENT_TYPE_NODE) {
+      if (kids.some((k) => k[T] === DOCUMENT_TYPE_NODE && k !== replaced)) throw bad();
+      if (replaced === null) {
+        if (elementBefore(child) || (child === null && hasElementOtherThan(null))) throw bad();
+      } else if (elementBefore(replaced)) {
+        throw bad();
+      }
+    }
+  }
+  function preInsert(node, parent, child, method) {
+    ensurePreInsert(node, parent, child, method);
+    let ref = child;
+    if (ref === node) ref = nextSib(node);
+    insertNode(node, parent, ref, false);
+    return node;
+  }
+  // set the owner document of node's inclusive descendants (and template contents)
+  function adopt(node, doc) {
+    if (nodeDoc(node) === doc) return;
+    const set = (n) => {
+      if (doc !== mainDoc || n[OWNER] !== undefined) n[OWNER] = doc;
+      if (n[CONTENT] !== undefined) {
+        set(n[CONTENT]);
+        walk(n[CONTENT], (d) => { set(d); return false; });
+      }
+      return false;
+    };
+    set(node);
+    walk(node, set);
+  }
+  // insert `node` (or a fragment's children) into `parent` before `child`;
+  // returns the inserted nodes. Room in the kids array is made first and
+  // whatever can fail runs before the commit, so running out of memory
+  // leaves a consistent tree (at worst the node was taken out of its old parent).
+  function insertNode(node, parent, child, suppress) {
+    const isFrag = node[T] === DOCUMENT_FRAGMENT_NODE;
+    const nodes = isFrag ? node[KIDS].slice() : [node];
+    const count = nodes.length;
+    if (count === 0) return nodes;
+    const doc = nodeDoc(parent);
+    const kids = kidsW(parent);
+    const len0 = kids.length;
+    try {
+      for (let j = 0; j < count; j++) kids.push(null);
+    } catch (e) {
+      kids.length = len0;
+      throw e;
+    }
+    try {
+      if (!isFrag && node[PARENT] !== null) removeNode(node, false);
+      for (const n of nodes) adopt(n, doc);
+    } catch (e) {
+      kids.length -= count; // the placeholders are still at the end
+      throw e;
+    }
+    if (isFrag) {
+      // no allocation: the fragment's children are `nodes` already
+      for (const n of nodes) {
+        n[PARENT] = null;
+        n[IDX] = 0;
+      }
+      node[KIDS].length = 0;
+    }
+    const len = kids.length - count; // real children now (a removal may have shortened it)
+    const at = child === null ? len : indexOf(child);
+    kids.copyWithin(at + count, at, len);
+    for (let j = 0; j < count; j++) {
+      const n = nodes[j];
+      kids[at + j] = n;
+      n[PARENT] = parent;
+      n[IDX] = at + j;
+    }
+    treeVersion++;
+    if (observed) {
+      if (isFrag) queueTreeRecord(node, EMPTY, nodes, null, null);
+      if (!suppress) queueTreeRecord(parent, nodes, EMPTY, at === 0 ? null : kids[at - 1], child);
+    }
+    return nodes;
+  }
+  function removeNode(node, suppress) {
+    const parent = node[PARENT];
+    const kids = parent[KIDS];
+    const i = indexOf(node);
+    if (observed) {
+      if (!suppress) queueTreeRecord(parent, EMPTY, [node], i === 0 ? null : kids[i - 1], kids[i + 1] || null);
+      addTransientObservers(parent, node);
+    }
+    kids.copyWithin(i, i + 1);
+    kids.length -= 1;
+    node[PARENT] = null;
+    node[IDX] = 0;
+    treeVersion++;
+  }
+  function removeAllChildren(parent, suppress) {
+    const kids = parent[KIDS];
+    if (kids.length === 0) return EMPTY;
+    const removed = kids.slice();
+    if (observed) {
+      for (const n of removed) addTransientObservers(parent, n);
+    }
+    for (const n of removed) {
+      n[PARENT] = null;
+      n[IDX] = 0;
+    }
+    kids.length = 0;
+    treeVersion++;
+    if (observed && !suppress) queueTreeRecord(parent, EMPTY, removed, null, null);
+    return removed;
+  }
+  // "replace all" with node (may be null or a fragment)
+  function replaceAll(parent, node) {
+    if (node !== null) adopt(node, nodeDoc(parent));
+    const added = node === null ? EMPTY : node[T] === DOCUMENT_FRAGMENT_NODE ? node[KIDS].slice() : [node];
+    if (node !== null) {
+      // make room first
+      const kids = kidsW(parent);
+      const len0 = kids.length;
+      try {
+        for (let j = 0; j < added.length; j++) kids.push(null);
+      } catch (e) {
+        kids.length = len0;
+        throw e;
+      }
+      kids.length = len0;
+    }
+    const removed = removeAllChildren(parent, true);
+    if (node !== null) insertNode(node, parent, null, true);
+    if (observed && (added.length !== 0 || removed.length !== 0)) queueTreeRecord(parent, added, removed, null, null);
+  }
+  function replaceChild(parent, node, child) {
+    const pt = parent[T];
+    if (pt !== DOCUMENT_NODE && pt !== DOCUMENT_FRAGMENT_NODE && pt !== ELEMENT_NODE) {
+      throw hierarchy("Failed to execute 'replaceChild' on 'Node': This node type does not support this method.");
+    }
+    if (containsInclusive(node, parent)) {
+      throw hierarchy("Failed to execute 'replaceChild' on 'Node': The new child element contains the parent.");
+    }
+    if (child[PARENT] !== parent) {
+      throw new DOMException("Failed to execute 'replaceChild' on 'Node': The node to be replaced is not a child of this node.", 'NotFoundError');
+    }
+    const nt = node[T];
+    if (nt === DOCUMENT_NODE || (nt === TEXT_NODE && pt === DOCUMENT_NODE) || (nt === DOCUMENT_TYPE_NODE && pt !== DOCUMENT_NODE)) {
+      throw hierarchy(`Failed to execute 'replaceChild' on 'Node': Nodes of type '${node.nodeName}' may not be inserted inside nodes of type '${parent.nodeName}'.`);
+    }
+    if (pt === DOCUMENT_NODE) checkDocumentChildren(node, parent, null, child, 'replaceChild');
+    let ref = nextSib(child);
+    if (ref === node) ref = nextSib(node);
+    let prev = prevSib(child);
+    if (prev === node) prev = prevSib(node);
+    if (child[PARENT] !== null) removeNode(child, true);
+    const nodes = insertNode(node, parent, ref, true);
+    if (observed) {
+      queueTreeRecord(parent, nodes, [child], prev && prev[PARENT] === parent ? prev : null, ref);
+    }
+    return child;
+  }
+  // nodes-or-strings -> one node (a fragment when more than one)
+  function convertNodes(doc, args, method, iface) {
+    if (args.length === 1) return toNode(doc, args[0], method, iface);
+    const f = newFragment(doc);
+    for (const a of args) {
+      const n = toNode(doc, a, method, iface);
+      if (n[T] === DOCUMENT_FRAGMENT_NODE || n[PARENT] !== null) preInsert(n, f, null, method);
+      else appendFresh(f, n);
+    }
+    return f;
+  }
+  function toNode(doc, a, method, iface) {
+    if (isNode(a)) {
+      if (a[T] === DOCUMENT_NODE) throw hierarchy(`Failed to execute '${method}' on '${iface}': Nodes of type '#document' may not be inserted.`);
+      return a;
+    }
+    return newCharData(doc, TEXT_NODE, String(a));
+  }
+
+  // ---- character data --------------------------------------------------------------------------
+
+  function setData(n, data) {
+    const old = n[DATA];
+    if (observed) queueCharacterDataRecord(n, old);
+    n[DATA] = data;
+  }
+  function replaceData(n, offset, count, data) {
+    const old = n[DATA];
+    offset = offset >>> 0;
+    count = count >>> 0;
+    if (offset > old.length) throw new DOMException(`The offset ${offset} is greater than the node's length (${old.length}).`, 'IndexSizeError');
+    if (offset + count > old.length) count = old.length - offset;
+    setData(n, old.slice(0, offset) + String(data) + old.slice(offset + count));
+  }
+
+  // ---- text content ----------------------------------------------------------------------------
+
+  function textOf(root) {
+    const parts = [];
+    walk(root, (n) => {
+      if (n[T] === TEXT_NODE) parts.push(n[DATA]);
+      return false;
+    });
+    return parts.join('');
+  }
+  function setTextContent(n, value) {
+    const t = n[T];
+    if (t === ELEMENT_NODE || t === DOCUMENT_FRAGMENT_NODE) {
+      const s = value === null || value === undefined ? '' : String(value);
+      replaceAll(n, s === '' ? null : newCharData(nodeDoc(n), TEXT_NODE, s));
+    } else if (t === TEXT_NODE || t === COMMENT_NODE) {
+      setData(n, value === null || value === undefined ? '' : String(value));
+    }
+  }
+
+  // ---- cloning ---------------------------------------------------------------------------------
+
+  function cloneOne(n, doc) {
+    switch (n[T]) {
+      case ELEMENT_NODE: {
+        const c = newElement(doc, Object.getPrototypeOf(n), n[NAME]);
+        if (n[NS] !== undefined) c[NS] = n[NS];
+        if (n[PREFIX] !== undefined) c[PREFIX] = n[PREFIX];
+        if (n[ATTRS].length !== 0) c[ATTRS] = n[ATTRS].slice();
+        return c;
+      }
+      case TEXT_NODE:
+      case COMMENT_NODE:
+        return newCharData(doc, n[T], n[DATA]);
+      case DOCUMENT_FRAGMENT_NODE:
+        return newFragment(doc);
+      case DOCUMENT_TYPE_NODE:
+        return newDoctype(doc, n[NAME], n[PUBID], n[SYSID]);
+      case DOCUMENT_NODE: {
+        const d = newDocument(n[DOC].html, n[DOC].contentType);
+        return d;
+      }
+    }
+    throw new DOMException('This node cannot be cloned.', 'NotSupportedError');
+  }
+  function cloneNode(node, deep) {
+    const doc = node[T] === DOCUMENT_NODE ? null : nodeDoc(node);
+    const top = cloneOne(node, doc);
+    if (!deep) return top;
+    const targetDoc = top[T] === DOCUMENT_NODE ? top : doc;
+    // work list of [source parent, copy parent]
+    const work = [node, top];
+    while (work.length !== 0) {
+      const dst = work.pop();
+      const src = work.pop();
+      if (src[T] === 1 && src[CONTENT] !== undefined && src[CONTENT][KIDS].length !== 0) {
+        work.push(src[CONTENT], dst[CONTENT]);
+      }
+      const kids = src[KIDS];
+      if (kids === undefined) continue;
+      for (let i = 0; i < kids.length; i++) {
+        const c = cloneOne(kids[i], targetDoc);
+        appendFresh(dst, c);
+        if ((kids[i][KIDS] !== undefined && kids[i][KIDS].length !== 0) || kids[i][CONTENT] !== undefined) work.push(kids[i], c);
+      }
+    }
+    return top;
+  }
+
+  // ---- serialization ---------------------------------------------------------------------------
+
+  const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img',
+    'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+  const RAWTEXT = new Set(['style', 'script', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'noscript']);
+  const TEXT_ESC = /[&<>\u00a0]/g;
+  const ATTR_ESC = /[&"\u00a0]/g;
+  const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
+  const escapeChar = (c) => ESC[c];
+  function escText(s) {
+    TEXT_ESC.lastIndex = 0;
+    return TEXT_ESC.test(s) ? s.replace(TEXT_ESC, escapeChar) : s;
+  }
+  function escAttr(s) {
+    ATTR_ESC.lastIndex = 0;
+    return ATTR_ESC.test(s) ? s.replace(ATTR_ESC, escapeChar) : s;
+  }
+  function serialTag(el) {
+    const code = el[NSC];
+    if (code !== 3 || el[PREFIX] === undefined) return el[NAME];
+    return el[PREFIX] + ':' + el[NAME];
+  }
+  function kidsForSerial(n) {
+    return n[CONTENT] !== undefined ? n[CONTENT][KIDS] : n[KIDS];
+  }
+  function serializeStart(parts, el) {
+    parts.push('<', serialTag(el));
+    const a = el[ATTRS];
+    for (let i = 0; i < a.length; i += 2) parts.push(' ', a[i], '="', escAttr(a[i + 1]), '"');
+    parts.push('>');
+  }
+  // serialize the children of `root` (or root itself when `self`)
+  function serialize(root, self) {
+    const parts = [];
+    const stackN = [];
+    const stackK = [];
+    const stackI = [];
+    let parent = self ? root[PARENT] : root;
+    let kids = self ? [root] : kidsForSerial(root);
+    let i = 0;
+    let closing = null; // the element whose end tag follows `kids`
+    for (;;) {
+      if (i < kids.length) {
+        const n = kids[i++];
+        switch (n[T]) {
+          case ELEMENT_NODE: {
+            serializeStart(parts, n);
+            if (n[NSC] === 0 && VOID.has(n[NAME])) break;
+            const ck = kidsForSerial(n);
+            if (ck.length === 0) {
+              parts.push('</', serialTag(n), '>');
+              break;
+            }
+            stackN.push(closing, parent);
+            stackK.push(kids);
+            stackI.push(i);
+            closing = n;
+            parent = n;
+            kids = ck;
+            i = 0;
+            break;
+          }
+          case TEXT_NODE: {
+            const raw = parent !== null && parent[T] === 1 && parent[NSC] === 0 && RAWTEXT.has(parent[NAME]);
+            parts.push(raw ? n[DATA] : escText(n[DATA]));
+            break;
+          }
+          case COMMENT_NODE:
+            parts.push('<!--', n[DATA], '-->');
+            break;
+          case DOCUMENT_TYPE_NODE:
+            parts.push('<!DOCTYPE ', n[NAME], '>');
+            break;
+          default:
+            break;
+        }
+      } else if (stackK.length !== 0) {
+        parts.push('</', serialTag(closing), '>');
+        kids = stackK.pop();
+        i = stackI.pop();
+        parent = stackN.pop();
+        closing = stackN.pop();
+      } else {
+        return parts.join('');
+      }
+    }
+  }
+
+  // ---- collections -----------------------------------------------------------------------------
+
+  function indexKey(k) {
+    if (typeof k !== 'string') return -1;
+    const c = k.charCodeAt(0);
+    if (c < 48 || c > 57) return -1;
+    const i = +k;
+    return String(i) === k && i < 4294967295 ? i : -1;
+  }
+  // items of a NodeList / HTMLCollection / ... behind a proxy
+  function itemsOf(list) {
+    const s = list[SRC];
+    if (Array.isArray(s)) return s;
+    if (s[T] !== undefined) return s[KIDS];
+    return s.items();
+  }
+  const listHandler = {
+    get(t, k, r) {
+      const i = indexKey(k);
+      if (i >= 0) {
+        const v = itemsOf(t)[i];
+        return v === undefined ? undefined : t.constructor === NamedNodeMap ? attrNode(t[SRC].el, v) : v;
+      }
+      if (typeof k === 'string' && t[SRC].named !== undefined && !(k in t)) {
+        return t[SRC].named(k);
+      }
+      return Reflect.get(t, k, r);
+    },
+    has(t, k) {
+      const i = indexKey(k);
+      if (i >= 0) return i < itemsOf(t).length;
+      return Reflect.has(t, k);
+    },
+    set(t, k, v, r) {
+      if (indexKey(k) >= 0) return true;
+      return Reflect.set(t, k, v, t);
+    },
+    ownKeys(t) {
+      const n = itemsOf(t).length;
+      const keys = [];
+      for (let i = 0; i < n; i++) keys.push(String(i));
+      for (const k of Reflect.ownKeys(t)) keys.push(k);
+      return keys;
+    },
+    getOwnPropertyDescriptor(t, k) {
+      const i = indexKey(k);
+      if (i >= 0) {
+        const items = itemsOf(t);
+        if (i >= items.length) return undefined;
+        const v = t.constructor === NamedNodeMap ? attrNode(t[SRC].el, items[i]) : items[i];
+        return { value: v, writable: false, enumerable: true, configurable: true };
+      }
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+    defineProperty(t, k, d) {
+      if (indexKey(k) >= 0) return false;
+      return Reflect.defineProperty(t, k, d);
+    },
+  };
+  function makeList(proto, src) {
+    const t = Object.create(proto);
+    Object.defineProperty(t, SRC, { value: src });
+    return new Proxy(t, listHandler);
+  }
+  const staticList = (nodes) => makeList(NodeList.prototype, nodes);
+
+  class NodeList {
+    constructor() { throw illegal(); }
+    get length() { return itemsOf(this).length; }
+    item(index) {
+      const v = itemsOf(this)[index >>> 0];
+      return v === undefined ? null : v;
+    }
+    forEach(callback, thisArg = undefined) {
+      const items = itemsOf(this);
+      for (let i = 0; i < items.length; i++) callback.call(thisArg, items[i], i, this);
+    }
+    keys() { return itemsOf(this).slice().keys(); }
+    values() { return itemsOf(this).slice().values(); }
+    entries() { return itemsOf(this).slice().entries(); }
+    [Symbol.iterator]() { return itemsOf(this).slice().values(); }
+  }
+
+  // a live, filtered view of the tree, recomputed when the tree changed
+  class LiveSource {
+    constructor(root, test, direct) {
+      this.root = root;
+      this.test = test;
+      this.direct = direct;
+      this.version = -1;
+      this.cache = null;
+    }
+    items() {
+      if (this.version !== treeVersion) {
+        const out = [];
+        if (this.direct) {
+          for (const k of this.root[KIDS]) if (k[T] === 1 && this.test(k)) out.push(k);
+        } else {
+          walkElements(this.root, (el) => {
+            if (this.test(el)) out.push(el);
+            return false;
+          });
+        }
+        this.cache = out;
+        this.version = treeVersion;
+      }
+      return this.cache;
+    }
+    named(name) {
+      if (name === '') return undefined;
+      for (const el of this.items()) {
+        if (getAttr(el, 'id') === name || (el[NSC] === 0 && getAttr(el, 'name') === name)) return el;
+      }
+      return undefined;
+    }
+  }
+  class HTMLCollection {
+    constructor() { throw illegal(); }
+    get length() { return itemsOf(this).length; }
+    item(index) {
+      const v = itemsOf(this)[index >>> 0];
+      return v === undefined ? null : v;
+    }
+    namedItem(name) {
+      const v = this[SRC].named(String(name));
+      return v === undefined ? null : v;
+    }
+    [Symbol.iterator]() { return itemsOf(this).slice().values(); }
+  }
+  const liveCollection = (root, test, direct = false) =>
+    makeList(HTMLCollection.prototype, new LiveSource(root, test, direct));
+
+  function byTagName(root, qname) {
+    qname = String(qname);
+    if (qname === '*') return liveCollection(root, () => true);
+    const lower = asciiLower(qname);
+    return liveCollection(root, (el) => qualifiedName(el) === (el[NSC] === 0 ? lower : qname));
+  }
+  function byClassName(root, names) {
+    const classes = splitTokens(String(names));
+    if (classes.length === 0) return liveCollection(root, () => false);
+    return liveCollection(root, (el) => {
+      const c = getAttr(el, 'class');
+      return c !== null && classes.every((x) => hasToken(c, x));
+    });
+  }
+  function byId(root, id) {
+    id = String(id);
+    if (id === '') return null;
+    return walkElements(root, (el) => getAttr(el, 'id') === id);
+  }
+
+  // ---- DOMTokenList (classList) ----------------------------------------------------------------
+
+  function tokensOf(list) {
+    const src = list[SRC];
+    const v = getAttr(src.el, src.attr);
+    if (v !== src.value) {
+      src.value = v;
+      src.tokens = v === null ? EMPTY : splitTokens(v);
+    }
+    return src.tokens;
+  }
+  function updateTokens(list, tokens) {
+    const src = list[SRC];
+    if (getAttr(src.el, src.attr) === null && tokens.length === 0) return;
+    setAttr(src.el, src.attr, tokens.join(' '));
+  }
+  function checkToken(token) {
+    token = String(token);
+    if (token === '') throw new DOMException('The token provided must not be empty.', 'SyntaxError');
+    if (/[\t\n\f\r ]/.test(token)) {
+      throw new DOMException(`The token provided ('${token}') contains HTML space characters, which are not valid in tokens.`, 'InvalidCharacterError');
+    }
+    return token;
+  }
+  class DOMTokenList {
+    constructor() { throw illegal(); }
+    get length() { return tokensOf(this).length; }
+    get value() {
+      const src = this[SRC];
+      const v = getAttr(src.el, src.attr);
+      return v === null ? '' : v;
+    }
+    set value(v) { setAttr(this[SRC].el, this[SRC].attr, v); }
+    item(index) {
+      const v = tokensOf(this)[index >>> 0];
+      return v === undefined ? null : v;
+    }
+    contains(token) { return tokensOf(this).includes(String(token)); }
+    add(...tokens) {
+      tokens = tokens.map(checkToken);
+      const list = tokensOf(this).slice();
+      for (const t of tokens) if (!list.includes(t)) list.push(t);
+      updateTokens(this, list);
+    }
+    remove(...tokens) {
+      tokens = tokens.map(checkToken);
+      updateTokens(this, tokensOf(this).filter((t) => !tokens.includes(t)));
+    }
+    toggle(token, force = undefined) {
+      token = checkToken(token);
+      const list = tokensOf(this);
+      if (list.includes(token)) {
+        if (force === undefined || !force) {
+          updateTokens(this, list.filter((t) => t !== token));
+          return false;
+        }
+        return true;
+      }
+      if (force === undefined || force) {
+        updateTokens(this, [...list, token]);
+        return true;
+      }
+      return false;
+    }
+    replace(token, newToken) {
+      token = checkToken(token);
+      newToken = checkToken(newToken);
+      const list = tokensOf(this);
+      if (!list.includes(token)) return false;
+      const out = [];
+      for (const t of list) {
+        const v = t === token ? newToken : t;
+        if (!out.includes(v)) out.push(v);
+      }
+      updateTokens(this, out);
+      return true;
+    }
+    supports() {
+      throw new TypeError(`DOMTokenList has no supported tokens for '${this[SRC].attr}'.`);
+    }
+    toString() { return this.value; }
+    forEach(callback, thisArg = undefined) {
+      const list = tokensOf(this).slice();
+      for (let i = 0; i < list.length; i++) callback.call(thisArg, list[i], i, this);
+    }
+    keys() { return tokensOf(this).slice().keys(); }
+    values() { return tokensOf(this).slice().values(); }
+    entries() { return tokensOf(this).slice().entries(); }
+    [Symbol.iterator]() { return tokensOf(this).slice().values(); }
+  }
+  const tokenListHandler = {
+    get(t, k, r) {
+      const i = indexKey(k);
+      if (i >= 0) return tokensOf(t)[i];
+      return Reflect.get(t, k, t);
+    },
+    set(t, k, v) {
+      if (indexKey(k) >= 0) return true;
+      return Reflect.set(t, k, v, t);
+    },
+    has(t, k) {
+      const i = indexKey(k);
+      return i >= 0 ? i < tokensOf(t).length : Reflect.has(t, k);
+    },
+    ownKeys(t) {
+      return tokensOf(t).map((_, i) => String(i)).concat(Reflect.ownKeys(t));
+    },
+    getOwnPropertyDescriptor(t, k) {
+      const i = indexKey(k);
+      if (i >= 0) {
+        const v = tokensOf(t)[i];
+        return v === undefined ? undefined : { value: v, writable: false, enumerable: true, configurable: true };
+      }
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+  };
+  function tokenList(el, attr) {
+    const t = Object.create(DOMTokenList.prototype);
+    Object.defineProperty(t, SRC, { value: { el, attr, value: undefined, tokens: EMPTY } });
+    return new Proxy(t, tokenListHandler);
+  }
+
+  // ---- dataset (DOMStringMap) ------------------------------------------------------------------
+
+  class DOMStringMap {
+    constructor() { throw illegal(); }
+  }
+  const dataAttr = (prop) => 'data-' + prop.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const dataProp = (attr) => attr.slice(5).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  const datasetHandler = {
+    get(t, k) {
+      if (typeof k !== 'string') return Reflect.get(t, k);
+      const v = getAttr(t[SRC], dataAttr(k));
+      return v === null ? Reflect.get(t, k) : v;
+    },
+    set(t, k, v) {
+      if (typeof k !== 'string') return Reflect.set(t, k, v);
+      if (/-[a-z]/.test(k)) throw new DOMException(`'${k}' is not a valid dataset property name.`, 'SyntaxError');
+      const name = dataAttr(k);
+      checkAttrName(name);
+      setAttr(t[SRC], name, v);
+      return true;
+    },
+    has(t, k) {
+      return typeof k === 'string' ? getAttr(t[SRC], dataAttr(k)) !== null : Reflect.has(t, k);
+    },
+    deleteProperty(t, k) {
+      if (typeof k !== 'string') return Reflect.deleteProperty(t, k);
+      removeAttr(t[SRC], dataAttr(k));
+      return true;
+    },
+    ownKeys(t) {
+      const out = [];
+      const a = t[SRC][ATTRS];
+      for (let i = 0; i < a.length; i += 2) {
+        const n = a[i];
+        if (n.startsWith('data-') && !/[A-Z]/.test(n)) out.push(dataProp(n));
+      }
+      return out.concat(Reflect.ownKeys(t));
+    },
+    getOwnPropertyDescriptor(t, k) {
+      if (typeof k !== 'string') return Reflect.getOwnPropertyDescriptor(t, k);
+      const v = getAttr(t[SRC], dataAttr(k));
+      return v === null ? undefined : { value: v, writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty(t, k, d) {
+      if (typeof k !== 'string') return Reflect.defineProperty(t, k, d);
+      return datasetHandler.set(t, k, d.value);
+    },
+  };
+
+  // ---- style (CSSStyleDeclaration over the style attribute) ------------------------------------
+
+  // "color: red; background: url(a;b)" -> [['color', 'red', ''], ...]
+  function parseStyle(text) {
+    const out = [];
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+      let j = i;
+      let depth = 0;
+      let quote = 0;
+      for (; j < n; j++) {
+        const c = text.charCodeAt(j);
+        if (quote) {
+          if (c === 92) j++;
+          else if (c === quote) quote = 0;
+        } else if (c === 34 || c === 39) quote = c;
+        else if (c === 40) depth++;
+        else if (c === 41) depth = Math.max(0, depth - 1);
+        else if (c === 59 && depth === 0) break;
+      }
+      const decl = text.slice(i, j);
+      i = j + 1;
+      const colon = decl.indexOf(':');
+      if (colon < 0) continue;
+      const name = decl.slice(0, colon).trim();
+      let value = decl.slice(colon + 1).trim();
+      if (name === '' || value === '') continue;
+      let priority = '';
+      const imp = /\s*!\s*important\s*$/i.exec(value);
+      if (imp) {
+        priority = 'important';
+        value = value.slice(0, imp.index).trim();
+      }
+      const prop = name.startsWith('--') ? name : asciiLower(name);
+      const at = out.findIndex((d) => d[0] === prop);
+      if (at >= 0) out.splice(at, 1);
+      out.push([prop, value, priority]);
+    }
+    return out;
+  }
+  function cssName(k) {
+    if (k.startsWith('--')) return k;
+    if (k === 'cssFloat') return 'float';
+    if (k.includes('-')) return asciiLower(k);
+    let name = k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    if (/^(webkit|moz|ms|o)-/.test(name) && /^[A-Z]/.test(k)) name = '-' + name;
+    else if (/^webkit-/.test(name)) name = '-' + name;
+    return name;
+  }
+  const STYLE_KEY = /^(?:[a-zA-Z][a-zA-Z0-9]*|-{1,2}[a-zA-Z0-9-]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$/;
+  function declsOf(style) {
+    const src = style[SRC];
+    const v = getAttr(src.el, 'style');
+    if (v !== src.value) {
+      src.value = v;
+      src.decls = v === null ? EMPTY : parseStyle(v);
+    }
+    return src.decls;
+  }
+  const cssTextOf = (decls) => decls.map((d) => `${d[0]}: ${d[1]}${d[2] ? ' !important' : ''};`).join(' ');
+  function writeDecls(style, decls) {
+    const src = style[SRC];
+    const text = cssTextOf(decls);
+    setAttr(src.el, 'style', text);
+    src.value = text;
+    src.decls = decls;
+  }
+  const propName = (name) => (name.startsWith('--') ? name : asciiLower(name));
+  const styleNames = (style) => declsOf(style).map((d) => d[0]);
+  class CSSStyleDeclaration {
+    constructor() { throw illegal(); }
+    get cssText() { return cssTextOf(declsOf(this)); }
+    set cssText(v) { writeDecls(this, parseStyle(v === null ? '' : String(v))); }
+    get length() { return declsOf(this).length; }
+    item(index) {
+      const d = declsOf(this)[index >>> 0];
+      return d === undefined ? '' : d[0];
+    }
+    getPropertyValue(name) {
+      const prop = propName(String(name));
+      const d = declsOf(this).find((x) => x[0] === prop);
+      return d === undefined ? '' : d[1];
+    }
+    getPropertyPriority(name) {
+      const prop = propName(String(name));
+      const d = declsOf(this).find((x) => x[0] === prop);
+      return d === undefined ? '' : d[2];
+    }
+    setProperty(name, value, priority = '') {
+      const prop = propName(String(name));
+      value = value === null || value === undefined ? '' : String(value).trim();
+      if (value === '') {
+        this.removeProperty(prop);
+        return;
+      }
+      priority = String(priority);
+      if (priority !== '' && asciiLower(priority) !== 'important') return;
+      const decls = declsOf(this).slice();
+      const at = decls.findIndex((x) => x[0] === prop);
+      const d = [prop, value, priority === '' ? '' : 'important'];
+      if (at >= 0) decls[at] = d;
+      else decls.push(d);
+      writeDecls(this, decls);
+    }
+    removeProperty(name) {
+      const prop = propName(String(name));
+      const decls = declsOf(this);
+      const at = decls.findIndex((x) => x[0] === prop);
+      if (at < 0) return '';
+      const old = decls[at][1];
+      writeDecls(this, decls.filter((_, i) => i !== at));
+      return old;
+    }
+    get parentRule() { return null; }
+  }
+  const styleHandler = {
+    get(t, k) {
+      if (typeof k === 'string' && !(k in t)) {
+        const i = indexKey(k);
+        if (i >= 0) return styleNames(t)[i];
+        if (STYLE_KEY.test(k)) return t.getPropertyValue(cssName(k));
+      }
+      return Reflect.get(t, k, t);
+    },
+    set(t, k, v) {
+      if (typeof k === 'string' && !(k in t) && STYLE_KEY.test(k)) {
+        t.setProperty(cssName(k), v);
+        return true;
+      }
+      return Reflect.set(t, k, v, t);
+    },
+    has(t, k) {
+      if (typeof k === 'string' && indexKey(k) >= 0) return indexKey(k) < styleNames(t).length;
+      return Reflect.has(t, k);
+    },
+    ownKeys(t) {
+      return styleNames(t).map((_, i) => String(i)).concat(Reflect.ownKeys(t));
+    },
+    getOwnPropertyDescriptor(t, k) {
+      const i = indexKey(k);
+      if (i >= 0) {
+        const v = styleNames(t)[i];
+        return v === undefined ? undefined : { value: v, writable: false, enumerable: true, configurable: true };
+      }
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+  };
+
+  // ---- attributes (NamedNodeMap and Attr) ------------------------------------------------------
+
+  class Attr {
+    #el;
+    #name;
+    #value;
+    constructor(key, el, name, value) {
+      if (key !== KEY) throw illegal();
+      this.#el = el;
+      this.#name = name;
+      this.#value = value;
+    }
+    get name() { return this.#name; }
+    get nodeName() { return this.#name; }
+    get localName() {
+      const c = this.#name.indexOf(':');
+      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(c + 1) : this.#name;
+    }
+    get prefix() {
+      const c = this.#name.indexOf(':');
+      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(0, c) : null;
+    }
+    get namespaceURI() { return attrNamespace(this.#el, this.#name); }
+    get nodeType() { return ATTRIBUTE_NODE; }
+    get specified() { return true; }
+    get ownerElement() {
+      return this.#el !== null && getAttr(this.#el, this.#name) !== null ? this.#el : null;
+    }
+    get ownerDocument() { return this.#el === null ? mainDoc : nodeDoc(this.#el); }
+    get value() {
+      if (this.#el !== null) {
+        const v = getAttr(this.#el, this.#name);
+        if (v !== null) this.#value = v;
+      }
+      return this.#value;
+    }
+    set value(v) {
+      v = v === null ? '' : String(v);
+      this.#value = v;
+      if (this.#el !== null && getAttr(this.#el, this.#name) !== null) setAttr(this.#el, this.#name, v);
+    }
+    get nodeValue() { return this.value; }
+    set nodeValue(v) { this.value = v; }
+    get textContent() { return this.value; }
+    set textContent(v) { this.value = v; }
+  }
+  function attrNode(el, qname) {
+    const x = extra(el);
+    let map = x.attrNodes;
+    if (map === undefined) map = x.attrNodes = new Map();
+    let a = map.get(qname);
+    if (a === undefined) {
+      a = new Attr(KEY, el, qname, getAttr(el, qname));
+      map.set(qname, a);
+    }
+    return a;
+  }
+  class NamedNodeMap {
+    constructor() { throw illegal(); }
+    get length() { return this[SRC].el[ATTRS].length >> 1; }
+    item(index) {
+      const a = this[SRC].el[ATTRS];
+      index >>>= 0;
+      return index * 2 < a.length ? attrNode(this[SRC].el, a[index * 2]) : null;
+    }
+    getNamedItem(name) {
+      const el = this[SRC].el;
+      const q = attrName(el, name);
+      return getAttr(el, q) === null ? null : attrNode(el, q);
+    }
+    getNamedItemNS(ns, local) {
+      const el = this[SRC].el;
+      const q = findAttrNS(el, ns, local);
+      return q === null ? null : attrNode(el, q);
+    }
+    removeNamedItem(name) {
+      const el = this[SRC].el;
+      const q = attrName(el, name);
+      if (getAttr(el, q) === null) throw new DOMException(`No item with name '${name}' was found.`, 'NotFoundError');
+      const a = attrNode(el, q);
+      const v = a.value;
+      removeAttr(el, q);
+      a.value = v;
+      return a;
+    }
+    [Symbol.iterator]() {
+      const el = this[SRC].el;
+      const a = el[ATTRS];
+      const out = [];
+      for (let i = 0; i < a.length; i += 2) out.push(attrNode(el, a[i]));
+      return out.values();
+    }
+  }
+  function findAttrNS(el, ns, local) {
+    ns = ns === null || ns === undefined || ns === '' ? null : String(ns);
+    local = String(local);
+    const a = el[ATTRS];
+    for (let i = 0; i < a.length; i += 2) {
+      const q = a[i];
+      const aNs = attrNamespace(el, q);
+      const c = q.indexOf(':');
+      const aLocal = aNs !== null && c >= 0 ? q.slice(c + 1) : q;
+      if (aNs === ns && aLocal === local) return q;
+    }
+    return null;
+  }
+  function attributesOf(el) {
+    const x = extra(el);
+    if (x.attributes === undefined) {
+      x.attributes = makeList(NamedNodeMap.prototype, {
+        el,
+        items() {
+          const a = el[ATTRS];
+          const out = [];
+          for (let i = 0; i < a.length; i += 2) out.push(a[i]);
+          return out;
+        },
+        named(name) {
+          const q = attrName(el, name);
+          return getAttr(el, q) === null ? undefined : attrNode(el, q);
+        },
+      });
+    }
+    return x.attributes;
+  }
+
+  // ---- selectors -------------------------------------------------------------------------------
+
+  const SELECTOR_ERROR = {};
+  const selectorCache = new Map();
+  const SELECTOR_CACHE_SIZE = 64;
+
+  function compileSelector(text, method, iface) {
+    text = String(text);
+    let m = selectorCache.get(text);
+    if (m !== undefined) {
+      selectorCache.delete(text);
+      selectorCache.set(text, m);
+      return m;
+    }
+    try {
+      m = parseSelectors(text);
+    } catch (e) {
+      if (e === SELECTOR_ERROR) {
+        throw new DOMException(`Failed to execute '${method}' on '${iface}': '${text}' is not a valid selector.`, 'SyntaxError');
+      }
+      throw e;
+    }
+    if (selectorCache.size >= SELECTOR_CACHE_SIZE) selectorCache.delete(selectorCache.keys().next().value);
+    selectorCache.set(text, m);
+    return m;
+  }
+
+  // A compiled selector list is an array of complex selectors; a complex
+  // selector is an array of compounds, left to right; a compound is
+  // { test(el, scope), comb } where comb joins it to the compound on its left.
+  function matchesList(list, el, scope) {
+    for (let i = 0; i < list.length; i++) {
+      const parts = list[i];
+      if (matchComplex(parts, parts.length - 1, el, scope)) return true;
+    }
+    return false;
+  }
+  function matchComplex(parts, i, el, scope) {
+    const part = parts[i];
+    if (el[T] !== 1) {
+      // only a bare :scope can match a non-element (the scoping document or fragment)
+      if (!(part.scopeOnly && el === scope)) return false;
+    } else if (!part.test(el, scope)) {
+      return false;
+    }
+    if (i === 0) return true;
+    switch (part.comb) {
+      case '>': {
+        const p = el[PARENT];
+        return p !== null && matchComplex(parts, i - 1, p, scope);
+      }
+      case ' ':
+        for (let p = el[PARENT]; p !== null; p = p[PARENT]) {
+          if (matchComplex(parts, i - 1, p, scope)) return true;
+        }
+        return false;
+      case '+': {
+        const s = prevElementSib(el);
+        return s !== null && matchComplex(parts, i - 1, s, scope);
+      }
+      case '~':
+        for (let s = prevElementSib(el); s !== null; s = prevElementSib(s)) {
+          if (matchComplex(parts, i - 1, s, scope)) return true;
+        }
+        return false;
+    }
+    return false;
+  }
+  function querySelectorAll(root, text, method, iface, firstOnly) {
+    const list = compileSelector(text, method, iface);
+    const scope = root;
+    if (firstOnly) {
+      return walkElements(root, (el) => matchesList(list, el, scope));
+    }
+    const out = [];
+    walkElements(root, (el) => {
+      if (matchesList(list, el, scope)) out.push(el);
+      return false;
+    });
+    return out;
+  }
+
+  function parseSelectors(s) {
+    let pos = 0;
+    const n = s.length;
+    const fail = () => { throw SELECTOR_ERROR; };
+
+    function skipWs() {
+      const start = pos;
+      for (;;) {
+        const c = s.charCodeAt(pos);
+        if (isWsCode(c)) {
+          pos++;
+        } else if (c === 47 && s.charCodeAt(pos + 1) === 42) {
+          const end = s.indexOf('*/', pos + 2);
+          pos = end < 0 ? n : end + 2;
+        } else {
+          break;
+        }
+      }
+      return pos > start;
+    }
+    const isNameStart = (c) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
+    const isNameChar = (c) => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+    function escapeAt(p) {
+      // s[p] is a backslash: a valid escape unless followed by a newline or the end
+      const c = s.charCodeAt(p + 1);
+      return !(Number.isNaN(c) || c === 10 || c === 12 || c === 13);
+    }
+    function identStartsAt(p) {
+      let c = s.charCodeAt(p);
+      if (c === 45) {
+        c = s.charCodeAt(p + 1);
+        if (c === 45) return true;
+        p += 1;
+      }
+      if (isNameStart(c)) return true;
+      return c === 92 && escapeAt(p);
+    }
+    function readEscape() {
+      // at a backslash
+      pos++;
+      const hex = /^[0-9a-fA-F]{1,6}/.exec(s.slice(pos, pos + 6));
+      if (hex) {
+        pos += hex[0].length;
+        if (isWsCode(s.charCodeAt(pos))) pos++;
+        const cp = parseInt(hex[0], 16);
+        return cp === 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ? '\ufffd' : String.fromCodePoint(cp);
+      }
+      const cp = s.codePointAt(pos);
+      pos += cp > 0xffff ? 2 : 1;
+      return String.fromCodePoint(cp);
+    }
+    function ident() {
+      if (!identStartsAt(pos)) fail();
+      let out = '';
+      while (pos < n) {
+        const c = s.charCodeAt(pos);
+        if (isNameChar(c)) {
+          out += s[pos++];
+        } else if (c === 92 && escapeAt(pos)) {
+          out += readEscape();
+        } else {
+          break;
+        }
+      }
+      return out;
+    }
+    function string() {
+      const q = s[pos++];
+      let out = '';
+      while (pos < n) {
+        const c = s[pos];
+        if (c === q) {
+          pos++;
+          return out;
+        }
+        if (c === '\n') fail();
+        if (c === '\\') {
+          if (pos + 1 >= n) {
+            pos++;
+            continue;
+          }
+          if (s[pos + 1] === '\n') {
+            pos += 2;
+            continue;
+          }
+          out += readEscape();
+        } else {
+          out += c;
+          pos++;
+        }
+      }
+      return out; // an unterminated string ends at the end of input
+    }
+
+    // list := complex (',' complex)*, ended by ')' when nested
+    function selectorList(nested, relative, forgiving) {
+      const list = [];
+      for (;;) {
+        skipWs();
+        const start = pos;
+        try {
+          list.push(complex(relative));
+          skipWs();
+        } catch (e) {
+          if (e !== SELECTOR_ERROR || !forgiving) throw e;
+          pos = start;
+          skipToListEnd();
+        }
+        if (pos >= n) {
+          if (nested) fail();
+          break;
+        }
+        const c = s[pos];
+        if (c === ',') {
+          pos++;
+          continue;
+        }
+        if (c === ')' && nested) break;
+        if (forgiving) {
+          skipToListEnd();
+          if (s[pos] === ',') {
+            pos++;
+            continue;
+          }
+          if (s[pos] === ')') break;
+        }
+        fail();
+      }
+      return list;
+    }
+    function skipToListEnd() {
+      let depth = 0;
+      while (pos < n) {
+        const c = s[pos];
+        if (c === '"' || c === "'") {
+          string();
+          continue;
+        }
+        if (c === '\\') {
+          pos += 2;
+          continue;
+        }
+        if (c === '(' || c === '[') depth++;
+        else if (c === ')' || c === ']') {
+          if (depth === 0) return;
+          depth--;
+        } else if (c === ',' && depth === 0) {
+          return;
+        }
+        pos++;
+      }
+    }
+    function complex(relative) {
+      const parts = [];
+      let comb = null;
+      if (relative) {
+        skipWs();
+        const c = s[pos];
+        if (c === '>' || c === '+' || c === '~') {
+          comb = c;
+          pos++;
+          skipWs();
+        } else {
+          comb = ' ';
+        }
+        parts.push({ test: (el, scope) => el === scope, comb: null, scopeOnly: true });
+      }
+      for (;;) {
+        const part = compound();
+        part.comb = comb;
+        parts.push(part);
+        const ws = skipWs();
+        if (pos >= n) break;
+        const c = s[pos];
+        if (c === '>' || c === '+' || c === '~') {
+          comb = c;
+          pos++;
+          skipWs();
+        } else if (c === ',' || c === ')') {
+          break;
+        } else if (ws) {
+          comb = ' ';
+        } else {
+          fail();
+        }
+      }
+      if (relative) parts.relativeComb = parts[1].comb;
+      return parts;
+    }
+    function compound() {
+      const tests = [];
+      let any = false;
+      let scopeOnly = true;
+      const c0 = s[pos];
+      if (c0 === '*') {
+        pos++;
+        any = true;
+        scopeOnly = false;
+        if (s[pos] === '|') fail();
+      } else if (identStartsAt(pos)) {
+        tests.push(typeTest(ident()));
+        if (s[pos] === '|') fail();
+        any = true;
+        scopeOnly = false;
+      }
+      for (;;) {
+        const c = s[pos];
+        if (c === '#') {
+          pos++;
+          const id = ident();
+          tests.push((el) => getAttr(el, 'id') === id);
+        } else if (c === '.') {
+          pos++;
+          const cls = ident();
+          tests.push((el) => {
+            const v = getAttr(el, 'class');
+            return v !== null && (v === cls || hasToken(v, cls));
+          });
+        } else if (c === '[') {
+          pos++;
+          tests.push(attribute());
+        } else if (c === ':') {
+          pos++;
+          const t = pseudo();
+          if (t !== SCOPE_TEST) scopeOnly = false;
+          tests.push(t);
+          any = true;
+          continue;
+        } else {
+          break;
+        }
+        scopeOnly = false;
+        any = true;
+      }
+      if (!any) fail();
+      let test;
+      if (tests.length === 0) test = () => true;
+      else if (tests.length === 1) test = tests[0];
+      else if (tests.length === 2) {
+        const [a, b] = tests;
+        test = (el, scope) => a(el, scope) && b(el, scope);
+      } else {
+        test = (el, scope) => {
+          for (let i = 0; i < tests.length; i++) if (!tests[i](el, scope)) return false;
+          return true;
+        };
+      }
+      return { test, comb: null, scopeOnly: scopeOnly && tests.length !== 0 };
+    }
+    function typeTest(name) {
+      const lower = asciiLower(name);
+      return (el) => el[NAME] === (el[NSC] === 0 ? lower : name);
+    }
+    function attribute() {
+      skipWs();
+      const name = ident();
+      if (s[pos] === '|' && s[pos + 1] !== '=') fail();
+      const lower = asciiLower(name);
+      skipWs();
+      let op = null;
+      let value = '';
+      let ci = false;
+      if (s[pos] === ']') {
+        pos++;
+      } else {
+        const c = s[pos];
+        if (c === '=') {
+          op = '=';
+          pos++;
+        } else if ('~|^$*'.includes(c) && s[pos + 1] === '=') {
+          op = c + '=';
+          pos += 2;
+        } else {
+          fail();
+        }
+        skipWs();
+        if (s[pos] === '"' || s[pos] === "'") value = string();
+        else value = ident();
+        skipWs();
+        if (identStartsAt(pos)) {
+          const flag = asciiLower(ident());
+          if (flag === 'i') ci = true;
+          else if (flag !== 's') fail();
+          skipWs();
+        }
+        if (s[pos] !== ']') fail();
+        pos++;
+      }
+      const want = ci ? value.toLowerCase() : value;
+      let check;
+      switch (op) {
+        case null: check = () => true; break;
+        case '=': check = (v) => v === want; break;
+        case '~=': check = (v) => want !== '' && !/[\t\n\f\r ]/.test(want) && hasToken(v, want); break;
+        case '|=': check = (v) => v === want || v.startsWith(want + '-'); break;
+        case '^=': check = (v) => want !== '' && v.startsWith(want); break;
+        case '$=': check = (v) => want !== '' && v.endsWith(want); break;
+        case '*=': check = (v) => want !== '' && v.includes(want); break;
+      }
+      return (el) => {
+        const v = getAttr(el, el[NSC] === 0 ? lower : name);
+        if (v === null) return false;
+        return check(ci ? v.toLowerCase() : v);
+      };
+    }
+    function nth() {
+      // An+B, after '(' and whitespace
+      skipWs();
+      let a = 0;
+      let b = 0;
+      const rest = s.slice(pos);
+      let m = /^(odd|even)(?![\w-])/i.exec(rest);
+      if (m) {
+        a = 2;
+        b = m[1].toLowerCase() === 'odd' ? 1 : 0;
+      } else if ((m = /^([+-]?)(\d*)n(?![\w-])(?:\s*([+-])\s*(\d+))?/i.exec(rest)) !== null) {
+        if (m[1] === '+' && /^\+\s/.test(rest)) fail();
+        a = m[2] === '' ? 1 : parseInt(m[2], 10);
+        if (m[1] === '-') a = -a;
+        if (m[3] !== undefined) b = parseInt(m[4], 10) * (m[3] === '-' ? -1 : 1);
+      } else if ((m = /^([+-]?)(\d*)n-(\d+)/i.exec(rest)) !== null) {
+        a = m[2] === '' ? 1 : parseInt(m[2], 10);
+        if (m[1] === '-') a = -a;
+        b = -parseInt(m[3], 10);
+      } else if ((m = /^[+-]?\d+(?![\w.])/.exec(rest)) !== null) {
+        b = parseInt(m[0], 10);
+      } else {
+        fail();
+      }
+      pos += m[0].length;
+      skipWs();
+      return [a, b];
+    }
+    function nthMatches(a, b, index) {
+      if (a === 0) return index === b;
+      const d = index - b;
+      return d % a === 0 && d / a >= 0;
+    }
+    function pseudo() {
+      if (s[pos] === ':') {
+        // a pseudo-element: valid, matches no element
+        pos++;
+        ident();
+        if (s[pos] === '(') {
+          pos++;
+          skipToListEnd();
+          if (s[pos] !== ')') fail();
+          pos++;
+        }
+        return NEVER;
+      }
+      const name = asciiLower(ident());
+      if (s[pos] === '(') {
+        pos++;
+        return functional(name);
+      }
+      switch (name) {
+        case 'first-child': return (el) => prevElementSib(el) === null;
+        case 'last-child': return (el) => nextElementSib(el) === null;
+        case 'only-child': return (el) => prevElementSib(el) === null && nextElementSib(el) === null;
+        case 'first-of-type': return (el) => ofTypeIndex(el, false) === 1;
+        case 'last-of-type': return (el) => ofTypeIndex(el, true) === 1;
+        case 'only-of-type': return (el) => ofTypeIndex(el, false) === 1 && ofTypeIndex(el, true) === 1;
+        case 'empty': return (el) => el[KIDS].every((k) => k[T] === COMMENT_NODE || (k[T] === TEXT_NODE && k[DATA] === ''));
+        case 'root': return (el) => el[PARENT] !== null && el[PARENT][T] === DOCUMENT_NODE;
+        case 'scope': return SCOPE_TEST;
+        case 'checked': return isChecked;
+        case 'disabled': return isDisabled;
+        case 'enabled': return (el) => el[NSC] === 0 && FORM_CONTROLS.has(el[NAME]) && !isDisabled(el);
+        case 'required': return (el) => el[NSC] === 0 && INPUTS.has(el[NAME]) && getAttr(el, 'required') !== null;
+        case 'optional': return (el) => el[NSC] === 0 && INPUTS.has(el[NAME]) && getAttr(el, 'required') === null;
+        case 'link':
+        case 'any-link':
+          return (el) => el[NSC] === 0 && (el[NAME] === 'a' || el[NAME] === 'area') && getAttr(el, 'href') !== null;
+        case 'defined': return () => true;
+        case 'visited': case 'hover': case 'active': case 'focus': case 'focus-visible':
+        case 'focus-within': case 'target': case 'target-within':
+          return NEVER;
+        case 'before': case 'after': case 'first-line': case 'first-letter':
+          return NEVER;
+      }
+      fail();
+    }
+    function functional(name) {
+      switch (name) {
+        case 'not': {
+          const list = selectorList(true, false, false);
+          pos++;
+          return (el, scope) => !matchesList(list, el, scope);
+        }
+        case 'is':
+        case 'matches':
+        case 'where':
+        case '-webkit-any': {
+          const list = selectorList(true, false, true);
+          pos++;
+          return (el, scope) => matchesList(list, el, scope);
+        }
+        case 'has': {
+          const list = selectorList(true, true, false);
+          pos++;
+          if (list.length === 0) fail();
+          return (el) => list.some((parts) => hasMatch(parts, el));
+        }
+        case 'nth-child':
+        case 'nth-last-child':
+        case 'nth-of-type':
+        case 'nth-last-of-type': {
+          const [a, b] = nth();
+          let of = null;
+          if ((name === 'nth-child' || name === 'nth-last-child') && identStartsAt(pos)) {
+            const save = pos;
+            if (asciiLower(ident()) !== 'of') {
+              pos = save;
+              fail();
+            }
+            if (!skipWs()) fail();
+            of = selectorList(true, false, false);
+          }
+          if (s[pos] !== ')') fail();
+          pos++;
+          const last = name.includes('last');
+          if (name.endsWith('of-type')) return (el) => nthMatches(a, b, ofTypeIndex(el, last));
+          if (of === null) return (el) => nthMatches(a, b, childIndex(el, last, null, null));
+          return (el, scope) => matchesList(of, el, scope) && nthMatches(a, b, childIndex(el, last, of, scope));
+        }
+      }
+      fail();
+    }
+
+    const list = selectorList(false, false, false);
+    if (list.length === 0) fail();
+    return list;
+  }
+  const NEVER = () => false;
+  const SCOPE_TEST = (el, scope) => el === scope || (scope !== null && scope[T] === DOCUMENT_NODE && el === scope.documentElement);
+  const FORM_CONTROLS = new Set(['button', 'input', 'select', 'textarea', 'optgroup', 'option', 'fieldset']);
+  const INPUTS = new Set(['input', 'select', 'textarea']);
+  function isChecked(el) {
+    if (el[NSC] !== 0) return false;
+    if (el[NAME] === 'input') {
+      const type = getAttr(el, 'type');
+      const t = type === null ? '' : asciiLower(type);
+      return (t === 'checkbox' || t === 'radio') && getAttr(el, 'checked') !== null;
+    }
+    return el[NAME] === 'option' && getAttr(el, 'selected') !== null;
+  }
+  function isDisabled(el) {
+    if (el[NSC] !== 0 || !FORM_CONTROLS.has(el[NAME])) return false;
+    if (getAttr(el, 'disabled') !== null) return true;
+    const name = el[NAME];
+    if (name === 'option') {
+      const p = el[PARENT];
+      return p !== null && p[T] === 1 && p[NSC] === 0 && p[NAME] === 'optgroup' && getAttr(p, 'disabled') !== null;
+    }
+    if (name === 'optgroup') return false;
+    // a disabled fieldset ancestor disables it, unless it is inside that fieldset's first legend
+    let child = el;
+    for (let p = el[PARENT]; p !== null && p[T] === 1; child = p, p = p[PARENT]) {
+      if (p[NSC] === 0 && p[NAME] === 'fieldset' && getAttr(p, 'disabled') !== null) {
+        const legend = p[KIDS].find((k) => k[T] === 1 && k[NSC] === 0 && k[NAME] === 'legend');
+        if (legend === undefined || legend !== child) return true;
+      }
+    }
+    return false;
+  }
+  function childIndex(el, fromEnd, of, scope) {
+    const p = el[PARENT];
+    if (p === null) return 1;
+    const k = p[KIDS];
+    let count = 1;
+    const i = indexOf(el);
+    if (!fromEnd) {
+      for (let j = i - 1; j >= 0; j--) if (k[j][T] === 1 && (of === null || matchesList(of, k[j], scope))) count++;
+    } else {
+      for (let j = i + 1; j < k.length; j++) if (k[j][T] === 1 && (of === null || matchesList(of, k[j], scope))) count++;
+    }
+    return count;
+  }
+  function ofTypeIndex(el, fromEnd) {
+    const p = el[PARENT];
+    if (p === null) return 1;
+    const k = p[KIDS];
+    const name = el[NAME];
+    const code = el[NSC];
+    let count = 1;
+    const i = indexOf(el);
+    const same = (x) => x[T] === 1 && x[NAME] === name && x[NSC] === code && x[NS] === el[NS];
+    if (!fromEnd) {
+      for (let j = i - 1; j >= 0; j--) if (same(k[j])) count++;
+    } else {
+      for (let j = i + 1; j < k.length; j++) if (same(k[j])) count++;
+    }
+    return count;
+  }
+  // :has(): is there an element, relative to `el` as the relative selector says, that matches?
+  function hasMatch(parts, el) {
+    const last = parts.length - 1;
+    const test = (cand) => matchComplex(parts, last, cand, el);
+    if (parts.relativeComb === '+' || parts.relativeComb === '~') {
+      for (let s = nextElementSib(el); s !== null; s = nextElementSib(s)) {
+        if (test(s)) return true;
+        if (parts.length > 2 && walkElements(s, test) !== null) return true;
+        if (parts.relativeComb === '+' && parts.length === 2) return false;
+      }
+      return false;
+    }
+    if (parts.relativeComb === '>' && parts.length === 2) {
+      for (const k of el[KIDS]) if (k[T] === 1 && test(k)) return true;
+      return false;
+    }
+    return walkElements(el, test) !== null;
+  }
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
+  const eventStates = new WeakMap(); // event -> its dispatch state (see dispatch())
+  const stateOf = (e) => eventStates.get(e);
+  const SHADOW = {
+    currentTarget: { get() { const s = stateOf(this); return s ? s.current : null; }, configurable: true },
+    eventPhase: { get() { const s = stateOf(this); return s ? s.phase : NONE; }, configurable: true },
+    cancelBubble: {
+      get() { const s = stateOf(this); return s ? s.stop : false; },
+      set(v) { const s = stateOf(this); if (s && v) s.stop = true; },
+      configurable: true,
+    },
+    stopPropagation: { value() { const s = stateOf(this); if (s) s.stop = true; }, configurable: true, writable: true },
+    stopImmediatePropagation: {
+      value() { const s = stateOf(this); if (s) s.stop = s.immediate = true; },
+      configurable: true,
+      writable: true,
+    },
+    preventDefault: {
+      value() { const s = stateOf(this); if (!s || !s.passive) eventPreventDefault.call(this); },
+      configurable: true,
+      writable: true,
+    },
+    composedPath: {
+      value() { const s = stateOf(this); return s && s.phase !== NONE ? s.path.slice() : []; },
+      configurable: true,
+      writable: true,
+    },
+  };
+  // target stays after the dispatch, unless the event was dispatched since by
+  // a plain EventTarget (the events group's own getter then reads differently)
+  const eventTarget = Object.getOwnPropertyDescriptor(EventProto, 'target').get;
+  function shadowTarget() {
+    const s = stateOf(this);
+    if (s === undefined) return null;
+    if (s.active) return s.target;
+    const own = eventTarget.call(this);
+    return own !== s.ownTarget ? own : s.target;
+  }
+  const TARGET_SHADOW = {
+    target: { get: shadowTarget, configurable: true },
+    srcElement: { get: shadowTarget, configurable: true },
+  };
+  const SHADOW_KEYS = Object.keys(SHADOW);
+
+  function listenersOf(node, create) {
+    const x = create ? extra(node) : node[EXTRA];
+    if (x === undefined) return undefined;
+    if (x.listeners === undefined && create) x.listeners = new Map();
+    return x.listeners;
+  }
+  function removeListener(node, type, record) {
+    record.removed = true;
+    const map = listenersOf(node, false);
+    const list = map && map.get(type);
+    if (list) {
+      const i = list.indexOf(record);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) map.delete(type);
+    }
+    if (record.signal) record.signal.removeEventListener('abort', record.onabort);
+  }
+  function addListener(node, type, callback, options) {
+    type = String(type);
+    let capture = false, once = false, passive = false, signal = null;
+    if (options !== null && typeof options === 'object') {
+      capture = !!options.capture;
+      once = !!options.once;
+      passive = !!options.passive;
+      if (options.signal !== undefined) {
+        signal = options.signal;
+        if (!(signal instanceof g.AbortSignal)) {
+          throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
+        }
+      }
+    } else {
+      capture = !!options;
+    }
+    if (callback === null || callback === undefined) return;
+    if (typeof callback !== 'function' && typeof callback !== 'object') {
+      throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'Object'.");
+    }
+    if (signal !== null && signal.aborted) return;
+    const map = listenersOf(node, true);
+    let list = map.get(type);
+    if (list === undefined) {
+      list = [];
+      map.set(type, list);
+    } else if (list.some((r) => r.callback === callback && r.capture === capture)) {
+      return;
+    }
+    const record = { callback, capture, once, passive, removed: false, signal, onabort: null };
+    list.push(record);
+    if (signal !== null) {
+      record.onabort = () => removeListener(node, type, record);
+      signal.addEventListener('abort', record.onabort);
+    }
+  }
+  // An `on<type>` handler is a function-valued property set on the node
+  // (`el.onclick = fn`); it runs after the node's bubble-phase listeners, and
+  // returning false cancels the event. (No accessors on the prototypes: each
+  // would cost two functions per event type in every context.)
+  function invoke(node, event, state, phase) {
+    if (state.stop) return;
+    const capturePass = phase === CAPTURING_PHASE || (phase === AT_TARGET && state.targetCapture);
+    const map = listenersOf(node, false);
+    const list = map === undefined ? undefined : map.get(event.type);
+    const handler = capturePass ? undefined : node[state.handlerKey];
+    if (list === undefined && typeof handler !== 'function') return;
+    state.current = node;
+    state.phase = phase;
+    if (list !== undefined) {
+      const snapshot = list.slice();
+      for (const r of snapshot) {
+        if (r.removed || r.capture !== capturePass) continue;
+        if (r.once) removeListener(node, event.type, r);
+        state.passive = r.passive;
+        try {
+          const cb = r.callback;
+          if (typeof cb === 'function') {
+            cb.call(node, event);
+          } else {
+            const handleEvent = cb.handleEvent;
+            if (typeof handleEvent !== 'function') throw new TypeError("The listener's handleEvent is not a function.");
+            handleEvent.call(cb, event);
+          }
+        } catch (error) {
+          report(error);
+        }
+        state.passive = false;
+        if (state.immediate) return;
+      }
+    }
+    if (typeof handler === 'function') {
+      try {
+        if (handler.call(node, event) === false) event.preventDefault();
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+  function dispatch(target, event) {
+    if (!(event instanceof Event)) {
+      throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
+    }
+    const prior = eventStates.get(event);
+    if (prior !== undefined && prior.active) {
+      throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
+    }
+    for (const k of SHADOW_KEYS) delete event[k];
+    const path = [];
+    for (let n = target; n !== null; n = n[PARENT]) path.push(n);
+    const state = {
+      target, current: null, phase: NONE, stop: !!event.cancelBubble, immediate: false,
+      passive: false, path, targetCapture: false, handlerKey: 'on' + event.type, active: true,
+      ownTarget: null,
+    };
+    eventStates.set(event, state);
+    try {
+      Object.defineProperties(event, SHADOW);
+      if (prior === undefined) Object.defineProperties(event, TARGET_SHADOW);
+      for (let i = path.length - 1; i > 0; i--) invoke(path[i], event, state, CAPTURING_PHASE);
+      state.targetCapture = true;
+      invoke(target, event, state, AT_TARGET);
+      state.targetCapture = false;
+      invoke(target, event, state, AT_TARGET);
+      if (event.bubbles) {
+        for (let i = 1; i < path.length; i++) invoke(path[i], event, state, BUBBLING_PHASE);
+      }
+    } finally {
+      state.ownTarget = eventTarget.call(event);
+      state.active = false;
+      state.phase = NONE;
+      state.current = null;
+      state.stop = false;
+      state.immediate = false;
+      for (const k of SHADOW_KEYS) delete event[k];
+    }
+    return !event.defaultPrevented;
+  }
+
+  // ---- mutation observers ----------------------------------------------------------------------
+
+  let observed = false; // is any node observed? (no records are built otherwise)
+  let registrations = 0;
+  let pendingObservers = [];
+  let deliveryQueued = false;
+  let observerIds = 0;
+  let moInternals; // static accessors into MutationObserver
+
+  function registrationsOf(node, create) {
+    const x = create ? extra(node) : node[EXTRA];
+    if (x === undefined) return undefined;
+    if (x.observers === undefined && create) x.observers = [];
+    return x.observers;
+  }
+  function setRegistrations(delta) {
+    registrations += delta;
+    observed = registrations > 0;
+  }
+  // the observers interested in a mutation of `target`: Map observer -> oldValue
+  function interested(target, type, name, oldValue) {
+    let found = null;
+    for (let n = target; n !== null; n = n[PARENT]) {
+      const regs = registrationsOf(n, false);
+      if (regs === undefined || regs.length === 0) continue;
+      for (const r of regs) {
+        const o = r.options;
+        if (n !== target && !o.subtree) continue;
+        if (type === 'attributes') {
+          if (!o.attributes) continue;
+          if (o.attributeFilter !== null && (attrNamespace(target, name) !== null || !o.attributeFilter.includes(name))) continue;
+        } else if (type === 'characterData') {
+          if (!o.characterData) continue;
+        } else if (!o.childList) {
+          continue;
+        }
+        if (found === null) found = new Map();
+        const wantsOld = (type === 'attributes' && o.attributeOldValue) || (type === 'characterData' && o.characterDataOldValue);
+        if (!found.has(r.observer) || wantsOld) found.set(r.observer, wantsOld ? oldValue : (found.get(r.observer) ?? null));
+      }
+    }
+    return found;
+  }
+  function enqueue(found, make) {
+    for (const [observer, old] of found) moInternals.push(observer, make(old));
+    if (!deliveryQueued) {
+      deliveryQueued = true;
+      queueMicrotask(deliver);
+    }
+  }
+  function queueAttributeRecord(el, qname, oldValue) {
+    const found = interested(el, 'attributes', qname, oldValue);
+    if (found === null) return;
+    const c = qname.indexOf(':');
+    const ns = attrNamespace(el, qname);
+    const local = ns !== null && c >= 0 ? qname.slice(c + 1) : qname;
+    enqueue(found, (old) => new MutationRecord(KEY, 'attributes', el, local, ns, old, EMPTY, EMPTY, null, null));
+  }
+  function queueCharacterDataRecord(n, oldValue) {
+    const found = interested(n, 'characterData', null, oldValue);
+    if (found === null) return;
+    enqueue(found, (old) => new MutationRecord(KEY, 'characterData', n, null, null, old, EMPTY, EMPTY, null, null));
+  }
+  function queueTreeRecord(target, added, removed, prev, next) {
+    const found = interested(target, 'childList', null, null);
+    if (found === null) return;
+    enqueue(found, () => new MutationRecord(KEY, 'childList', target, null, null, null, added, removed, prev, next));
+  }
+  // a removed node stays observed by its old ancestors' subtree observers until delivery
+  function addTransientObservers(parent, node) {
+    for (let n = parent; n !== null; n = n[PARENT]) {
+      const regs = registrationsOf(n, false);
+      if (regs === undefined) continue;
+      for (const r of regs) {
+        if (!r.options.subtree) continue;
+        const t = { observer: r.observer, options: r.options, source: r };
+        registrationsOf(node, true).push(t);
+        moInternals.addTransient(r.observer, node, t);
+        setRegistrations(1);
+      }
+    }
+  }
+  function deliver() {
+    deliveryQueued = false;
+    const list = pendingObservers;
+    pendingObservers = [];
+    list.sort((a, b) => moInternals.id(a) - moInternals.id(b));
+    for (const mo of list) {
+      moInternals.dropTransients(mo);
+      const records = mo.takeRecords();
+      if (records.length === 0) continue;
+      try {
+        moInternals.callback(mo).call(mo, records, mo);
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+
+  class MutationRecord {
+    constructor(key, type, target, attributeName, attributeNamespace, oldValue, added, removed, prev, next) {
+      if (key !== KEY) throw illegal();
+      this.type = type;
+      this.target = target;
+      this.addedNodes = staticList(added);
+      this.removedNodes = staticList(removed);
+      this.previousSibling = prev;
+      this.nextSibling = next;
+      this.attributeName = attributeName;
+      this.attributeNamespace = attributeNamespace;
+      this.oldValue = oldValue;
+    }
+  }
+
+  class MutationObserver {
+    #callback;
+    #records = [];
+    #nodes = []; // nodes with a registration of this observer
+    #transients = []; // [node, registration] pairs
+    #id = ++observerIds;
+
+    constructor(callback) {
+      if (typeof callback !== 'function') {
+        throw new TypeError("Failed to construct 'MutationObserver': The callback provided as parameter 1 is not a function.");
+      }
+      this.#callback = callback;
+    }
+
+    observe(target, options = {}) {
+      if (!isNode(target)) throw notNode('observe', 'MutationObserver');
+      if (options === null || typeof options !== 'object') options = {};
+      const o = {
+        childList: !!options.childList,
+        attributes: options.attributes === undefined ? undefined : !!options.attributes,
+        characterData: options.characterData === undefined ? undefined : !!options.characterData,
+        subtree: !!options.subtree,
+        attributeOldValue: options.attributeOldValue === undefined ? undefined : !!options.attributeOldValue,
+        characterDataOldValue: options.characterDataOldValue === undefined ? undefined : !!options.characterDataOldValue,
+        attributeFilter: options.attributeFilter === undefined ? null : Array.from(options.attributeFilter, String),
+      };
+      if (o.attributes === undefined && (o.attributeOldValue !== undefined || o.attributeFilter !== null)) o.attributes = true;
+      if (o.characterData === undefined && o.characterDataOldValue !== undefined) o.characterData = true;
+      const fail = (m) => new TypeError(`Failed to execute 'observe' on 'MutationObserver': ${m}`);
+      if (!o.childList && !o.attributes && !o.characterData) {
+        throw fail("The options object must set at least one of 'attributes', 'characterData', or 'childList' to true.");
+      }
+      if (o.attributeOldValue && !o.attributes) throw fail("The options object may only set 'attributeOldValue' to true when 'attributes' is true or not present.");
+      if (o.attributeFilter !== null && !o.attributes) throw fail("The options object may only set 'attributeFilter' when 'attributes' is true or not present.");
+      if (o.characterDataOldValue && !o.characterData) throw fail("The options object may only set 'characterDataOldValue' to true when 'characterData' is true or not present.");
+      o.attributes = !!o.attributes;
+      o.characterData = !!o.characterData;
+      o.attributeOldValue = !!o.attributeOldValue;
+      o.characterDataOldValue = !!o.characterDataOldValue;
+      const regs = registrationsOf(target, true);
+      const existing = regs.find((r) => r.observer === this && r.source === undefined);
+      if (existing !== undefined) {
+        // replace the options; drop the transients it created
+        this.#transients = this.#transients.filter(([node, t]) => {
+          if (t.source !== existing) return true;
+          removeRegistration(node, t);
+          return false;
+        });
+        existing.options = o;
+      } else {
+        regs.push({ observer: this, options: o, source: undefined });
+        this.#nodes.push(target);
+        setRegistrations(1);
+      }
+    }
+
+    disconnect() {
+      for (const node of this.#nodes) {
+        const regs = registrationsOf(node, false);
+        if (regs === undefined) continue;
+        for (let i = regs.length - 1; i >= 0; i--) {
+          if (regs[i].observer === this && regs[i].source === undefined) {
+            regs.splice(i, 1);
+            setRegistrations(-1);
+          }
+        }
+      }
+      this.#nodes = [];
+      this.#dropTransients();
+      this.#records = [];
+    }
+
+    takeRecords() {
+      const r = this.#records;
+      this.#records = [];
+      return r;
+    }
+
+    #dropTransients() {
+      for (const [node, t] of this.#transients) removeRegistration(node, t);
+      this.#transients = [];
+    }
+
+    static {
+      moInternals = {
+        push(mo, record) {
+          if (mo.#records.length === 0 && !pendingObservers.includes(mo)) pendingObservers.push(mo);
+          mo.#records.push(record);
+        },
+        addTransient(mo, node, t) { mo.#transients.push([node, t]); },
+        dropTransients(mo) { mo.#dropTransients(); },
+        callback(mo) { return mo.#callback; },
+        id(mo) { return mo.#id; },
+      };
+    }
+  }
+  function removeRegistration(node, reg) {
+    const regs = registrationsOf(node, false);
+    if (regs === undefined) return;
+    const i = regs.indexOf(reg);
+    if (i >= 0) {
+      regs.splice(i, 1);
+      setRegistrations(-1);
+    }
+  }
+
+  // ---- the node classes ------------------------------------------------------------------------
+
+  function qualifiedName(el) {
+    const p = el[PREFIX];
+    return p === undefined ? el[NAME] : p + ':' + el[NAME];
+  }
+  const rootRanks = new WeakMap();
+  let rootRankNext = 0;
+  function rootRank(root) {
+    let r = rootRanks.get(root);
+    if (r === undefined) rootRanks.set(root, (r = ++rootRankNext));
+    return r;
+  }
+  function checkNode(x, method, iface = 'Node', n = 1) {
+    if (!isNode(x)) throw notNode(method, iface, n);
+    return x;
+  }
+
+  class Node extends EventTarget {
+    constructor() {
+      throw illegal();
+    }
+
+    get nodeType() { return this[T]; }
+    get nodeName() {
+      switch (this[T]) {
+        case ELEMENT_NODE: return this.tagName;
+        case TEXT_NODE: return '#text';
+        case COMMENT_NODE: return '#comment';
+        case DOCUMENT_NODE: return '#document';
+        case DOCUMENT_FRAGMENT_NODE: return '#document-fragment';
+        case DOCUMENT_TYPE_NODE: return this[NAME];
+      }
+      return '';
+    }
+    get nodeValue() {
+      const t = this[T];
+      return t === TEXT_NODE || t === COMMENT_NODE ? this[DATA] : null;
+    }
+    set nodeValue(v) {
+      const t = this[T];
+      if (t === TEXT_NODE || t === COMMENT_NODE) setData(this, v === null ? '' : String(v));
+    }
+    get textContent() {
+      const t = this[T];
+      if (t === TEXT_NODE || t === COMMENT_NODE) return this[DATA];
+      if (t === ELEMENT_NODE || t === DOCUMENT_FRAGMENT_NODE) return textOf(this);
+      return null;
+    }
+    set textContent(v) { setTextContent(this, v); }
+    get ownerDocument() { return this[T] === DOCUMENT_NODE ? null : nodeDoc(this); }
+    get parentNode() { return this[PARENT]; }
+    get parentElement() { return parentElement(this); }
+    get childNodes() {
+      const x = extra(this);
+      if (x.childNodes === undefined) x.childNodes = makeList(NodeList.prototype, this[KIDS] === undefined ? EMPTY : this);
+      return x.childNodes;
+    }
+    get firstChild() {
+      const k = this[KIDS];
+      return k !== undefined && k.length !== 0 ? k[0] : null;
+    }
+    get lastChild() {
+      const k = this[KIDS];
+      return k !== undefined && k.length !== 0 ? k[k.length - 1] : null;
+    }
+    get previousSibling() { return prevSib(this); }
+    get nextSibling() { return nextSib(this); }
+    get isConnected() { return rootOf(this)[T] === DOCUMENT_NODE; }
+    get baseURI() { return 'about:blank'; }
+    hasChildNodes() {
+      const k = this[KIDS];
+      return k !== undefined && k.length !== 0;
+    }
+    getRootNode() { return rootOf(this); }
+    contains(other) {
+      if (other === null || other === undefined) return false;
+      checkNode(other, 'contains');
+      for (let n = other; n !== null; n = n[PARENT]) if (n === this) return true;
+      return false;
+    }
+    appendChild(node) {
+      checkNode(node, 'appendChild');
+      return preInsert(node, this, null, 'appendChild');
+    }
+    insertBefore(node, child) {
+      checkNode(node, 'insertBefore');
+      if (child === undefined) child = null;
+      if (child !== null) checkNode(child, 'insertBefore', 'Node', 2);
+      return preInsert(node, this, child, 'insertBefore');
+    }
+    removeChild(child) {
+      checkNode(child, 'removeChild');
+      if (child[PARENT] !== this) {
+        throw new DOMException("Failed to execute 'removeChild' on 'Node': The node to be removed is not a child of this node.", 'NotFoundError');
+      }
+      removeNode(child, false);
+      return child;
+    }
+    replaceChild(node, child) {
+      checkNode(node, 'replaceChild');
+      checkNode(child, 'replaceChild', 'Node', 2);
+      return replaceChild(this, node, child);
+    }
+    cloneNode(deep = false) {
+      return cloneNode(this, !!deep);
+    }
+    isSameNode(other) { return this === other; }
+    isEqualNode(other) {
+      if (!isNode(other)) return false;
+      const a = [this];
+      const b = [other];
+      while (a.length !== 0) {
+        const x = a.pop();
+        const y = b.pop();
+        if (x[T] !== y[T]) return false;
+        switch (x[T]) {
+          case ELEMENT_NODE: {
+            if (x[NAME] !== y[NAME] || x.namespaceURI !== y.namespaceURI || x[PREFIX] !== y[PREFIX]) return false;
+            const xa = x[ATTRS];
+            const ya = y[ATTRS];
+            if (xa.length !== ya.length) return false;
+            for (let i = 0; i < xa.length; i += 2) if (getAttr(y, xa[i]) !== xa[i + 1]) return false;
+            break;
+          }
+          case TEXT_NODE:
+          case COMMENT_NODE:
+            if (x[DATA] !== y[DATA]) return false;
+            break;
+          case DOCUMENT_TYPE_NODE:
+            if (x[NAME] !== y[NAME] || x[PUBID] !== y[PUBID] || x[SYSID] !== y[SYSID]) return false;
+            break;
+        }
+        const xk = x[KIDS];
+        const yk = y[KIDS];
+        if (xk !== undefined) {
+          if (xk.length !== yk.length) return false;
+          for (let i = 0; i < xk.length; i++) {
+            a.push(xk[i]);
+            b.push(yk[i]);
+          }
+        }
+      }
+      return true;
+    }
+    normalize() {
+      const texts = [];
+      walk(this, (n) => {
+        if (n[T] === TEXT_NODE) texts.push(n);
+        return false;
+      });
+      for (const n of texts) {
+        if (n[PARENT] === null) continue; // merged away already
+        if (n[DATA] === '') {
+          removeNode(n, false);
+          continue;
+        }
+        let data = n[DATA];
+        const merged = [];
+        for (let s = nextSib(n); s !== null && s[T] === TEXT_NODE; s = nextSib(s)) merged.push(s);
+        if (merged.length === 0) continue;
+        for (const s of merged) data += s[DATA];
+        setData(n, data);
+        for (const s of merged) removeNode(s, false);
+      }
+    }
+    compareDocumentPosition(other) {
+      checkNode(other, 'compareDocumentPosition');
+      if (other === this) return 0;
+      const chainA = [];
+      for (let n = this; n !== null; n = n[PARENT]) chainA.push(n);
+      const chainB = [];
+      for (let n = other; n !== null; n = n[PARENT]) chainB.push(n);
+      const rootA = chainA[chainA.length - 1];
+      const rootB = chainB[chainB.length - 1];
+      if (rootA !== rootB) {
+        // any order will do, as long as it is the same both ways
+        return Node.DOCUMENT_POSITION_DISCONNECTED | Node.DOCUMENT_POSITION_IMPLEMENTATION_SPECIFIC |
+          (rootRank(rootA) < rootRank(rootB) ? Node.DOCUMENT_POSITION_FOLLOWING : Node.DOCUMENT_POSITION_PRECEDING);
+      }
+      let i = chainA.length - 1;
+      let j = chainB.length - 1;
+      while (i >= 0 && j >= 0 && chainA[i] === chainB[j]) {
+        i--;
+        j--;
+      }
+      if (i < 0) return Node.DOCUMENT_POSITION_CONTAINED_BY | Node.DOCUMENT_POSITION_FOLLOWING; // this contains other
+      if (j < 0) return Node.DOCUMENT_POSITION_CONTAINS | Node.DOCUMENT_POSITION_PRECEDING;
+      return indexOf(chainA[i]) < indexOf(chainB[j]) ? Node.DOCUMENT_POSITION_FOLLOWING : Node.DOCUMENT_POSITION_PRECEDING;
+    }
+    lookupNamespaceURI(prefix) {
+      if (prefix === '' || prefix === undefined) prefix = null;
+      if (prefix === 'xml') return XML_NS;
+      if (prefix === 'xmlns') return XMLNS_NS;
+      let el = this[T] === DOCUMENT_NODE ? firstElementChild(this) : this[T] === 1 ? this : parentElement(this);
+      for (; el !== null; el = parentElement(el)) {
+        if (prefix === null ? el[PREFIX] === undefined : el[PREFIX] === prefix) {
+          const ns = el.namespaceURI;
+          if (ns !== null) return ns;
+        }
+      }
+      return null;
+    }
+    isDefaultNamespace(ns) {
+      return (ns === '' || ns === undefined ? null : ns) === this.lookupNamespaceURI(null);
+    }
+
+    addEventListener(type, callback, options = undefined) {
+      if (arguments.length < 2) {
+        throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': 2 arguments required.");
+      }
+      addListener(this, type, callback, options);
+    }
+    removeEventListener(type, callback, options = undefined) {
+      if (arguments.length < 2) {
+        throw new TypeError("Failed to execute 'removeEventListener' on 'EventTarget': 2 arguments required.");
+      }
+      const capture = options !== null && typeof options === 'object' ? !!options.capture : !!options;
+      type = String(type);
+      const map = listenersOf(this, false);
+      const r = map && map.get(type) && map.get(type).find((x) => x.callback === callback && x.capture === capture);
+      if (r) removeListener(this, type, r);
+    }
+    dispatchEvent(event) {
+      return dispatch(this, event);
+    }
+  }
+  const NODE_CONSTANTS = {
+    ELEMENT_NODE, ATTRIBUTE_NODE, TEXT_NODE, CDATA_SECTION_NODE, ENTITY_REFERENCE_NODE, ENTITY_NODE,
+    PROCESSING_INSTRUCTION_NODE, COMMENT_NODE, DOCUMENT_NODE, DOCUMENT_TYPE_NODE, DOCUMENT_FRAGMENT_NODE,
+    NOTATION_NODE, DOCUMENT_POSITION_DISCONNECTED: 1, DOCUMENT_POSITION_PRECEDING: 2,
+    DOCUMENT_POSITION_FOLLOWING: 4, DOCUMENT_POSITION_CONTAINS: 8, DOCUMENT_POSITION_CONTAINED_BY: 16,
+    DOCUMENT_POSITION_IMPLEMENTATION_SPECIFIC: 32,
+  };
+  for (const [k, v] of Object.entries(NODE_CONSTANTS)) {
+    Object.defineProperty(Node, k, { value: v, enumerable: true });
+    Object.defineProperty(Node.prototype, k, { value: v, enumerable: true });
+  }
+
+  // ParentNode: Document, DocumentFragment, Element
+  const parentNodeMixin = {
+    get children() {
+      const x = extra(this);
+      if (x.children === undefined) x.children = liveCollection(this, () => true, true);
+      return x.children;
+    },
+    get childElementCount() {
+      let c = 0;
+      for (const k of this[KIDS]) if (k[T] === 1) c++;
+      return c;
+    },
+    get firstElementChild() { return firstElementChild(this); },
+    get lastElementChild() { return lastElementChild(this); },
+    append(...nodes) {
+      const node = convertNodes(nodeDoc(this), nodes, 'append', this.constructor.name);
+      preInsert(node, this, null, 'append');
+    },
+    prepend(...nodes) {
+      const node = convertNodes(nodeDoc(this), nodes, 'prepend', this.constructor.name);
+      preInsert(node, this, this[KIDS].length ? this[KIDS][0] : null, 'prepend');
+    },
+    replaceChildren(...nodes) {
+      const node = convertNodes(nodeDoc(this), nodes, 'replaceChildren', this.constructor.name);
+      ensurePreInsert(node, this, null, 'replaceChildren');
+      replaceAll(this, node);
+    },
+    querySelector(selectors) {
+      return querySelectorAll(this, selectors, 'querySelector', ifaceName(this), true);
+    },
+    querySelectorAll(selectors) {
+      return staticList(querySelectorAll(this, selectors, 'querySelectorAll', ifaceName(this), false));
+    },
+  };
+  // ChildNode: Element, CharacterData, DocumentType
+  const childNodeMixin = {
+    before(...nodes) {
+      const parent = this[PARENT];
+      if (parent === null) return;
+      let prev = prevSib(this);
+      while (prev !== null && nodes.includes(prev)) prev = prevSib(prev);
+      const node = convertNodes(nodeDoc(this), nodes, 'before', this.constructor.name);
+      const ref = prev === null ? (parent[KIDS][0] || null) : nextSib(prev);
+      preInsert(node, parent, ref, 'before');
+    },
+    after(...nodes) {
+      const parent = this[PARENT];
+      if (parent === null) return;
+      let next = nextSib(this);
+      while (next !== null && nodes.includes(next)) next = nextSib(next);
+      const node = convertNodes(nodeDoc(this), nodes, 'after', this.constructor.name);
+      preInsert(node, parent, next, 'after');
+    },
+    replaceWith(...nodes) {
+      const parent = this[PARENT];
+      if (parent === null) return;
+      let next = nextSib(this);
+      while (next !== null && nodes.includes(next)) next = nextSib(next);
+      const node = convertNodes(nodeDoc(this), nodes, 'replaceWith', this.constructor.name);
+      if (this[PARENT] === parent) replaceChild(parent, node, this);
+      else preInsert(node, parent, next, 'replaceWith');
+    },
+    remove() {
+      if (this[PARENT] !== null) removeNode(this, false);
+    },
+  };
+  // NonDocumentTypeChildNode: Element, CharacterData
+  const siblingsMixin = {
+    get previousElementSibling() { return prevElementSib(this); },
+    get nextElementSibling() { return nextElementSib(this); },
+  };
+  function mix(target, ...sources) {
+    for (const s of sources) {
+      for (const k of Object.getOwnPropertyNames(s)) {
+        const d = Object.getOwnPropertyDescriptor(s, k);
+        d.enumerable = false;
+        Object.defineProperty(target.prototype, k, d);
+      }
+    }
+  }
+  function ifaceName(n) {
+    switch (n[T]) {
+      case DOCUMENT_NODE: return 'Document';
+      case DOCUMENT_FRAGMENT_NODE: return 'DocumentFragment';
+      default: return 'Element';
+    }
+  }
+
+  function insertAdjacent(el, where, node, method) {
+    switch (asciiLower(String(where))) {
+      case 'beforebegin':
+        if (el[PARENT] === null) return null;
+        preInsert(node, el[PARENT], el, method);
+        return node;
+      case 'afterbegin':
+        preInsert(node, el, el[KIDS].length ? el[KIDS][0] : null, method);
+        return node;
+      case 'beforeend':
+        preInsert(node, el, null, method);
+        return node;
+      case 'afterend':
+        if (el[PARENT] === null) return null;
+        preInsert(node, el[PARENT], nextSib(el), method);
+        return node;
+    }
+    throw new DOMException(`Failed to execute '${method}' on 'Element': The value provided ('${where}') is not one of 'beforeBegin', 'afterBegin', 'beforeEnd', or 'afterEnd'.`, 'SyntaxError');
+  }
+
+  class Element extends Node {
+    get tagName() {
+      const q = qualifiedName(this);
+      return this[NSC] === 0 && isHtmlDoc(nodeDoc(this)) ? asciiUpper(q) : q;
+    }
+    get localName() { return this[NAME]; }
+    get namespaceURI() {
+      const c = this[NSC];
+      return c === 3 ? this[NS] : NS_BY_CODE[c];
+    }
+    get prefix() {
+      const p = this[PREFIX];
+      return p === undefined ? null : p;
+    }
+    get id() {
+      const v = getAttr(this, 'id');
+      return v === null ? '' : v;
+    }
+    set id(v) { setAttr(this, 'id', v); }
+    get className() {
+      const v = getAttr(this, 'class');
+      return v === null ? '' : v;
+    }
+    set className(v) { setAttr(this, 'class', v); }
+    get classList() {
+      const x = extra(this);
+      if (x.classList === undefined) x.classList = tokenList(this, 'class');
+      return x.classList;
+    }
+    set classList(v) { setAttr(this, 'class', v); }
+    get slot() {
+      const v = getAttr(this, 'slot');
+      return v === null ? '' : v;
+    }
+    set slot(v) { setAttr(this, 'slot', v); }
+    get attributes() { return attributesOf(this); }
+    hasAttributes() { return this[ATTRS].length !== 0; }
+    getAttributeNames() {
+      const a = this[ATTRS];
+      const out = [];
+      for (let i = 0; i < a.length; i += 2) out.push(a[i]);
+      return out;
+    }
+    getAttribute(name) { return getAttr(this, attrName(this, name)); }
+    getAttributeNS(ns, local) {
+      const q = findAttrNS(this, ns, local);
+      return q === null ? null : getAttr(this, q);
+    }
+    hasAttribute(name) { return getAttr(this, attrName(this, name)) !== null; }
+    hasAttributeNS(ns, local) { return findAttrNS(this, ns, local) !== null; }
+    setAttribute(name, value) {
+      if (arguments.length < 2) throw new TypeError("Failed to execute 'setAttribute' on 'Element': 2 arguments required.");
+      name = String(name);
+      checkAttrName(name);
+      setAttr(this, attrName(this, name), value);
+    }
+    setAttributeNS(ns, qname, value) {
+      const [n, prefix, local] = validateAndExtract(ns, qname);
+      const existing = findAttrNS(this, n, local);
+      setAttr(this, existing !== null ? existing : prefix === null ? local : prefix + ':' + local, value);
+    }
+    removeAttribute(name) { removeAttr(this, attrName(this, name)); }
+    removeAttributeNS(ns, local) {
+      const q = findAttrNS(this, ns, local);
+      if (q !== null) removeAttr(this, q);
+    }
+    toggleAttribute(name, force = undefined) {
+      name = String(name);
+      checkAttrName(name);
+      const q = attrName(this, name);
+      if (getAttr(this, q) === null) {
+        if (force === undefined || force) {
+          setAttr(this, q, '');
+          return true;
+        }
+        return false;
+      }
+      if (force === undefined || !force) {
+        removeAttr(this, q);
+        return false;
+      }
+      return true;
+    }
+    getAttributeNode(name) {
+      const q = attrName(this, name);
+      return getAttr(this, q) === null ? null : attrNode(this, q);
+    }
+    getAttributeNodeNS(ns, local) {
+      const q = findAttrNS(this, ns, local);
+      return q === null ? null : attrNode(this, q);
+    }
+    get innerHTML() { return serialize(this, false); }
+    set innerHTML(html) {
+      html = html === null ? '' : String(html);
+      const frag = parseFragment(this, html);
+      replaceAll(this[CONTENT] !== undefined ? this[CONTENT] : this, frag);
+    }
+    get outerHTML() { return serialize(this, true); }
+    set outerHTML(html) {
+      html = html === null ? '' : String(html);
+      const parent = this[PARENT];
+      if (parent === null) return;
+      if (parent[T] === DOCUMENT_NODE) {
+        throw new DOMException("Failed to set the 'outerHTML' property on 'Element': This element's parent is of type '#document'.", 'NoModificationAllowedError');
+      }
+      const ctx = parent[T] === DOCUMENT_FRAGMENT_NODE ? 'body' : fragmentContext(parent);
+      const doc = nodeDoc(this);
+      const frag = build(doc, newFragment(doc), parse(html, ctx));
+      replaceChild(parent, frag, this);
+    }
+    insertAdjacentHTML(where, html) {
+      const pos = asciiLower(String(where));
+      let ctxEl;
+      if (pos === 'beforebegin' || pos === 'afterend') {
+        ctxEl = this[PARENT];
+        if (ctxEl === null || ctxEl[T] === DOCUMENT_NODE) {
+          throw new DOMException("Failed to execute 'insertAdjacentHTML' on 'Element': The element has no parent.", 'NoModificationAllowedError');
+        }
+      } else if (pos === 'afterbegin' || pos === 'beforeend') {
+        ctxEl = this;
+      } else {
+        throw new DOMException(`Failed to execute 'insertAdjacentHTML' on 'Element': The value provided ('${where}') is not one of 'beforeBegin', 'afterBegin', 'beforeEnd', or 'afterEnd'.`, 'SyntaxError');
+      }
+      let ctx;
+      if (ctxEl[T] !== 1 || (ctxEl[NSC] === 0 && ctxEl[NAME] === 'html' && isHtmlDoc(nodeDoc(ctxEl)))) ctx = 'body';
+      else ctx = fragmentContext(ctxEl);
+      const doc = nodeDoc(this);
+      const frag = build(doc, newFragment(doc), parse(String(html), ctx));
+      insertAdjacent(this, pos, frag, 'insertAdjacentHTML');
+    }
+    insertAdjacentElement(where, element) {
+      if (!isElement(element)) throw new TypeError("Failed to execute 'insertAdjacentElement' on 'Element': parameter 2 is not of type 'Element'.");
+      return insertAdjacent(this, where, element, 'insertAdjacentElement');
+    }
+    insertAdjacentText(where, data) {
+      insertAdjacent(this, where, newCharData(nodeDoc(this), TEXT_NODE, String(data)), 'insertAdjacentText');
+    }
+    matches(selectors) {
+      return matchesList(compileSelector(selectors, 'matches', 'Element'), this, this);
+    }
+    webkitMatchesSelector(selectors) {
+      return matchesList(compileSelector(selectors, 'webkitMatchesSelector', 'Element'), this, this);
+    }
+    closest(selectors) {
+      const list = compileSelector(selectors, 'closest', 'Element');
+      for (let el = this; el !== null; el = parentElement(el)) {
+        if (matchesList(list, el, this)) return el;
+      }
+      return null;
+    }
+    getElementsByTagName(name) { return byTagName(this, name); }
+    getElementsByClassName(names) { return byClassName(this, names); }
+    getElementsByTagNameNS(ns, local) {
+      ns = ns === '' || ns === undefined ? null : ns;
+      local = String(local);
+      return liveCollection(this, (el) => (ns === '*' || el.namespaceURI === ns) && (local === '*' || el[NAME] === local));
+    }
+  }
+  Element.prototype[NSC] = 3;
+  mix(Element, parentNodeMixin, childNodeMixin, siblingsMixin);
+
+  function reflectString(proto, prop, attr) {
+    Object.defineProperty(proto, prop, {
+      get() {
+        const v = getAttr(this, attr);
+        return v === null ? '' : v;
+      },
+      set(v) { setAttr(this, attr, v); },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  function reflectBool(proto, prop, attr) {
+    Object.defineProperty(proto, prop, {
+      get() { return getAttr(this, attr) !== null; },
+      set(v) {
+        if (v) setAttr(this, attr, '');
+        else removeAttr(this, attr);
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+
+  class HTMLElement extends Element {
+    get innerText() { return this.textContent; }
+    set innerText(v) { this.textContent = v; }
+    get outerText() { return this.textContent; }
+    get dataset() {
+      const x = extra(this);
+      if (x.dataset === undefined) {
+        const t = Object.create(DOMStringMap.prototype);
+        Object.defineProperty(t, SRC, { value: this });
+        x.dataset = new Proxy(t, datasetHandler);
+      }
+      return x.dataset;
+    }
+    get style() {
+      const x = extra(this);
+      if (x.style === undefined) {
+        const t = Object.create(CSSStyleDeclaration.prototype);
+        Object.defineProperty(t, SRC, { value: { el: this, value: undefined, decls: EMPTY } });
+        x.style = new Proxy(t, styleHandler);
+      }
+      return x.style;
+    }
+    set style(v) { setAttr(this, 'style', v); }
+    get value() {
+      const name = this[NAME];
+      if (name === 'textarea') return this.textContent;
+      if (name === 'select') {
+        const opts = querySelectorAll(this, 'option', 'querySelectorAll', 'Element', false);
+        const sel = opts.find((o) => getAttr(o, 'selected') !== null) || opts[0];
+        return sel === undefined ? '' : sel.value;
+      }
+      const v = getAttr(this, 'value');
+      if (v === null && name === 'option') return textOf(this).replace(/[\t\n\f\r ]+/g, ' ').trim();
+      return v === null ? (name === 'input' && asciiLower(getAttr(this, 'type') || '') === 'checkbox' ? 'on' : '') : v;
+    }
+    set value(v) {
+      if (this[NAME] === 'textarea') this.textContent = v;
+      else setAttr(this, 'value', v === null ? '' : v);
+    }
+    click() {
+      if (isDisabled(this)) return;
+      this.dispatchEvent(new Event('click', { bubbles: true, cancelable: true, composed: true }));
+    }
+    focus() {}
+    blur() {}
+  }
+  HTMLElement.prototype[NSC] = 0;
+  for (const [prop, attr] of [['title', 'title'], ['lang', 'lang'], ['dir', 'dir'], ['href', 'href'],
+    ['src', 'src'], ['alt', 'alt'], ['name', 'name'], ['type', 'type'], ['placeholder', 'placeholder'],
+    ['htmlFor', 'for']]) {
+    reflectString(HTMLElement.prototype, prop, attr);
+  }
+  for (const [prop, attr] of [['hidden', 'hidden'], ['disabled', 'disabled'], ['checked', 'checked'],
+    ['selected', 'selected'], ['required', 'required']]) {
+    reflectBool(HTMLElement.prototype, prop, attr);
+  }
+
+  class HTMLTemplateElement extends HTMLElement {
+    get content() { return this[CONTENT]; }
+  }
+  class SVGElement extends Element {
+    get dataset() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'dataset').get.call(this); }
+    get style() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'style').get.call(this); }
+  }
+  SVGElement.prototype[NSC] = 1;
+  class MathMLElement extends Element {
+    get dataset() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'dataset').get.call(this); }
+    get style() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'style').get.call(this); }
+  }
+  MathMLElement.prototype[NSC] = 2;
+
+  class CharacterData extends Node {
+    get data() { return this[DATA]; }
+    set data(v) { setData(this, v === null ? '' : String(v)); }
+    get length() { return this[DATA].length; }
+    substringData(offset, count) {
+      const d = this[DATA];
+      offset >>>= 0;
+      if (offset > d.length) throw new DOMException(`The offset ${offset} is greater than the node's length (${d.length}).`, 'IndexSizeError');
+      return d.substr(offset, count >>> 0);
+    }
+    appendData(data) { setData(this, this[DATA] + String(data)); }
+    insertData(offset, data) { replaceData(this, offset, 0, data); }
+    deleteData(offset, count) { replaceData(this, offset, count, ''); }
+    replaceData(offset, count, data) { replaceData(this, offset, count, data); }
+  }
+  mix(CharacterData, childNodeMixin, siblingsMixin);
+
+  class Text extends CharacterData {
+    constructor(data = '') {
+      return newCharData(mainDoc, TEXT_NODE, String(data));
+    }
+    splitText(offset) {
+      const d = this[DATA];
+      offset >>>= 0;
+      if (offset > d.length) throw new DOMException(`The offset ${offset} is larger than the Text node's length.`, 'IndexSizeError');
+      const fresh = newCharData(nodeDoc(this), TEXT_NODE, d.slice(offset));
+      if (this[PARENT] !== null) insertNode(fresh, this[PARENT], nextSib(this), false);
+      setData(this, d.slice(0, offset));
+      return fresh;
+    }
+    get wholeText() {
+      let start = this;
+      for (let p = prevSib(start); p !== null && p[T] === TEXT_NODE; p = prevSib(p)) start = p;
+      let out = '';
+      for (let n = start; n !== null && n[T] === TEXT_NODE; n = nextSib(n)) out += n[DATA];
+      return out;
+    }
+  }
+  class Comment extends CharacterData {
+    constructor(data = '') {
+      return newCharData(mainDoc, COMMENT_NODE, String(data));
+    }
+  }
+
+  class DocumentFragment extends Node {
+    constructor() {
+      return newFragment(mainDoc);
+    }
+    getElementById(id) { return byId(this, id); }
+  }
+  mix(DocumentFragment, parentNodeMixin);
+
+  class DocumentType extends Node {
+    get name() { return this[NAME]; }
+    get publicId() { return this[PUBID]; }
+    get systemId() { return this[SYSID]; }
+  }
+  mix(DocumentType, childNodeMixin);
+
+  class DOMImplementation {
+    #doc;
+    constructor(key, doc) {
+      if (key !== KEY) throw illegal();
+      this.#doc = doc;
+    }
+    createHTMLDocument(title = undefined) {
+      const d = newDocument(true, 'text/html');
+      appendFresh(d, newDoctype(d, 'html', '', ''));
+      const html = newElement(d, HTMLElement.prototype, 'html');
+      appendFresh(d, html);
+      const head = newElement(d, HTMLElement.prototype, 'head');
+      appendFresh(html, head);
+      if (title !== undefined) {
+        const t = newElement(d, HTMLElement.prototype, 'title');
+        appendFresh(head, t);
+        appendFresh(t, newCharData(d, TEXT_NODE, String(title)));
+      }
+      appendFresh(html, newElement(d, HTMLElement.prototype, 'body'));
+      return d;
+    }
+    createDocumentType(name, publicId, systemId) {
+      name = String(name);
+      if (/[\t\n\f\r \0>]/.test(name)) throw new DOMException(`'${name}' is not a valid doctype name.`, 'InvalidCharacterError');
+      return newDoctype(this.#doc, name, String(publicId), String(systemId));
+    }
+    createDocument(ns, qname, doctype = null) {
+      const d = newDocument(false, ns === HTML_NS ? 'application/xhtml+xml' : ns === SVG_NS ? 'image/svg+xml' : 'application/xml');
+      if (doctype !== null && doctype !== undefined) preInsert(checkNode(doctype, 'createDocument'), d, null, 'createDocument');
+      if (qname !== null && qname !== undefined && String(qname) !== '') {
+        const [n, prefix, local] = validateAndExtract(ns, qname);
+        appendFresh(d, createElementNS(d, n, prefix, local));
+      }
+      return d;
+    }
+    hasFeature() { return true; }
+  }
+
+  class Document extends Node {
+    constructor() {
+      return newDocument(false, 'application/xml');
+    }
+    get implementation() {
+      const x = extra(this);
+      if (x.implementation === undefined) x.implementation = new DOMImplementation(KEY, this);
+      return x.implementation;
+    }
+    get URL() { return 'about:blank'; }
+    get documentURI() { return 'about:blank'; }
+    get contentType() { return this[DOC].contentType; }
+    get characterSet() { return 'UTF-8'; }
+    get charset() { return 'UTF-8'; }
+    get inputEncoding() { return 'UTF-8'; }
+    get readyState() { return 'complete'; }
+    get compatMode() {
+      const dt = this.doctype;
+      return !this[DOC].html || (dt !== null && asciiLower(dt[NAME]) === 'html') ? 'CSS1Compat' : 'BackCompat';
+    }
+    get defaultView() { return null; }
+    get doctype() {
+      for (const k of this[KIDS]) if (k[T] === DOCUMENT_TYPE_NODE) return k;
+      return null;
+    }
+    get documentElement() { return firstElementChild(this); }
+    get head() {
+      const html = firstElementChild(this);
+      if (html === null || html[NSC] !== 0 || html[NAME] !== 'html') return null;
+      for (const k of html[KIDS]) if (k[T] === 1 && k[NSC] === 0 && k[NAME] === 'head') return k;
+      return null;
+    }
+    get body() {
+      const html = firstElementChild(this);
+      if (html === null || html[NSC] !== 0 || html[NAME] !== 'html') return null;
+      for (const k of html[KIDS]) if (k[T] === 1 && k[NSC] === 0 && (k[NAME] === 'body' || k[NAME] === 'frameset')) return k;
+      return null;
+    }
+    set body(v) {
+      if (!isElement(v) || v[NSC] !== 0 || (v[NAME] !== 'body' && v[NAME] !== 'frameset')) {
+        throw new DOMException("Failed to set the 'body' property on 'Document': The new body element must be a 'BODY' or 'FRAMESET' element.", 'HierarchyRequestError');
+      }
+      const old = this.body;
+      if (old === v) return;
+      if (old !== null) {
+        replaceChild(old[PARENT], v, old);
+        return;
+      }
+      const html = firstElementChild(this);
+      if (html === null) throw new DOMException("Failed to set the 'body' property on 'Document': No document element exists.", 'HierarchyRequestError');
+      preInsert(v, html, null, 'appendChild');
+    }
+    get title() {
+      const root = firstElementChild(this);
+      if (root === null) return '';
+      let t;
+      if (root[NSC] === 1 && root[NAME] === 'svg') {
+        t = root[KIDS].find((k) => k[T] === 1 && k[NSC] === 1 && k[NAME] === 'title');
+      } else {
+        t = walkElements(this, (el) => el[NSC] === 0 && el[NAME] === 'title');
+      }
+      if (!t) return '';
+      return textOf(t).replace(/[\t\n\f\r ]+/g, ' ').replace(/^ | $/g, '');
+    }
+    set title(v) {
+      v = String(v);
+      let t = walkElements(this, (el) => el[NSC] === 0 && el[NAME] === 'title');
+      if (t === null) {
+        const head = this.head;
+        if (head === null) return;
+        t = newElement(this, HTMLElement.prototype, 'title');
+        preInsert(t, head, null, 'appendChild');
+      }
+      setTextContent(t, v);
+    }
+    get activeElement() { return this.body; }
+    hasFocus() { return false; }
+    getElementById(id) { return byId(this, id); }
+    getElementsByTagName(name) { return byTagName(this, name); }
+    getElementsByClassName(names) { return byClassName(this, names); }
+    getElementsByName(name) {
+      name = String(name);
+      return liveCollection(this, (el) => el[NSC] === 0 && getAttr(el, 'name') === name);
+    }
+    getElementsByTagNameNS(ns, local) { return Element.prototype.getElementsByTagNameNS.call(this, ns, local); }
+    createElement(localName, options = undefined) {
+      localName = String(localName);
+      if (!VALID_ELEMENT.test(localName)) {
+        throw new DOMException(`Failed to execute 'createElement' on 'Document': The tag name provided ('${localName}') is not a valid name.`, 'InvalidCharacterError');
+      }
+      const html = this[DOC].html;
+      if (html) localName = asciiLower(localName);
+      if (html || this[DOC].contentType === 'application/xhtml+xml') return createElementNS(this, HTML_NS, null, localName);
+      return createElementNS(this, null, null, localName);
+    }
+    createElementNS(ns, qname, options = undefined) {
+      const [n, prefix, local] = validateAndExtract(ns, qname);
+      return createElementNS(this, n, prefix, local);
+    }
+    createTextNode(data) { return newCharData(this, TEXT_NODE, String(data)); }
+    createComment(data) { return newCharData(this, COMMENT_NODE, String(data)); }
+    createDocumentFragment() { return newFragment(this); }
+    createAttribute(name) {
+      name = String(name);
+      checkAttrName(name);
+      return new Attr(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
+    }
+    createEvent(kind) {
+      const k = asciiLower(String(kind));
+      if (k === 'event' || k === 'events' || k === 'htmlevents') return new Event('');
+      if (k === 'customevent') return new g.CustomEvent('');
+      throw new DOMException(`The provided event type ('${kind}') is invalid.`, 'NotSupportedError');
+    }
+    importNode(node, deep = false) {
+      checkNode(node, 'importNode', 'Document');
+      if (node[T] === DOCUMENT_NODE) throw new DOMException("Failed to execute 'importNode' on 'Document': The node provided is a document, which may not be imported.", 'NotSupportedError');
+      const c = cloneNode(node, !!deep);
+      adopt(c, this);
+      return c;
+    }
+    adoptNode(node) {
+      checkNode(node, 'adoptNode', 'Document');
+      if (node[T] === DOCUMENT_NODE) throw new DOMException("Failed to execute 'adoptNode' on 'Document': The node provided is a document, which may not be adopted.", 'NotSupportedError');
+      if (node[PARENT] !== null) removeNode(node, false);
+      adopt(node, this);
+      return node;
+    }
+  }
+  mix(Document, parentNodeMixin);
+
+  class DOMParser {
+    parseFromString(string, type) {
+      if (arguments.length < 2) throw new TypeError("Failed to execute 'parseFromString' on 'DOMParser': 2 arguments required.");
+      type = String(type);
+      if (type === 'text/html') {
+        const d = newDocument(true, 'text/html');
+        build(d, d, parse(string, null));
+        return d;
+      }
+      if (['text/xml', 'application/xml', 'application/xhtml+xml', 'image/svg+xml'].includes(type)) {
+        throw new DOMException(`Failed to execute 'parseFromString' on 'DOMParser': XML documents ('${type}') are not supported.`, 'NotSupportedError');
+      }
+      throw new TypeError(`Failed to execute 'parseFromString' on 'DOMParser': The provided value '${type}' is not a valid enum value of type DOMParserSupportedType.`);
+    }
+  }
+
+  for (const C of [Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, MathMLElement, CharacterData,
+    Text, Comment, DocumentFragment, DocumentType, Document, DOMParser, DOMImplementation, NodeList,
+    HTMLCollection, DOMTokenList, DOMStringMap, CSSStyleDeclaration, NamedNodeMap, Attr, MutationObserver,
+    MutationRecord]) {
+    Object.defineProperty(C.prototype, Symbol.toStringTag, { value: C.name, configurable: true });
+  }
+
+  // ---- the context's document ------------------------------------------------------------------
+
+  const document = newDocument(true, 'text/html');
+  mainDoc = document;
+  {
+    const html = newElement(document, HTMLElement.prototype, 'html');
+    appendFresh(document, html);
+    appendFresh(html, newElement(document, HTMLElement.prototype, 'head'));
+    appendFresh(html, newElement(document, HTMLElement.prototype, 'body'));
+  }
+  if (typeof native.domAttach === 'function') {
+    native.domAttach(document, [T, NAME, ATTRS, KIDS, DATA, CONTENT]);
+  }
+
+  return {
+    document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
+    Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection, DOMTokenList,
+    MutationObserver, MutationRecord,
+  };
+})
