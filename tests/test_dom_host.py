@@ -96,7 +96,9 @@ def test_a_tree_damaged_from_js_gives_an_error_not_a_crash(page: actors.Context)
     page.eval(
         """
         const b = document.body;
-        const kids = Object.getOwnPropertySymbols(b).map((k) => b[k]).find((v) => Array.isArray(v) && v.includes(b.firstChild));
+        const kids = Object.getOwnPropertySymbols(b)
+          .map((k) => b[k])
+          .find((v) => Array.isArray(v) && v.includes(b.firstChild));
         kids.push(b);
         0
         """
