@@ -808,7 +808,9 @@
     'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
   const RAWTEXT = new Set(['style', 'script', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'noscript']);
   const TEXT_ESC = /[&<>\u00a0]/g;
-  const ATTR_ESC = /[&"\u00a0]/g;
+  // attribute values escape < and > too (HTML standard since 2025): markup
+  // in an attribute can never be re-read as a tag by a lenient consumer
+  const ATTR_ESC = /[&"<>\u00a0]/g;
   const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
   const escapeChar = (c) => ESC[c];
   function escText(s) {

@@ -450,7 +450,7 @@ def test_wide_sibling_lists_stay_linear() -> None:
         (["a & b < c > d \u00a0 \"q\" 'q'"], "a &amp; b &lt; c &gt; d &nbsp; \"q\" 'q'"),
         (
             [["p", {"title": "a & \"b\" <c> \u00a0 'd'"}, []]],
-            "<p title=\"a &amp; &quot;b&quot; <c> &nbsp; 'd'\"></p>",
+            "<p title=\"a &amp; &quot;b&quot; &lt;c&gt; &nbsp; 'd'\"></p>",
         ),
         ([["p", {"b": "1", "a": ""}, []]], '<p b="1" a=""></p>'),
         ([["br", {}, []], ["img", {"src": "x"}, []], ["input", {}, []]], '<br><img src="x"><input>'),

@@ -22,7 +22,10 @@ VOID_ELEMENTS = frozenset(
 RAW_TEXT_ELEMENTS = frozenset("style script xmp iframe noembed noframes plaintext noscript".split())
 
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "\u00a0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "\u00a0": "&nbsp;", '"': "&quot;"})
+# < and > too, as the HTML standard does since 2025 (as polyfills/dom.js does)
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "\u00a0": "&nbsp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"}
+)
 
 
 def escape_text(text: str) -> str:
