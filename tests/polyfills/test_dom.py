@@ -1031,7 +1031,10 @@ def test_serialization_escapes_text_and_attributes(dom: actors.Context) -> None:
         d.append('1 < 2 & 3 > 2 "q" \\u00a0 \\'');
         d.outerHTML
     """)
-    assert got == '<div title="a&amp;b &quot;q&quot; &lt;x&gt; &nbsp;">1 &lt; 2 &amp; 3 &gt; 2 "q" &nbsp; \'</div>'
+    assert (
+        got
+        == '<div title="a&amp;b &quot;q&quot; &lt;x&gt; &nbsp;">1 &lt; 2 &amp; 3 &gt; 2 "q" &nbsp; \'</div>'
+    )
 
 
 def test_serialization_of_void_and_raw_text_elements(dom: actors.Context) -> None:
