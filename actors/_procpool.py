@@ -119,6 +119,9 @@ class _Worker:
         )
         try:
             self.proc.start()
+        except BaseException:
+            mine.close()
+            raise
         finally:
             theirs.close()
         self.alive = True

@@ -1,5 +1,9 @@
 """A worker process of a process-mode pool: one native pump behind a socket.
 
+The worker lives exactly as long as the pool's end of its socket: when the
+pool's process dies for any reason, the socket closes and the worker exits
+(no parent-death signal, whose "parent" would be the forkserver).
+
 Started by :mod:`actors._procpool` through multiprocessing (``forkserver``,
 so no process with live threads is ever forked). The main thread reads
 commands off the socket and hands them to the native pump; two threads
@@ -23,21 +27,6 @@ from actors import _wire as w
 
 __all__ = ["main"]
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    # If the parent is killed outright (no chance to stop us), the kernel
-    # kills this process too: no orphans holding contexts.
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-    if os.getppid() == 1:  # pragma: no cover - the parent died before prctl
-        os._exit(1)
-
-
 def _fault(kind: str) -> None:
     """The test-only fault hook (see ``actors.testing``)."""
     if kind == "segfault":
@@ -57,7 +46,6 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
     The hot path (commands in, events and host calls out) is native
     (``native/serve.c``); this loop sees only spawns, stats, faults and quit.
     """
-    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from actors import _binding as nb
     from actors import codec
@@ -72,6 +60,7 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
     for t in pumps:
         t.start()
     server.send(w.HELLO, os.getpid(), 0)
+    quit_asked = False
     try:
         while (msg := server.read()) is not None:
             kind, a, _b, body = msg
@@ -92,8 +81,14 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
                 else:
                     _fault(body.decode())
             elif kind == w.QUIT:
+                quit_asked = True
                 break
     finally:
+        if not quit_asked:
+            # The pool's end of the socket closed without a word: its process
+            # died (or was killed). Nobody is left to answer: go at once, even
+            # if a context is stuck in a loop.
+            os._exit(0)
         native.close_events()
         for t in pumps:
             t.join(5.0)

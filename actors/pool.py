@@ -156,6 +156,7 @@ class ContextPool:
             self._native = nb.NativePool(size, spare)
         self._contexts: dict[int, Context] = {}
         self._names: dict[str, Context] = {}
+        self._starting: set[str] = set()  # names of contexts whose script is running
         self._lock = threading.Lock()
         self._req_ids = itertools.count(1)
         self._child_ids = itertools.count(1)
@@ -333,33 +334,44 @@ class ContextPool:
     def _start(self, opts: SpawnOptions) -> Context:
         if self._closed:
             raise ContextDeadError("the pool is stopped")
-        if opts.name is not None:
+        name = opts.name
+        if name is not None:
             with self._lock:
-                if opts.name in self._names:
-                    raise ValueError(f"a context named {opts.name!r} is already running")
-        ctx_id = self._next_context_id()
-        native = self._native.new_context(
-            ctx_id,
-            opts.memory_limit or 0,
-            opts.max_reductions or 0,
-            float(opts.timeout or 0.0),
-            opts.max_stack_size or 0,
-            _ON_UNCAUGHT[opts.on_uncaught],
-            native_bits(opts.apis),
-            # a worker process builds (and registers) the lazy spec itself
-            opts.apis if self._processes else lazy_spec(opts.apis),
-        )
-        ctx = Context(self, ctx_id, native, opts)
-        with self._lock:
-            self._contexts[ctx_id] = ctx
-            if opts.name is not None:
-                self._names[opts.name] = ctx
+                if name in self._names or name in self._starting:
+                    raise ValueError(f"a context named {name!r} is already running")
+                self._starting.add(name)
         try:
-            self._init_context(ctx)
-        except BaseException:
-            ctx.stop()
-            raise
-        return ctx
+            ctx_id = self._next_context_id()
+            native = self._native.new_context(
+                ctx_id,
+                opts.memory_limit or 0,
+                opts.max_reductions or 0,
+                float(opts.timeout or 0.0),
+                opts.max_stack_size or 0,
+                _ON_UNCAUGHT[opts.on_uncaught],
+                native_bits(opts.apis),
+                # a worker process builds (and registers) the lazy spec itself
+                opts.apis if self._processes else lazy_spec(opts.apis),
+            )
+            ctx = Context(self, ctx_id, native, opts)
+            with self._lock:
+                self._contexts[ctx_id] = ctx
+            try:
+                self._init_context(ctx)
+            except BaseException:
+                ctx.stop()
+                raise
+            # The name is published only now: whoever finds the context by
+            # name (a restart's caller polling whereis) finds it set up.
+            if name is not None:
+                with self._lock:
+                    if ctx_id in self._contexts:  # not exited meanwhile
+                        self._names[name] = ctx
+            return ctx
+        finally:
+            if name is not None:
+                with self._lock:
+                    self._starting.discard(name)
 
     def _init_context(self, ctx: Context) -> None:
         opts = ctx._options

@@ -507,3 +507,20 @@ def test_a_sibling_answers_quickly_while_more_contexts_spin_than_the_pool_has_th
         assert all(ctx.wait(5) for ctx, _ in spinners)
         assert caller.join(5)
         assert answered, "the sibling waited behind the spinning contexts"
+
+
+def test_whereis_finds_a_restarted_context_only_once_its_script_ran(
+    pool: actors.ContextPool, tmp_path: Path
+) -> None:
+    script = tmp_path / "slow_start.js"
+    script.write_text("for (let i = 0; i < 300000; i++) {} globalThis.ready = true;", encoding="utf-8")
+    first = pool.spawn(apis=None, script=script, name="slow", restart="permanent")
+    for _ in range(3):  # the pool restarts a context at most 3 times in 5 s
+        current = pool.whereis("slow")
+        assert current is not None
+        current.kill()
+        deadline = time.monotonic() + 10
+        while (again := pool.whereis("slow")) is None or again is current:
+            assert time.monotonic() < deadline
+        assert again.eval("globalThis.ready") is True
+    assert first.exit_reason == "killed"

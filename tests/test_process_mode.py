@@ -327,3 +327,21 @@ def test_fault_hooks_refuse_thread_mode_contexts() -> None:
         ctx = pool.spawn(apis=None)
         with pytest.raises(actors.ActorsError, match="processes=0"):
             crash_worker(ctx)
+
+
+def test_workers_outlive_the_forkserver(ppool: actors.ContextPool) -> None:
+    ctx = ppool.spawn(apis=None)
+    ctx.eval("globalThis.x = 41")
+    servers = [
+        p
+        for p in psutil.Process().children()
+        if "forkserver" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert len(servers) == 1
+    servers[0].kill()  # not reaped here: multiprocessing reaps its forkserver itself
+    assert wait_until(lambda: servers[0].status() == psutil.STATUS_ZOMBIE or not servers[0].is_running())
+    assert ctx.eval("x + 1") == 42  # its worker lives on
+    crash_worker(ctx, "kill")  # and a replacement still starts (a new forkserver)
+    assert ctx.wait(5)
+    assert wait_until(lambda: ppool.stats()["processes"] == 2, timeout=10)
+    assert ppool.spawn(apis=None).eval("1") == 1
