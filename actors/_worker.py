@@ -27,6 +27,7 @@ from actors import _wire as w
 
 __all__ = ["main"]
 
+
 def _fault(kind: str) -> None:
     """The test-only fault hook (see ``actors.testing``)."""
     if kind == "segfault":
