@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 7
+ABI_VERSION = 8
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -185,6 +185,110 @@ class NativePool:
             while self._polling:
                 self._cond.wait()
         lib.act_pool_free(h)  # releases the GIL while contexts wind down
+
+
+class Hub:
+    """The event and host-call queues of a process-mode pool (``native/client.c``),
+    polled like a :class:`NativePool`'s; fed by each worker's :class:`Client`."""
+
+    def __init__(self) -> None:
+        h = lib.act_hub_new()
+        if h == ffi.NULL:
+            raise MemoryError("could not allocate the event hub")
+        self._h: Any = h
+        self._cond = threading.Condition()
+        self._polling = 0
+        self._buf = threading.local()
+
+    @property
+    def handle(self) -> Any:
+        return self._h
+
+    def poll(self, timeout: float) -> bytes | bool | None:
+        """Next event frame; None on timeout; False once the hub is closed."""
+        return NativePool._poll(self, lib.act_hub_poll, timeout)  # type: ignore[arg-type]
+
+    def poll_calls(self, timeout: float) -> bytes | bool | None:
+        """Next host call frame; None on timeout; False once the hub is closed."""
+        return NativePool._poll(self, lib.act_hub_poll_calls, timeout)  # type: ignore[arg-type]
+
+    def push(self, frame: bytes) -> None:
+        """Queue an event frame made here (the exits of a crashed worker's contexts)."""
+        with self._cond:
+            if self._h is not None:
+                check(lib.act_hub_push(self._h, frame, len(frame)), "queueing an event")
+
+    def close_events(self) -> None:
+        with self._cond:
+            if self._h is not None:
+                lib.act_hub_close(self._h)
+
+    def free(self) -> None:
+        with self._cond:
+            if self._h is None:
+                return
+            h, self._h = self._h, None
+            lib.act_hub_close(h)
+            while self._polling:
+                self._cond.wait()
+        lib.act_hub_free(h)
+
+
+class Client:
+    """The pool's end of one worker process's socket (``native/client.c``).
+
+    Owns a native reader thread; ``fd`` must stay open until :meth:`free`.
+    """
+
+    def __init__(self, fd: int, hub: Hub) -> None:
+        h = lib.act_client_new(fd, hub.handle)
+        if h == ffi.NULL:
+            raise MemoryError("could not start the worker connection")
+        self._h: Any = h
+
+    def request(self, kind: int, ctx_id: int, body: bytes, slice_seconds: float, on_wait: Any) -> bytes:
+        """Send a request and block this thread (GIL released) until its reply.
+
+        ``on_wait`` runs between wait slices and may raise to abandon the wait.
+        Raises ContextDeadError if the connection is closed.
+        """
+        w = _waiter()
+        status = lib.act_client_request(self._h, kind, ctx_id, body, len(body), w.h)
+        if status != OK:
+            check(status, "sending to a worker process")
+        try:
+            while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
+                on_wait()
+        except BaseException:
+            lib.act_client_abandon(self._h, w.h)
+            _local.w = None  # its reply may still land in it: never reuse it
+            raise
+        data = bytes(ffi.buffer(w.buf[0], w.len[0]))
+        if not lib.act_waiter_reset(w.h):
+            _local.w = None
+        return data
+
+    def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
+        """A message without a reply; False if the connection is gone."""
+        return bool(lib.act_client_send(self._h, kind, a, b, body, len(body)) == OK)
+
+    def fail_pending(self, payload: bytes) -> None:
+        """Answer every blocked caller with ``payload`` and refuse new requests."""
+        lib.act_client_fail_pending(self._h, payload, len(payload))
+
+    def wait_hello(self, timeout: float) -> int:
+        """The worker's pid once it said hello; 0 on timeout or if it closed first."""
+        return int(lib.act_client_wait_hello(self._h, timeout))
+
+    def wait_closed(self, timeout: float) -> bool:
+        """True once the worker's end of the socket closed."""
+        return bool(lib.act_client_wait_closed(self._h, timeout))
+
+    def free(self) -> None:
+        """Shut the socket down, join the reader, fail whoever still waits."""
+        if self._h is not None:
+            h, self._h = self._h, None
+            lib.act_client_free(h)
 
 
 class _Waiter:

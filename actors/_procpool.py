@@ -20,7 +20,6 @@ import itertools
 import logging
 import multiprocessing
 import multiprocessing.util
-import queue
 import socket
 import threading
 import time
@@ -71,45 +70,21 @@ def _stop_pools_first() -> None:
     _stop_all_pools()
 
 
-class _Slot:
-    """One blocked caller: a lock released by the reader with the answer."""
-
-    __slots__ = ("data", "lock")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.lock.acquire()
-        self.data: bytes = b""
-
-
-_local = threading.local()
-
-
-def _slot() -> _Slot:
-    s: _Slot | None = getattr(_local, "slot", None)
-    if s is None:
-        s = _local.slot = _Slot()
-    return s
-
-
 class _Worker:
-    """One worker process, its socket and its reader thread."""
+    """One worker process, its socket, its native client and a monitor thread."""
 
     def __init__(self, pump: ProcessPump, index: int, threads: int, spare: int) -> None:
         self.pump = pump
         self.index = index
         self.threads = threads
         self.spare = spare
-        self.pending: dict[int, _Slot] = {}
         self.contexts: dict[int, RemoteContext] = {}
         self.lock = threading.Lock()
         self.alive = False
         self.quitting = False
         self.pid = 0
-        self.ready = threading.Event()
         mine, theirs = socket.socketpair()
         self.sock = mine
-        self.out = w.Writer(mine)
         mp = _mp()
         self.proc = mp.Process(
             target=_worker_entry,
@@ -124,74 +99,45 @@ class _Worker:
             raise
         finally:
             theirs.close()
+        self.client = nb.Client(mine.fileno(), pump.hub)
         self.alive = True
-        self.reader = threading.Thread(
-            target=self._read, name=f"actors-pool-{pump.pool_id}-worker-{index}-reader", daemon=True
+        self.monitor = threading.Thread(
+            target=self._watch, name=f"actors-pool-{pump.pool_id}-worker-{index}", daemon=True
         )
-        self.reader.start()
+        self.monitor.start()
 
     @property
     def load(self) -> int:
         return len(self.contexts)
 
+    def wait_ready(self, timeout: float) -> bool:
+        self.pid = self.client.wait_hello(timeout)
+        return self.pid != 0
+
     # ---- requests ----------------------------------------------------------------------
 
-    def call(self, kind: int, a_is_token: bool, body: bytes, timeout: float = _START_TIMEOUT) -> bytes:
-        """Send a message whose answer is an ``R`` reply, and wait for it."""
-        slot = _Slot()
-        token = next(_tokens) | w.SYNC_BIT
-        with self.lock:
-            if not self.alive:
-                raise ContextDeadError(f"worker process {self.index} is gone", reason="crashed")
-            self.pending[token] = slot
-        try:
-            self.out.send(kind, token if a_is_token else 0, 0, body)
-        except OSError as exc:
-            with self.lock:
-                self.pending.pop(token, None)
-            raise ContextDeadError(f"worker process {self.index} is gone: {exc}", reason="crashed") from exc
-        if not slot.lock.acquire(timeout=timeout):
-            with self.lock:
-                self.pending.pop(token, None)
-            raise ActorsError(f"worker process {self.index} did not answer in {timeout} s")
-        return slot.data
+    def call(self, kind: int, body: bytes, timeout: float = _START_TIMEOUT) -> bytes:
+        """A request answered by the worker's Python side (spawn, stats)."""
+
+        def too_late() -> None:
+            if time.monotonic() > deadline:
+                raise ActorsError(f"worker process {self.index} did not answer in {timeout} s")
+
+        deadline = time.monotonic() + timeout
+        return self.client.request(kind, 0, body, 0.25, too_late)
+
+    def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
+        return self.alive and self.client.send(kind, a, b, body)
 
     def send_fault(self, kind: str, delay: float) -> None:
         """Test hook (``actors.testing.crash_worker``): the process fails on purpose."""
         self.send(w.FAULT, int(delay * 1000), 0, kind.encode())
 
-    def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
-        try:
-            self.out.send(kind, a, b, body)
-            return True
-        except OSError:
-            return False
+    # ---- the monitor thread ------------------------------------------------------------
 
-    # ---- the reader thread -------------------------------------------------------------
-
-    def _read(self) -> None:
-        pump = self.pump
-        events, calls = pump.events, pump.calls
-        for kind, a, _b, body in w.Reader(self.sock).messages():
-            if kind == w.EVENT:
-                if len(body) > 2 and body[0] == 0x94 and body[1] == 5:  # EV_EXIT
-                    ctx_id = w.peek_uint(body, 2)[0]
-                    with self.lock:
-                        rc = self.contexts.pop(ctx_id, None)
-                    if rc is not None:
-                        rc.dead = True
-                events.put(body)
-            elif kind == w.CALL:
-                calls.put(body)
-            elif kind == w.REPLY:
-                with self.lock:
-                    slot = self.pending.pop(a, None)
-                if slot is not None:
-                    slot.data = body
-                    slot.lock.release()
-            elif kind == w.HELLO:
-                self.pid = a
-                self.ready.set()
+    def _watch(self) -> None:
+        while not self.client.wait_closed(1.0):
+            pass
         self._gone()
 
     def _gone(self) -> None:
@@ -199,9 +145,7 @@ class _Worker:
         with self.lock:
             self.alive = False
             crashed = not self.quitting
-            pending, self.pending = self.pending, {}
             contexts, self.contexts = self.contexts, {}
-        self.ready.set()
         self.proc.join(5.0)
         if self.proc.is_alive():  # pragma: no cover - closed its socket but lives on
             self.proc.kill()
@@ -211,41 +155,45 @@ class _Worker:
             self.proc.close()
         except ValueError:  # pragma: no cover - still running after kill
             pass
+        why = _describe_exit(code)
+        if crashed:
+            log.error(
+                "actors: worker process %d (pid %d) %s; %d contexts lost",
+                self.index,
+                self.pid,
+                why,
+                len(contexts),
+            )
+            for rc in contexts.values():
+                rc.dead = True
+            # first the reason, then the callers: they must see "crashed"
+            self.pump.on_crash(list(contexts), why)
+        self.client.fail_pending(codec.encode([nb.R_DEAD, f"the worker process {why}"]))
+        self.client.free()
         self.sock.close()
         if not crashed:
             return
-        why = _describe_exit(code)
-        log.error(
-            "actors: worker process %d (pid %d) %s; %d contexts lost",
-            self.index,
-            self.pid,
-            why,
-            len(contexts),
-        )
-        for rc in contexts.values():
-            rc.dead = True
-        self.pump.on_crash(list(contexts), why)
-        dead = codec.encode([nb.R_DEAD, f"the worker process {why}"])
-        for slot in pending.values():
-            slot.data = dead
-            slot.lock.release()
         for ctx_id in contexts:
-            self.pump.events.put(codec.encode([nb.EV_EXIT, ctx_id, "crashed", None]))
+            self.pump.hub.push(codec.encode([nb.EV_EXIT, ctx_id, "crashed", None]))
         self.pump.replace(self)
+
+    def context_exited(self, ctx_id: int) -> None:
+        with self.lock:
+            rc = self.contexts.pop(ctx_id, None)
+        if rc is not None:
+            rc.dead = True
 
     def quit(self, timeout: float) -> None:
         with self.lock:
             self.quitting = True
-            alive = self.alive
-        if alive:
-            self.send(w.QUIT, 0, 0)
-        self.reader.join(timeout)
-        if self.reader.is_alive():  # the process did not stop in time: make it
+        self.send(w.QUIT, 0, 0)
+        self.monitor.join(timeout)
+        if self.monitor.is_alive():  # the process did not stop in time: make it
             try:
                 self.proc.kill()
             except ValueError:
                 pass
-            self.reader.join(5.0)
+            self.monitor.join(5.0)
 
 
 def _worker_entry(sock: socket.socket, threads: int, spare: int) -> None:
@@ -280,8 +228,7 @@ class ProcessPump:
         on_crash: Callable[[list[int], str], None],
     ) -> None:
         self.pool_id = pool_id
-        self.events: queue.SimpleQueue[bytes | bool] = queue.SimpleQueue()
-        self.calls: queue.SimpleQueue[bytes | bool] = queue.SimpleQueue()
+        self.hub = nb.Hub()
         self._on_crash = on_crash
         self._closed = False
         self._lock = threading.Condition()
@@ -296,7 +243,7 @@ class ProcessPump:
                 self.workers[i] = _Worker(self, i, self._shares[i], spare_threads)
             for wk in self.workers:
                 assert wk is not None
-                if not wk.ready.wait(_START_TIMEOUT) or not wk.alive:
+                if not wk.wait_ready(_START_TIMEOUT) or not wk.alive:
                     raise ActorsError(f"worker process {wk.index} did not start")
         except BaseException:
             self.free()
@@ -323,7 +270,7 @@ class ProcessPump:
         with wk.lock:
             wk.contexts[ctx_id] = rc  # before the reply: its first events may come with it
         try:
-            status, message = codec.decode(wk.call(w.NEW, True, body))
+            status, message = codec.decode(wk.call(w.NEW, body))
         except BaseException:
             with wk.lock:
                 wk.contexts.pop(ctx_id, None)
@@ -340,7 +287,7 @@ class ProcessPump:
             while True:
                 if self._closed:
                     raise ContextDeadError("the pool is stopped")
-                live = [wk for wk in self.workers if wk is not None and wk.alive and wk.ready.is_set()]
+                live = [wk for wk in self.workers if wk is not None and wk.alive and wk.pid]
                 if live:
                     return min(live, key=lambda wk: wk.load)
                 left = deadline - time.monotonic()
@@ -349,24 +296,19 @@ class ProcessPump:
                 self._lock.wait(left)
 
     def poll(self, timeout: float) -> bytes | bool | None:
-        return self._get(self.events, timeout)
+        frame = self.hub.poll(timeout)
+        if isinstance(frame, bytes) and len(frame) > 2 and frame[0] == 0x94 and frame[1] == nb.EV_EXIT:
+            ctx_id = w.peek_uint(frame, 2)[0]
+            for wk in list(self.workers):
+                if wk is not None and ctx_id in wk.contexts:
+                    wk.context_exited(ctx_id)
+        return frame
 
     def poll_calls(self, timeout: float) -> bytes | bool | None:
-        return self._get(self.calls, timeout)
-
-    @staticmethod
-    def _get(q: queue.SimpleQueue[bytes | bool], timeout: float) -> bytes | bool | None:
-        try:
-            item = q.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if item is False:
-            q.put(False)  # every poller must see the end
-        return item
+        return self.hub.poll_calls(timeout)
 
     def close_events(self) -> None:
-        self.events.put(False)
-        self.calls.put(False)
+        self.hub.close_events()
 
     def stats(self) -> dict[str, int]:
         total = {"threads": 0, "slots": 0, "contexts": 0, "slices": 0, "handoffs": 0}
@@ -374,7 +316,7 @@ class ProcessPump:
             if wk is None or not wk.alive:
                 continue
             try:
-                part = codec.decode(wk.call(w.STATS, True, b"", timeout=5.0))
+                part = codec.decode(wk.call(w.STATS, b"", timeout=5.0))
             except ActorsError:
                 continue
             for k in total:
@@ -397,6 +339,7 @@ class ProcessPump:
                 wk.send(w.QUIT, 0, 0)
         for wk in workers:
             wk.quit(5.0)
+        self.hub.free()
 
     # ---- crashes -----------------------------------------------------------------------
 
@@ -417,7 +360,7 @@ class ProcessPump:
         except Exception:
             log.exception("actors: could not start a replacement worker process")
             return
-        if not fresh.ready.wait(_START_TIMEOUT):
+        if not fresh.wait_ready(_START_TIMEOUT):
             log.error("actors: replacement worker process %d did not start", dead.index)
         with self._lock:
             if self._closed:
@@ -449,29 +392,9 @@ class RemoteContext:
         if frame[2] != 1:  # pragma: no cover - Context always builds sync frames with req_id 1
             raise ValueError("a blocking command frame must carry req_id 1")
         nb.check_frame(frame)
-        wk = self.worker
-        slot = _slot()
-        token = next(_tokens) | w.SYNC_BIT
-        with wk.lock:
-            if not wk.alive or self.dead:
-                raise ContextDeadError(f"context #{self.id} is stopped")
-            wk.pending[token] = slot
-        if not wk.send(w.SEND, self.id, token, frame):
-            with wk.lock:
-                wk.pending.pop(token, None)
-            raise ContextDeadError(f"context #{self.id}: its worker process is gone", reason="crashed")
-        try:
-            while not slot.lock.acquire(timeout=slice_seconds):
-                on_wait()
-        except BaseException:
-            with wk.lock:
-                mine = wk.pending.pop(token, None) is not None
-            if not mine:  # answered meanwhile: its release is spent on a slot we drop
-                _local.slot = None
-            raise
-        data = slot.data
-        slot.data = b""
-        return data
+        if self.dead:
+            raise ContextDeadError(f"context #{self.id} is stopped")
+        return self.worker.client.request(w.SEND, self.id, frame, slice_seconds, on_wait)
 
     def post(self, frame: bytes) -> None:
         nb.check_frame(frame)

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 7
+#define ACT_ABI_VERSION 8
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -139,6 +139,27 @@ int act_server_add(act_server *s, uint64_t id, act_ctx *c);
 int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len);
 int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
 int act_server_forward(act_server *s, int calls);
+
+/* Process mode, pool side (native/client.c): the hub's queues are polled
+   like a pool's; a client per worker socket completes blocking callers'
+   waiters from its reader thread. act_client_request's kind is 'S' (a
+   command frame for ctx_id) or another request kind ('N', 'T'). */
+typedef struct act_hub act_hub;
+typedef struct act_client act_client;
+act_hub *act_hub_new(void);
+void act_hub_free(act_hub *h);
+int act_hub_poll(act_hub *h, double timeout_s, uint8_t **buf, size_t *len);
+int act_hub_poll_calls(act_hub *h, double timeout_s, uint8_t **buf, size_t *len);
+int act_hub_push(act_hub *h, const uint8_t *frame, size_t len);
+void act_hub_close(act_hub *h);
+act_client *act_client_new(int fd, act_hub *hub);
+void act_client_free(act_client *c);
+int act_client_send(act_client *c, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
+int act_client_request(act_client *c, int kind, uint64_t ctx_id, const uint8_t *body, size_t len, act_waiter *w);
+int act_client_abandon(act_client *c, act_waiter *w);
+void act_client_fail_pending(act_client *c, const uint8_t *payload, size_t len);
+uint64_t act_client_wait_hello(act_client *c, double timeout_s);
+int act_client_wait_closed(act_client *c, double timeout_s);
 
 int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
                 uint8_t **err, size_t *err_len);

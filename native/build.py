@@ -29,7 +29,17 @@ from engine import engine_sources  # noqa: E402
 # for that one file.
 ARENA_OFF = "#ifndef __SANITIZE_ADDRESS__\n#define __SANITIZE_ADDRESS__ 1\n#endif\n"
 
-OUR_SOURCES = ["pump.c", "context.c", "host.c", "codec.c", "mpack.c", "groups.c", "dom.c", "serve.c"]
+OUR_SOURCES = [
+    "pump.c",
+    "context.c",
+    "host.c",
+    "codec.c",
+    "mpack.c",
+    "groups.c",
+    "dom.c",
+    "serve.c",
+    "client.c",
+]
 ENGINE_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c"]
 
 

@@ -69,6 +69,11 @@ struct act_waiter {
     uint8_t *buf;
     size_t len;
     _Atomic int linked;            /* on a context's outstanding list */
+    /* set: completion hands the answer to on_done (which owns the buffer)
+       instead of waking a thread (serve.c writes it to its socket) */
+    void (*on_done)(void *arg, uint64_t token, uint8_t *buf, size_t len);
+    void *on_done_arg;
+    uint64_t token;
     struct act_waiter *prev, *next;
 };
 
@@ -218,6 +223,14 @@ typedef struct evq {
     int waiting;                   /* pollers asleep in act_poll */
     spinpol spin;                  /* adaptive spin before sleeping (races are benign) */
 } evq;
+
+/* event queues (pump.c): push takes ownership of buf; pop hands it over
+   (1), times out (0) or reports the queue closed (-1) */
+void evq_init(evq *q);
+void evq_destroy(evq *q);
+void evq_push(evq *q, uint8_t *buf, size_t len);
+int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len);
+void evq_close(evq *q);
 
 typedef struct tentry {
     int64_t due;

@@ -130,6 +130,11 @@ bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len)
         free(buf);
         return false;
     }
+    if (w->on_done) {
+        w->on_done(w->on_done_arg, w->token, buf, len);
+        atomic_store(&w->state, W_DONE);
+        return true;
+    }
     w->buf = buf;
     w->len = len;
     pthread_mutex_lock(&w->mu);
@@ -207,7 +212,7 @@ int act_waiter_reset(act_waiter *w)
 
 /* ---- events ------------------------------------------------------------------ */
 
-static void evq_init(evq *q)
+void evq_init(evq *q)
 {
     pthread_mutex_init(&q->mu, NULL);
     cond_init_mono(&q->cv);
@@ -217,7 +222,7 @@ static void evq_init(evq *q)
     q->spin.ns = ACT_SPIN_MAX_NS / 2;
 }
 
-static void evq_destroy(evq *q)
+void evq_destroy(evq *q)
 {
     evnode *e = q->head;
     while (e) {
@@ -230,7 +235,7 @@ static void evq_destroy(evq *q)
     pthread_cond_destroy(&q->cv);
 }
 
-static void evq_push(evq *q, uint8_t *buf, size_t len)
+void evq_push(evq *q, uint8_t *buf, size_t len)
 {
     if (!buf)
         return;
@@ -255,7 +260,7 @@ static void evq_push(evq *q, uint8_t *buf, size_t len)
     pthread_mutex_unlock(&q->mu);
 }
 
-static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
+int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
 {
     int spun_budget = -1;
     bool spun_caught = false;
@@ -311,7 +316,7 @@ static int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
     return 1;
 }
 
-static void evq_close(evq *q)
+void evq_close(evq *q)
 {
     pthread_mutex_lock(&q->mu);
     q->closed = 1;

@@ -4,13 +4,13 @@
  * the pump's events and host calls go out, all as the pump's own msgpack
  * frames behind a 21-byte header <u32 body length, u8 kind, u64 a, u64 b>
  * (little endian). The hot kinds are handled here without Python:
- *   S (a = context id, b = sync token or 0): act_ctx_send
+ *   S (a = context id, b = sync token or 0): act_ctx_send; with a token, the
+ *     command carries a waiter whose completion writes the R reply (a =
+ *     token, body = [status, payload]) from the thread that answered it
  *   V (a = context id, b = call id): act_ctx_resolve
  *   X (a = context id, b = killed): act_ctx_stop
- * and act_server_forward() writes events and calls back, turning the result
- * of a command sent with a sync token into an R reply (a = token, body =
- * [status, payload]). Everything else is returned to Python by
- * act_server_read().
+ * and act_server_forward() writes events and host calls back. Everything
+ * else is returned to Python by act_server_read().
  *
  * Threads: one reader (act_server_read), one forwarder per queue; writes are
  * serialized by a mutex. The context table is guarded by its own mutex; it
@@ -248,6 +248,14 @@ static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, si
     }
 }
 
+/* The answer of a blocking command, written by the thread that completed it
+   (no hand-off to the forwarder). */
+static void reply_now(void *arg, uint64_t token, uint8_t *buf, size_t len)
+{
+    act_server_send(arg, 'R', token, 0, buf, len);
+    free(buf);
+}
+
 static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_t *frame, size_t len)
 {
     act_ctx *c = lookup(s, id);
@@ -255,31 +263,21 @@ static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_
         answer_dead(s, id, frame, len, token, "the context is stopped");
         return;
     }
-    int rc;
+    act_waiter *w = NULL;
     if (token) {
-        /* the sync token rides in the frame's req_id (the parent sent 1) */
-        if (len < 3) {
-            act_ctx_release(c);
-            answer_dead(s, id, frame, len, token, "malformed command frame");
-            return;
-        }
-        uint8_t *copy = malloc(len + 8);
-        if (!copy) {
+        w = act_waiter_new();
+        if (!w) {
             act_ctx_release(c);
             answer_dead(s, id, frame, len, token, "out of memory in the worker process");
             return;
         }
-        memcpy(copy, frame, 2);
-        copy[2] = 0xcf;
-        for (int i = 0; i < 8; i++)
-            copy[3 + i] = (uint8_t)(token >> (56 - 8 * i));
-        memcpy(copy + 11, frame + 3, len - 3);
-        rc = act_ctx_send(c, copy, len + 8, NULL);
-        free(copy);
-    } else {
-        rc = act_ctx_send(c, frame, len, NULL);
+        w->on_done = reply_now;
+        w->on_done_arg = s;
+        w->token = token;
     }
+    int rc = act_ctx_send(c, frame, len, w);
     act_ctx_release(c);
+    act_waiter_release(w);   /* the command holds its own reference while queued */
     if (rc != ACT_OK)
         answer_dead(s, id, frame, len, token, rc == ACT_EDEAD ? "the context is stopped" : act_strerror(rc));
 }
