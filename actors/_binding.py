@@ -393,10 +393,6 @@ class Server:
     def send(self, kind: int, a: int, b: int, body: bytes = b"") -> None:
         check(lib.act_server_send(self._h, kind, a, b, body, len(body)), "writing to the pool's socket")
 
-    def forward(self, calls: bool) -> None:
-        """Write the pump's events (or host calls) to the socket until the pool closes."""
-        lib.act_server_forward(self._h, 1 if calls else 0)
-
     def free(self) -> None:
         if self._h is not None:
             h, self._h = self._h, None

@@ -54,12 +54,6 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
 
     native = nb.NativePool(threads, spare_threads)
     server = nb.Server(native, sock.fileno())
-    pumps = [
-        threading.Thread(target=server.forward, args=(calls,), name=f"actors-worker-{name}", daemon=True)
-        for calls, name in ((False, "events"), (True, "calls"))
-    ]
-    for t in pumps:
-        t.start()
     server.send(w.HELLO, os.getpid(), 0)
     quit_asked = False
     try:
@@ -90,10 +84,7 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
             # died (or was killed). Nobody is left to answer: go at once, even
             # if a context is stuck in a loop.
             os._exit(0)
-        native.close_events()
-        for t in pumps:
-            t.join(5.0)
-        native.free()
+        native.free()  # before the server: the pump's threads write through it
         server.free()
         try:
             sock.close()

@@ -131,14 +131,14 @@ int act_register_group(int id, const uint8_t *bytecode, size_t len);
 
 /* Process mode, worker side (native/serve.c): serve one socket carrying the
    frames of actors/_wire.py. act_server_read handles the hot commands itself
-   and returns 1 with any other message (body: act_buf_free), 0 at EOF. */
+   and returns 1 with any other message (body: act_buf_free), 0 at EOF; the
+   pool's events and host calls go to the socket directly from then on. */
 typedef struct act_server act_server;
 act_server *act_server_new(act_pool *p, int fd);
 void act_server_free(act_server *s);
 int act_server_add(act_server *s, uint64_t id, act_ctx *c);
 int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len);
 int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
-int act_server_forward(act_server *s, int calls);
 
 /* Process mode, pool side (native/client.c): the hub's queues are polled
    like a pool's; a client per worker socket completes blocking callers'

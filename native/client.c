@@ -125,7 +125,8 @@ static int cl_write(act_client *c, struct iovec *iov, int n)
     int rc = ACT_OK;
     pthread_mutex_lock(&c->write_mu);
     while (n > 0) {
-        ssize_t k = writev(c->fd, iov, n);
+        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+        ssize_t k = sendmsg(c->fd, &msg, MSG_NOSIGNAL); /* a gone peer is EPIPE, not SIGPIPE */
         if (k < 0) {
             if (errno == EINTR)
                 continue;

@@ -238,6 +238,11 @@ typedef struct tentry {
 } tentry;
 
 struct act_pool {
+    /* set (before any context exists) by a worker process's server: events
+       and host calls go straight to its socket from the thread that made
+       them, instead of through the queues (serve.c) */
+    void (*emit_hook)(void *arg, int calls, uint8_t *buf, size_t len);
+    void *emit_arg;
     pthread_mutex_t mu;            /* run queue, slots, threads, all-context list */
     pthread_cond_t cv;
     pthread_cond_t drained_cv;     /* signalled when a context is torn down */

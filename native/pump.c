@@ -324,8 +324,21 @@ void evq_close(evq *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-void pool_emit(act_pool *p, uint8_t *buf, size_t len) { evq_push(&p->events, buf, len); }
-void pool_emit_call(act_pool *p, uint8_t *buf, size_t len) { evq_push(&p->calls, buf, len); }
+void pool_emit(act_pool *p, uint8_t *buf, size_t len)
+{
+    if (p->emit_hook && buf)
+        p->emit_hook(p->emit_arg, 0, buf, len);
+    else
+        evq_push(&p->events, buf, len);
+}
+
+void pool_emit_call(act_pool *p, uint8_t *buf, size_t len)
+{
+    if (p->emit_hook && buf)
+        p->emit_hook(p->emit_arg, 1, buf, len);
+    else
+        evq_push(&p->calls, buf, len);
+}
 
 int act_poll(act_pool *p, double timeout_s, uint8_t **buf, size_t *len)
 {

@@ -9,11 +9,13 @@
  *     token, body = [status, payload]) from the thread that answered it
  *   V (a = context id, b = call id): act_ctx_resolve
  *   X (a = context id, b = killed): act_ctx_stop
- * and act_server_forward() writes events and host calls back. Everything
- * else is returned to Python by act_server_read().
+ * Events and host calls are written by the thread that makes them (the
+ * pool's emit hook), so a reply or a Host.call costs no extra hand-off.
+ * Everything else is returned to Python by act_server_read().
  *
- * Threads: one reader (act_server_read), one forwarder per queue; writes are
- * serialized by a mutex. The context table is guarded by its own mutex; it
+ * Threads: one reader (act_server_read) plus the pump's threads writing;
+ * writes are serialized by a mutex. The server must outlive the pool's
+ * threads (free it after act_pool_free). The context table is guarded by its own mutex; it
  * holds one reference per context, dropped at the context's exit event.
  */
 #include <errno.h>
@@ -25,7 +27,6 @@
 
 #define SRV_HDR 21
 #define SRV_BUCKETS 4096
-#define SRV_SYNC_BIT (1ULL << 62)
 
 typedef struct srv_entry {
     struct srv_entry *next;
@@ -72,6 +73,8 @@ static void header(uint8_t *h, size_t body, uint8_t kind, uint64_t a, uint64_t b
     put_u64(h + 13, b);
 }
 
+static void emit(void *arg, int calls, uint8_t *buf, size_t len);
+
 act_server *act_server_new(act_pool *p, int fd)
 {
     act_server *s = calloc(1, sizeof *s);
@@ -87,6 +90,8 @@ act_server *act_server_new(act_pool *p, int fd)
     s->fd = fd;
     pthread_mutex_init(&s->write_mu, NULL);
     pthread_mutex_init(&s->map_mu, NULL);
+    p->emit_arg = s;
+    p->emit_hook = emit;
     return s;
 }
 
@@ -163,7 +168,8 @@ static int write_all(act_server *s, struct iovec *iov, int n)
     int rc = 0;
     pthread_mutex_lock(&s->write_mu);
     while (n > 0 && !s->write_failed) {
-        ssize_t k = writev(s->fd, iov, n);
+        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+        ssize_t k = sendmsg(s->fd, &msg, MSG_NOSIGNAL); /* a gone peer is EPIPE, not SIGPIPE */
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -248,8 +254,7 @@ static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, si
     }
 }
 
-/* The answer of a blocking command, written by the thread that completed it
-   (no hand-off to the forwarder). */
+/* The answer of a blocking command, written by the thread that completed it. */
 static void reply_now(void *arg, uint64_t token, uint8_t *buf, size_t len)
 {
     act_server_send(arg, 'R', token, 0, buf, len);
@@ -349,41 +354,17 @@ int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t 
     }
 }
 
-int act_server_forward(act_server *s, int calls)
+/* The pool's emit hook: an event or host call, written by the thread that
+   made it (takes ownership of buf). */
+static void emit(void *arg, int calls, uint8_t *buf, size_t len)
 {
-    uint8_t *buf;
-    size_t len;
-    for (;;) {
-        int rc = calls ? act_poll_calls(s->pool, 1.0, &buf, &len) : act_poll(s->pool, 1.0, &buf, &len);
-        if (rc < 0)
-            return 0;
-        if (rc == 0)
-            continue;
-        uint8_t h[SRV_HDR];
-        struct iovec iov[3];
-        int n = 2;
-        iov[0] = (struct iovec){h, SRV_HDR};
-        iov[1] = (struct iovec){buf, len};
-        header(h, len, calls ? 'C' : 'E', 0, 0);
-        if (!calls && len > 2 && buf[0] == 0x95 && buf[1] == ACT_EV_RESULT) {
-            size_t pos = 2;
-            uint64_t ctx_id, req;
-            if (peek_uint(buf, len, &pos, &ctx_id) && peek_uint(buf, len, &pos, &req) && (req & SRV_SYNC_BIT)) {
-                static const uint8_t pair = 0x92;
-                header(h, len - pos + 1, 'R', req, 0);
-                iov[1] = (struct iovec){(void *)&pair, 1};
-                iov[2] = (struct iovec){buf + pos, len - pos};
-                n = 3;
-            }
-        } else if (!calls && len > 2 && buf[0] == 0x94 && buf[1] == ACT_EV_EXIT) {
-            size_t pos = 2;
-            uint64_t ctx_id;
-            if (peek_uint(buf, len, &pos, &ctx_id))
-                drop(s, ctx_id);
-        }
-        int wrc = write_all(s, iov, n);
-        act_buf_free(buf);
-        if (wrc != ACT_OK)
-            return wrc;
+    act_server *s = arg;
+    if (!calls && len > 2 && buf[0] == 0x94 && buf[1] == ACT_EV_EXIT) {
+        size_t pos = 2;
+        uint64_t ctx_id;
+        if (peek_uint(buf, len, &pos, &ctx_id))
+            drop(s, ctx_id);
     }
+    act_server_send(s, calls ? 'C' : 'E', 0, 0, buf, len);
+    free(buf);
 }
