@@ -531,6 +531,46 @@ class _Demo:
             "the new incarnation answers visit() = 1"
         )
 
+    def dom(self) -> str:
+        """A DOM built by JS, read from Python without running JS."""
+        ctx = self.spawn(apis=["dom"])
+        ctx.eval(
+            "document.body.innerHTML = '<ul id=todo><li>write</li><li class=done>test</li></ul>';"
+            "document.querySelector('#todo').append(Object.assign(document.createElement('li'),"
+            " {textContent: 'ship <it>'}));"
+        )
+        items = ctx.dom_find_all("#todo > li")
+        _expect(len(items) == 3, f"expected 3 items, got {items!r}")
+        _expect(ctx.dom_text("li.done") == "test", "dom_text('li.done') is not 'test'")
+        html = ctx.dom_html()
+        _expect("ship &lt;it&gt;" in html, "text was not escaped in dom_html()")
+        return f"3 <li> built in JS; dom_find_all/dom_text/dom_html read them from Python: {items[2]!r}"
+
+    def crash_containment(self) -> str:
+        """Process mode: a segfault kills one worker process, nothing else."""
+        from actors.testing import crash_worker, worker_pid
+
+        with actors.ContextPool(size=2, processes=2) as pool:
+            doomed = pool.spawn(apis=None, name="doomed", restart="permanent")
+            sibling = pool.spawn(apis=None)
+            _expect(worker_pid(doomed) != worker_pid(sibling), "both contexts landed on one process")
+            sibling.eval("globalThis.n = 41")
+            start = time.perf_counter()
+            crash_worker(doomed, "segfault")
+            _, _ = _expect_error(lambda: doomed.eval("for (;;) {}", timeout=10), actors.ContextDeadError)
+            _expect(doomed.wait(5) and doomed.exit_reason == "crashed", f"exit reason {doomed.exit_reason!r}")
+            deadline = time.monotonic() + 10
+            while (again := pool.whereis("doomed")) is None or again is doomed:
+                _expect(time.monotonic() < deadline, "the crashed context was not restarted")
+                time.sleep(0.005)
+            elapsed = _ms_since(start)
+            _expect(again.eval("6 * 7") == 42, "the restarted context does not answer")
+            _expect(sibling.eval("n + 1") == 42, "the sibling on the other process lost its state")
+        return (
+            f"worker process segfaulted: its call failed (crashed), context restarted in {elapsed:.0f} ms "
+            "on a live process; the sibling on the other process kept its state"
+        )
+
     # -- driver -----------------------------------------------------------
 
     def run(self) -> None:
@@ -566,6 +606,9 @@ class _Demo:
             self.check("messaging", self.messaging)
             self.check("head-of-line", self.head_of_line)
             self.check("supervision", self.supervision)
+            print("DOM and crash containment", flush=True)
+            self.check("dom", self.dom)
+            self.check("crash containment", self.crash_containment)
         finally:
             self.check("shutdown", self.shutdown)
 

@@ -179,6 +179,7 @@ def test_demo_with_50_contexts_passes_every_check_and_prints_the_table() -> None
     assert "spawn 50 contexts" in names
     assert "isolation" in names
     assert "max_reductions" in names
+    assert "dom" in names and "crash containment" in names
     results = {row.split("|")[1].strip() for row in rows}
     assert results <= {"pass", "skip"}, explain(proc)
     assert "checks passed" in proc.stdout
