@@ -6,9 +6,11 @@ and its contexts cannot tell them apart. Command frames go to a worker as
 they are, events come back as the worker's pump wrote them (protocol in
 :mod:`actors._wire`).
 
-When a worker dies (segfault, abort, the OS killer), its reader thread
-notices the socket closing: every blocking call into that process fails at
-once, every context that lived there exits with reason ``crashed`` (through
+Each worker has a native client (``native/client.c``) whose reader thread
+completes blocked callers' waiters and feeds the hub's event and call queues,
+and a monitor thread here. When a worker dies (segfault, abort, the OS
+killer), the monitor sees its socket close: every blocking call into that
+process fails at once, every context that lived there exits with reason ``crashed`` (through
 the ordinary exit event, so supervisors restart them as for any crash), the
 process is reaped, its socket closed, and a replacement started.
 """
@@ -16,7 +18,6 @@ process is reaped, its socket closed, and a replacement started.
 from __future__ import annotations
 
 import atexit
-import itertools
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -38,7 +39,6 @@ __all__ = ["ProcessPump", "RemoteContext"]
 log = logging.getLogger("actors")
 
 _START_TIMEOUT = 30.0
-_tokens = itertools.count(1)
 _mp_lock = threading.Lock()
 _mp_context: Any = None
 

@@ -5,9 +5,11 @@ pool's process dies for any reason, the socket closes and the worker exits
 (no parent-death signal, whose "parent" would be the forkserver).
 
 Started by :mod:`actors._procpool` through multiprocessing (``forkserver``,
-so no process with live threads is ever forked). The main thread reads
-commands off the socket and hands them to the native pump; two threads
-forward what the pump produces (events, host calls) back. No handler, no
+so no process with live threads is ever forked). The main thread serves
+the socket in C (``native/serve.c``: commands go straight into the
+contexts' mailboxes, answers, events and host calls are written back by
+the threads that produce them) and handles only spawns, stats, faults and
+quit itself. No handler, no
 service and no policy runs here: host calls go to the parent, where the
 pool's handlers, locks, channels and storage live, so a crash here loses
 nothing but the contexts of this process.

@@ -1,4 +1,4 @@
-"""HTML5 parsing for the ``dom`` group: markup in, compact msgpack-ready nodes out.
+"""HTML5 parsing for the ``dom`` group: markup in, a flat msgpack-ready node list out.
 
 The parser is html5ever (Servo's) through ``markupever``: 1564/1592 html5lib ``#document`` cases
 without ``#script-on`` (98.2%; 24 misses are the scripting flag, which html5ever keeps on, 4 are
@@ -6,30 +6,62 @@ without ``#script-on`` (98.2%; 24 misses are the scripting flag, which html5ever
 ~100 ms for the pure-Python ``justhtml``; ``html5lib`` (last release 2020) passes 1412/1592 and takes
 ~160 ms; ``selectolax`` exposes neither namespaces, doctype ids nor template contents.
 
-The compact form (lists, strings and ints only, so it crosses into JS as msgpack):
+The result is *flat*, so a tree of any depth crosses into JS (whose value conversion stops at 1,000
+levels) and is built there with a loop: one list of strings and ints holding every node in tree
+order (a node, then its descendants, then its next sibling), each node a record of a fixed number
+of items spread inline, starting with its kind and its depth (0 for the document's or fragment's
+own children, one more per level below):
 
-- text: ``str`` (adjacent text is merged);
-- element: ``[1, name, ns, attrs, children]``, and for an HTML ``<template>``
-  ``[1, name, ns, attrs, [], content]``; ``ns`` is 0 (HTML), 1 (SVG) or 2 (MathML); ``attrs`` is
-  ``[qname, value, ...]`` in source order, foreign namespaced attributes prefixed (``xlink:href``);
-- comment: ``[8, data]``;
-- doctype: ``[10, name, public_id, system_id]``.
+- element: ``1, depth, name, ns, attrs`` -- ``ns`` is 0 (HTML), 1 (SVG) or 2 (MathML); ``attrs``
+  (the only nested list) is ``[qname, value, ...]`` in source order, foreign namespaced attributes
+  prefixed (``xlink:href``);
+- text: ``3, depth, data`` (adjacent text is merged);
+- comment: ``8, depth, data``;
+- doctype: ``10, depth, name, public_id, system_id``;
+- template contents: ``11, depth`` right after an HTML ``<template>`` element (which is at
+  ``depth - 1``) stands for the template's content fragment; the contents follow at ``depth + 1``.
+  The template itself has no other children (html5ever keeps the contents as its children; the DOM
+  keeps them apart).
+
+A node's parent is the closest record before it whose depth is one less (none at depth 0). For
+example ``<p class=x>a<template><b>`` parsed in a ``body`` fragment gives
+``[1, 0, "p", 0, ["class", "x"], 3, 1, "a", 1, 1, "template", 0, [], 11, 2, 1, 3, "b", 0, []]``.
+:data:`SIZE` gives each kind's record length and :func:`records` splits a result into records.
+The consumer is ``build()`` in ``polyfills/dom.js``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # The typed core of markupever: its public wrappers allocate a Python object per node and make the
 # conversion ~4x slower. Being private, it is why pyproject pins markupever below the next minor.
 from markupever import _rustlib as _mv
 
-__all__ = ["COMMENT", "DOCTYPE", "ELEMENT", "NS_HTML", "NS_MATHML", "NS_SVG", "parse_html"]
+__all__ = [
+    "COMMENT",
+    "CONTENT",
+    "DOCTYPE",
+    "ELEMENT",
+    "NS_HTML",
+    "NS_MATHML",
+    "NS_SVG",
+    "SIZE",
+    "TEXT",
+    "parse_html",
+    "records",
+]
 
+# Record kinds (the DOM's nodeType numbers; CONTENT is a template's content fragment).
 ELEMENT = 1
+TEXT = 3
 COMMENT = 8
 DOCTYPE = 10
+CONTENT = 11
+# Items in a record of each kind, the kind and depth included.
+SIZE = {ELEMENT: 5, TEXT: 3, COMMENT: 3, DOCTYPE: 5, CONTENT: 2}
 NS_HTML = 0
 NS_SVG = 1
 NS_MATHML = 2
@@ -41,6 +73,9 @@ _NAMESPACES = {
 }
 # A context such as "svg path" or "math mi" names a foreign element (the html5lib-tests spelling).
 _FOREIGN_CONTEXT = {"svg": "svg", "math": "mathml"}
+# Bound once: the conversion loop looks them up per node.
+_Traverse = _mv.iter.Traverse
+_Element, _Text, _Comment, _Doctype = _mv.Element, _mv.Text, _mv.Comment, _mv.Doctype
 # In a Python str every surrogate code point is a lone one; the parser needs valid UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -58,8 +93,8 @@ def parse_html(html: str, context: str | None = None) -> list[Any]:
             fragment; ``"svg <name>"`` and ``"math <name>"`` name a foreign context element.
 
     Returns:
-        The document's children (doctype, comments, the ``html`` element), or the fragment's
-        children, in the compact form described in the module docstring.
+        The document's nodes (its children are the doctype, comments and the ``html`` element),
+        or the fragment's, in the flat form described in the module docstring.
     """
     if context is None:
         options = _mv.HtmlOptions()
@@ -77,39 +112,49 @@ def parse_html(html: str, context: str | None = None) -> list[Any]:
     return _convert(parser.into_dom().root())
 
 
+def records(nodes: list[Any]) -> Iterator[list[Any]]:
+    """Split a :func:`parse_html` result into its records (``[kind, depth, ...]`` each)."""
+    i = 0
+    while i < len(nodes):
+        size = SIZE[nodes[i]]
+        yield nodes[i : i + size]
+        i += size
+
+
 def _convert(root: Any) -> list[Any]:
-    # One pass over open/close edges, so a deeply nested document needs no recursion.
+    # One pass over open/close edges: no recursion, so any depth converts. `depth` is the depth
+    # of the next child; `last_text` is where the last text record starts, to merge adjacent text.
     out: list[Any] = []
-    stack: list[list[Any]] = [out]
-    for node, closed in _mv.iter.Traverse(root):
-        if isinstance(node, _mv.Text):
+    extend = out.extend
+    depth = 0
+    last_text = -1
+    for node, closed in _Traverse(root):
+        if type(node) is _Text:
             if not closed:
-                siblings = stack[-1]
-                if siblings and type(siblings[-1]) is str:
-                    siblings[-1] += node.content
+                if last_text == len(out) - 3 and out[last_text + 1] == depth:
+                    out[last_text + 2] += node.content
                 else:
-                    siblings.append(node.content)
-        elif isinstance(node, _mv.Element):
+                    last_text = len(out)
+                    extend((TEXT, depth, node.content))
+        elif type(node) is _Element:
             if closed:
-                stack.pop()
+                depth -= 2 if node.template else 1
                 continue
             name = node.name
             attrs: list[str] = []
             for qname, value in node.attrs.items():
                 attrs.append(f"{qname.prefix}:{qname.local}" if qname.prefix else qname.local)
                 attrs.append(value)
-            children: list[Any] = []
-            ns = _NAMESPACES.get(name.ns, NS_HTML)
+            extend((ELEMENT, depth, name.local, _NAMESPACES.get(name.ns, NS_HTML), attrs))
+            depth += 1
             if node.template:
                 # html5ever keeps a template's contents as its children; the DOM wants them apart.
-                stack[-1].append([ELEMENT, name.local, ns, attrs, [], children])
-            else:
-                stack[-1].append([ELEMENT, name.local, ns, attrs, children])
-            stack.append(children)
+                extend((CONTENT, depth))
+                depth += 1
         elif closed:
             continue
-        elif isinstance(node, _mv.Comment):
-            stack[-1].append([COMMENT, node.content])
-        elif isinstance(node, _mv.Doctype):
-            stack[-1].append([DOCTYPE, node.name, node.public_id, node.system_id])
+        elif type(node) is _Comment:
+            extend((COMMENT, depth, node.content))
+        elif type(node) is _Doctype:
+            extend((DOCTYPE, depth, node.name, node.public_id, node.system_id))
     return out
