@@ -532,8 +532,11 @@ static JSValue dfail_js(dec *d)
     char *name = NULL, *msg = NULL, *stack = NULL;
     js_error_parts(d->jc, exc, &name, &msg, &stack);
     JS_FreeValue(d->jc, exc);
+    /* out of memory may arrive with an empty message (no room for the text) */
+    bool oom = name && !strcmp(name, "InternalError") && (!msg || !msg[0]);
     if (!d->err->msg[0])
-        snprintf(d->err->msg, sizeof d->err->msg, "%s: %s", name ? name : "Error", msg ? msg : "");
+        snprintf(d->err->msg, sizeof d->err->msg, "%s: %s", name ? name : "Error",
+                 oom ? "out of memory" : msg ? msg : "");
     d->err->is_js = 1;
     free(name);
     free(msg);

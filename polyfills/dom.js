@@ -2,7 +2,7 @@
 // (dom.spec.whatwg.org), the HTML fragment serialization algorithm and
 // Selectors Level 4. HTML is parsed on the host by a real HTML5 parser
 // (`native.callSync('dom.parse', html, contextNameOrNull)`), which answers
-// with compact nested arrays that are turned into nodes here.
+// with a flat array of node records that build() turns into nodes here.
 //
 // Storage contract (read by the native side without running JS): every node
 // keeps its state as own plain data properties under private symbols:
@@ -381,78 +381,76 @@
     return [ns, prefix, local];
   }
 
-  // Nodes from the host parser's compact form (see actors/dom/parse.py):
-  // a string is a text node, [1, name, ns, attrs, children(, content)] an
-  // element, [8, data] a comment, [10, name, publicId, systemId] a doctype.
-  // The parser's arrays are fresh and exactly sized, so they are reused in
-  // place: each children list becomes its parent's KIDS once every item in it
-  // is replaced by its node, and an attrs list becomes the element's ATTRS.
-  // `parent` is a fresh document or fragment (no mutation records).
-  function build(doc, parent, list) {
-    if (list.length === 0) return parent;
-    const stackP = [];
-    const stackL = [];
-    const stackI = [];
-    let p = parent;
-    let l = list;
+  // Nodes from the host parser's flat form (see actors/dom/parse.py): one
+  // array of every node in tree order, each a record spread inline that starts
+  // with its kind and its depth (0 for `root`'s own children):
+  //   1, depth, name, ns, attrs           element (attrs: [qname, value, ...])
+  //   3, depth, data                      text
+  //   8, depth, data                      comment
+  //   10, depth, name, publicId, systemId doctype
+  //   11, depth                           the content fragment of the template
+  //                                       element just before it; the contents
+  //                                       follow at depth + 1
+  // A node's parent is the closest record before it one level up, so one loop
+  // builds a tree of any depth with `parents[d]`, the open parent of depth-d
+  // nodes. `kids[d]` is that parent's KIDS once it has a child (null before):
+  // its first child makes an exactly sized one-item array, later ones are
+  // pushed. An attrs array is fresh from the parser and becomes the element's
+  // ATTRS as is. `root` is a fresh document or fragment (no mutation records).
+  function build(doc, root, list) {
+    const n = list.length;
+    const parents = [root];
+    const kids = [null];
+    let top = 0; // the deepest depth the next record may have
     let i = 0;
-    p[KIDS] = l;
-    for (;;) {
-      if (i < l.length) {
-        const item = l[i];
-        let n;
-        let kids = null;
-        let content = null;
-        if (typeof item === 'string') {
-          n = newCharData(doc, TEXT_NODE, item);
-        } else if (item[0] === 1) {
-          n = newElement(doc, protoFor(item[2], item[1]), item[1]);
-          if (item[3].length !== 0) n[ATTRS] = item[3];
-          kids = item[4];
-          if (item.length > 5 && n[CONTENT] !== undefined) content = item[5];
-        } else if (item[0] === 8) {
-          n = newCharData(doc, COMMENT_NODE, item[1]);
-        } else if (item[0] === 10) {
-          n = newDoctype(doc, item[1], item[2], item[3]);
-        } else {
-          throw new TypeError('dom.parse returned an unknown node');
-        }
-        l[i] = n;
-        n[PARENT] = p;
-        n[IDX] = i;
-        i++;
-        if (content !== null && content.length !== 0) {
-          stackP.push(p);
-          stackL.push(l);
-          stackI.push(i);
-          // the element's own children (normally none for a template) come after its content
-          if (kids !== null && kids.length !== 0) {
-            n[KIDS] = kids;
-            stackP.push(n);
-            stackL.push(kids);
-            stackI.push(0);
-          }
-          p = n[CONTENT];
-          l = content;
-          i = 0;
-          p[KIDS] = l;
-        } else if (kids !== null && kids.length !== 0) {
-          stackP.push(p);
-          stackL.push(l);
-          stackI.push(i);
-          p = n;
-          l = kids;
-          i = 0;
-          p[KIDS] = l;
-        }
-      } else if (stackP.length !== 0) {
-        p = stackP.pop();
-        l = stackL.pop();
-        i = stackI.pop();
+    while (i < n) {
+      const kind = list[i];
+      const d = list[i + 1];
+      if (!(d >= 0 && d <= top)) throw new TypeError('dom.parse returned a malformed tree');
+      const p = parents[d];
+      let node;
+      if (kind === 1) {
+        const name = list[i + 2];
+        node = newElement(doc, protoFor(list[i + 3], name), name);
+        const attrs = list[i + 4];
+        if (attrs.length !== 0) node[ATTRS] = attrs;
+        top = d + 1;
+        parents[top] = node;
+        kids[top] = null;
+        i += 5;
+      } else if (kind === 3) {
+        node = newCharData(doc, TEXT_NODE, list[i + 2]);
+        top = d;
+        i += 3;
+      } else if (kind === 8) {
+        node = newCharData(doc, COMMENT_NODE, list[i + 2]);
+        top = d;
+        i += 3;
+      } else if (kind === 10) {
+        node = newDoctype(doc, list[i + 2], list[i + 3], list[i + 4]);
+        top = d;
+        i += 5;
+      } else if (kind === 11) {
+        const content = p[CONTENT];
+        if (content === undefined || kids[d] !== null) throw new TypeError('dom.parse returned a malformed tree');
+        top = d + 1;
+        parents[top] = content;
+        kids[top] = null;
+        i += 2;
+        continue;
       } else {
-        return parent;
+        throw new TypeError('dom.parse returned an unknown node');
       }
+      const k = kids[d];
+      if (k === null) {
+        kids[d] = p[KIDS] = [node]; // node[IDX] is already 0
+      } else {
+        node[IDX] = k.length;
+        k.push(node);
+      }
+      node[PARENT] = p;
     }
+    return root;
   }
   function appendFresh(parent, n) {
     const k = kidsW(parent);

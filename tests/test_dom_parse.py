@@ -16,7 +16,19 @@ from typing import Any
 
 import pytest
 
-from actors.dom.parse import COMMENT, DOCTYPE, ELEMENT, NS_HTML, NS_MATHML, NS_SVG, parse_html
+from actors import codec
+from actors.dom.parse import (
+    COMMENT,
+    CONTENT,
+    DOCTYPE,
+    ELEMENT,
+    NS_HTML,
+    NS_MATHML,
+    NS_SVG,
+    TEXT,
+    parse_html,
+    records,
+)
 
 pytestmark = pytest.mark.mode_independent
 
@@ -83,25 +95,23 @@ def read_cases(path: Path) -> list[TreeCase]:
 
 
 def dump(nodes: list[Any]) -> str:
-    """Nodes in parse_html's compact form, as an html5lib-tests tree (``| <html>`` ...)."""
+    """Nodes in parse_html's flat form, as an html5lib-tests tree (``| <html>`` ...)."""
     out: list[str] = []
-    stack: list[tuple[Any, int]] = [(node, 0) for node in reversed(nodes)]
-    while stack:
-        node, depth = stack.pop()
+    for kind, depth, *fields in records(nodes):
         indent = "| " + "  " * depth
-        if node is None:  # stands for a template's "content"
-            out.append(f"{indent}content")
-        elif isinstance(node, str):
-            out.append(f'{indent}"{node}"')
-        elif node[0] == COMMENT:
-            out.append(f"{indent}<!-- {node[1]} -->")
-        elif node[0] == DOCTYPE:
-            _, name, public_id, system_id = node
+        if kind == TEXT:
+            out.append(f'{indent}"{fields[0]}"')
+        elif kind == COMMENT:
+            out.append(f"{indent}<!-- {fields[0]} -->")
+        elif kind == DOCTYPE:
+            name, public_id, system_id = fields
             ids = f' "{public_id}" "{system_id}"' if public_id or system_id else ""
             out.append(f"{indent}<!DOCTYPE {name}{ids}>")
+        elif kind == CONTENT:
+            out.append(f"{indent}content")
         else:
-            assert node[0] == ELEMENT
-            _, name, ns, attrs, children, *content = node
+            assert kind == ELEMENT
+            name, ns, attrs = fields
             out.append(f"{indent}<{_NS_PREFIX[ns]}{name}>")
             pairs = []
             for qname, value in zip(attrs[::2], attrs[1::2], strict=True):
@@ -109,10 +119,6 @@ def dump(nodes: list[Any]) -> str:
                     qname = qname.replace(":", " ")
                 pairs.append((qname, value))
             out.extend(f'{indent}  {qname}="{value}"' for qname, value in sorted(pairs))
-            below = [(child, depth + 1) for child in children]
-            if content:
-                below[:0] = [(None, depth + 1)] + [(child, depth + 2) for child in content[0]]
-            stack.extend(reversed(below))
     return "\n".join(out)
 
 
@@ -176,8 +182,41 @@ def el(name: str, *children: Any, attrs: list[str] | None = None, ns: int = NS_H
     return [ELEMENT, name, ns, attrs or [], list(children)]
 
 
+def tree(nodes: list[Any]) -> list[Any]:
+    """parse_html's flat nodes nested, for readable expectations: text as a ``str``, elements as
+    ``el()`` builds them (a template as ``[ELEMENT, name, ns, attrs, [], contents]``), comments
+    as ``[COMMENT, data]`` and doctypes as ``[DOCTYPE, name, public_id, system_id]``."""
+    top: list[Any] = []
+    levels = [top]  # levels[d]: the list that nodes of depth d go in
+    for kind, depth, *fields in records(nodes):
+        assert 0 <= depth < len(levels), "a node deeper than just below the one before it"
+        del levels[depth + 1 :]
+        siblings = levels[depth]
+        if kind == TEXT:
+            assert not (siblings and isinstance(siblings[-1], str)), "adjacent text is not merged"
+            siblings.append(fields[0])
+        elif kind == ELEMENT:
+            node = [ELEMENT, *fields, []]
+            siblings.append(node)
+            levels.append(node[4])
+        elif kind == CONTENT:
+            assert depth > 0
+            template = levels[depth - 1][-1]
+            assert template[:2] == [ELEMENT, "template"] and template[4:] == [[]], "not after a template"
+            content: list[Any] = []
+            template.append(content)
+            levels.append(content)  # the contents are at depth + 1
+        else:
+            siblings.append([kind, *fields])
+    return top
+
+
+def parse_tree(html: str, context: str | None = None) -> list[Any]:
+    return tree(parse_html(html, context))
+
+
 def body_of(html: str) -> list[Any]:
-    document = parse_html(html)
+    document = parse_tree(html)
     root = next(node for node in document if isinstance(node, list) and node[0] == ELEMENT)
     body: list[Any] = root[4][1]
     assert body[1] == "body"
@@ -185,18 +224,18 @@ def body_of(html: str) -> list[Any]:
 
 
 def test_a_document_gets_implicit_html_head_and_body() -> None:
-    assert parse_html("hi") == [el("html", el("head"), el("body", "hi"))]
+    assert parse_tree("hi") == [el("html", el("head"), el("body", "hi"))]
 
 
 def test_doctype_comments_and_ids_are_kept_in_order() -> None:
-    nodes = parse_html('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN" "x.dtd"><!--a--><p>')
+    nodes = parse_tree('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN" "x.dtd"><!--a--><p>')
     assert nodes[0] == [DOCTYPE, "html", "-//W3C//DTD HTML 4.01//EN", "x.dtd"]
     assert nodes[1] == [COMMENT, "a"]
-    assert parse_html("<!doctype html>")[0] == [DOCTYPE, "html", "", ""]
+    assert parse_tree("<!doctype html>")[0] == [DOCTYPE, "html", "", ""]
 
 
 def test_head_elements_go_to_head_and_the_rest_to_body() -> None:
-    nodes = parse_html("<title>T</title><meta charset=utf-8><p>x")
+    nodes = parse_tree("<title>T</title><meta charset=utf-8><p>x")
     assert nodes == [
         el(
             "html",
@@ -255,7 +294,7 @@ def test_mathml_elements_are_in_the_mathml_namespace() -> None:
 
 
 def test_template_contents_are_apart_from_children() -> None:
-    nodes = parse_html("<template><tr><td>1</td></tr></template>")
+    nodes = parse_tree("<template><tr><td>1</td></tr></template>")
     head = nodes[0][4][0]
     assert head[4] == [[ELEMENT, "template", NS_HTML, [], [], [el("tr", el("td", "1"))]]]
 
@@ -276,18 +315,18 @@ def test_template_contents_are_apart_from_children() -> None:
     ids=lambda value: value if isinstance(value, str) and value.isalpha() else None,
 )
 def test_fragments_are_parsed_in_their_context(context: str, html: str, expected: list[Any]) -> None:
-    assert parse_html(html, context) == expected
+    assert parse_tree(html, context) == expected
 
 
 def test_a_template_inside_a_fragment_has_contents() -> None:
-    assert parse_html("<template><li>x</template>", "ul") == [
+    assert parse_tree("<template><li>x</template>", "ul") == [
         [ELEMENT, "template", NS_HTML, [], [], [el("li", "x")]]
     ]
 
 
 def test_a_foreign_context_is_named_with_its_namespace() -> None:
-    assert parse_html("<path/><p>x", "svg svg") == [el("path", ns=NS_SVG), el("p", "x")]
-    assert parse_html("<mi>", "math math") == [el("mi", ns=NS_MATHML)]
+    assert parse_tree("<path/><p>x", "svg svg") == [el("path", ns=NS_SVG), el("p", "x")]
+    assert parse_tree("<mi>", "math math") == [el("mi", ns=NS_MATHML)]
 
 
 def test_lone_surrogates_become_replacement_characters() -> None:
@@ -298,13 +337,44 @@ def test_carriage_returns_and_nulls_are_normalized() -> None:
     assert body_of("a\r\nb\rc\x00d") == ["a\nb\ncd"]
 
 
+def test_the_output_is_flat_records_in_tree_order() -> None:
+    assert parse_html("<p class=x>a<template><b>t</b></template><!--c-->", "body") == [
+        *(ELEMENT, 0, "p", NS_HTML, ["class", "x"]),
+        *(TEXT, 1, "a"),
+        *(ELEMENT, 1, "template", NS_HTML, []),
+        *(CONTENT, 2),
+        *(ELEMENT, 3, "b", NS_HTML, []),
+        *(TEXT, 4, "t"),
+        *(COMMENT, 1, "c"),
+    ]
+    assert list(records(parse_html("<!doctype html>"))) == [
+        [DOCTYPE, 0, "html", "", ""],
+        [ELEMENT, 0, "html", NS_HTML, []],
+        [ELEMENT, 1, "head", NS_HTML, []],
+        [ELEMENT, 1, "body", NS_HTML, []],
+    ]
+
+
 def test_a_very_deep_document_parses_without_recursion() -> None:
     depth = 10_000
     nodes = parse_html("<div>" * depth + "x", "body")
-    node = nodes[0]
-    for _ in range(depth - 1):
-        node = node[4][0]
-    assert node == el("div", "x")
+    divs = [item for d in range(depth) for item in (ELEMENT, d, "div", NS_HTML, [])]
+    assert nodes == [*divs, TEXT, depth, "x"]
+
+
+def test_5000_deep_nesting_stays_within_the_value_depth_limit() -> None:
+    # The result crosses into JS, whose value conversion stops at 1,000 levels (codec.MAX_DEPTH).
+    nodes = parse_html("<div>" * 5000 + "<template><i>x</i></template>")
+    decoded = codec.decode(codec.encode(nodes))
+    assert decoded == nodes
+    body = list(records(nodes))[3:]
+    assert [r[1] for r in body] == [*range(2, 5003), 5003, 5004, 5005]
+    assert body[-4:] == [
+        [ELEMENT, 5002, "template", NS_HTML, []],
+        [CONTENT, 5003],
+        [ELEMENT, 5004, "i", NS_HTML, []],
+        [TEXT, 5005, "x"],
+    ]
 
 
 def test_the_output_holds_only_lists_strings_and_ints() -> None:

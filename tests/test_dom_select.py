@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actors.dom.parse import COMMENT, DOCTYPE, parse_html
+from actors.dom.parse import COMMENT, DOCTYPE, ELEMENT, TEXT, parse_html, records
 from actors.dom.select import (
     Selector,
     SelectorError,
@@ -29,22 +29,24 @@ pytestmark = pytest.mark.mode_independent
 
 
 def snapshot_from_parse(nodes: list[Any]) -> list[Any]:
-    """parse_html's compact nodes in the snapshot shape (a template's children = its contents)."""
+    """parse_html's flat records in the snapshot shape (a template's children = its contents)."""
     out: list[Any] = []
-    stack: list[tuple[list[Any], list[Any]]] = [(nodes, out)]
-    while stack:
-        source, target = stack.pop()
-        for node in source:
-            if isinstance(node, str):
-                target.append(node)
-            elif node[0] == COMMENT:
-                target.append(["#comment", node[1]])
-            elif node[0] == DOCTYPE:
-                target.append(["#doctype", node[1]])
-            else:
-                children: list[Any] = []
-                target.append([node[1], dict(zip(node[3][::2], node[3][1::2], strict=True)), children])
-                stack.append((node[5] if len(node) > 5 else node[4], children))
+    levels = [out]  # levels[d]: the list that nodes of depth d go in
+    for kind, depth, *fields in records(nodes):
+        del levels[depth + 1 :]
+        if kind == TEXT:
+            levels[depth].append(fields[0])
+        elif kind == COMMENT:
+            levels[depth].append(["#comment", fields[0]])
+        elif kind == DOCTYPE:
+            levels[depth].append(["#doctype", fields[0]])
+        elif kind == ELEMENT:
+            name, _, attrs = fields
+            children: list[Any] = []
+            levels[depth].append([name, dict(zip(attrs[::2], attrs[1::2], strict=True)), children])
+            levels.append(children)
+        else:  # CONTENT: a template's contents (at depth + 1) are its children here
+            levels.append(levels[depth])
     return out
 
 
