@@ -39,6 +39,7 @@ __all__ = ["ProcessPump", "RemoteContext"]
 log = logging.getLogger("actors")
 
 _START_TIMEOUT = 30.0
+_REPLACE_WAIT = 2.0
 _mp_lock = threading.Lock()
 _mp_context: Any = None
 
@@ -173,6 +174,7 @@ class _Worker:
         self.sock.close()
         if not crashed:
             return
+        self.pump.expect_replacement(self)
         for ctx_id in contexts:
             self.pump.hub.push(codec.encode([nb.EV_EXIT, ctx_id, "crashed", None]))
         self.pump.replace(self)
@@ -237,6 +239,7 @@ class ProcessPump:
         self._shares = [max(1, s) for s in share]
         self._spare = spare_threads
         self.workers: list[_Worker | None] = [None] * processes
+        self._replacing: set[int] = set()  # indexes of crashed workers being replaced
         self.crashes = 0
         try:
             for i in range(processes):
@@ -282,18 +285,22 @@ class ProcessPump:
         return rc
 
     def _least_loaded(self) -> _Worker:
-        deadline = time.monotonic() + _START_TIMEOUT
+        # While a crashed worker's replacement starts (~0.1 s), spawns (the
+        # restarts of its contexts, mostly) wait for it, up to _REPLACE_WAIT:
+        # placed on the survivors instead, they would stay there for good.
+        now = time.monotonic()
+        deadline, patience = now + _START_TIMEOUT, now + _REPLACE_WAIT
         with self._lock:
             while True:
                 if self._closed:
                     raise ContextDeadError("the pool is stopped")
                 live = [wk for wk in self.workers if wk is not None and wk.alive and wk.pid]
-                if live:
+                now = time.monotonic()
+                if live and (not self._replacing or now >= patience):
                     return min(live, key=lambda wk: wk.load)
-                left = deadline - time.monotonic()
-                if left <= 0:
+                if now >= deadline:
                     raise ActorsError("no worker process is running (they keep crashing?)")
-                self._lock.wait(left)
+                self._lock.wait((patience if live else deadline) - now)
 
     def poll(self, timeout: float) -> bytes | bool | None:
         frame = self.hub.poll(timeout)
@@ -350,27 +357,35 @@ class ProcessPump:
         except Exception:  # pragma: no cover - the pool's callback failing
             log.exception("actors: handling a worker crash failed")
 
+    def expect_replacement(self, dead: _Worker) -> None:
+        """Before a crashed worker's contexts are reported: spawns wait for its successor."""
+        with self._lock:
+            if not self._closed and self.workers[dead.index] is dead:
+                self._replacing.add(dead.index)
+
     def replace(self, dead: _Worker) -> None:
-        """On the dead worker's reader thread: start its successor."""
-        with self._lock:
-            if self._closed or self.workers[dead.index] is not dead:
-                return
+        """On the dead worker's monitor thread: start its successor."""
         try:
-            fresh = _Worker(self, dead.index, dead.threads, dead.spare)
-        except Exception:
-            log.exception("actors: could not start a replacement worker process")
-            return
-        if not fresh.wait_ready(_START_TIMEOUT):
-            log.error("actors: replacement worker process %d did not start", dead.index)
-        with self._lock:
-            if self._closed:
-                closing = True
-            else:
-                closing = False
-                self.workers[dead.index] = fresh
+            with self._lock:
+                if self._closed or self.workers[dead.index] is not dead:
+                    return
+            try:
+                fresh = _Worker(self, dead.index, dead.threads, dead.spare)
+            except Exception:
+                log.exception("actors: could not start a replacement worker process")
+                return
+            if not fresh.wait_ready(_START_TIMEOUT):
+                log.error("actors: replacement worker process %d did not start", dead.index)
+            with self._lock:
+                closing = self._closed
+                if not closing:
+                    self.workers[dead.index] = fresh
+            if closing:
+                fresh.quit(5.0)
+        finally:
+            with self._lock:
+                self._replacing.discard(dead.index)
                 self._lock.notify_all()
-        if closing:
-            fresh.quit(5.0)
 
     def pids(self) -> list[int]:
         """Process ids of the live workers."""

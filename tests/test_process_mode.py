@@ -345,3 +345,19 @@ def test_workers_outlive_the_forkserver(ppool: actors.ContextPool) -> None:
     assert ctx.wait(5)
     assert wait_until(lambda: ppool.stats()["processes"] == 2, timeout=10)
     assert ppool.spawn(apis=None).eval("1") == 1
+
+
+def test_restarts_after_a_crash_go_to_the_replacement_process(ppool: actors.ContextPool) -> None:
+    rooms = [ppool.spawn(apis=None, name=f"r{i}", restart="permanent") for i in range(8)]
+    victim = worker_pid(rooms[0])
+    lost = [r for r in rooms if worker_pid(r) == victim]
+    assert len(lost) == 4
+    crash_worker(rooms[0], "kill")
+
+    def restarted() -> bool:
+        return all((c := ppool.whereis(r.name or "")) is not None and c is not r for r in lost)
+
+    assert wait_until(restarted, timeout=10)
+    pids = [worker_pid(c) for r in rooms if (c := ppool.whereis(r.name or "")) is not None]
+    assert victim not in pids
+    assert sorted(pids.count(p) for p in set(pids)) == [4, 4]  # not all piled on the survivor
