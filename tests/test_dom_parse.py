@@ -9,12 +9,11 @@ the run. The data lives in ``$ACTORS_TEST_DATA/html5lib-tests`` (default ``/work
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from html5lib_data import MISSING_DATA, TreeCase, all_cases, read_known_failures
 
 from actors import codec
 from actors.dom.parse import (
@@ -32,66 +31,15 @@ from actors.dom.parse import (
 
 pytestmark = pytest.mark.mode_independent
 
-DATA_DIR = (
-    Path(os.environ.get("ACTORS_TEST_DATA", "/work/shared/data")) / "html5lib-tests" / "tree-construction"
-)
 KNOWN_FAILURES_FILE = Path(__file__).parent / "data" / "dom_known_failures.txt"
-MISSING_DATA = f"html5lib-tests data not found at {DATA_DIR} (set ACTORS_TEST_DATA)"
 REQUIRED_DOCUMENT_PASS_RATE = 0.95
 
-_SECTIONS = ("#errors", "#new-errors", "#document-fragment", "#script-off", "#script-on", "#document")
 _NS_PREFIX = {NS_HTML: "", NS_SVG: "svg ", NS_MATHML: "math "}
 # Attributes the parser puts in a namespace on foreign elements; the dump writes them "xlink href".
 _FOREIGN_ATTRIBUTES = frozenset(
     "xlink:actuate xlink:arcrole xlink:href xlink:role xlink:show xlink:title xlink:type "
     "xml:lang xml:space xmlns:xlink".split()
 )
-
-
-@dataclass(frozen=True)
-class TreeCase:
-    id: str
-    data: str
-    context: str | None
-    expected: str
-
-
-def read_cases(path: Path) -> list[TreeCase]:
-    """The cases of one ``.dat`` file, without the ``#script-on`` ones."""
-    lines = path.read_bytes().decode("utf-8").split("\n")  # keeps CRs: cases test them
-    cases = []
-    i = 0
-    while i < len(lines):
-        if lines[i] != "#data":
-            i += 1
-            continue
-        start = i + 1
-        sections: dict[str, list[str]] = {"#data": []}
-        current = "#data"
-        i += 1
-        # A case ends at the blank line before the next "#data" (or at the end of the file).
-        while i < len(lines) and not (lines[i] == "#data" and lines[i - 1] == "" and current == "#document"):
-            if lines[i] in _SECTIONS:
-                current = lines[i]
-                sections[current] = []
-            else:
-                sections[current].append(lines[i])
-            i += 1
-        if "#script-on" in sections:
-            continue
-        document = sections.get("#document", [])
-        while document and document[-1] == "":
-            document.pop()
-        fragment = sections.get("#document-fragment")
-        cases.append(
-            TreeCase(
-                id=f"{path.name}:{start}",
-                data="\n".join(sections["#data"]),
-                context=fragment[0] if fragment else None,
-                expected="\n".join(document),
-            )
-        )
-    return cases
 
 
 def dump(nodes: list[Any]) -> str:
@@ -122,18 +70,8 @@ def dump(nodes: list[Any]) -> str:
     return "\n".join(out)
 
 
-def load_known_failures() -> dict[str, str]:
-    """Known failing case ids, each with the reason written after ``#``."""
-    known = {}
-    for line in KNOWN_FAILURES_FILE.read_text(encoding="utf-8").splitlines():
-        case_id, _, reason = line.partition("#")
-        if case_id.strip():
-            known[case_id.strip()] = reason.strip()
-    return known
-
-
-CASES = [case for path in sorted(DATA_DIR.glob("*.dat")) for case in read_cases(path)]
-KNOWN_FAILURES = load_known_failures()
+CASES = all_cases()
+KNOWN_FAILURES = read_known_failures(KNOWN_FAILURES_FILE)
 
 
 def _params() -> list[Any]:

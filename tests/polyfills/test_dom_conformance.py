@@ -16,86 +16,25 @@ failure fails the run, and so does a case listed in the pipeline file that now p
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from html5lib_data import DATA_DIR, MISSING_DATA, TreeCase, all_cases, read_known_failures
 
 import actors
 
-DATA_DIR = (
-    Path(os.environ.get("ACTORS_TEST_DATA", "/work/shared/data")) / "html5lib-tests" / "tree-construction"
-)
 PARSER_FAILURES = Path(__file__).parent.parent / "data" / "dom_known_failures.txt"
 PIPELINE_FAILURES = Path(__file__).parent.parent / "data" / "dom_pipeline_known_failures.txt"
 REQUIRED_PASS_RATE = 0.95
 BATCH = 200
 
-_SECTIONS = ("#errors", "#new-errors", "#document-fragment", "#script-off", "#script-on", "#document")
-
-pytestmark = pytest.mark.skipif(
-    not DATA_DIR.is_dir(), reason=f"html5lib-tests data not found at {DATA_DIR} (set ACTORS_TEST_DATA)"
-)
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str  # "<file>.dat:<line of its #data>", as in the known-failure lists
-    data: str
-    context: str | None
-    expected: str
-
-
-def read_cases(path: Path) -> list[Case]:
-    """The cases of one ``.dat`` file, without the ``#script-on`` ones."""
-    lines = path.read_bytes().decode("utf-8").split("\n")  # keeps CRs: cases test them
-    cases = []
-    i = 0
-    while i < len(lines):
-        if lines[i] != "#data":
-            i += 1
-            continue
-        start = i + 1
-        sections: dict[str, list[str]] = {"#data": []}
-        current = "#data"
-        i += 1
-        # a case ends at the blank line before the next "#data" (or at the end of the file)
-        while i < len(lines) and not (lines[i] == "#data" and lines[i - 1] == "" and current == "#document"):
-            if lines[i] in _SECTIONS:
-                current = lines[i]
-                sections[current] = []
-            else:
-                sections[current].append(lines[i])
-            i += 1
-        if "#script-on" in sections:
-            continue
-        document = sections.get("#document", [])
-        while document and document[-1] == "":
-            document.pop()
-        fragment = sections.get("#document-fragment")
-        cases.append(
-            Case(
-                id=f"{path.name}:{start}",
-                data="\n".join(sections["#data"]),
-                context=fragment[0] if fragment else None,
-                expected="\n".join(document),
-            )
-        )
-    return cases
+pytestmark = pytest.mark.skipif(not DATA_DIR.is_dir(), reason=MISSING_DATA)
 
 
 def read_ids(path: Path) -> set[str]:
-    """Case ids listed in a known-failure file (``id  # reason`` per line)."""
-    if not path.exists():
-        return set()
-    ids = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        case_id = line.partition("#")[0].strip()
-        if case_id:
-            ids.add(case_id)
-    return ids
+    """TreeCase ids listed in a known-failure file."""
+    return set(read_known_failures(path))
 
 
 # Parses each [data, context] pair and dumps the tree in the html5lib-tests format, through the
@@ -162,12 +101,12 @@ function runCases(cases) {
 
 
 @pytest.fixture(scope="module")
-def results() -> Iterator[dict[str, tuple[Case, str]]]:
-    cases = [case for path in sorted(DATA_DIR.glob("*.dat")) for case in read_cases(path)]
+def results() -> Iterator[dict[str, tuple[TreeCase, str]]]:
+    cases = all_cases()
     with actors.ContextPool(size=1) as pool:
         ctx = pool.spawn(apis=["dom"], timeout=60.0)
         ctx.eval(DUMP_JS)
-        got: dict[str, tuple[Case, str]] = {}
+        got: dict[str, tuple[TreeCase, str]] = {}
         for start in range(0, len(cases), BATCH):
             batch = cases[start : start + BATCH]
             dumps = ctx.call("runCases", [[c.data, c.context] for c in batch])
@@ -176,11 +115,11 @@ def results() -> Iterator[dict[str, tuple[Case, str]]]:
         yield got
 
 
-def failures(results: dict[str, tuple[Case, str]]) -> set[str]:
+def failures(results: dict[str, tuple[TreeCase, str]]) -> set[str]:
     return {case_id for case_id, (case, dump) in results.items() if dump != case.expected}
 
 
-def test_the_pipeline_passes_at_the_required_rate(results: dict[str, tuple[Case, str]]) -> None:
+def test_the_pipeline_passes_at_the_required_rate(results: dict[str, tuple[TreeCase, str]]) -> None:
     failed = failures(results)
     documents = [case_id for case_id, (case, _) in results.items() if case.context is None]
     passed_documents = len([case_id for case_id in documents if case_id not in failed])
@@ -189,7 +128,7 @@ def test_the_pipeline_passes_at_the_required_rate(results: dict[str, tuple[Case,
     assert passed_documents / len(documents) >= REQUIRED_PASS_RATE
 
 
-def test_every_failure_is_a_known_one(results: dict[str, tuple[Case, str]]) -> None:
+def test_every_failure_is_a_known_one(results: dict[str, tuple[TreeCase, str]]) -> None:
     known = read_ids(PARSER_FAILURES) | read_ids(PIPELINE_FAILURES)
     unexpected = sorted(failures(results) - known)
     detail = "\n\n".join(
@@ -200,6 +139,6 @@ def test_every_failure_is_a_known_one(results: dict[str, tuple[Case, str]]) -> N
     assert unexpected == [], detail
 
 
-def test_the_pipeline_failure_list_is_not_stale(results: dict[str, tuple[Case, str]]) -> None:
+def test_the_pipeline_failure_list_is_not_stale(results: dict[str, tuple[TreeCase, str]]) -> None:
     listed = read_ids(PIPELINE_FAILURES)
     assert sorted(listed - failures(results)) == []
