@@ -18,7 +18,7 @@ for f in quickjs libregexp libunicode dtoa; do
   [ $OUT/$f.o -nt $ENG/$f.c ] || gcc $CFLAGS -w -I$ENG -c native/_gen/engine_$f.c -o $OUT/$f.o
 done
 OBJS=""
-for f in pump context host codec mpack groups dom serve client; do
+for f in pump context host codec mpack groups dom serve client wire; do
   gcc $CFLAGS -Wall -Wextra -fvisibility=hidden -Inative -I$ENG -c native/$f.c -o $OUT/$f.o
   OBJS="$OBJS $OUT/$f.o"
 done

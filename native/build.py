@@ -39,6 +39,7 @@ OUR_SOURCES = [
     "dom.c",
     "serve.c",
     "client.c",
+    "wire.c",
 ]
 ENGINE_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c"]
 

@@ -20,12 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
-#include <time.h>
 
 #include "internal.h"
 
-#define CL_HDR 21
 #define CL_BUCKETS 256
 #define CL_SYNC_BIT (1ULL << 62)
 
@@ -97,62 +94,12 @@ struct act_client {
     int closed;
     uint64_t pid;
     pthread_mutex_t write_mu;
-    uint8_t *buf;
-    size_t cap, start, end;
+    wire_in in;
 };
-
-static void cl_header(uint8_t *h, size_t body, uint8_t kind, uint64_t a, uint64_t b)
-{
-    for (int i = 0; i < 4; i++)
-        h[i] = (uint8_t)((uint32_t)body >> (8 * i));
-    h[4] = kind;
-    for (int i = 0; i < 8; i++) {
-        h[5 + i] = (uint8_t)(a >> (8 * i));
-        h[13 + i] = (uint8_t)(b >> (8 * i));
-    }
-}
-
-static uint64_t cl_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static int cl_write(act_client *c, struct iovec *iov, int n)
-{
-    int rc = ACT_OK;
-    pthread_mutex_lock(&c->write_mu);
-    while (n > 0) {
-        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
-        ssize_t k = sendmsg(c->fd, &msg, MSG_NOSIGNAL); /* a gone peer is EPIPE, not SIGPIPE */
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = ACT_EDEAD;
-            break;
-        }
-        while (n > 0 && (size_t)k >= iov->iov_len) {
-            k -= (ssize_t)iov->iov_len;
-            iov++;
-            n--;
-        }
-        if (n > 0) {
-            iov->iov_base = (uint8_t *)iov->iov_base + k;
-            iov->iov_len -= (size_t)k;
-        }
-    }
-    pthread_mutex_unlock(&c->write_mu);
-    return rc;
-}
 
 int act_client_send(act_client *c, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len)
 {
-    uint8_t h[CL_HDR];
-    cl_header(h, len, (uint8_t)kind, a, b);
-    struct iovec iov[2] = {{h, CL_HDR}, {(void *)body, len}};
-    return cl_write(c, iov, len ? 2 : 1);
+    return wire_send(c->fd, &c->write_mu, kind, a, b, body, len);
 }
 
 /* Removes and returns the waiter registered under token (c->mu held). */
@@ -292,43 +239,12 @@ static void cl_message(act_client *c, int kind, uint64_t a, const uint8_t *body,
 static void *cl_read(void *arg)
 {
     act_client *c = arg;
-    for (;;) {
-        while (c->end - c->start >= CL_HDR) {
-            const uint8_t *h = c->buf + c->start;
-            size_t size = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
-            if (c->end - c->start - CL_HDR < size)
-                break;
-            c->start += CL_HDR + size;
-            cl_message(c, h[4], cl_u64(h + 5), h + CL_HDR, size);
-        }
-        if (c->start == c->end)
-            c->start = c->end = 0;
-        size_t need = CL_HDR;
-        if (c->end - c->start >= CL_HDR) {
-            const uint8_t *h = c->buf + c->start;
-            need += (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
-        }
-        if (c->start + need > c->cap) {
-            memmove(c->buf, c->buf + c->start, c->end - c->start);
-            c->end -= c->start;
-            c->start = 0;
-            if (need > c->cap) {
-                uint8_t *bigger = realloc(c->buf, need);
-                if (!bigger) {
-                    fprintf(stderr, "actors: out of memory reading from a worker process\n");
-                    break;
-                }
-                c->buf = bigger;
-                c->cap = need;
-            }
-        }
-        ssize_t n = recv(c->fd, c->buf + c->end, c->cap - c->end, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        c->end += (size_t)n;
-    }
+    wire_msg m;
+    int rc;
+    while ((rc = wire_next(&c->in, &m)) == 1)
+        cl_message(c, m.kind, m.a, m.body, m.len);
+    if (rc == ACT_ENOMEM)
+        fprintf(stderr, "actors: out of memory reading from a worker process\n");
     pthread_mutex_lock(&c->mu);
     c->closed = 1;
     pthread_cond_broadcast(&c->cv);
@@ -341,9 +257,7 @@ act_client *act_client_new(int fd, act_hub *hub)
     act_client *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->cap = 1 << 18;
-    c->buf = malloc(c->cap);
-    if (!c->buf) {
+    if (!wire_in_init(&c->in, fd)) {
         free(c);
         return NULL;
     }
@@ -351,16 +265,12 @@ act_client *act_client_new(int fd, act_hub *hub)
     c->hub = hub;
     pthread_mutex_init(&c->mu, NULL);
     pthread_mutex_init(&c->write_mu, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&c->cv, &attr);
-    pthread_condattr_destroy(&attr);
+    cond_init_mono(&c->cv);
     if (pthread_create(&c->reader, NULL, cl_read, c) != 0) {
         pthread_mutex_destroy(&c->mu);
         pthread_mutex_destroy(&c->write_mu);
         pthread_cond_destroy(&c->cv);
-        free(c->buf);
+        wire_in_free(&c->in);
         free(c);
         return NULL;
     }
@@ -372,14 +282,7 @@ act_client *act_client_new(int fd, act_hub *hub)
 static int cl_wait(act_client *c, double timeout_s, int want_hello)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t ns = (int64_t)(timeout_s * 1e9);
-    ts.tv_sec += ns / 1000000000LL;
-    ts.tv_nsec += ns % 1000000000LL;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    abs_deadline(&ts, timeout_s);
     pthread_mutex_lock(&c->mu);
     while (!c->closed && !(want_hello && c->pid))
         if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT)
@@ -412,6 +315,6 @@ void act_client_free(act_client *c)
     pthread_mutex_destroy(&c->mu);
     pthread_mutex_destroy(&c->write_mu);
     pthread_cond_destroy(&c->cv);
-    free(c->buf);
+    wire_in_free(&c->in);
     free(c);
 }

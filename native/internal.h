@@ -224,6 +224,33 @@ typedef struct evq {
     spinpol spin;                  /* adaptive spin before sleeping (races are benign) */
 } evq;
 
+/* ---- wire.c: the framing of process mode's sockets ----------------------- */
+#define WIRE_HDR 21
+
+typedef struct wire_in {           /* one reader's buffer: unread bytes are buf[start:end] */
+    int fd;
+    uint8_t *buf;
+    size_t cap, start, end;
+} wire_in;
+
+typedef struct wire_msg {
+    int kind;
+    uint64_t a, b;
+    const uint8_t *body;           /* valid until the next wire_next */
+    size_t len;
+} wire_msg;
+
+/* One whole message, under mu: ACT_OK or ACT_EDEAD (the peer is gone). */
+int wire_send(int fd, pthread_mutex_t *mu, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
+bool wire_in_init(wire_in *r, int fd);
+void wire_in_free(wire_in *r);
+/* The next message (1), end of stream or a read error (0), or ACT_ENOMEM. */
+int wire_next(wire_in *r, wire_msg *m);
+
+/* monotonic clock helpers (pump.c) */
+void abs_deadline(struct timespec *ts, double seconds);
+void cond_init_mono(pthread_cond_t *cv);
+
 /* event queues (pump.c): push takes ownership of buf; pop hands it over
    (1), times out (0) or reports the queue closed (-1) */
 void evq_init(evq *q);

@@ -48,7 +48,7 @@ int64_t act_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void abs_deadline(struct timespec *ts, double seconds)
+void abs_deadline(struct timespec *ts, double seconds)
 {
     clock_gettime(CLOCK_MONOTONIC, ts);
     int64_t ns = (int64_t)(seconds * 1e9);
@@ -60,7 +60,7 @@ static void abs_deadline(struct timespec *ts, double seconds)
     }
 }
 
-static void cond_init_mono(pthread_cond_t *cv)
+void cond_init_mono(pthread_cond_t *cv)
 {
     pthread_condattr_t a;
     pthread_condattr_init(&a);

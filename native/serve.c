@@ -18,14 +18,10 @@
  * threads (free it after act_pool_free). The context table is guarded by its own mutex; it
  * holds one reference per context, dropped at the context's exit event.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include "internal.h"
 
-#define SRV_HDR 21
 #define SRV_BUCKETS 4096
 
 typedef struct srv_entry {
@@ -40,38 +36,8 @@ struct act_server {
     pthread_mutex_t write_mu;
     pthread_mutex_t map_mu;
     srv_entry *buckets[SRV_BUCKETS];
-    uint8_t *buf;                  /* reader's buffer: unread bytes are buf[start:end] */
-    size_t cap, start, end;
-    int write_failed;
+    wire_in in;
 };
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void header(uint8_t *h, size_t body, uint8_t kind, uint64_t a, uint64_t b)
-{
-    put_u32(h, (uint32_t)body);
-    h[4] = kind;
-    put_u64(h + 5, a);
-    put_u64(h + 13, b);
-}
 
 static void emit(void *arg, int calls, uint8_t *buf, size_t len);
 
@@ -80,9 +46,7 @@ act_server *act_server_new(act_pool *p, int fd)
     act_server *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->cap = 1 << 18;
-    s->buf = malloc(s->cap);
-    if (!s->buf) {
+    if (!wire_in_init(&s->in, fd)) {
         free(s);
         return NULL;
     }
@@ -110,7 +74,7 @@ void act_server_free(act_server *s)
     }
     pthread_mutex_destroy(&s->write_mu);
     pthread_mutex_destroy(&s->map_mu);
-    free(s->buf);
+    wire_in_free(&s->in);
     free(s);
 }
 
@@ -162,42 +126,9 @@ static void drop(act_server *s, uint64_t id)
     }
 }
 
-/* writev every byte of iov (modified), under the write lock. */
-static int write_all(act_server *s, struct iovec *iov, int n)
-{
-    int rc = 0;
-    pthread_mutex_lock(&s->write_mu);
-    while (n > 0 && !s->write_failed) {
-        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
-        ssize_t k = sendmsg(s->fd, &msg, MSG_NOSIGNAL); /* a gone peer is EPIPE, not SIGPIPE */
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            s->write_failed = 1;
-            break;
-        }
-        while (n > 0 && (size_t)k >= iov->iov_len) {
-            k -= (ssize_t)iov->iov_len;
-            iov++;
-            n--;
-        }
-        if (n > 0) {
-            iov->iov_base = (uint8_t *)iov->iov_base + k;
-            iov->iov_len -= (size_t)k;
-        }
-    }
-    if (s->write_failed)
-        rc = ACT_EDEAD;
-    pthread_mutex_unlock(&s->write_mu);
-    return rc;
-}
-
 int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len)
 {
-    uint8_t h[SRV_HDR];
-    header(h, len, (uint8_t)kind, a, b);
-    struct iovec iov[2] = {{h, SRV_HDR}, {(void *)body, len}};
-    return write_all(s, iov, len ? 2 : 1);
+    return wire_send(s->fd, &s->write_mu, kind, a, b, body, len);
 }
 
 /* A msgpack unsigned int at p[*pos] (false if it is not one). */
@@ -289,69 +220,34 @@ static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_
 
 int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len)
 {
-    for (;;) {
-        while (s->end - s->start >= SRV_HDR) {
-            const uint8_t *h = s->buf + s->start;
-            size_t size = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
-            if (s->end - s->start - SRV_HDR < size)
-                break;
-            int k = h[4];
-            uint64_t ha = get_u64(h + 5), hb = get_u64(h + 13);
-            const uint8_t *data = h + SRV_HDR;
-            s->start += SRV_HDR + size;
-            if (k == 'S') {
-                handle_send(s, ha, hb, data, size);
-            } else if (k == 'V') {
-                act_ctx *c = lookup(s, ha);
-                if (c) {
-                    act_ctx_resolve(c, hb, data, size);
-                    act_ctx_release(c);
-                }
-            } else if (k == 'X') {
-                act_ctx *c = lookup(s, ha);
-                if (c) {
-                    act_ctx_stop(c, hb ? 1 : 0);
-                    act_ctx_release(c);
-                }
-            } else {
-                uint8_t *copy = malloc(size ? size : 1);
-                if (!copy)
-                    return ACT_ENOMEM;
-                memcpy(copy, data, size);
-                *kind = k;
-                *a = ha;
-                *b = hb;
-                *body = copy;
-                *len = size;
-                return 1;
+    wire_msg m;
+    int rc;
+    while ((rc = wire_next(&s->in, &m)) == 1) {
+        if (m.kind == 'S') {
+            handle_send(s, m.a, m.b, m.body, m.len);
+        } else if (m.kind == 'V' || m.kind == 'X') {
+            act_ctx *c = lookup(s, m.a);
+            if (c) {
+                if (m.kind == 'V')
+                    act_ctx_resolve(c, m.b, m.body, m.len);
+                else
+                    act_ctx_stop(c, m.b ? 1 : 0);
+                act_ctx_release(c);
             }
+        } else {
+            uint8_t *copy = malloc(m.len ? m.len : 1);
+            if (!copy)
+                return ACT_ENOMEM;
+            memcpy(copy, m.body, m.len);
+            *kind = m.kind;
+            *a = m.a;
+            *b = m.b;
+            *body = copy;
+            *len = m.len;
+            return 1;
         }
-        if (s->start == s->end)
-            s->start = s->end = 0;
-        size_t need = SRV_HDR;
-        if (s->end - s->start >= SRV_HDR) {
-            const uint8_t *h = s->buf + s->start;
-            need += (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16 | (size_t)h[3] << 24;
-        }
-        if (s->start + need > s->cap) {
-            memmove(s->buf, s->buf + s->start, s->end - s->start);
-            s->end -= s->start;
-            s->start = 0;
-            if (need > s->cap) {
-                uint8_t *bigger = realloc(s->buf, need);
-                if (!bigger)
-                    return ACT_ENOMEM;
-                s->buf = bigger;
-                s->cap = need;
-            }
-        }
-        ssize_t n = recv(s->fd, s->buf + s->end, s->cap - s->end, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return 0;
-        s->end += (size_t)n;
     }
+    return rc;
 }
 
 /* The pool's emit hook: an event or host call, written by the thread that
