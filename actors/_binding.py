@@ -80,16 +80,19 @@ def check(status: int, what: str) -> None:
     raise ActorsError(f"{what}: {message}")
 
 
-class NativePool:
-    """Owner of one ``act_pool``. Freed exactly once, by :meth:`free`."""
+class _EventQueues:
+    """The event and host-call queues of a native handle, polled by Python threads.
 
-    def __init__(self, threads: int, spare_threads: int) -> None:
-        handle = lib.act_pool_new(threads, spare_threads)
-        if handle == ffi.NULL:
-            raise ActorsError(f"could not start a native pool of {threads} threads")
+    Pollers may be inside a poll when the handle is freed: :meth:`_release`
+    closes the queues and waits for them (they return at once once closed).
+    """
+
+    _poll_events: Any
+    _poll_calls: Any
+    _close: Any
+
+    def __init__(self, handle: Any) -> None:
         self._h: Any = handle
-        # Pollers may be inside act_poll when the pool is freed: free() waits
-        # for them (they return at once once the queues are closed).
         self._cond = threading.Condition()
         self._polling = 0
         self._buf = threading.local()
@@ -98,39 +101,13 @@ class NativePool:
     def handle(self) -> Any:
         return self._h
 
-    def new_context(
-        self,
-        ctx_id: int,
-        memory_limit: int,
-        max_reductions: int,
-        timeout: float,
-        max_stack_size: int,
-        on_uncaught: int,
-        apis: int = 0,
-        groups: bytes = b"",
-    ) -> NativeContext:
-        opts = ffi.new("act_ctx_opts *")
-        opts.id = ctx_id
-        opts.memory_limit = memory_limit
-        opts.max_reductions = max_reductions
-        opts.timeout = timeout
-        opts.max_stack_size = max_stack_size
-        opts.on_uncaught = on_uncaught
-        opts.apis = apis
-        keep = ffi.from_buffer(groups) if groups else ffi.NULL
-        opts.groups = keep
-        opts.groups_len = len(groups)
-        out = ffi.new("act_ctx **")
-        check(lib.act_ctx_new(self._h, opts, out), "creating a context")
-        return NativeContext(ffi.gc(out[0], lib.act_ctx_release))
-
     def poll(self, timeout: float) -> bytes | bool | None:
-        """Next event frame; None on timeout; False once the channel is closed."""
-        return self._poll(lib.act_poll, timeout)
+        """Next event frame; None on timeout; False once the queues are closed."""
+        return self._poll(self._poll_events, timeout)
 
     def poll_calls(self, timeout: float) -> bytes | bool | None:
-        """Next host call frame; None on timeout; False once the channel is closed."""
-        return self._poll(lib.act_poll_calls, timeout)
+        """Next host call frame; None on timeout; False once the queues are closed."""
+        return self._poll(self._poll_calls, timeout)
 
     def _poll(self, fn: Any, timeout: float) -> bytes | bool | None:
         b = getattr(self._buf, "v", None)
@@ -160,7 +137,58 @@ class NativePool:
     def close_events(self) -> None:
         with self._cond:
             if self._h is not None:
-                lib.act_pool_close_events(self._h)
+                self._close(self._h)
+
+    def _release(self) -> Any:
+        """Close the queues, wait for the pollers, hand over the handle (None if done already)."""
+        with self._cond:
+            if self._h is None:
+                return None
+            h, self._h = self._h, None
+            self._close(h)
+            while self._polling:
+                self._cond.wait()
+        return h
+
+
+class NativePool(_EventQueues):
+    """Owner of one ``act_pool``. Freed exactly once, by :meth:`free`."""
+
+    _poll_events = staticmethod(lib.act_poll)
+    _poll_calls = staticmethod(lib.act_poll_calls)
+    _close = staticmethod(lib.act_pool_close_events)
+
+    def __init__(self, threads: int, spare_threads: int) -> None:
+        handle = lib.act_pool_new(threads, spare_threads)
+        if handle == ffi.NULL:
+            raise ActorsError(f"could not start a native pool of {threads} threads")
+        super().__init__(handle)
+
+    def new_context(
+        self,
+        ctx_id: int,
+        memory_limit: int,
+        max_reductions: int,
+        timeout: float,
+        max_stack_size: int,
+        on_uncaught: int,
+        apis: int = 0,
+        groups: bytes = b"",
+    ) -> NativeContext:
+        opts = ffi.new("act_ctx_opts *")
+        opts.id = ctx_id
+        opts.memory_limit = memory_limit
+        opts.max_reductions = max_reductions
+        opts.timeout = timeout
+        opts.max_stack_size = max_stack_size
+        opts.on_uncaught = on_uncaught
+        opts.apis = apis
+        keep = ffi.from_buffer(groups) if groups else ffi.NULL
+        opts.groups = keep
+        opts.groups_len = len(groups)
+        out = ffi.new("act_ctx **")
+        check(lib.act_ctx_new(self._h, opts, out), "creating a context")
+        return NativeContext(ffi.gc(out[0], lib.act_ctx_release))
 
     def stats(self) -> dict[str, int]:
         s = ffi.new("act_pool_stats *")
@@ -177,40 +205,24 @@ class NativePool:
         }
 
     def free(self) -> None:
-        with self._cond:
-            if self._h is None:
-                return
-            h, self._h = self._h, None
-            lib.act_pool_close_events(h)
-            while self._polling:
-                self._cond.wait()
-        lib.act_pool_free(h)  # releases the GIL while contexts wind down
+        h = self._release()
+        if h is not None:
+            lib.act_pool_free(h)  # releases the GIL while contexts wind down
 
 
-class Hub:
+class Hub(_EventQueues):
     """The event and host-call queues of a process-mode pool (``native/client.c``),
     polled like a :class:`NativePool`'s; fed by each worker's :class:`Client`."""
+
+    _poll_events = staticmethod(lib.act_hub_poll)
+    _poll_calls = staticmethod(lib.act_hub_poll_calls)
+    _close = staticmethod(lib.act_hub_close)
 
     def __init__(self) -> None:
         h = lib.act_hub_new()
         if h == ffi.NULL:
             raise MemoryError("could not allocate the event hub")
-        self._h: Any = h
-        self._cond = threading.Condition()
-        self._polling = 0
-        self._buf = threading.local()
-
-    @property
-    def handle(self) -> Any:
-        return self._h
-
-    def poll(self, timeout: float) -> bytes | bool | None:
-        """Next event frame; None on timeout; False once the hub is closed."""
-        return NativePool._poll(self, lib.act_hub_poll, timeout)  # type: ignore[arg-type]
-
-    def poll_calls(self, timeout: float) -> bytes | bool | None:
-        """Next host call frame; None on timeout; False once the hub is closed."""
-        return NativePool._poll(self, lib.act_hub_poll_calls, timeout)  # type: ignore[arg-type]
+        super().__init__(h)
 
     def push(self, frame: bytes) -> None:
         """Queue an event frame made here (the exits of a crashed worker's contexts)."""
@@ -218,20 +230,10 @@ class Hub:
             if self._h is not None:
                 check(lib.act_hub_push(self._h, frame, len(frame)), "queueing an event")
 
-    def close_events(self) -> None:
-        with self._cond:
-            if self._h is not None:
-                lib.act_hub_close(self._h)
-
     def free(self) -> None:
-        with self._cond:
-            if self._h is None:
-                return
-            h, self._h = self._h, None
-            lib.act_hub_close(h)
-            while self._polling:
-                self._cond.wait()
-        lib.act_hub_free(h)
+        h = self._release()
+        if h is not None:
+            lib.act_hub_free(h)
 
 
 class Client:
