@@ -9,6 +9,7 @@ apply), checked against a pinned sha256 and unpacked into a cache directory.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -52,11 +53,29 @@ def _check_tree(src: Path) -> Path:
     return src
 
 
+def _pip_command() -> list[str]:
+    """How to run pip: this interpreter's, or the one on PATH as a last resort.
+
+    Under build isolation pip is a build requirement (pyproject.toml), so
+    ``sys.executable -m pip`` normally works; a front end that installs build
+    requirements without pip (uv, build with an installer of its own) may leave
+    only a ``pip`` on PATH.
+    """
+    if importlib.util.find_spec("pip") is not None:
+        return [sys.executable, "-m", "pip"]
+    for name in ("pip3", "pip"):
+        found = shutil.which(name)
+        if found:
+            return [found]
+    raise EngineSourceError(
+        f"cannot download {SDIST}: pip is not importable by {sys.executable} and no pip is on PATH.\n"
+        "Set QUICKJS_NG_SRC to a local QuickJS-NG source directory to build offline."
+    )
+
+
 def _download(dest: Path) -> Path:
     cmd = [
-        sys.executable,
-        "-m",
-        "pip",
+        *_pip_command(),
         "download",
         "--no-binary",
         ":all:",
