@@ -18,13 +18,15 @@ process is reaped, its socket closed, and a replacement started.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.util
 import socket
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import msgpack
@@ -61,6 +63,39 @@ def _mp() -> Any:
         return _mp_context
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Starts a worker without multiprocessing re-running the user's main module in it.
+
+    multiprocessing records ``__main__``'s spec or file in the data a new
+    process starts from and imports it there, which runs an unguarded script
+    again in every worker, and fails outright for a script read from standard
+    input (``python - <<EOF``: its ``__file__`` is ``<stdin>``). A worker runs
+    only ``actors`` code (its target and arguments are ours), so for the
+    instant of ``Process.start()`` the main module shows neither.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    with _main_lock:
+        spec = main.__dict__.get("__spec__")
+        had_file = "__file__" in main.__dict__
+        path = main.__dict__.get("__file__")
+        main.__spec__ = None
+        if had_file:
+            del main.__file__
+        try:
+            yield
+        finally:
+            main.__spec__ = spec
+            if had_file:
+                main.__file__ = path
+
+
+_main_lock = threading.Lock()
+
+
 @atexit.register
 def _stop_pools_first() -> None:
     # Registered after multiprocessing's own exit hook, so it runs before it:
@@ -94,7 +129,8 @@ class _Worker:
             daemon=True,
         )
         try:
-            self.proc.start()
+            with _main_module_hidden():
+                self.proc.start()
         except BaseException:
             mine.close()
             raise

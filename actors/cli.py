@@ -8,8 +8,12 @@ timeout). ``demo`` exits 0 only when every check passed.
 from __future__ import annotations
 
 import argparse
+import base64
+import datetime
 import json
 import logging
+import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +26,10 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_LIMIT = 2
 EXIT_INTERRUPTED = 130
+
+# A command-line evaluation must end: a promise that never settles would
+# otherwise hang the shell. Long jobs pass --timeout N or --timeout none.
+DEFAULT_TIMEOUT = 30.0
 
 _SIZE_SUFFIXES = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -94,6 +102,20 @@ def _positive_float(text: str) -> float:
     return number
 
 
+def _timeout(text: str) -> float | None:
+    """Parses ``--timeout``: a positive number of seconds, or ``none``.
+
+    Args:
+        text: The command-line value.
+
+    Returns:
+        The number of seconds, or None for no deadline.
+    """
+    if text.strip().lower() in ("none", "inf", "off"):
+        return None
+    return _positive_float(text)
+
+
 def _apis(text: str) -> str | list[str] | None:
     """Parses ``--apis``: ``browser``, ``none`` or a comma-separated group list.
 
@@ -131,9 +153,13 @@ def _add_context_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=_timeout,
+        default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="wall-clock deadline in seconds, awaited promises included",
+        help=(
+            f"wall-clock deadline in seconds, awaited promises included "
+            f"(default {DEFAULT_TIMEOUT:g}; 'none' waits forever)"
+        ),
     )
     parser.add_argument(
         "--max-stack-size",
@@ -150,16 +176,20 @@ def _add_context_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Builds the argument parser of ``python -m actors``.
+def build_parser(prog: str = "actors") -> argparse.ArgumentParser:
+    """Builds the argument parser of the command line.
+
+    Args:
+        prog: The program name usage lines show (``actors`` or ``python -m actors``).
 
     Returns:
         The parser, with one subparser per command.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m actors",
+        prog=prog,
         description="Run JavaScript in isolated, limited QuickJS contexts.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {actors.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     eval_parser = commands.add_parser(
@@ -167,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate CODE in a fresh context and print the result as JSON",
         description="Evaluate CODE in a fresh context and print the result as JSON.",
     )
-    eval_parser.add_argument("code", metavar="CODE", help="JavaScript source")
+    eval_parser.add_argument("code", metavar="CODE", help="JavaScript source ('-' reads standard input)")
     _add_context_options(eval_parser)
 
     run_parser = commands.add_parser(
@@ -178,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
             "its completion value unless it is undefined or null."
         ),
     )
-    run_parser.add_argument("file", metavar="FILE", type=Path, help="JavaScript file")
+    run_parser.add_argument(
+        "file", metavar="FILE", type=Path, help="JavaScript file ('-' reads standard input)"
+    )
     _add_context_options(run_parser)
 
     demo_parser = commands.add_parser(
@@ -233,20 +265,40 @@ def _configure_console_logging() -> None:
     console.addHandler(err)
 
 
+def _jsonable(value: object) -> object:
+    """Maps a value that crossed the boundary onto what JSON can hold.
+
+    Bytes become base64 text, datetimes ISO 8601 text, non-string keys their
+    JSON text (as ``JSON.stringify`` does for a Map's keys turned into an
+    object), and NaN or infinities ``null`` (as ``JSON.stringify`` does).
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {
+            key if isinstance(key, str) else json.dumps(_jsonable(key), ensure_ascii=False): _jsonable(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
 def format_value(value: object) -> str:
-    """Formats a value returned by JavaScript as JSON (``null`` for None).
+    """Formats a value returned by JavaScript as strict JSON (``null`` for None).
 
     Args:
         value: A value that crossed the boundary.
 
     Returns:
-        Its JSON text; values JSON cannot hold are written with ``repr``.
+        JSON text that any JSON parser reads: bytes as base64, datetimes as
+        ISO 8601 strings, NaN and infinities as ``null``.
     """
-    try:
-        return json.dumps(value, default=repr, ensure_ascii=False)
-    except (TypeError, ValueError):
-        # e.g. a Map that came back as a dict with non-string keys.
-        return repr(value)
+    return json.dumps(_jsonable(value), ensure_ascii=False, allow_nan=False)
 
 
 def _report_error(error: BaseException) -> int:
@@ -322,7 +374,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     Returns:
         The exit code.
     """
-    code, value = _evaluate(args.code, args)
+    if args.code == "-":
+        code, value = _evaluate(sys.stdin.read(), args, filename="<stdin>")
+    else:
+        code, value = _evaluate(args.code, args)
     if code == EXIT_OK:
         print(format_value(value), flush=True)
     return code
@@ -339,11 +394,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     """
     path: Path = args.file
     try:
-        source = path.read_text(encoding="utf-8")
+        if str(path) == "-":
+            source, filename = sys.stdin.read(), "<stdin>"
+        else:
+            source, filename = path.read_text(encoding="utf-8"), str(path)
     except (OSError, UnicodeDecodeError) as error:
         print(f"cannot read {path}: {error}", file=sys.stderr)
         return EXIT_ERROR
-    code, value = _evaluate(source, args, filename=str(path))
+    code, value = _evaluate(source, args, filename=filename)
     if code == EXIT_OK and value is not None:
         print(format_value(value), flush=True)
     return code
@@ -361,16 +419,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(contexts=args.contexts, threads=args.threads)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Parses the command line and runs the command.
 
     Args:
         argv: The arguments without the program name; ``sys.argv[1:]`` if None.
+        prog: The program name for usage lines; by default the name the
+            program was invoked as (``actors``), and ``python -m actors`` when
+            run as a module.
 
     Returns:
         The process exit code.
     """
-    parser = build_parser()
+    if prog is None:
+        prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "actors"
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.command == "demo" and args.contexts < 2:
         parser.error("demo needs --contexts 2 or more")

@@ -76,9 +76,11 @@ def encode(value: Any) -> bytes:
         return _packer().pack(value)  # type: ignore[no-any-return]
     except Exception:
         _packer().reset()
-        out = bytearray()
-        _Walker(out).walk(value, "$")
-        return bytes(out)
+    # The walker runs outside the except block so the ConversionError it
+    # raises is not chained under msgpack's own TypeError.
+    out = bytearray()
+    _Walker(out).walk(value, "$")
+    return bytes(out)
 
 
 def encode_frame(head: list[Any], values: tuple[Any, ...]) -> bytes:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from actors import _binding as nb
 from actors import codec
+from actors._causes import HandlerErrors
 from actors._handlers import serving
 from actors.errors import (
     ActorsError,
@@ -52,7 +53,10 @@ def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
         return payload
     if status == nb.R_JSERROR:
         name, message, stack = payload
-        raise JSError(name, message, stack)
+        error = JSError(name, message, stack)
+        if ctx is not None:
+            ctx._handler_errors.attach(error)
+        raise error
     if status == nb.R_MEMORY:
         raise MemoryLimitError(str(payload))
     if status == nb.R_REDUCTIONS:
@@ -93,6 +97,7 @@ class Context:
         self._stop_reason: str | None = None  # known as soon as a stop is asked for
         self._exiting = False
         self._actor_ref: Any = None
+        self._handler_errors = HandlerErrors()
 
     # ---- identity -----------------------------------------------------------------
 

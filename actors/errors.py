@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pykka
 
 __all__ = [
@@ -31,7 +33,9 @@ class JSError(ActorsError):
     """
 
     def __init__(self, name: str, message: str, stack: str | None = None) -> None:
-        super().__init__(f"{name}: {message}" if message else name)
+        text = f"{name}: {message}" if message else name
+        where = _syntax_error_location(name, stack)
+        super().__init__(f"{text} at {where}" if where else text)
         self.name = name
         self.message = message
         self.stack = stack
@@ -46,6 +50,19 @@ class JSError(ActorsError):
 
     def __hash__(self) -> int:
         return hash((self.name, self.message))
+
+
+# The engine reports where a script failed to parse as the only stack line,
+# "    at app.js:4:1" (no function name): that is the location a reader needs.
+_PARSE_LOCATION = re.compile(r"\s*at ([^\s()]+:\d+:\d+)\s*$")
+
+
+def _syntax_error_location(name: str, stack: str | None) -> str | None:
+    if name != "SyntaxError" or not stack:
+        return None
+    first = stack.lstrip("\n").split("\n", 1)[0]
+    match = _PARSE_LOCATION.fullmatch(first)
+    return match.group(1) if match else None
 
 
 class LimitError(ActorsError):

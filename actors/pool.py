@@ -23,6 +23,7 @@ from typing import Any
 
 from actors import _binding as nb
 from actors import codec
+from actors._causes import error_text
 from actors._handlers import AsyncHandlerLoop, CallPollers, serving
 from actors.apis import REGISTRY, native_bits, resolve_apis
 from actors.apis.loader import lazy_spec
@@ -74,7 +75,7 @@ class ContextPool:
     Args:
         size: number of native worker threads (default: ``os.cpu_count()``).
         memory_limit, max_reductions, timeout, max_stack_size: default limits
-            of every context spawned here (see DESIGN.md's limits table).
+            of every context spawned here (see the README's limits table).
         apis: default API groups for ``spawn``.
         on_uncaught: ``"crash"`` (default) or ``"log"``: what an exception
             escaping a callback without a caller does to its context.
@@ -97,8 +98,9 @@ class ContextPool:
             ``size`` threads are shared out among them). 0 (the default, or
             the ``ACTORS_PROCESSES`` environment variable) keeps everything in
             this process. Worker processes start through multiprocessing's
-            forkserver: guard a script's top level with
-            ``if __name__ == "__main__":`` as for any multiprocessing program.
+            forkserver and never re-run the main module, so scripts need no
+            ``if __name__ == "__main__":`` guard. More processes than
+            ``size`` is a ``ValueError``.
     """
 
     _ids = itertools.count(1)
@@ -145,8 +147,16 @@ class ContextPool:
         # spare contexts can be in a long slice at once.
         spare = spare_threads if spare_threads is not None else 32
         self._id = next(ContextPool._ids)
-        # never more processes than threads: each process runs at least one
-        self._processes = min(_processes_option(processes), size)
+        # never more processes than threads: each process runs at least one.
+        # Asked for explicitly, more is an error; from ACTORS_PROCESSES (a
+        # setting for a whole test run or deployment) it is capped at size.
+        wanted = _processes_option(processes)
+        if processes is not None and wanted > size:
+            raise ValueError(
+                f"processes={wanted} is more than size={size}: each worker process runs at least "
+                f"one of the pool's native threads (use size >= processes)"
+            )
+        self._processes = min(wanted, size)
         self._native: Any
         if self._processes:
             from actors._procpool import ProcessPump
@@ -263,6 +273,11 @@ class ContextPool:
             JSError: the ``script`` threw (the context is stopped).
             ValueError / TypeError: a bad option (unknown API group, negative limit, ...).
         """
+        if handlers is not None and not isinstance(handlers, Mapping):
+            raise TypeError(
+                f"handlers must be a mapping of names to callables, like {{'greet': greet}}; "
+                f"got {type(handlers).__name__}"
+            )
         d = self._defaults
         opts = replace(
             d,
@@ -287,7 +302,11 @@ class ContextPool:
             raise ValueError("on_uncaught must be 'crash' or 'log'")
         for key, fn in opts.handlers.items():
             if not isinstance(key, str) or not callable(fn):
-                raise TypeError("handlers must map names (str) to callables")
+                raise TypeError(
+                    f"handlers must map names (str) to callables; handlers[{key!r}] is {type(fn).__name__}"
+                    if isinstance(key, str)
+                    else f"handlers must map names (str) to callables; got the key {key!r}"
+                )
         if script is not None:
             path = Path(script)
             try:
@@ -498,7 +517,8 @@ class ContextPool:
                 except ConversionError as err:
                     payload = codec.encode([False, ["ConversionError", f"handler {name!r} returned {err}"]])
             else:
-                payload = codec.encode([False, [type(exc).__name__, str(exc)]])
+                ctx._handler_errors.record(name, exc)
+                payload = codec.encode([False, list(error_text(exc))])
             native.resolve(call_id, payload)
 
         if fn is None:

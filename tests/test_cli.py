@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import os
 import subprocess
 import sys
@@ -194,11 +196,19 @@ def test_demo_refuses_fewer_than_two_contexts() -> None:
 # -- helpers ------------------------------------------------------------------
 
 
-def test_format_value_writes_json_and_falls_back_to_repr() -> None:
+def test_format_value_writes_strict_json_for_every_value_that_crosses_the_boundary() -> None:
     assert format_value(None) == "null"
     assert format_value({"a": [1, 2.5, "é"]}) == '{"a": [1, 2.5, "é"]}'
-    assert format_value(b"\x01") == json.dumps(repr(b"\x01"))
-    assert format_value({(1, 2): "tuple key"}) == repr({(1, 2): "tuple key"})
+    assert json.loads(format_value(b"\x01\xff")) == "Af8="  # base64
+    assert json.loads(format_value(datetime.datetime(2024, 1, 30, 12, 0, tzinfo=datetime.timezone.utc))) == (
+        "2024-01-30T12:00:00+00:00"
+    )
+    assert json.loads(format_value([math.nan, math.inf, -math.inf])) == [None, None, None]
+    assert json.loads(format_value({1: "int key", (1, 2): "tuple key"})) == {
+        "1": "int key",
+        "[1, 2]": "tuple key",
+    }
+    assert json.loads(format_value(2**70)) == 2**70
 
 
 def test_format_table_aligns_the_columns() -> None:
@@ -219,3 +229,73 @@ def test_main_rejects_a_bad_memory_size(capsys: pytest.CaptureFixture[str]) -> N
         main(["eval", "1", "--memory-limit", "lots"])
     assert raised.value.code == 2
     assert "not a byte size" in capsys.readouterr().err
+
+
+# -- standard input, version, deadline, program name ------------------------------------
+
+
+def run_cli_input(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Runs ``python -m actors ARGS`` with ``stdin`` as its standard input."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+    return subprocess.run(
+        [sys.executable, "-m", "actors", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+def test_eval_dash_reads_the_code_from_standard_input() -> None:
+    proc = run_cli_input("const x = 20;\nx + 22", "eval", "-")
+    assert proc.returncode == EXIT_OK, explain(proc)
+    assert json.loads(proc.stdout) == 42
+
+
+def test_run_dash_runs_standard_input_as_a_script() -> None:
+    proc = run_cli_input("await 0;\n[1, 2].map(x => x * 2)", "run", "-")
+    assert proc.returncode == EXIT_OK, explain(proc)
+    assert json.loads(proc.stdout) == [2, 4]
+
+
+def test_a_syntax_error_on_standard_input_names_stdin_and_the_line() -> None:
+    proc = run_cli_input("1 +\n+ +;", "run", "-")
+    assert proc.returncode == EXIT_ERROR, explain(proc)
+    assert "<stdin>:2:" in proc.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    proc = run_cli("--version")
+    assert proc.returncode == 0, explain(proc)
+    assert proc.stdout.strip() == f"python -m actors {actors.__version__}"
+
+
+def test_eval_of_a_promise_that_never_settles_ends_at_the_default_deadline() -> None:
+    proc = run_cli("eval", "--timeout", "0.5", "await new Promise(() => {})")
+    assert proc.returncode == EXIT_LIMIT, explain(proc)
+    assert "EvalTimeoutError" in proc.stderr
+
+
+def test_eval_has_a_default_timeout() -> None:
+    from actors.cli import DEFAULT_TIMEOUT, build_parser
+
+    args = build_parser().parse_args(["eval", "1"])
+    assert args.timeout == DEFAULT_TIMEOUT > 0
+    assert build_parser().parse_args(["eval", "--timeout", "none", "1"]).timeout is None
+
+
+def test_eval_prints_bytes_and_dates_as_real_json() -> None:
+    proc = run_cli("eval", "[new Uint8Array([1, 255]), new Date(0), NaN]")
+    assert proc.returncode == EXIT_OK, explain(proc)
+    assert json.loads(proc.stdout) == ["Af8=", "1970-01-01T00:00:00+00:00", None]
+
+
+def test_usage_names_the_program_as_it_was_invoked(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"], prog="actors")
+    assert capsys.readouterr().out.startswith("usage: actors ")
+    proc = run_cli("--help")
+    assert proc.stdout.startswith("usage: python -m actors "), explain(proc)

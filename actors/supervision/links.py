@@ -1,6 +1,6 @@
 """Links: bidirectional exit propagation between contexts, supervisors and Pykka actors.
 
-Rules (DESIGN.md, contract):
+Rules (DESIGN.md in the repository, contract):
 - A context never outlives what it is linked to: when the other side exits
   for any reason, the context stops with reason ``linked``.
 - When a context (or supervisor) exits abnormally, every actor linked to it
