@@ -92,17 +92,36 @@
   const COMPONENT_SET = (c) => USERINFO_SET(c) || (c >= 0x24 && c <= 0x26) || c === 0x2b || c === 0x2c;
   const FORM_SET = (c) => COMPONENT_SET(c) || c === 0x21 || (c >= 0x27 && c <= 0x29) || c === 0x7e;
 
-  function encodeCodePoint(ch, set) {
-    const c = ch.codePointAt(0);
-    if (!set(c)) return ch;
+  // Each set as a table over ASCII (1 = encode); every set encodes all non-ASCII.
+  const table = (set) => {
+    const t = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) t[c] = set(c) ? 1 : 0;
+    return t;
+  };
+  const T_C0 = table(C0_SET), T_FRAGMENT = table(FRAGMENT_SET), T_QUERY = table(QUERY_SET);
+  const T_SPECIAL_QUERY = table(SPECIAL_QUERY_SET), T_PATH = table(PATH_SET);
+  const T_USERINFO = table(USERINFO_SET), T_FORM = table(FORM_SET);
+
+  function encodeCodePoint(ch, t) {
+    const c = ch.charCodeAt(0);
+    if (c < 128) return t[c] === 1 ? pctByte(c) : ch;
     let s = '';
     for (const b of utf8Encode(ch)) s += pctByte(b);
     return s;
   }
-  function encodeString(str, set, spaceAsPlus = false) {
-    let out = '';
-    for (const ch of str) {
-      out += spaceAsPlus && ch === ' ' ? '+' : encodeCodePoint(ch, set);
+  function encodeString(str, t, spaceAsPlus = false) {
+    // most strings need no encoding at all: find the first code unit that does
+    const n = str.length;
+    let i = 0;
+    while (i < n) {
+      const c = str.charCodeAt(i);
+      if (c >= 128 || t[c] === 1 || (spaceAsPlus && c === 0x20)) break;
+      i++;
+    }
+    if (i === n) return str;
+    let out = str.slice(0, i);
+    for (const ch of str.slice(i)) {
+      out += spaceAsPlus && ch === ' ' ? '+' : encodeCodePoint(ch, t);
     }
     return out;
   }
@@ -112,14 +131,14 @@
   const FORBIDDEN_HOST = /[\u0000\t\n\r #/:<>?@[\\\]^|]/;
   const FORBIDDEN_DOMAIN = /[\u0000-\u001f #/:<>?@[\\\]^|%\u007f]/;
 
+  const DEC_RE = /^[0-9]+$/, HEX_RE = /^[0-9a-fA-F]+$/, OCT_RE = /^[0-7]+$/;
   function parseIPv4Number(s) {
     if (s === '') return FAIL;
     let radix = 10;
     if (s.length >= 2 && (s.startsWith('0x') || s.startsWith('0X'))) { s = s.slice(2); radix = 16; }
     else if (s.length >= 2 && s[0] === '0') { s = s.slice(1); radix = 8; }
     if (s === '') return 0;
-    const re = radix === 10 ? /^[0-9]+$/ : radix === 16 ? /^[0-9a-fA-F]+$/ : /^[0-7]+$/;
-    if (!re.test(s)) return FAIL;
+    if (!(radix === 10 ? DEC_RE : radix === 16 ? HEX_RE : OCT_RE).test(s)) return FAIL;
     return parseInt(s, radix);
   }
 
@@ -130,7 +149,7 @@
       parts.pop();
     }
     const last = parts[parts.length - 1];
-    if (last !== '' && /^[0-9]+$/.test(last)) return true;
+    if (last !== '' && DEC_RE.test(last)) return true;
     return parseIPv4Number(last) !== FAIL;
   }
 
@@ -261,10 +280,11 @@
     return out;
   }
 
+  const ASCII_RE = /^[\u0000-\u007f]*$/;
   function domainToASCII(domain) {
     // the common case needs no UTS #46 processing beyond lowercasing ASCII
     // (WPT expects ASCII labels that are invalid Punycode, like "xn--", to pass through too)
-    if (/^[\u0000-\u007f]*$/.test(domain)) return domain.toLowerCase();
+    if (ASCII_RE.test(domain)) return domain.toLowerCase();
     const r = native.callSync('url.domainToASCII', domain);
     return typeof r === 'string' ? r : FAIL;
   }
@@ -277,9 +297,10 @@
     }
     if (isOpaque) {
       if (FORBIDDEN_HOST.test(input)) return FAIL;
-      return encodeString(input, C0_SET);
+      return encodeString(input, T_C0);
     }
-    const domain = utf8Decode(percentDecode(input));
+    // input is well-formed, so without '%' decoding changes nothing
+    const domain = input.indexOf('%') < 0 ? input : utf8Decode(percentDecode(input));
     const ascii = domainToASCII(domain);
     if (ascii === FAIL || ascii === '') return FAIL;
     if (FORBIDDEN_DOMAIN.test(ascii)) return FAIL;
@@ -292,14 +313,25 @@
 
   // ---- the basic URL parser -----------------------------------------------
 
-  const S = {
-    SCHEME_START: 1, SCHEME: 2, NO_SCHEME: 3, SPECIAL_RELATIVE_OR_AUTHORITY: 4, PATH_OR_AUTHORITY: 5,
-    RELATIVE: 6, RELATIVE_SLASH: 7, SPECIAL_AUTHORITY_SLASHES: 8, SPECIAL_AUTHORITY_IGNORE_SLASHES: 9,
-    AUTHORITY: 10, HOST: 11, HOSTNAME: 12, PORT: 13, FILE: 14, FILE_SLASH: 15, FILE_HOST: 16,
-    PATH_START: 17, PATH: 18, OPAQUE_PATH: 19, QUERY: 20, FRAGMENT: 21,
-  };
+  // parser states, as constants: a switch on property reads costs one read per case tried
+  const ST_SCHEME_START = 1, ST_SCHEME = 2, ST_NO_SCHEME = 3, ST_SPECIAL_RELATIVE_OR_AUTHORITY = 4,
+    ST_PATH_OR_AUTHORITY = 5, ST_RELATIVE = 6, ST_RELATIVE_SLASH = 7, ST_SPECIAL_AUTHORITY_SLASHES = 8,
+    ST_SPECIAL_AUTHORITY_IGNORE_SLASHES = 9, ST_AUTHORITY = 10, ST_HOST = 11, ST_HOSTNAME = 12,
+    ST_PORT = 13, ST_FILE = 14, ST_FILE_SLASH = 15, ST_FILE_HOST = 16,
+    ST_PATH_START = 17, ST_PATH = 18, ST_OPAQUE_PATH = 19, ST_QUERY = 20,
+    ST_FRAGMENT = 21;
 
-  const isAlpha = (c) => c !== undefined && /^[A-Za-z]$/.test(c);
+  // c is one code point as a string, or undefined at the end of input
+  const isAlpha = (c) => {
+    if (c === undefined || c.length !== 1) return false;
+    const x = c.charCodeAt(0) | 0x20;
+    return x >= 0x61 && x <= 0x7a;
+  };
+  const isSchemeChar = (c) => {
+    if (c === undefined || c.length !== 1) return false;
+    const x = c.charCodeAt(0);
+    return isAlpha(c) || (x >= 0x30 && x <= 0x39) || x === 0x2b || x === 0x2d || x === 0x2e;
+  };
   const isWindowsDriveLetter = (s) => s.length === 2 && isAlpha(s[0]) && (s[1] === ':' || s[1] === '|');
   const isNormalizedDriveLetter = (s) => s.length === 2 && isAlpha(s[0]) && s[1] === ':';
   function startsWithDriveLetter(cp, p) {
@@ -309,8 +341,9 @@
     const c = cp[p + 2];
     return c === '/' || c === '\\' || c === '?' || c === '#';
   }
-  const isSingleDot = (s) => s === '.' || s.toLowerCase() === '%2e';
+  const isSingleDot = (s) => s === '.' || (s.length === 3 && s.toLowerCase() === '%2e');
   const isDoubleDot = (s) => {
+    if (s.length < 2 || s.length > 6 || (s[0] !== '.' && s[0] !== '%')) return false;
     const l = s.toLowerCase();
     return l === '..' || l === '.%2e' || l === '%2e.' || l === '%2e%2e';
   };
@@ -328,268 +361,318 @@
     scheme: '', username: '', password: '', host: null, port: null, path: [], query: null, fragment: null,
   });
 
+  const TRIM_RE = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, TAB_NL_RE = /[\t\n\r]/, TAB_NL_G_RE = /[\t\n\r]/g;
+
   // Returns the URL record, or FAIL. With a state override, modifies `url`.
   function basicParse(input, base, url, stateOverride) {
     if (!url) {
       url = newRecord();
-      input = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+      if (input.charCodeAt(0) <= 0x20 || input.charCodeAt(input.length - 1) <= 0x20) input = input.replace(TRIM_RE, '');
     }
-    input = input.replace(/[\t\n\r]/g, '');
-    let state = stateOverride || S.SCHEME_START;
+    if (TAB_NL_RE.test(input)) input = input.replace(TAB_NL_G_RE, '');
+    let state = stateOverride || ST_SCHEME_START;
     let buffer = '';
     let atSignSeen = false, insideBrackets = false, passwordTokenSeen = false;
     const cp = Array.from(input);
     const len = cp.length;
+    let scheme = null, special = false;
     for (let p = 0; ; p++) {
       const c = cp[p]; // undefined is EOF
-      const special = isSpecialScheme(url.scheme);
-      switch (state) {
-        case S.SCHEME_START:
-          if (isAlpha(c)) { buffer += c.toLowerCase(); state = S.SCHEME; }
-          else if (!stateOverride) { state = S.NO_SCHEME; p--; }
-          else return FAIL;
-          break;
-        case S.SCHEME:
-          if (c !== undefined && /^[A-Za-z0-9+\-.]$/.test(c)) buffer += c.toLowerCase();
-          else if (c === ':') {
-            if (stateOverride) {
-              if (isSpecialScheme(url.scheme) !== isSpecialScheme(buffer)) return url;
-              if ((includesCredentials(url) || url.port !== null) && buffer === 'file') return url;
-              if (url.scheme === 'file' && url.host === '') return url;
-            }
-            url.scheme = buffer;
-            if (stateOverride) {
-              if (url.port === defaultPort(url.scheme)) url.port = null;
-              return url;
-            }
-            buffer = '';
-            if (url.scheme === 'file') state = S.FILE;
-            else if (isSpecialScheme(url.scheme) && base && base.scheme === url.scheme) {
-              state = S.SPECIAL_RELATIVE_OR_AUTHORITY;
-            } else if (isSpecialScheme(url.scheme)) state = S.SPECIAL_AUTHORITY_SLASHES;
-            else if (cp[p + 1] === '/') { state = S.PATH_OR_AUTHORITY; p++; }
-            else { url.path = ''; state = S.OPAQUE_PATH; }
-          } else if (!stateOverride) { buffer = ''; state = S.NO_SCHEME; p = -1; }
-          else return FAIL;
-          break;
-        case S.NO_SCHEME:
-          if (!base || (hasOpaquePath(base) && c !== '#')) return FAIL;
-          if (hasOpaquePath(base) && c === '#') {
-            url.scheme = base.scheme;
-            url.path = base.path;
-            url.query = base.query;
-            url.fragment = '';
-            state = S.FRAGMENT;
-          } else if (base.scheme !== 'file') { state = S.RELATIVE; p--; }
-          else { state = S.FILE; p--; }
-          break;
-        case S.SPECIAL_RELATIVE_OR_AUTHORITY:
-          if (c === '/' && cp[p + 1] === '/') { state = S.SPECIAL_AUTHORITY_IGNORE_SLASHES; p++; }
-          else { state = S.RELATIVE; p--; }
-          break;
-        case S.PATH_OR_AUTHORITY:
-          if (c === '/') state = S.AUTHORITY;
-          else { state = S.PATH; p--; }
-          break;
-        case S.RELATIVE:
-          url.scheme = base.scheme;
-          if (c === '/' || (isSpecialScheme(url.scheme) && c === '\\')) state = S.RELATIVE_SLASH;
-          else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
-            url.path = base.path.slice();
-            url.query = base.query;
-            if (c === '?') { url.query = ''; state = S.QUERY; }
-            else if (c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-            else if (c !== undefined) {
-              url.query = null;
-              shortenPath(url);
-              state = S.PATH;
-              p--;
-            }
-          }
-          break;
-        case S.RELATIVE_SLASH:
-          if (special && (c === '/' || c === '\\')) state = S.SPECIAL_AUTHORITY_IGNORE_SLASHES;
-          else if (c === '/') state = S.AUTHORITY;
-          else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
-            state = S.PATH;
-            p--;
-          }
-          break;
-        case S.SPECIAL_AUTHORITY_SLASHES:
-          state = S.SPECIAL_AUTHORITY_IGNORE_SLASHES;
-          if (c === '/' && cp[p + 1] === '/') p++;
-          else p--;
-          break;
-        case S.SPECIAL_AUTHORITY_IGNORE_SLASHES:
-          if (c !== '/' && c !== '\\') { state = S.AUTHORITY; p--; }
-          break;
-        case S.AUTHORITY:
-          if (c === '@') {
-            if (atSignSeen) buffer = '%40' + buffer;
-            atSignSeen = true;
-            for (const ch of buffer) {
-              if (ch === ':' && !passwordTokenSeen) { passwordTokenSeen = true; continue; }
-              const enc = encodeCodePoint(ch, USERINFO_SET);
-              if (passwordTokenSeen) url.password += enc;
-              else url.username += enc;
-            }
-            buffer = '';
-          } else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
-            if (atSignSeen && buffer === '') return FAIL;
-            p -= Array.from(buffer).length + 1;
-            buffer = '';
-            state = S.HOST;
-          } else buffer += c;
-          break;
-        case S.HOST:
-        case S.HOSTNAME:
-          if (stateOverride && url.scheme === 'file') { p--; state = S.FILE_HOST; }
-          else if (c === ':' && !insideBrackets) {
-            if (buffer === '') return FAIL;
-            if (stateOverride === S.HOSTNAME) return FAIL;
-            const host = parseHost(buffer, !special);
-            if (host === FAIL) return FAIL;
-            url.host = host;
-            buffer = '';
-            state = S.PORT;
-          } else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
-            p--;
-            if (special && buffer === '') return FAIL;
-            if (stateOverride && buffer === '' && (includesCredentials(url) || url.port !== null)) return FAIL;
-            const host = parseHost(buffer, !special);
-            if (host === FAIL) return FAIL;
-            url.host = host;
-            buffer = '';
-            state = S.PATH_START;
-            if (stateOverride) return url;
-          } else {
-            if (c === '[') insideBrackets = true;
-            if (c === ']') insideBrackets = false;
-            buffer += c;
-          }
-          break;
-        case S.PORT:
-          if (c !== undefined && c >= '0' && c <= '9') buffer += c;
-          else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\') ||
-                   stateOverride) {
-            if (buffer !== '') {
-              const port = parseInt(buffer, 10);
-              if (port > 65535) return FAIL;
-              url.port = port === defaultPort(url.scheme) ? null : port;
-              buffer = '';
-            } else if (stateOverride) return FAIL;
-            if (stateOverride) return url;
-            state = S.PATH_START;
-            p--;
-          } else return FAIL;
-          break;
-        case S.FILE:
-          url.scheme = 'file';
-          url.host = '';
-          if (c === '/' || c === '\\') state = S.FILE_SLASH;
-          else if (base && base.scheme === 'file') {
-            url.host = base.host;
-            url.path = base.path.slice();
-            url.query = base.query;
-            if (c === '?') { url.query = ''; state = S.QUERY; }
-            else if (c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-            else if (c !== undefined) {
-              url.query = null;
-              if (!startsWithDriveLetter(cp, p)) shortenPath(url);
-              else url.path = [];
-              state = S.PATH;
-              p--;
-            }
-          } else { state = S.PATH; p--; }
-          break;
-        case S.FILE_SLASH:
-          if (c === '/' || c === '\\') state = S.FILE_HOST;
-          else {
-            if (base && base.scheme === 'file') {
-              url.host = base.host;
-              if (!startsWithDriveLetter(cp, p) && base.path.length > 0 && isNormalizedDriveLetter(base.path[0])) {
-                url.path.push(base.path[0]);
+      if (url.scheme !== scheme) {
+        scheme = url.scheme;
+        special = isSpecialScheme(scheme);
+      }
+      // Three switches by state range: a switch tries its cases one by one, and
+      // that dominated the cost per code point with all 21 in one.
+      if (state >= ST_PATH_START) {
+        switch (state) {
+          case ST_PATH: {
+            const slash = c === '/' || (special && c === '\\');
+            if (c === undefined || slash || (!stateOverride && (c === '?' || c === '#'))) {
+              if (isDoubleDot(buffer)) {
+                shortenPath(url);
+                if (!slash) url.path.push('');
+              } else if (isSingleDot(buffer) && !slash) url.path.push('');
+              else if (!isSingleDot(buffer)) {
+                if (url.scheme === 'file' && url.path.length === 0 && isWindowsDriveLetter(buffer)) {
+                  buffer = buffer[0] + ':';
+                }
+                url.path.push(buffer);
               }
-            }
-            state = S.PATH;
-            p--;
-          }
-          break;
-        case S.FILE_HOST:
-          if (c === undefined || c === '/' || c === '\\' || c === '?' || c === '#') {
-            p--;
-            if (!stateOverride && isWindowsDriveLetter(buffer)) state = S.PATH;
-            else if (buffer === '') {
-              url.host = '';
-              if (stateOverride) return url;
-              state = S.PATH_START;
+              buffer = '';
+              if (c === '?') { url.query = ''; state = ST_QUERY; }
+              else if (c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
             } else {
-              let host = parseHost(buffer, !special);
-              if (host === FAIL) return FAIL;
-              if (host === 'localhost') host = '';
-              url.host = host;
-              if (stateOverride) return url;
-              buffer = '';
-              state = S.PATH_START;
-            }
-          } else buffer += c;
-          break;
-        case S.PATH_START:
-          if (special) {
-            state = S.PATH;
-            if (c !== '/' && c !== '\\') p--;
-          } else if (!stateOverride && c === '?') { url.query = ''; state = S.QUERY; }
-          else if (!stateOverride && c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-          else if (c !== undefined) {
-            state = S.PATH;
-            if (c !== '/') p--;
-          } else if (stateOverride && url.host === null) url.path.push('');
-          break;
-        case S.PATH: {
-          const slash = c === '/' || (special && c === '\\');
-          if (c === undefined || slash || (!stateOverride && (c === '?' || c === '#'))) {
-            if (isDoubleDot(buffer)) {
-              shortenPath(url);
-              if (!slash) url.path.push('');
-            } else if (isSingleDot(buffer) && !slash) url.path.push('');
-            else if (!isSingleDot(buffer)) {
-              if (url.scheme === 'file' && url.path.length === 0 && isWindowsDriveLetter(buffer)) {
-                buffer = buffer[0] + ':';
+              // the rest of the segment at once
+              let e = p + 1;
+              for (; e < len; e++) {
+                const d = cp[e];
+                if (d === '/' || (special && d === '\\') || (!stateOverride && (d === '?' || d === '#'))) break;
               }
-              url.path.push(buffer);
+              buffer += encodeString(e === p + 1 ? c : cp.slice(p, e).join(''), T_PATH);
+              p = e - 1;
             }
-            buffer = '';
-            if (c === '?') { url.query = ''; state = S.QUERY; }
-            else if (c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-          } else buffer += encodeCodePoint(c, PATH_SET);
-          break;
+            break;
+          }
+          case ST_OPAQUE_PATH:
+            if (c === '?') { url.query = ''; state = ST_QUERY; }
+            else if (c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
+            else if (c === ' ') {
+              const next = cp[p + 1];
+              url.path += next === '?' || next === '#' ? '%20' : ' ';
+            } else if (c !== undefined) url.path += encodeCodePoint(c, T_C0);
+            break;
+          case ST_QUERY:
+            if ((!stateOverride && c === '#') || c === undefined) {
+              url.query += encodeString(buffer, special ? T_SPECIAL_QUERY : T_QUERY);
+              buffer = '';
+              if (c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
+            } else {
+              // up to the fragment at once
+              let e = stateOverride ? -1 : cp.indexOf('#', p);
+              if (e < 0) e = len;
+              buffer += cp.slice(p, e).join('');
+              p = e - 1;
+            }
+            break;
+          case ST_FRAGMENT:
+            if (c !== undefined) {
+              url.fragment += encodeString(cp.slice(p).join(''), T_FRAGMENT);
+              p = len - 1;
+            }
+            break;
+          case ST_PATH_START:
+            if (special) {
+              state = ST_PATH;
+              if (c !== '/' && c !== '\\') p--;
+            } else if (!stateOverride && c === '?') { url.query = ''; state = ST_QUERY; }
+            else if (!stateOverride && c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
+            else if (c !== undefined) {
+              state = ST_PATH;
+              if (c !== '/') p--;
+            } else if (stateOverride && url.host === null) url.path.push('');
+            break;
         }
-        case S.OPAQUE_PATH:
-          if (c === '?') { url.query = ''; state = S.QUERY; }
-          else if (c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-          else if (c === ' ') {
-            const next = cp[p + 1];
-            url.path += next === '?' || next === '#' ? '%20' : ' ';
-          } else if (c !== undefined) url.path += encodeCodePoint(c, C0_SET);
-          break;
-        case S.QUERY:
-          if ((!stateOverride && c === '#') || c === undefined) {
-            url.query += encodeString(buffer, special ? SPECIAL_QUERY_SET : QUERY_SET);
-            buffer = '';
-            if (c === '#') { url.fragment = ''; state = S.FRAGMENT; }
-          } else buffer += c;
-          break;
-        case S.FRAGMENT:
-          if (c !== undefined) url.fragment += encodeCodePoint(c, FRAGMENT_SET);
-          break;
+      } else if (state >= ST_AUTHORITY) {
+        switch (state) {
+          case ST_AUTHORITY:
+            if (c === '@') {
+              if (atSignSeen) buffer = '%40' + buffer;
+              atSignSeen = true;
+              for (const ch of buffer) {
+                if (ch === ':' && !passwordTokenSeen) { passwordTokenSeen = true; continue; }
+                const enc = encodeCodePoint(ch, T_USERINFO);
+                if (passwordTokenSeen) url.password += enc;
+                else url.username += enc;
+              }
+              buffer = '';
+            } else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
+              if (atSignSeen && buffer === '') return FAIL;
+              p -= Array.from(buffer).length + 1;
+              buffer = '';
+              state = ST_HOST;
+            } else {
+              let e = p + 1;
+              for (; e < len; e++) {
+                const d = cp[e];
+                if (d === '@' || d === '/' || d === '?' || d === '#' || (special && d === '\\')) break;
+              }
+              buffer += e === p + 1 ? c : cp.slice(p, e).join('');
+              p = e - 1;
+            }
+            break;
+          case ST_HOST:
+          case ST_HOSTNAME:
+            if (stateOverride && url.scheme === 'file') { p--; state = ST_FILE_HOST; }
+            else if (c === ':' && !insideBrackets) {
+              if (buffer === '') return FAIL;
+              if (stateOverride === ST_HOSTNAME) return FAIL;
+              const host = parseHost(buffer, !special);
+              if (host === FAIL) return FAIL;
+              url.host = host;
+              buffer = '';
+              state = ST_PORT;
+            } else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
+              p--;
+              if (special && buffer === '') return FAIL;
+              if (stateOverride && buffer === '' && (includesCredentials(url) || url.port !== null)) return FAIL;
+              const host = parseHost(buffer, !special);
+              if (host === FAIL) return FAIL;
+              url.host = host;
+              buffer = '';
+              state = ST_PATH_START;
+              if (stateOverride) return url;
+            } else {
+              let e = p;
+              for (; e < len; e++) {
+                const d = cp[e];
+                if (d === '[') insideBrackets = true;
+                else if (d === ']') insideBrackets = false;
+                else if ((d === ':' && !insideBrackets) || d === '/' || d === '?' || d === '#' || (special && d === '\\')) {
+                  break;
+                }
+              }
+              buffer += cp.slice(p, e).join('');
+              p = e - 1;
+            }
+            break;
+          case ST_PORT:
+            if (c !== undefined && c >= '0' && c <= '9') buffer += c;
+            else if (c === undefined || c === '/' || c === '?' || c === '#' || (special && c === '\\') ||
+                     stateOverride) {
+              if (buffer !== '') {
+                const port = parseInt(buffer, 10);
+                if (port > 65535) return FAIL;
+                url.port = port === defaultPort(url.scheme) ? null : port;
+                buffer = '';
+              } else if (stateOverride) return FAIL;
+              if (stateOverride) return url;
+              state = ST_PATH_START;
+              p--;
+            } else return FAIL;
+            break;
+          case ST_FILE:
+            url.scheme = 'file';
+            url.host = '';
+            if (c === '/' || c === '\\') state = ST_FILE_SLASH;
+            else if (base && base.scheme === 'file') {
+              url.host = base.host;
+              url.path = base.path.slice();
+              url.query = base.query;
+              if (c === '?') { url.query = ''; state = ST_QUERY; }
+              else if (c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
+              else if (c !== undefined) {
+                url.query = null;
+                if (!startsWithDriveLetter(cp, p)) shortenPath(url);
+                else url.path = [];
+                state = ST_PATH;
+                p--;
+              }
+            } else { state = ST_PATH; p--; }
+            break;
+          case ST_FILE_SLASH:
+            if (c === '/' || c === '\\') state = ST_FILE_HOST;
+            else {
+              if (base && base.scheme === 'file') {
+                url.host = base.host;
+                if (!startsWithDriveLetter(cp, p) && base.path.length > 0 && isNormalizedDriveLetter(base.path[0])) {
+                  url.path.push(base.path[0]);
+                }
+              }
+              state = ST_PATH;
+              p--;
+            }
+            break;
+          case ST_FILE_HOST:
+            if (c === undefined || c === '/' || c === '\\' || c === '?' || c === '#') {
+              p--;
+              if (!stateOverride && isWindowsDriveLetter(buffer)) state = ST_PATH;
+              else if (buffer === '') {
+                url.host = '';
+                if (stateOverride) return url;
+                state = ST_PATH_START;
+              } else {
+                let host = parseHost(buffer, !special);
+                if (host === FAIL) return FAIL;
+                if (host === 'localhost') host = '';
+                url.host = host;
+                if (stateOverride) return url;
+                buffer = '';
+                state = ST_PATH_START;
+              }
+            } else buffer += c;
+            break;
+        }
+      } else {
+        switch (state) {
+          case ST_SCHEME_START:
+            if (isAlpha(c)) { buffer += c.toLowerCase(); state = ST_SCHEME; }
+            else if (!stateOverride) { state = ST_NO_SCHEME; p--; }
+            else return FAIL;
+            break;
+          case ST_SCHEME:
+            if (isSchemeChar(c)) buffer += c.toLowerCase();
+            else if (c === ':') {
+              if (stateOverride) {
+                if (isSpecialScheme(url.scheme) !== isSpecialScheme(buffer)) return url;
+                if ((includesCredentials(url) || url.port !== null) && buffer === 'file') return url;
+                if (url.scheme === 'file' && url.host === '') return url;
+              }
+              url.scheme = buffer;
+              if (stateOverride) {
+                if (url.port === defaultPort(url.scheme)) url.port = null;
+                return url;
+              }
+              buffer = '';
+              if (url.scheme === 'file') state = ST_FILE;
+              else if (isSpecialScheme(url.scheme) && base && base.scheme === url.scheme) {
+                state = ST_SPECIAL_RELATIVE_OR_AUTHORITY;
+              } else if (isSpecialScheme(url.scheme)) state = ST_SPECIAL_AUTHORITY_SLASHES;
+              else if (cp[p + 1] === '/') { state = ST_PATH_OR_AUTHORITY; p++; }
+              else { url.path = ''; state = ST_OPAQUE_PATH; }
+            } else if (!stateOverride) { buffer = ''; state = ST_NO_SCHEME; p = -1; }
+            else return FAIL;
+            break;
+          case ST_NO_SCHEME:
+            if (!base || (hasOpaquePath(base) && c !== '#')) return FAIL;
+            if (hasOpaquePath(base) && c === '#') {
+              url.scheme = base.scheme;
+              url.path = base.path;
+              url.query = base.query;
+              url.fragment = '';
+              state = ST_FRAGMENT;
+            } else if (base.scheme !== 'file') { state = ST_RELATIVE; p--; }
+            else { state = ST_FILE; p--; }
+            break;
+          case ST_SPECIAL_RELATIVE_OR_AUTHORITY:
+            if (c === '/' && cp[p + 1] === '/') { state = ST_SPECIAL_AUTHORITY_IGNORE_SLASHES; p++; }
+            else { state = ST_RELATIVE; p--; }
+            break;
+          case ST_PATH_OR_AUTHORITY:
+            if (c === '/') state = ST_AUTHORITY;
+            else { state = ST_PATH; p--; }
+            break;
+          case ST_RELATIVE:
+            url.scheme = base.scheme;
+            if (c === '/' || (isSpecialScheme(url.scheme) && c === '\\')) state = ST_RELATIVE_SLASH;
+            else {
+              url.username = base.username;
+              url.password = base.password;
+              url.host = base.host;
+              url.port = base.port;
+              url.path = base.path.slice();
+              url.query = base.query;
+              if (c === '?') { url.query = ''; state = ST_QUERY; }
+              else if (c === '#') { url.fragment = ''; state = ST_FRAGMENT; }
+              else if (c !== undefined) {
+                url.query = null;
+                shortenPath(url);
+                state = ST_PATH;
+                p--;
+              }
+            }
+            break;
+          case ST_RELATIVE_SLASH:
+            if (special && (c === '/' || c === '\\')) state = ST_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+            else if (c === '/') state = ST_AUTHORITY;
+            else {
+              url.username = base.username;
+              url.password = base.password;
+              url.host = base.host;
+              url.port = base.port;
+              state = ST_PATH;
+              p--;
+            }
+            break;
+          case ST_SPECIAL_AUTHORITY_SLASHES:
+            state = ST_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+            if (c === '/' && cp[p + 1] === '/') p++;
+            else p--;
+            break;
+          case ST_SPECIAL_AUTHORITY_IGNORE_SLASHES:
+            if (c !== '/' && c !== '\\') { state = ST_AUTHORITY; p--; }
+            break;
+        }
       }
       if (p >= len) break;
     }
@@ -639,6 +722,12 @@
 
   // ---- application/x-www-form-urlencoded ------------------------------------
 
+  // `s` is a well-formed string, so without '%' decoding it changes nothing
+  function formDecode(s) {
+    if (s.indexOf('+') >= 0) s = s.replaceAll('+', ' ');
+    return s.indexOf('%') < 0 ? s : utf8Decode(percentDecode(s));
+  }
+
   function formParse(input) {
     const out = [];
     for (const seq of input.split('&')) {
@@ -647,15 +736,15 @@
       const name = i < 0 ? seq : seq.slice(0, i);
       const value = i < 0 ? '' : seq.slice(i + 1);
       out.push([
-        utf8Decode(percentDecode(name.replace(/\+/g, ' '))),
-        utf8Decode(percentDecode(value.replace(/\+/g, ' '))),
+        formDecode(name),
+        formDecode(value),
       ]);
     }
     return out;
   }
 
   function formSerialize(list) {
-    return list.map(([n, v]) => encodeString(n, FORM_SET, true) + '=' + encodeString(v, FORM_SET, true)).join('&');
+    return list.map(([n, v]) => encodeString(n, T_FORM, true) + '=' + encodeString(v, T_FORM, true)).join('&');
   }
 
   // ---- URLSearchParams -------------------------------------------------------
@@ -801,27 +890,116 @@
 
   // ---- URL ----------------------------------------------------------------------
 
+  // The common URLs in one regular expression each, skipping basicParse: an
+  // absolute URL with a special scheme other than file, and a path-absolute
+  // reference ("/a/b?c#d") against such a base. They accept only code points
+  // that no state of the basic parser would encode, remove or rewrite (no
+  // backslash, no percent sign in the host, no tab, newline or space, nothing
+  // outside printable ASCII). Anything else, or anything the checks in
+  // fastParse are unsure of, goes to basicParse, which gives the same record
+  // for every input these accept (tests/polyfills/test_url.py checks that).
+  const PATH_RE_SRC = '([!$-;=@-[\\]_a-z|~]*)'; // after a "/": no code point of the path set, no "\"
+  const QUERY_FRAGMENT_RE_SRC =
+    "(?:\\?([!$-&(-;=?-~]*))?" + // no code point of the special-query set
+    '(?:#([!#-;=?-_a-~]*))?$'; // no code point of the fragment set
+  //   1 scheme, 2 username, 3 password, 4 host, 5 port, 6 path, 7 query, 8 fragment
+  const FAST_RE = new RegExp(
+    '^(https?|wss?|ftp)://' +
+      "(?:([!$-.\\w~]*)(?::([!$-.\\w~]*))?@)?" + // userinfo: no code point of the userinfo set
+      '([\\w.-]+)' + // host: ASCII letters, digits, "_", "-", "."
+      '(?::([0-9]{0,5}))?' +
+      '(?:/' + PATH_RE_SRC + ')?' +
+      QUERY_FRAGMENT_RE_SRC,
+  );
+  //   1 path, 2 query, 3 fragment
+  const FAST_REL_RE = new RegExp('^/(?!/)' + PATH_RE_SRC + QUERY_FRAGMENT_RE_SRC);
+
+  // Fills url.path, .query and .fragment; false when a dot segment needs basicParse.
+  function fastTail(url, pathText, query, fragment) {
+    if (pathText === undefined) url.path = [''];
+    else {
+      const segs = pathText.split('/');
+      for (let i = 0; i < segs.length; i++) {
+        const seg = segs[i];
+        if ((seg[0] === '.' || seg[0] === '%') && (isSingleDot(seg) || isDoubleDot(seg))) return false;
+      }
+      url.path = segs;
+    }
+    if (query !== undefined) url.query = query;
+    if (fragment !== undefined) url.fragment = fragment;
+    return true;
+  }
+
+  function fastParse(input, base) {
+    if (base !== null && input.charCodeAt(0) === 0x2f) {
+      const scheme = base.scheme;
+      if (scheme === 'file' || !(scheme in SPECIAL)) return null;
+      const m = FAST_REL_RE.exec(input);
+      if (m === null) return null;
+      const url = newRecord();
+      url.scheme = scheme;
+      url.username = base.username;
+      url.password = base.password;
+      url.host = base.host;
+      url.port = base.port;
+      return fastTail(url, m[1], m[2], m[3]) ? url : null;
+    }
+    const m = FAST_RE.exec(input);
+    if (m === null) return null;
+    const host = m[4];
+    // a last label starting with a digit may make this an IPv4 address
+    let end = host.length;
+    if (host.charCodeAt(end - 1) === 0x2e) end--;
+    const start = host.lastIndexOf('.', end - 1) + 1;
+    if (start < end) {
+      const c = host.charCodeAt(start);
+      if (c >= 0x30 && c <= 0x39) return null;
+    }
+    const url = newRecord();
+    url.scheme = m[1];
+    if (m[2] !== undefined) url.username = m[2];
+    if (m[3] !== undefined) url.password = m[3];
+    url.host = host.toLowerCase();
+    const portText = m[5];
+    if (portText !== undefined && portText !== '') {
+      const port = +portText;
+      if (port > 65535) return null;
+      url.port = port === SPECIAL[url.scheme] ? null : port;
+    }
+    return fastTail(url, m[6], m[7], m[8]) ? url : null;
+  }
+
+  const parse = (input, base) => fastParse(input, base) ?? basicParse(input, base);
+
+  // A base is parsed once for a run of calls with the same base string; the
+  // parser only reads a base record, never changes or hands it out.
+  let lastBase = null, lastBaseRecord = null;
+  function parseBase(base) {
+    if (base !== lastBase) {
+      lastBaseRecord = parse(base, null);
+      lastBase = base;
+    }
+    return lastBaseRecord;
+  }
+
   function parseWithBase(url, base) {
     let parsedBase = null;
     if (base !== undefined) {
-      parsedBase = basicParse(toUSV(base), null);
+      parsedBase = parseBase(toUSV(base));
       if (parsedBase === FAIL) return FAIL;
     }
-    return basicParse(toUSV(url), parsedBase);
+    return parse(toUSV(url), parsedBase);
   }
 
   class URL {
     #box; // { record }: shared with the search params object
-    #params;
+    #params = null; // made on first use of searchParams, from the query then
 
     constructor(url, base = undefined) {
       if (arguments.length < 1) throw new TypeError('URL constructor: at least 1 argument required');
       const record = parseWithBase(url, base);
       if (record === FAIL) throw new TypeError(`Invalid URL: ${toUSV(url)}`);
       this.#box = { record };
-      this.#params = new URLSearchParams();
-      spSetList(this.#params, record.query === null ? [] : formParse(record.query));
-      spLink(this.#params, this.#box);
     }
 
     static canParse(url, base = undefined) {
@@ -840,29 +1018,29 @@
 
     get href() { return serialize(this.#box.record); }
     set href(value) {
-      const record = basicParse(toUSV(value), null);
+      const record = parse(toUSV(value), null);
       if (record === FAIL) throw new TypeError(`Invalid URL: ${toUSV(value)}`);
       this.#box.record = record;
-      spSetList(this.#params, record.query === null ? [] : formParse(record.query));
+      if (this.#params !== null) spSetList(this.#params, record.query === null ? [] : formParse(record.query));
     }
 
     get origin() { return origin(this.#box.record); }
 
     get protocol() { return this.#box.record.scheme + ':'; }
-    set protocol(value) { basicParse(toUSV(value) + ':', null, this.#box.record, S.SCHEME_START); }
+    set protocol(value) { basicParse(toUSV(value) + ':', null, this.#box.record, ST_SCHEME_START); }
 
     get username() { return this.#box.record.username; }
     set username(value) {
       const url = this.#box.record;
       if (cannotHaveCredentialsOrPort(url)) return;
-      url.username = encodeString(toUSV(value), USERINFO_SET);
+      url.username = encodeString(toUSV(value), T_USERINFO);
     }
 
     get password() { return this.#box.record.password; }
     set password(value) {
       const url = this.#box.record;
       if (cannotHaveCredentialsOrPort(url)) return;
-      url.password = encodeString(toUSV(value), USERINFO_SET);
+      url.password = encodeString(toUSV(value), T_USERINFO);
     }
 
     get host() {
@@ -873,14 +1051,14 @@
     set host(value) {
       const url = this.#box.record;
       if (hasOpaquePath(url)) return;
-      basicParse(toUSV(value), null, url, S.HOST);
+      basicParse(toUSV(value), null, url, ST_HOST);
     }
 
     get hostname() { return this.#box.record.host ?? ''; }
     set hostname(value) {
       const url = this.#box.record;
       if (hasOpaquePath(url)) return;
-      basicParse(toUSV(value), null, url, S.HOSTNAME);
+      basicParse(toUSV(value), null, url, ST_HOSTNAME);
     }
 
     get port() {
@@ -892,7 +1070,7 @@
       if (cannotHaveCredentialsOrPort(url)) return;
       value = toUSV(value);
       if (value === '') url.port = null;
-      else basicParse(value, null, url, S.PORT);
+      else basicParse(value, null, url, ST_PORT);
     }
 
     get pathname() { return serializePath(this.#box.record); }
@@ -900,7 +1078,7 @@
       const url = this.#box.record;
       if (hasOpaquePath(url)) return;
       url.path = [];
-      basicParse(toUSV(value), null, url, S.PATH_START);
+      basicParse(toUSV(value), null, url, ST_PATH_START);
     }
 
     get search() {
@@ -912,16 +1090,25 @@
       value = toUSV(value);
       if (value === '') {
         url.query = null;
-        spSetList(this.#params, []);
+        if (this.#params !== null) spSetList(this.#params, []);
         return;
       }
       const input = value[0] === '?' ? value.slice(1) : value;
       url.query = '';
-      basicParse(input, null, url, S.QUERY);
-      spSetList(this.#params, formParse(input));
+      basicParse(input, null, url, ST_QUERY);
+      if (this.#params !== null) spSetList(this.#params, formParse(input));
     }
 
-    get searchParams() { return this.#params; }
+    get searchParams() {
+      if (this.#params === null) {
+        const params = new URLSearchParams();
+        const q = this.#box.record.query;
+        spSetList(params, q === null ? [] : formParse(q));
+        spLink(params, this.#box);
+        this.#params = params;
+      }
+      return this.#params;
+    }
 
     get hash() {
       const f = this.#box.record.fragment;
@@ -936,7 +1123,7 @@
       }
       const input = value[0] === '#' ? value.slice(1) : value;
       url.fragment = '';
-      basicParse(input, null, url, S.FRAGMENT);
+      basicParse(input, null, url, ST_FRAGMENT);
     }
 
     toString() { return serialize(this.#box.record); }
