@@ -309,14 +309,29 @@ def test_domain_to_ascii(domain: str, expected: str | None) -> None:
 # points of each percent-encode set, backslashes, spaces and non-ASCII.
 _SCHEMES = ["http", "https", "ws", "wss", "ftp", "HTTP", "Https", "file", "sc", "blob", "javascript"]
 _SEPARATORS = ["://", "://", "://", ":/", ":", ":///", ":\\\\", "://\\"]
-_CHARS = (
-    "abcxyzABCXYZ0189"
-    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
-    "\u00e9\u00df\u4e2d\U0001f600"
-)
+_CHARS = "abcxyzABCXYZ0189!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \u00e9\u00df\u4e2d\U0001f600"
 _HOSTS = [
-    "example.com", "EXAMPLE.com", "a.b", "a..b", ".", "a.", "1.2.3.4", "0x7f.1", "a.1", "a.0x", "08",
-    "ab.9", "a.b.", "xn--nxasmq6b", "xn--", "_a-b_", "[::1]", "[1:2::3]", "a%41", "h\u00e9", "",
+    "example.com",
+    "EXAMPLE.com",
+    "a.b",
+    "a..b",
+    ".",
+    "a.",
+    "1.2.3.4",
+    "0x7f.1",
+    "a.1",
+    "a.0x",
+    "08",
+    "ab.9",
+    "a.b.",
+    "xn--nxasmq6b",
+    "xn--",
+    "_a-b_",
+    "[::1]",
+    "[1:2::3]",
+    "a%41",
+    "h\u00e9",
+    "",
 ]
 _SEGMENTS = [".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2E%2e", "...", ".a", "a.", "%", "%zz", "a"]
 
@@ -349,7 +364,7 @@ def _random_tail(rng: random.Random) -> str:
 def _differential_inputs() -> list[tuple[str, str | None]]:
     rng = random.Random(20240514)  # fixed: the same inputs every run
     cases: list[tuple[str, str | None]] = [(_random_url(rng), None) for _ in range(3000)]
-    bases = ["https://user:pw@h.example:8443/a/b?q#f", "http://h/", "ws://h", "file:///c/d", "sc://h/x", "sc:op"]
+    bases = ["https://u:pw@h.example:8443/a/b?q#f", "http://h/", "ws://h", "file:///c/d", "sc://h/x", "sc:op"]
     cases += [("/" + _random_tail(rng).lstrip("/"), rng.choice(bases)) for _ in range(1500)]
     cases += [(c["input"], c["base"]) for _, c in PARSER_CASES]
     return cases
