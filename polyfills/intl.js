@@ -9,6 +9,8 @@
   const MAX_LOCALES = 64;
   const O = Object, A = Array;
   const hasOwn = (o, k) => O.prototype.hasOwnProperty.call(o, k);
+  // internal records have no prototype: a setter a script put on Object.prototype never runs
+  const rec = (o) => O.setPrototypeOf(o, null);
   const DEFAULT_LOCALE = 'en-US';
   const DEFAULT_ZONE = 'UTC';
 
@@ -45,16 +47,20 @@
   // ---- options -------------------------------------------------------------------------------
   function toObjectOptions(options) {
     if (options === undefined) return O.create(null);
-    if (options === null) throw new TypeError('options must not be null');
+    if (options === null || (typeof options !== 'object' && typeof options !== 'function')) throw new TypeError('options must be an object');
+    return options;
+  }
+  function coerceOptions(options) {
+    if (options === undefined) return O.create(null);
+    if (options === null) throw new TypeError('Cannot convert undefined or null to object');
     return O(options);
   }
-  function coerceOptions(options) { return options === undefined ? O.create(null) : O(options); }
   function getOption(options, prop, type, values, fallback) {
     let v = options[prop];
     if (v === undefined) return fallback;
     if (type === 'boolean') v = Boolean(v);
     else if (type === 'number') { v = Number(v); if (Number.isNaN(v)) throw new RangeError(`${prop} is not a number`); }
-    else v = String(v);
+    else v = `${v}`;
     if (values !== undefined && !values.includes(v)) throw new RangeError(`Value ${String(v)} out of range for option ${prop}`);
     return v;
   }
@@ -190,6 +196,7 @@
   }
   function canonicalizeLocaleList(locales) {
     if (locales === undefined) return [];
+    if (locales === null) throw new TypeError('Cannot convert undefined or null to object');
     const seen = [];
     let O2;
     if (typeof locales === 'string' || (typeof locales === 'object' && locales !== null && localeSlots.has(locales))) O2 = [locales];
@@ -246,7 +253,7 @@
     }
     if (!found) found = match([DEFAULT_LOCALE])[0] || ['en', 'en'];
     const [lid, avail] = found;
-    const result = { locale: avail, lid };
+    const result = rec({ locale: avail, lid });
     let ext = '';
     for (const key of O.keys(relevant)) {
       const ok = relevant[key];
@@ -416,7 +423,8 @@
     let s = v.m.toString();
     let k = v.k;
     if (k < 0) { s += '0'.repeat(-k); k = 0; }
-    while (k > minF && s.endsWith('0') && s.length > 0) { s = s.slice(0, -1); k--; }
+    if (v.m === 0n) s = '';
+    while (k > minF && (s === '' || s.endsWith('0'))) { s = s.slice(0, -1); k--; }
     if (k < 0) { s += '0'.repeat(-k); k = 0; }
     if (s.length <= k) s = '0'.repeat(k - s.length + 1) + s;
     return k ? [s.slice(0, s.length - k), s.slice(s.length - k)] : [s, ''];
@@ -524,13 +532,13 @@
   function initNumberFormat(nf, locales, options) {
     const requested = canonicalizeLocaleList(locales);
     options = coerceOptions(options);
-    const opt = {};
+    const opt = rec({});
     getOption(options, 'localeMatcher', 'string', ['lookup', 'best fit'], 'best fit');
     const nu = getOption(options, 'numberingSystem', 'string', undefined, undefined);
     if (nu !== undefined && !TYPE_RE.test(nu)) throw new RangeError(`Invalid numberingSystem: ${nu}`);
     opt.nu = nu;
     const r = resolveLocale(requested, opt, { nu: nuOk });
-    const s = { locale: r.locale, lid: r.lid };
+    const s = rec({ locale: r.locale, lid: r.lid });
     const ndata = data('number', r.lid, r.nu || 'latn');
     s.numberingSystem = r.nu || (nuOk(ndata.ns) ? ndata.ns : 'latn');
     // unit options
@@ -885,7 +893,7 @@
     getOption(options, 'localeMatcher', 'string', ['lookup', 'best fit'], 'best fit');
     const type = getOption(options, 'type', 'string', ['cardinal', 'ordinal'], 'cardinal');
     const notation = getOption(options, 'notation', 'string', ['standard', 'scientific', 'engineering', 'compact'], 'standard');
-    const s = { type, notation };
+    const s = rec({ type, notation });
     setDigitOptions(s, options, 0, 3, notation);
     const r = resolveLocale(requested, {}, {});
     s.locale = r.locale; s.lid = r.lid;
@@ -935,7 +943,7 @@
     let z = zoneCache.get(key);
     if (z === undefined) {
       const got = name.length <= 64 ? host('zone', name) : null;
-      z = got ? { id: got[0], times: got[1], offs: got[2], dst: got[3], rule: parsePosix(got[4]) } : null;
+      z = got ? { id: got[0], canon: got[5], times: got[1], offs: got[2], dst: got[3], rule: parsePosix(got[4]) } : null;
       zoneCache.set(key, z);
     }
     return z;
@@ -987,7 +995,6 @@
   function canonicalZone(tz) {
     const off = offsetZone(tz);
     if (off) return off;
-    if (/^(etc\/)?(utc|gmt|uct|zulu|universal|greenwich)$/i.test(tz) || /^(etc\/)?gmt[+-]0$/i.test(tz) || /^(etc\/)?gmt0$/i.test(tz)) return { id: 'UTC', fixed: 0 };
     return zoneInfo(tz);
   }
 
@@ -1022,7 +1029,7 @@
     let hourCycle = getOption(options, 'hourCycle', 'string', ['h11', 'h12', 'h23', 'h24'], undefined);
     if (hour12 !== undefined) hourCycle = null;
     const r = resolveLocale(requested, { ca, nu, hc: hourCycle }, { ca: (v) => CALENDARS.includes(v), hc: (v) => ['h11', 'h12', 'h23', 'h24'].includes(v), nu: nuOk });
-    const s = { locale: r.locale, lid: r.lid };
+    const s = rec({ locale: r.locale, lid: r.lid });
     s.calendar = r.ca || 'gregory';
     const d = data('date', r.lid);
     s.data = d;
@@ -1038,7 +1045,7 @@
     }
     s.timeZone = zone.id;
     s.zone = zone;
-    const opt = {};
+    const opt = rec({});
     let any = false;
     for (const [name, values] of FIELDS) {
       let v;
@@ -1079,7 +1086,7 @@
     s.hourCycle = s.hasHour ? hc : undefined;
     // resolved field widths come from the pattern actually used
     if (!dateStyle && !timeStyle) {
-      s.fields = {};
+      s.fields = rec({});
       for (const t of s.tokens) {
         if (!t.ch) continue;
         const n = t.len;
@@ -1243,9 +1250,9 @@
     const d = s.data;
     if (ch === 'O' || ch === 'x' || ch === 'X') return gmtOffset(d, off, n >= 4);
     if (s.zone.fixed !== undefined && s.zone.id !== 'UTC') return gmtOffset(d, off, n >= 4);
-    if (s.zone.id === 'UTC') return ch === 'z' && n >= 4 ? (d.utcLong || 'Coordinated Universal Time') : 'UTC';
+    if (s.zone.id === 'UTC' || s.zone.canon === 'UTC') return ch === 'z' && n >= 4 ? (d.utcLong || 'Coordinated Universal Time') : 'UTC';
     if (!s.znames) {
-      try { s.znames = data('zone', s.lid, s.zone.id) || {}; } catch (e) { s.znames = {}; }
+      try { s.znames = data('zone', s.lid, s.zone.canon || s.zone.id) || {}; } catch (e) { s.znames = {}; }
     }
     const w = n >= 4 ? 'long' : 'short';
     if (ch === 'z') {
@@ -1425,7 +1432,7 @@
     const r = resolveLocale(requested, { nu }, { nu: nuOk });
     const style = getOption(options, 'style', 'string', ['long', 'short', 'narrow'], 'long');
     const numeric = getOption(options, 'numeric', 'string', ['always', 'auto'], 'always');
-    const nf = new NumberFormat(r.locale.replace(/-u-.*$/, '') + (r.nu ? '-u-nu-' + r.nu : ''), {});
+    const nf = new NumberFormat(r.locale.replace(/-u-.*$/, '') + (r.nu ? '-u-nu-' + r.nu : ''), O.create(null));
     rtfSlots.set(this, { locale: r.locale, lid: r.lid, style, numeric, numberingSystem: r.nu || 'latn', nf, fields: data('relative', r.lid), pr: new PluralRules(r.locale.replace(/-u-.*$/, '')) });
   }
   function thisRTF(x, m) {
@@ -1476,7 +1483,7 @@
     const style = getOption(options, 'style', 'string', ['long', 'short', 'narrow'], 'long');
     const lists = data('list', r.lid);
     const base = type === 'conjunction' ? 'standard' : type === 'disjunction' ? 'or' : 'unit';
-    const pats = lists[style === 'long' ? base : base + '-' + style] || lists[base] || lists.standard;
+    const pats = { ...lists.standard, ...lists[base], ...lists[style === 'long' ? base : base + '-' + style] };
     lfSlots.set(this, { locale: r.locale, type, style, pats });
   }
   function thisLF(x, m) {
@@ -1760,7 +1767,7 @@
     O.defineProperty(Intl, name, { value: C, writable: true, enumerable: false, configurable: true });
   }
   function supportedValuesOf(key) {
-    key = String(key);
+    key = `${key}`;
     let list;
     switch (key) {
       case 'calendar': list = ['gregory', 'iso8601']; break;
@@ -1897,7 +1904,7 @@
   const nativeFn = (f, name) => typeof f === 'function' && f.name === name && /\[native code\]/.test(Function.prototype.toString.call(f));
   const patch = (target, impl) => {
     for (const name of O.keys(impl)) {
-      if (!nativeFn(target[name], name)) continue;
+      if (hasOwn(target, name) && !nativeFn(target[name], name)) continue;
       O.defineProperty(target, name, { value: impl[name], writable: true, enumerable: false, configurable: true });
     }
   };

@@ -392,7 +392,9 @@ def _zone(ctx: Any, name: Any) -> list[Any] | None:
         return None
     with _lock:
         times, offsets, dsts, rule = _transitions(z if z != "UTC" else "Etc/UTC")
-    return [z, times, offsets, dsts, rule]
+    # the identifier as given (case-normalized), as ECMA-402 now reports it; data by its canonical zone
+    given = _zones_lower[name.lower()]
+    return [given if given not in _UTC_NAMES or given in ("UTC", "Etc/UTC", "Etc/GMT", "GMT") else "UTC", times, offsets, dsts, rule, z]
 
 
 def _zone_names(loc: babel.Locale, zone: str, t: int) -> dict[str, Any]:
