@@ -29,11 +29,10 @@ import datetime as _dt
 import functools
 import importlib.resources
 import os
-import struct
 import re
+import struct
 import threading
 import zoneinfo
-from collections.abc import Iterable
 from typing import Any
 
 import babel
@@ -149,7 +148,7 @@ def _number_data(loc: babel.Locale, nu: str) -> dict[str, Any]:
     }
     cur = d.get("currency_formats") or {}
     return {
-        "sym": {k: sym.get(k) for k in ("decimal", "group", "percentSign", "plusSign", "minusSign", "exponential", "infinity", "nan", "approximatelySign")},
+        "sym": {k: sym.get(k) for k in ("decimal", "group", "percentSign", "plusSign", "minusSign", "exponential", "infinity", "nan", "approximatelySign")},  # noqa: E501
         "ns": d["default_numbering_system"],
         "decimal": d["decimal_formats"][None].pattern,
         "percent": d["percent_formats"][None].pattern,
@@ -161,7 +160,7 @@ def _number_data(loc: babel.Locale, nu: str) -> dict[str, Any]:
         "cunit": _plain(d.get("currency_unit_patterns") or {}),
         "units": sorted(d.get("unit_patterns") or {}),
         "per": _plain((d.get("compound_unit_patterns") or {}).get("per") or {}),
-        "list": _plain((d.get("list_patterns") or {})),
+        "list": _plain(d.get("list_patterns") or {}),
     }  # fmt: skip
 
 
@@ -181,7 +180,7 @@ def _unit(loc: babel.Locale, unit: str) -> dict[str, Any] | None:
     pats = loc._data.get("unit_patterns") or {}
     for key in pats:
         if key.split("-", 1)[-1] == unit:
-            out = _plain(pats[key])
+            out: dict[str, Any] = _plain(pats[key])
             names = (loc._data.get("unit_display_names") or {}).get(key)
             out["names"] = _plain(names) if names else None
             return out
@@ -201,7 +200,7 @@ def _plural_data(loc: babel.Locale, kind: str) -> list[Any]:
 
 def _date_data(loc: babel.Locale) -> dict[str, Any]:
     d = loc._data
-    keep = ("am", "pm", "midnight", "noon", "morning1", "morning2", "afternoon1", "afternoon2", "evening1", "evening2", "night1", "night2")  # fmt: skip
+    keep = ("am", "pm", "midnight", "noon", "morning1", "morning2", "afternoon1", "afternoon2", "evening1", "evening2", "night1", "night2")  # fmt: skip  # noqa: E501
     periods = {
         ctx: {w: {k: v for k, v in t.items() if k in keep} for w, t in widths.items()}
         for ctx, widths in d["day_periods"].items()
@@ -258,7 +257,7 @@ def _adjust(pattern: str, wanted: dict[str, str]) -> str:
                 elif key == "M" and len(want) >= 3:
                     run = ch * len(want)
                 elif key == "E":
-                    run = ch * max(len(want), 1 if ch == "E" else 1)
+                    run = ch * len(want)
             elif ch in "dHhKky":
                 run = ch * len(want)
         out.append(run)
@@ -301,7 +300,15 @@ def _skeleton_pattern(lid: str, skeleton: str, hc: str) -> str:
     if zone_sk:
         time_p = (time_p + " " + zone_sk) if time_p else zone_sk
     if date_p and time_p:
-        width = "full" if "EEEE" in wanted.get("E", "") else "long" if len(wanted.get("M", "")) >= 4 else "medium" if len(wanted.get("M", "")) == 3 else "short"
+        width = (
+            "full"
+            if "EEEE" in wanted.get("E", "")
+            else "long"
+            if len(wanted.get("M", "")) >= 4
+            else "medium"
+            if len(wanted.get("M", "")) == 3
+            else "short"
+        )
         glue = str(loc._data["datetime_formats"].get(width) or "{1} {0}")
         return glue.replace("{1}", date_p).replace("{0}", time_p)
     return date_p or time_p
@@ -321,7 +328,7 @@ def _pattern(ctx: Any, lid: Any, skeleton: Any, hc: Any) -> str:
 _zones = frozenset(zoneinfo.available_timezones())
 _zones_lower = {z.lower(): z for z in _zones}
 
-_UTC_NAMES = frozenset(("Etc/UTC", "Etc/GMT", "GMT", "UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "Etc/Greenwich", "Greenwich", "GMT0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT+0", "GMT-0"))  # fmt: skip
+_UTC_NAMES = frozenset(("Etc/UTC", "Etc/GMT", "GMT", "UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "Etc/Greenwich", "Greenwich", "GMT0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT+0", "GMT-0"))  # fmt: skip  # noqa: E501
 
 
 def _canonical_zone(name: str) -> str | None:
@@ -394,7 +401,14 @@ def _zone(ctx: Any, name: Any) -> list[Any] | None:
         times, offsets, dsts, rule = _transitions(z if z != "UTC" else "Etc/UTC")
     # the identifier as given (case-normalized), as ECMA-402 now reports it; data by its canonical zone
     given = _zones_lower[name.lower()]
-    return [given if given not in _UTC_NAMES or given in ("UTC", "Etc/UTC", "Etc/GMT", "GMT") else "UTC", times, offsets, dsts, rule, z]
+    return [
+        given if given not in _UTC_NAMES or given in ("UTC", "Etc/UTC", "Etc/GMT", "GMT") else "UTC",
+        times,
+        offsets,
+        dsts,
+        rule,
+        z,
+    ]
 
 
 def _zone_names(loc: babel.Locale, zone: str, t: int) -> dict[str, Any]:
@@ -413,7 +427,7 @@ def _zone_names(loc: babel.Locale, zone: str, t: int) -> dict[str, Any]:
         if at is None:
             continue
         d = _dt.datetime.fromtimestamp(at, tz)
-        names = {}
+        names: dict[str, str | None] = {}
         for width in ("short", "long"):
             try:
                 names[width] = babel.dates.get_timezone_name(d, width=width, locale=loc, zone_variant=None)
@@ -421,7 +435,9 @@ def _zone_names(loc: babel.Locale, zone: str, t: int) -> dict[str, Any]:
                 names[width] = None
         out[kind] = names
     try:
-        out["generic"] = {w: babel.dates.get_timezone_name(tz, width=w, locale=loc) for w in ("short", "long")}
+        out["generic"] = {
+            w: babel.dates.get_timezone_name(tz, width=w, locale=loc) for w in ("short", "long")
+        }
         out["location"] = babel.dates.get_timezone_location(tz, locale=loc)
     except Exception:
         out["generic"] = None
@@ -431,7 +447,7 @@ def _zone_names(loc: babel.Locale, zone: str, t: int) -> dict[str, Any]:
 # ---- display names --------------------------------------------------------------------------------
 
 
-def _display(loc: babel.Locale, kind: str, code: str) -> str | None:
+def _display(loc: babel.Locale, kind: str, code: str) -> Any:
     d = loc._data
     if kind == "language":
         key = code.replace("-", "_")
@@ -491,7 +507,7 @@ def _data(ctx: Any, kind: Any, lid: Any, arg: Any = "") -> Any:
 
 def _supported(ctx: Any, key: Any) -> list[str]:
     if key == "timeZone":
-        return sorted({z for z in (_canonical_zone(n) for n in _zones if "/" in n or n == "UTC") if z and not z.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))} | {"UTC"})  # fmt: skip
+        return sorted({z for z in (_canonical_zone(n) for n in _zones if "/" in n or n == "UTC") if z and not z.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))} | {"UTC"})  # fmt: skip  # noqa: E501
     if key == "currency":
         return sorted(c for c in get_global("all_currencies") if len(c) == 3 and c.isalpha())
     if key == "unit":
