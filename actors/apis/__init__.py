@@ -23,6 +23,7 @@ __all__ = ["AVAILABLE", "GROUPS", "REGISTRY", "Group", "native_bits", "register"
 GROUPS: tuple[str, ...] = (
     "console", "timers", "url", "encoding", "crypto", "buffer", "events", "fetch",
     "websocket", "worker", "channel", "eventsource", "compression", "storage", "locks", "dom",
+    "intl",
 )  # fmt: skip
 
 # A host handler of a group: called with the Context, then the JS arguments.

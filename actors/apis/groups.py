@@ -26,6 +26,7 @@ _MODULES = (
     "websocket",
     "eventsource",
     "dom",
+    "intl",
 )
 
 for _name in _MODULES:
