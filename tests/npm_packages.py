@@ -30,7 +30,8 @@ def package_file(package: str, path: str) -> Path:
     """A file of an installed package, or a skip saying how to install it."""
     f = MODULES / package / path
     if not f.is_file():
-        pytest.skip(f"npm package {package!r} is not installed in {NPM_DIR} (run: {INSTALL}; or set ACTORS_TEST_NPM)")
+        where = f"not installed in {NPM_DIR} (run: {INSTALL}; or set ACTORS_TEST_NPM)"
+        pytest.skip(f"npm package {package!r} is {where}")
     return f
 
 

@@ -36,8 +36,9 @@ async function scenario(P, H, env) {
   const snaps = [];
   const root = document.body;
   const controls = () => [...root.querySelectorAll('input, textarea, select, option')].map((el) =>
-    [el.localName, el.value, !!el.checked, !!el.selected, el.localName === 'select' ? el.selectedIndex : null]);
-  const snap = (label) => snaps.push({ label, html: root.innerHTML, controls: controls(), log: log.splice(0) });
+    [el.localName, el.value, !!el.checked, !!el.selected, el.localName === 'select' ? el.selectedIndex : -2]);
+  const snap = (label) =>
+    snaps.push({ label, html: root.innerHTML, controls: controls(), log: log.splice(0) });
   const $ = (sel) => root.querySelector(sel);
   const fire = (el, type, bubbles = true) => el.dispatchEvent(new Event(type, { bubbles, cancelable: true }));
 
@@ -65,7 +66,9 @@ async function scenario(P, H, env) {
     const theme = useContext(Theme);
     return h(Fragment, null,
       h('ul', { className: 'list ' + theme },
-        items.map((it) => h('li', { key: it.id, 'aria-label': it.text, style: { color: 'red', paddingLeft: it.id * 2 + 'px' } }, it.text))),
+        items.map((it) => h('li',
+          { key: it.id, 'aria-label': it.text, style: { color: 'red', paddingLeft: it.id * 2 + 'px' } },
+          it.text))),
       h('button', { id: 'add', onClick: () => dispatch({ type: 'add' }) }, 'add'),
       h('button', { id: 'rev', onClick: () => dispatch({ type: 'reverse' }) }, 'reverse'),
       h('button', { id: 'drop', onDblClick: () => dispatch({ type: 'drop' }) }, 'drop'));
@@ -77,8 +80,10 @@ async function scenario(P, H, env) {
     const [note, setNote] = useState('a note');
     const input = useRef(null);
     return h('form', { onSubmit: (e) => { e.preventDefault(); log.push('submit ' + input.current.value); } },
-      h('input', { id: 'text', ref: input, value: text, onInput: (e) => setText(e.currentTarget.value.toUpperCase()) }),
-      h('input', { id: 'agree', type: 'checkbox', checked: agree, onChange: (e) => setAgree(e.currentTarget.checked) }),
+      h('input', { id: 'text', ref: input, value: text,
+        onInput: (e) => setText(e.currentTarget.value.toUpperCase()) }),
+      h('input', { id: 'agree', type: 'checkbox', checked: agree,
+        onChange: (e) => setAgree(e.currentTarget.checked) }),
       h('select', { id: 'pick', value: pick, onChange: (e) => setPick(e.currentTarget.value) },
         ['a', 'b', 'c'].map((v) => h('option', { value: v }, v.toUpperCase()))),
       h('textarea', { id: 'note', value: note, onInput: (e) => setNote(e.currentTarget.value + '!') }),
@@ -90,7 +95,8 @@ async function scenario(P, H, env) {
     componentDidMount() { log.push('mounted'); }
     componentWillUnmount() { log.push('unmounted'); }
     render(props, state) {
-      return h('svg', { viewBox: '0 0 10 10', class: 'clock', onClick: () => this.setState({ ticks: state.ticks + 1 }) },
+      const tick = () => this.setState({ ticks: state.ticks + 1 });
+      return h('svg', { viewBox: '0 0 10 10', class: 'clock', onClick: tick },
         h('circle', { cx: 5, cy: 5, r: state.ticks + 1, fill: 'none', 'stroke-width': 1 }),
         h('a', { xlinkHref: '#t' + state.ticks }, h('text', null, 'tick ' + state.ticks)));
     }
