@@ -257,9 +257,29 @@
   // HTML parser puts in a namespace on foreign (SVG, MathML) elements.
   const FOREIGN_ATTRS = new Set(['xlink:actuate', 'xlink:arcrole', 'xlink:href', 'xlink:role', 'xlink:show',
     'xlink:title', 'xlink:type', 'xml:lang', 'xml:space', 'xmlns', 'xmlns:xlink']);
+  // the namespace of attribute `qname` on `el`: the one recorded when it was
+  // set with an explicit namespace (setAttributeNS, setAttributeNode, or
+  // setAttribute of a name the parser would namespace), else the parser's rule
   function attrNamespace(el, qname) {
-    if (el === null || el[NSC] === 0 || !FOREIGN_ATTRS.has(qname)) return null;
+    if (el === null) return null;
+    const x = el[EXTRA];
+    if (x !== undefined && x.attrNs !== undefined && x.attrNs.has(qname)) return x.attrNs.get(qname);
+    return derivedNamespace(el, qname);
+  }
+  function derivedNamespace(el, qname) {
+    if (el[NSC] === 0 || !FOREIGN_ATTRS.has(qname)) return null;
     return qname.startsWith('xmlns') ? XMLNS_NS : qname.startsWith('xlink:') ? XLINK_NS : XML_NS;
+  }
+  // record the namespace of a new attribute when the parser's rule would say otherwise
+  function noteNamespace(el, qname, ns) {
+    const x = el[EXTRA];
+    if (ns === derivedNamespace(el, qname)) {
+      if (x !== undefined && x.attrNs !== undefined) x.attrNs.delete(qname);
+      return;
+    }
+    const e = extra(el);
+    if (e.attrNs === undefined) e.attrNs = new Map();
+    e.attrNs.set(qname, ns);
   }
   function setAttr(el, qname, value) {
     value = String(value);
@@ -272,17 +292,53 @@
       el[ATTRS][i + 1] = value;
     }
     treeVersion++;
+    const x = el[EXTRA];
+    if (x !== undefined && x.form !== undefined) formAttributeChanged(x.form, qname);
+  }
+  // a new attribute set by name only (setAttribute, toggleAttribute): no namespace
+  function setAttrByName(el, qname, value) {
+    if (el[NSC] !== 0 && attrIndex(el, qname) < 0 && FOREIGN_ATTRS.has(qname)) noteNamespace(el, qname, null);
+    setAttr(el, qname, value);
   }
   function removeAttrAt(el, i) {
     const a = el[ATTRS];
-    if (observed) queueAttributeRecord(el, a[i], a[i + 1]);
+    const qname = a[i];
+    const value = a[i + 1];
+    if (observed) queueAttributeRecord(el, qname, value);
     a.copyWithin(i, i + 2);
     a.length -= 2;
     treeVersion++;
+    const x = el[EXTRA];
+    if (x !== undefined) {
+      if (x.attrNodes !== undefined) {
+        const node = x.attrNodes.get(qname);
+        if (node !== undefined) {
+          x.attrNodes.delete(qname);
+          attrInternals.detach(node, value, attrNamespace(el, qname));
+        }
+      }
+      if (x.attrNs !== undefined) x.attrNs.delete(qname);
+      if (x.form !== undefined) formAttributeChanged(x.form, qname);
+    }
   }
   function removeAttr(el, qname) {
     const i = attrIndex(el, qname);
     if (i >= 0) removeAttrAt(el, i);
+  }
+
+  // A form control's state (extra(el).form, made on first use): checkedness,
+  // selectedness and value, each `undefined` while it still follows its
+  // content attribute (checked, selected, value), and dirty flags set by the
+  // IDL setters. A content attribute change makes a clean state follow the
+  // attribute again, which is the HTML standard's rule for all three.
+  function formAttributeChanged(f, qname) {
+    if (qname === 'checked') {
+      if (!f.dirtyChecked) f.checked = undefined;
+    } else if (qname === 'selected') {
+      if (!f.dirtySelected) f.selected = undefined;
+    } else if (qname === 'value') {
+      if (!f.dirtyValue) f.value = undefined;
+    }
   }
 
   const VALID_ATTR = /^[^\t\n\f\r \0/=>]+$/;
@@ -346,7 +402,11 @@
     return d;
   }
   function protoFor(code, name) {
-    if (code === 0) return name === 'template' ? HTMLTemplateElement.prototype : HTMLElement.prototype;
+    if (code === 0) {
+      if (name === 'template') return HTMLTemplateElement.prototype;
+      const p = htmlProtoByTag.get(name);
+      return p === undefined ? HTMLElement.prototype : p;
+    }
     if (code === 1) return SVGElement.prototype;
     if (code === 2) return MathMLElement.prototype;
     return Element.prototype;
@@ -620,6 +680,7 @@
     return nodes;
   }
   function removeNode(node, suppress) {
+    if (liveIterators.length !== 0) iteratorsPreRemove(node);
     const parent = node[PARENT];
     const kids = parent[KIDS];
     const i = indexOf(node);
@@ -637,6 +698,7 @@
     const kids = parent[KIDS];
     if (kids.length === 0) return EMPTY;
     const removed = kids.slice();
+    if (liveIterators.length !== 0) for (const n of removed) iteratorsPreRemove(n);
     if (observed) {
       for (const n of removed) addTransientObservers(parent, n);
     }
@@ -760,6 +822,16 @@
         if (n[NS] !== undefined) c[NS] = n[NS];
         if (n[PREFIX] !== undefined) c[PREFIX] = n[PREFIX];
         if (n[ATTRS].length !== 0) c[ATTRS] = n[ATTRS].slice();
+        const f = n[EXTRA] === undefined ? undefined : n[EXTRA].form;
+        if (f !== undefined && (n[NAME] === 'input' || n[NAME] === 'textarea') && n[NSC] === 0) {
+          // the cloning steps of input and textarea carry their state over
+          const g = formState(c);
+          g.checked = f.checked;
+          g.dirtyChecked = f.dirtyChecked;
+          g.value = f.value;
+          g.dirtyValue = f.dirtyValue;
+          g.indeterminate = f.indeterminate;
+        }
         return c;
       }
       case TEXT_NODE:
@@ -1364,49 +1436,87 @@
 
   // ---- attributes (NamedNodeMap and Attr) ------------------------------------------------------
 
+  // An Attr is attached to its element (its value and namespace live in the
+  // element's ATTRS and attrNs) or detached, when it keeps its own copies.
+  // Each attached attribute has at most one Attr (cached in the element's
+  // attrNodes), so identity holds: `el.attributes[0] === el.getAttributeNode(n)`.
+  let attrInternals;
   class Attr {
     #el;
     #name;
     #value;
-    constructor(key, el, name, value) {
+    #ns;
+    #prefix;
+    #local;
+    constructor(key, el, name, value, ns = null, prefix = null, local = name) {
       if (key !== KEY) throw illegal();
       this.#el = el;
       this.#name = name;
       this.#value = value;
+      this.#ns = ns;
+      this.#prefix = prefix;
+      this.#local = local;
     }
     get name() { return this.#name; }
     get nodeName() { return this.#name; }
     get localName() {
+      if (this.#el === null) return this.#local;
       const c = this.#name.indexOf(':');
       return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(c + 1) : this.#name;
     }
     get prefix() {
+      if (this.#el === null) return this.#prefix;
       const c = this.#name.indexOf(':');
       return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(0, c) : null;
     }
-    get namespaceURI() { return attrNamespace(this.#el, this.#name); }
+    get namespaceURI() { return this.#el === null ? this.#ns : attrNamespace(this.#el, this.#name); }
     get nodeType() { return ATTRIBUTE_NODE; }
     get specified() { return true; }
-    get ownerElement() {
-      return this.#el !== null && getAttr(this.#el, this.#name) !== null ? this.#el : null;
-    }
+    get ownerElement() { return this.#el; }
     get ownerDocument() { return this.#el === null ? mainDoc : nodeDoc(this.#el); }
+    get parentNode() { return null; }
+    get parentElement() { return null; }
+    get firstChild() { return null; }
+    get lastChild() { return null; }
+    get previousSibling() { return null; }
+    get nextSibling() { return null; }
+    get isConnected() { return false; }
+    hasChildNodes() { return false; }
     get value() {
       if (this.#el !== null) {
         const v = getAttr(this.#el, this.#name);
-        if (v !== null) this.#value = v;
+        if (v !== null) return v;
       }
       return this.#value;
     }
     set value(v) {
       v = v === null ? '' : String(v);
-      this.#value = v;
-      if (this.#el !== null && getAttr(this.#el, this.#name) !== null) setAttr(this.#el, this.#name, v);
+      if (this.#el !== null) setAttr(this.#el, this.#name, v);
+      else this.#value = v;
     }
     get nodeValue() { return this.value; }
     set nodeValue(v) { this.value = v; }
     get textContent() { return this.value; }
     set textContent(v) { this.value = v; }
+    cloneNode() {
+      const ns = this.namespaceURI;
+      return new Attr(KEY, null, this.#name, this.value, ns, this.prefix, this.localName);
+    }
+    static {
+      attrInternals = {
+        is: (a) => a !== null && typeof a === 'object' && #el in a,
+        el: (a) => a.#el,
+        detach(a, value, ns) {
+          a.#ns = ns;
+          const c = a.#name.indexOf(':');
+          a.#prefix = ns !== null && c >= 0 ? a.#name.slice(0, c) : null;
+          a.#local = ns !== null && c >= 0 ? a.#name.slice(c + 1) : a.#name;
+          a.#value = value;
+          a.#el = null;
+        },
+        attach(a, el) { a.#el = el; },
+      };
+    }
   }
   function attrNode(el, qname) {
     const x = extra(el);
@@ -1418,6 +1528,54 @@
       map.set(qname, a);
     }
     return a;
+  }
+  function checkAttr(attr, method, iface = 'Element') {
+    if (!attrInternals.is(attr)) throw new TypeError(`Failed to execute '${method}' on '${iface}': parameter 1 is not of type 'Attr'.`);
+    return attr;
+  }
+  // setAttributeNode / setNamedItem: attach `attr`, replacing the attribute
+  // with its namespace and local name; returns the replaced Attr or null
+  function setAttrNode(el, attr, method, iface) {
+    checkAttr(attr, method, iface);
+    const owner = attrInternals.el(attr);
+    if (owner === el) return attr;
+    if (owner !== null) throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is an attribute node that is already an attribute of another Element; attribute nodes must be explicitly cloned.`, 'InUseAttributeError');
+    const ns = attr.namespaceURI;
+    const qname = attr.name;
+    const value = attr.value;
+    const existing = findAttrNS(el, ns, attr.localName);
+    let old = null;
+    if (existing !== null) {
+      old = attrNode(el, existing);
+      const i = attrIndex(el, existing);
+      if (observed) queueAttributeRecord(el, existing, el[ATTRS][i + 1]);
+      const oldValue = el[ATTRS][i + 1];
+      el[EXTRA].attrNodes.delete(existing);
+      attrInternals.detach(old, oldValue, attrNamespace(el, existing));
+      if (el[EXTRA].attrNs !== undefined) el[EXTRA].attrNs.delete(existing);
+      el[ATTRS][i] = qname;
+      el[ATTRS][i + 1] = value;
+      noteNamespace(el, qname, ns);
+      treeVersion++;
+      const x = el[EXTRA];
+      if (x.form !== undefined) formAttributeChanged(x.form, qname);
+    } else {
+      noteNamespace(el, qname, ns);
+      setAttr(el, qname, value);
+    }
+    const x = extra(el);
+    if (x.attrNodes === undefined) x.attrNodes = new Map();
+    x.attrNodes.set(qname, attr);
+    attrInternals.attach(attr, el);
+    return old;
+  }
+  function removeAttrNode(el, attr, method, iface) {
+    checkAttr(attr, method, iface);
+    if (attrInternals.el(attr) !== el) {
+      throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is owned by another element.`, 'NotFoundError');
+    }
+    removeAttr(el, attr.name);
+    return attr;
   }
   class NamedNodeMap {
     constructor() { throw illegal(); }
@@ -1437,14 +1595,22 @@
       const q = findAttrNS(el, ns, local);
       return q === null ? null : attrNode(el, q);
     }
+    setNamedItem(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItem', 'NamedNodeMap'); }
+    setNamedItemNS(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItemNS', 'NamedNodeMap'); }
     removeNamedItem(name) {
       const el = this[SRC].el;
       const q = attrName(el, name);
-      if (getAttr(el, q) === null) throw new DOMException(`No item with name '${name}' was found.`, 'NotFoundError');
+      if (getAttr(el, q) === null) throw new DOMException(`Failed to execute 'removeNamedItem' on 'NamedNodeMap': No item with name '${name}' was found.`, 'NotFoundError');
       const a = attrNode(el, q);
-      const v = a.value;
       removeAttr(el, q);
-      a.value = v;
+      return a;
+    }
+    removeNamedItemNS(ns, local) {
+      const el = this[SRC].el;
+      const q = findAttrNS(el, ns, local);
+      if (q === null) throw new DOMException(`Failed to execute 'removeNamedItemNS' on 'NamedNodeMap': No item with that namespace and local name was found.`, 'NotFoundError');
+      const a = attrNode(el, q);
+      removeAttr(el, q);
       return a;
     }
     [Symbol.iterator]() {
@@ -2011,11 +2177,10 @@
   function isChecked(el) {
     if (el[NSC] !== 0) return false;
     if (el[NAME] === 'input') {
-      const type = getAttr(el, 'type');
-      const t = type === null ? '' : asciiLower(type);
-      return (t === 'checkbox' || t === 'radio') && getAttr(el, 'checked') !== null;
+      const t = inputType(el);
+      return (t === 'checkbox' || t === 'radio') && checkedness(el);
     }
-    return el[NAME] === 'option' && getAttr(el, 'selected') !== null;
+    return el[NAME] === 'option' && optionSelected(el);
   }
   function isDisabled(el) {
     if (el[NSC] !== 0 || !FORM_CONTROLS.has(el[NAME])) return false;
@@ -2173,7 +2338,7 @@
     if (list === undefined) {
       list = [];
       map.set(type, list);
-    } else if (list.some((r) => r.callback === callback && r.capture === capture)) {
+    } else if (list.some((r) => !r.handler && r.callback === callback && r.capture === capture)) {
       return;
     }
     const record = { callback, capture, once, passive, removed: false, signal, onabort: null };
@@ -2183,47 +2348,91 @@
       signal.addEventListener('abort', record.onabort);
     }
   }
-  // An `on<type>` handler is a function-valued property set on the node
-  // (`el.onclick = fn`); it runs after the node's bubble-phase listeners, and
-  // returning false cancels the event. (No accessors on the prototypes: each
-  // would cost two functions per event type in every context.)
+  // Event handlers (`el.onclick = fn`) are listener records flagged `handler`:
+  // the first assignment puts one in the listener list (so it runs in order
+  // with addEventListener's listeners), later ones replace its callback in
+  // place, null removes it. A handler returning false cancels the event.
+  // Content attributes (`onclick="..."`) are never compiled: markup cannot
+  // run code in this DOM.
+  function getHandler(node, type) {
+    const x = node[EXTRA];
+    const r = x === undefined || x.handlers === undefined ? undefined : x.handlers.get(type);
+    return r === undefined ? null : r.callback;
+  }
+  function setHandler(node, type, value) {
+    if (!isNode(node)) throw new TypeError('Illegal invocation');
+    const fn = value !== null && (typeof value === 'function' || typeof value === 'object') ? value : null;
+    const x = extra(node);
+    let r = x.handlers === undefined ? undefined : x.handlers.get(type);
+    if (fn === null) {
+      if (r !== undefined) {
+        x.handlers.delete(type);
+        removeListener(node, type, r);
+      }
+      return;
+    }
+    if (r !== undefined) {
+      r.callback = fn;
+      return;
+    }
+    if (x.handlers === undefined) x.handlers = new Map();
+    r = { callback: fn, capture: false, once: false, passive: false, removed: false, signal: null, onabort: null, handler: true };
+    const map = listenersOf(node, true);
+    let list = map.get(type);
+    if (list === undefined) map.set(type, (list = []));
+    list.push(r);
+    x.handlers.set(type, r);
+  }
+  const HANDLER_EVENTS = ('abort auxclick beforeinput beforematch beforetoggle blur cancel canplay canplaythrough ' +
+    'change click close contextlost contextmenu contextrestored copy cuechange cut dblclick drag dragend ' +
+    'dragenter dragleave dragover dragstart drop durationchange emptied ended error focus formdata input ' +
+    'invalid keydown keypress keyup load loadeddata loadedmetadata loadstart mousedown mouseenter mouseleave ' +
+    'mousemove mouseout mouseover mouseup mousewheel paste pause play playing progress ratechange reset resize ' +
+    'scroll scrollend securitypolicyviolation seeked seeking select selectionchange selectstart slotchange ' +
+    'stalled submit suspend timeupdate toggle volumechange waiting webkitanimationend webkitanimationiteration ' +
+    'webkitanimationstart webkittransitionend wheel animationstart animationiteration animationend ' +
+    'animationcancel transitionrun transitionstart transitionend transitioncancel gotpointercapture ' +
+    'lostpointercapture pointerdown pointermove pointerrawupdate pointerup pointercancel pointerover pointerout ' +
+    'pointerenter pointerleave touchstart touchend touchmove touchcancel').split(' ');
+  // one accessor pair per event type, shared by every interface that has the handlers
+  const handlerDescriptors = {};
+  for (const type of HANDLER_EVENTS) {
+    handlerDescriptors['on' + type] = {
+      get() { return isNode(this) ? getHandler(this, type) : null; },
+      set(v) { setHandler(this, type, v); },
+      configurable: true,
+      enumerable: true,
+    };
+  }
   function invoke(node, event, state, phase) {
     if (state.stop) return;
     const capturePass = phase === CAPTURING_PHASE || (phase === AT_TARGET && state.targetCapture);
     const map = listenersOf(node, false);
     const list = map === undefined ? undefined : map.get(event.type);
-    const handler = capturePass ? undefined : node[state.handlerKey];
-    if (list === undefined && typeof handler !== 'function') return;
+    if (list === undefined) return;
     state.current = node;
     state.phase = phase;
-    if (list !== undefined) {
-      const snapshot = list.slice();
-      for (const r of snapshot) {
-        if (r.removed || r.capture !== capturePass) continue;
-        if (r.once) removeListener(node, event.type, r);
-        state.passive = r.passive;
-        try {
-          const cb = r.callback;
-          if (typeof cb === 'function') {
-            cb.call(node, event);
-          } else {
-            const handleEvent = cb.handleEvent;
-            if (typeof handleEvent !== 'function') throw new TypeError("The listener's handleEvent is not a function.");
-            handleEvent.call(cb, event);
-          }
-        } catch (error) {
-          report(error);
-        }
-        state.passive = false;
-        if (state.immediate) return;
-      }
-    }
-    if (typeof handler === 'function') {
+    const snapshot = list.slice();
+    for (const r of snapshot) {
+      if (r.removed || r.capture !== capturePass) continue;
+      if (r.once) removeListener(node, event.type, r);
+      state.passive = r.passive;
       try {
-        if (handler.call(node, event) === false) event.preventDefault();
+        const cb = r.callback;
+        if (r.handler) {
+          if (typeof cb === 'function' && cb.call(node, event) === false) event.preventDefault();
+        } else if (typeof cb === 'function') {
+          cb.call(node, event);
+        } else {
+          const handleEvent = cb.handleEvent;
+          if (typeof handleEvent !== 'function') throw new TypeError("The listener's handleEvent is not a function.");
+          handleEvent.call(cb, event);
+        }
       } catch (error) {
         report(error);
       }
+      state.passive = false;
+      if (state.immediate) return;
     }
   }
   function dispatch(target, event) {
@@ -2239,7 +2448,7 @@
     for (let n = target; n !== null; n = n[PARENT]) path.push(n);
     const state = {
       target, current: null, phase: NONE, stop: !!event.cancelBubble, immediate: false,
-      passive: false, path, targetCapture: false, handlerKey: 'on' + event.type, active: true,
+      passive: false, path, targetCapture: false, active: true,
       ownTarget: null,
     };
     eventStates.set(event, state);
@@ -2486,6 +2695,318 @@
     }
   }
 
+  // ---- traversal (NodeFilter, NodeIterator, TreeWalker) ------------------------------------------
+
+  const FILTER_ACCEPT = 1, FILTER_REJECT = 2, FILTER_SKIP = 3;
+  // NodeFilter is a callback interface: its interface object only carries the constants
+  function NodeFilter() { throw illegal(); }
+  const NODE_FILTER_CONSTANTS = {
+    FILTER_ACCEPT, FILTER_REJECT, FILTER_SKIP, SHOW_ALL: 0xffffffff, SHOW_ELEMENT: 0x1, SHOW_ATTRIBUTE: 0x2,
+    SHOW_TEXT: 0x4, SHOW_CDATA_SECTION: 0x8, SHOW_ENTITY_REFERENCE: 0x10, SHOW_ENTITY: 0x20,
+    SHOW_PROCESSING_INSTRUCTION: 0x40, SHOW_COMMENT: 0x80, SHOW_DOCUMENT: 0x100, SHOW_DOCUMENT_TYPE: 0x200,
+    SHOW_DOCUMENT_FRAGMENT: 0x400, SHOW_NOTATION: 0x800,
+  };
+  for (const [k, v] of Object.entries(NODE_FILTER_CONSTANTS)) {
+    Object.defineProperty(NodeFilter, k, { value: v, enumerable: true });
+  }
+  Object.defineProperty(NodeFilter, 'prototype', { value: Object.create(Object.prototype), writable: false });
+
+  // the node after `n` in tree order within `root`'s subtree (null at its end)
+  function followingIn(n, root) {
+    const k = n[KIDS];
+    if (k !== undefined && k.length !== 0) return k[0];
+    for (; n !== root && n !== null; n = n[PARENT]) {
+      const s = nextSib(n);
+      if (s !== null) return s;
+    }
+    return null;
+  }
+  // the node after `n` and its descendants within `root`'s subtree
+  function followingSkipping(n, root) {
+    for (; n !== root && n !== null; n = n[PARENT]) {
+      const s = nextSib(n);
+      if (s !== null) return s;
+    }
+    return null;
+  }
+  function lastInclusiveDescendant(n) {
+    for (;;) {
+      const k = n[KIDS];
+      if (k === undefined || k.length === 0) return n;
+      n = k[k.length - 1];
+    }
+  }
+  function precedingIn(n, root) {
+    if (n === root) return null;
+    const p = prevSib(n);
+    return p !== null ? lastInclusiveDescendant(p) : n[PARENT];
+  }
+  function isInclusiveAncestor(a, n) {
+    for (; n !== null; n = n[PARENT]) if (n === a) return true;
+    return false;
+  }
+
+  // Shared by NodeIterator and TreeWalker: root, whatToShow, filter and the
+  // "active" flag that forbids re-entering the filter.
+  let traversalInternals;
+  class Traversal {
+    #root;
+    #show;
+    #filter;
+    #active = false;
+    constructor(key, root, show, filter) {
+      if (key !== KEY) throw illegal();
+      this.#root = root;
+      this.#show = show;
+      this.#filter = filter;
+    }
+    get root() { return this.#root; }
+    get whatToShow() { return this.#show; }
+    get filter() { return this.#filter; }
+    static {
+      traversalInternals = {
+        root: (t) => t.#root,
+        // "filter a node": FILTER_ACCEPT, FILTER_REJECT or FILTER_SKIP
+        filter(t, node, iface) {
+          if (t.#active) throw new DOMException(`Failed to execute on '${iface}': The filter is already running.`, 'InvalidStateError');
+          const bit = 1 << (node[T] - 1);
+          if ((t.#show & bit) === 0) return FILTER_SKIP;
+          const f = t.#filter;
+          if (f === null) return FILTER_ACCEPT;
+          t.#active = true;
+          let result;
+          try {
+            if (typeof f === 'function') {
+              result = f.call(undefined, node);
+            } else {
+              const accept = f.acceptNode;
+              if (typeof accept !== 'function') throw new TypeError(`Failed to execute 'acceptNode' on 'NodeFilter': The provided callback is not callable.`);
+              result = accept.call(f, node);
+            }
+          } finally {
+            t.#active = false;
+          }
+          return Number(result) & 0xffff;
+        },
+      };
+    }
+  }
+  function traversalArgs(doc, root, show, filter, method) {
+    checkNode(root, method, 'Document');
+    show = show === undefined ? 0xffffffff : show >>> 0;
+    if (filter === undefined) filter = null;
+    if (filter !== null && typeof filter !== 'function' && typeof filter !== 'object') {
+      throw new TypeError(`Failed to execute '${method}' on 'Document': The provided value is not of type 'NodeFilter'.`);
+    }
+    return [root, show, filter];
+  }
+
+  // Live NodeIterators must follow removals (their "pre-removing steps"): they
+  // are kept as WeakRefs, so an iterator nobody holds costs nothing after it
+  // is collected, and removals look at the list only while it is non-empty.
+  let liveIterators = [];
+  function iteratorsPreRemove(node) {
+    let live = 0;
+    for (let i = 0; i < liveIterators.length; i++) {
+      const it = liveIterators[i].deref();
+      if (it === undefined) continue;
+      liveIterators[live++] = liveIterators[i];
+      iteratorInternals.preRemove(it, node);
+    }
+    liveIterators.length = live;
+  }
+  let iteratorInternals;
+  class NodeIterator extends Traversal {
+    #reference;
+    #before = true;
+    constructor(key, root, show, filter) {
+      super(key, root, show, filter);
+      this.#reference = root;
+    }
+    get referenceNode() { return this.#reference; }
+    get pointerBeforeReferenceNode() { return this.#before; }
+    nextNode() { return this.#traverse(true); }
+    previousNode() { return this.#traverse(false); }
+    detach() {}
+    #traverse(next) {
+      const root = traversalInternals.root(this);
+      let node = this.#reference;
+      let before = this.#before;
+      for (;;) {
+        if (next) {
+          if (!before) {
+            node = followingIn(node, root);
+            if (node === null) return null;
+          } else {
+            before = false;
+          }
+        } else if (before) {
+          node = precedingIn(node, root);
+          if (node === null) return null;
+        } else {
+          before = true;
+        }
+        const result = traversalInternals.filter(this, node, 'NodeIterator');
+        if (result === FILTER_ACCEPT) break;
+      }
+      this.#reference = node;
+      this.#before = before;
+      return node;
+    }
+    static {
+      iteratorInternals = {
+        preRemove(it, removed) {
+          const root = traversalInternals.root(it);
+          if (removed === root || !isInclusiveAncestor(removed, it.#reference)) return;
+          if (it.#before) {
+            const next = followingSkipping(removed, root);
+            if (next !== null) {
+              it.#reference = next;
+              return;
+            }
+            it.#before = false;
+          }
+          const prev = prevSib(removed);
+          it.#reference = prev === null ? removed[PARENT] : lastInclusiveDescendant(prev);
+        },
+      };
+    }
+  }
+  class TreeWalker extends Traversal {
+    #current;
+    constructor(key, root, show, filter) {
+      super(key, root, show, filter);
+      this.#current = root;
+    }
+    get currentNode() { return this.#current; }
+    set currentNode(node) { this.#current = checkNode(node, 'currentNode', 'TreeWalker'); }
+    #filter(node) { return traversalInternals.filter(this, node, 'TreeWalker'); }
+    parentNode() {
+      const root = traversalInternals.root(this);
+      let node = this.#current;
+      while (node !== null && node !== root) {
+        node = node[PARENT];
+        if (node !== null && this.#filter(node) === FILTER_ACCEPT) {
+          this.#current = node;
+          return node;
+        }
+      }
+      return null;
+    }
+    #children(first) {
+      const root = traversalInternals.root(this);
+      const kidsOf = (n) => (n[KIDS] === undefined || n[KIDS].length === 0 ? null : n[KIDS]);
+      let k = kidsOf(this.#current);
+      let node = k === null ? null : first ? k[0] : k[k.length - 1];
+      while (node !== null) {
+        const result = this.#filter(node);
+        if (result === FILTER_ACCEPT) {
+          this.#current = node;
+          return node;
+        }
+        if (result === FILTER_SKIP) {
+          k = kidsOf(node);
+          if (k !== null) {
+            node = first ? k[0] : k[k.length - 1];
+            continue;
+          }
+        }
+        for (;;) {
+          const sibling = first ? nextSib(node) : prevSib(node);
+          if (sibling !== null) {
+            node = sibling;
+            break;
+          }
+          const parent = node[PARENT];
+          if (parent === null || parent === root || parent === this.#current) return null;
+          node = parent;
+        }
+      }
+      return null;
+    }
+    firstChild() { return this.#children(true); }
+    lastChild() { return this.#children(false); }
+    #siblings(next) {
+      const root = traversalInternals.root(this);
+      let node = this.#current;
+      if (node === root) return null;
+      for (;;) {
+        let sibling = next ? nextSib(node) : prevSib(node);
+        while (sibling !== null) {
+          node = sibling;
+          const result = this.#filter(node);
+          if (result === FILTER_ACCEPT) {
+            this.#current = node;
+            return node;
+          }
+          const k = node[KIDS];
+          sibling = k !== undefined && k.length !== 0 && result !== FILTER_REJECT ? (next ? k[0] : k[k.length - 1]) : null;
+          if (sibling === null) sibling = next ? nextSib(node) : prevSib(node);
+        }
+        node = node[PARENT];
+        if (node === null || node === root) return null;
+        if (this.#filter(node) === FILTER_ACCEPT) return null;
+      }
+    }
+    nextSibling() { return this.#siblings(true); }
+    previousSibling() { return this.#siblings(false); }
+    previousNode() {
+      const root = traversalInternals.root(this);
+      let node = this.#current;
+      while (node !== root) {
+        let sibling = prevSib(node);
+        while (sibling !== null) {
+          node = sibling;
+          let result = this.#filter(node);
+          while (result !== FILTER_REJECT && node[KIDS] !== undefined && node[KIDS].length !== 0) {
+            node = node[KIDS][node[KIDS].length - 1];
+            result = this.#filter(node);
+          }
+          if (result === FILTER_ACCEPT) {
+            this.#current = node;
+            return node;
+          }
+          sibling = prevSib(node);
+        }
+        if (node === root || node[PARENT] === null) return null;
+        node = node[PARENT];
+        if (this.#filter(node) === FILTER_ACCEPT) {
+          this.#current = node;
+          return node;
+        }
+      }
+      return null;
+    }
+    nextNode() {
+      const root = traversalInternals.root(this);
+      let node = this.#current;
+      let result = FILTER_ACCEPT;
+      for (;;) {
+        while (result !== FILTER_REJECT && node[KIDS] !== undefined && node[KIDS].length !== 0) {
+          node = node[KIDS][0];
+          result = this.#filter(node);
+          if (result === FILTER_ACCEPT) {
+            this.#current = node;
+            return node;
+          }
+        }
+        let sibling = null;
+        for (let temp = node; temp !== null; temp = temp[PARENT]) {
+          if (temp === root) return null;
+          sibling = nextSib(temp);
+          if (sibling !== null) break;
+        }
+        if (sibling === null) return null;
+        node = sibling;
+        result = this.#filter(node);
+        if (result === FILTER_ACCEPT) {
+          this.#current = node;
+          return node;
+        }
+      }
+    }
+  }
+
   // ---- the node classes ------------------------------------------------------------------------
 
   function qualifiedName(el) {
@@ -2706,13 +3227,15 @@
       const capture = options !== null && typeof options === 'object' ? !!options.capture : !!options;
       type = String(type);
       const map = listenersOf(this, false);
-      const r = map && map.get(type) && map.get(type).find((x) => x.callback === callback && x.capture === capture);
+      const r = map && map.get(type) && map.get(type).find((x) => !x.handler && x.callback === callback && x.capture === capture);
       if (r) removeListener(this, type, r);
     }
     dispatchEvent(event) {
       return dispatch(this, event);
     }
   }
+  Object.setPrototypeOf(Attr.prototype, Node.prototype);
+  Object.setPrototypeOf(Attr, Node);
   const NODE_CONSTANTS = {
     ELEMENT_NODE, ATTRIBUTE_NODE, TEXT_NODE, CDATA_SECTION_NODE, ENTITY_REFERENCE_NODE, ENTITY_NODE,
     PROCESSING_INSTRUCTION_NODE, COMMENT_NODE, DOCUMENT_NODE, DOCUMENT_TYPE_NODE, DOCUMENT_FRAGMENT_NODE,
@@ -2887,12 +3410,18 @@
       if (arguments.length < 2) throw new TypeError("Failed to execute 'setAttribute' on 'Element': 2 arguments required.");
       name = String(name);
       checkAttrName(name);
-      setAttr(this, attrName(this, name), value);
+      setAttrByName(this, attrName(this, name), value);
     }
     setAttributeNS(ns, qname, value) {
       const [n, prefix, local] = validateAndExtract(ns, qname);
       const existing = findAttrNS(this, n, local);
-      setAttr(this, existing !== null ? existing : prefix === null ? local : prefix + ':' + local, value);
+      if (existing !== null) {
+        setAttr(this, existing, value);
+        return;
+      }
+      const q = prefix === null ? local : prefix + ':' + local;
+      noteNamespace(this, q, n);
+      setAttr(this, q, value);
     }
     removeAttribute(name) { removeAttr(this, attrName(this, name)); }
     removeAttributeNS(ns, local) {
@@ -2905,7 +3434,7 @@
       const q = attrName(this, name);
       if (getAttr(this, q) === null) {
         if (force === undefined || force) {
-          setAttr(this, q, '');
+          setAttrByName(this, q, '');
           return true;
         }
         return false;
@@ -2924,6 +3453,9 @@
       const q = findAttrNS(this, ns, local);
       return q === null ? null : attrNode(this, q);
     }
+    setAttributeNode(attr) { return setAttrNode(this, attr, 'setAttributeNode', 'Element'); }
+    setAttributeNodeNS(attr) { return setAttrNode(this, attr, 'setAttributeNodeNS', 'Element'); }
+    removeAttributeNode(attr) { return removeAttrNode(this, attr, 'removeAttributeNode', 'Element'); }
     get innerHTML() { return serialize(this, false); }
     set innerHTML(html) {
       html = html === null ? '' : String(html);
@@ -3016,6 +3548,54 @@
       enumerable: true,
     });
   }
+  // the HTML standard's "rules for parsing integers" (null when there is none)
+  function parseInteger(s) {
+    const m = /^[\t\n\f\r ]*([-+]?)([0-9]+)/.exec(s);
+    if (m === null) return null;
+    const v = parseInt(m[2], 10) * (m[1] === '-' ? -1 : 1);
+    return v >= -2147483648 && v <= 2147483647 ? v : null;
+  }
+  // a `long` attribute: `min` (if given) is the smallest valid value
+  function reflectLong(proto, prop, attr, def, min = -2147483648) {
+    Object.defineProperty(proto, prop, {
+      get() {
+        const v = getAttr(this, attr);
+        const n = v === null ? null : parseInteger(v);
+        return n === null || n < min ? def : n;
+      },
+      set(v) {
+        v = Number(v) | 0;
+        if (v < min) throw new DOMException(`The value provided (${v}) is out of range.`, 'IndexSizeError');
+        setAttr(this, attr, String(v));
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  // an enumerated attribute: `values` are the keywords (lowercase); missing / invalid defaults
+  function reflectEnum(proto, prop, attr, values, missing, invalid = missing) {
+    Object.defineProperty(proto, prop, {
+      get() {
+        const v = getAttr(this, attr);
+        if (v === null) return missing;
+        const l = asciiLower(v);
+        return values.includes(l) ? l : invalid;
+      },
+      set(v) { setAttr(this, attr, v); },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  function reflectAll(proto, spec) {
+    for (const item of spec.split(' ')) {
+      if (item === '') continue;
+      const [kind, prop, attr = asciiLower(prop)] = item.split(':');
+      if (kind === 's') reflectString(proto, prop, attr);
+      else if (kind === 'b') reflectBool(proto, prop, attr);
+      else if (kind === 'l') reflectLong(proto, prop, attr, 0);
+      else if (kind === 'u') reflectLong(proto, prop, attr, 0, 0);
+    }
+  }
 
   class HTMLElement extends Element {
     get innerText() { return this.textContent; }
@@ -3040,39 +3620,653 @@
       return x.style;
     }
     set style(v) { setAttr(this, 'style', v); }
-    get value() {
-      const name = this[NAME];
-      if (name === 'textarea') return this.textContent;
-      if (name === 'select') {
-        const opts = querySelectorAll(this, 'option', 'querySelectorAll', 'Element', false);
-        const sel = opts.find((o) => getAttr(o, 'selected') !== null) || opts[0];
-        return sel === undefined ? '' : sel.value;
-      }
-      const v = getAttr(this, 'value');
-      if (v === null && name === 'option') return textOf(this).replace(/[\t\n\f\r ]+/g, ' ').trim();
-      return v === null ? (name === 'input' && asciiLower(getAttr(this, 'type') || '') === 'checkbox' ? 'on' : '') : v;
+    get tabIndex() {
+      const v = getAttr(this, 'tabindex');
+      const n = v === null ? null : parseInteger(v);
+      if (n !== null) return n;
+      return FOCUSABLE.has(this[NAME]) && (this[NAME] !== 'a' || getAttr(this, 'href') !== null) ? 0 : -1;
     }
-    set value(v) {
-      if (this[NAME] === 'textarea') this.textContent = v;
-      else setAttr(this, 'value', v === null ? '' : v);
+    set tabIndex(v) { setAttr(this, 'tabindex', String(Number(v) | 0)); }
+    get isContentEditable() { return false; }
+    get contentEditable() {
+      const v = getAttr(this, 'contenteditable');
+      if (v === null) return 'inherit';
+      const l = asciiLower(v);
+      return l === '' || l === 'true' ? 'true' : l === 'false' ? 'false' : l === 'plaintext-only' ? l : 'inherit';
     }
+    set contentEditable(v) {
+      const l = asciiLower(String(v));
+      if (l === 'inherit') removeAttr(this, 'contenteditable');
+      else if (l === 'true' || l === 'false' || l === 'plaintext-only') setAttr(this, 'contenteditable', l);
+      else throw new DOMException(`Failed to set the 'contentEditable' property on 'HTMLElement': The value provided ('${v}') is not one of 'true', 'false', 'plaintext-only', or 'inherit'.`, 'SyntaxError');
+    }
+    get draggable() {
+      const v = getAttr(this, 'draggable');
+      if (v !== null) return asciiLower(v) === 'true';
+      return (this[NAME] === 'img') || (this[NAME] === 'a' && getAttr(this, 'href') !== null);
+    }
+    set draggable(v) { setAttr(this, 'draggable', v ? 'true' : 'false'); }
+    get spellcheck() {
+      const v = getAttr(this, 'spellcheck');
+      return v === null || asciiLower(v) !== 'false';
+    }
+    set spellcheck(v) { setAttr(this, 'spellcheck', v ? 'true' : 'false'); }
+    get translate() {
+      const v = getAttr(this, 'translate');
+      return v === null || asciiLower(v) !== 'no';
+    }
+    set translate(v) { setAttr(this, 'translate', v ? 'yes' : 'no'); }
+    get offsetParent() { return null; }
+    get offsetTop() { return 0; }
+    get offsetLeft() { return 0; }
+    get offsetWidth() { return 0; }
+    get offsetHeight() { return 0; }
     click() {
       if (isDisabled(this)) return;
-      this.dispatchEvent(new Event('click', { bubbles: true, cancelable: true, composed: true }));
+      clickWithActivation(this);
     }
     focus() {}
     blur() {}
   }
   HTMLElement.prototype[NSC] = 0;
-  for (const [prop, attr] of [['title', 'title'], ['lang', 'lang'], ['dir', 'dir'], ['href', 'href'],
-    ['src', 'src'], ['alt', 'alt'], ['name', 'name'], ['type', 'type'], ['placeholder', 'placeholder'],
-    ['htmlFor', 'for']]) {
-    reflectString(HTMLElement.prototype, prop, attr);
+  reflectAll(HTMLElement.prototype, 's:title s:lang s:accessKey s:autocapitalize s:inputMode s:enterKeyHint ' +
+    's:nonce s:popover b:hidden b:inert b:autofocus');
+  reflectEnum(HTMLElement.prototype, 'dir', 'dir', ['ltr', 'rtl', 'auto'], '', '');
+  const FOCUSABLE = new Set(['a', 'area', 'button', 'input', 'select', 'textarea', 'iframe', 'summary']);
+
+  // HTML element interfaces: [class name, tag names, reflected attributes (see
+  // reflectAll: s string, b boolean, l long, u non-negative long; prop:attr)]
+  const HTML_INTERFACES = [
+    ['HTMLAnchorElement', 'a', 's:href s:target s:download s:ping s:rel s:hreflang s:type s:referrerPolicy s:name'],
+    ['HTMLAreaElement', 'area', 's:href s:target s:download s:ping s:rel s:alt s:coords s:shape s:referrerPolicy'],
+    ['HTMLAudioElement', 'audio', 's:src s:preload s:crossOrigin b:autoplay b:loop b:controls b:muted:muted'],
+    ['HTMLVideoElement', 'video', 's:src s:preload s:crossOrigin s:poster b:autoplay b:loop b:controls b:playsInline u:width u:height'],
+    ['HTMLBaseElement', 'base', 's:href s:target'],
+    ['HTMLBodyElement', 'body', ''],
+    ['HTMLBRElement', 'br', ''],
+    ['HTMLButtonElement', 'button', 's:name s:value s:formAction s:formTarget b:disabled b:formNoValidate s:popoverTargetAction s:command s:commandFor'],
+    ['HTMLCanvasElement', 'canvas', 'u:width u:height'],
+    ['HTMLDataElement', 'data', 's:value'],
+    ['HTMLDataListElement', 'datalist', ''],
+    ['HTMLDetailsElement', 'details', 'b:open s:name'],
+    ['HTMLDialogElement', 'dialog', 'b:open'],
+    ['HTMLDivElement', 'div', 's:align'],
+    ['HTMLDListElement', 'dl', ''],
+    ['HTMLEmbedElement', 'embed', 's:src s:type s:width s:height'],
+    ['HTMLFieldSetElement', 'fieldset', 'b:disabled s:name'],
+    ['HTMLFormElement', 'form', 's:acceptCharset:accept-charset s:action s:autocomplete s:name s:target s:rel b:noValidate'],
+    ['HTMLHeadElement', 'head', ''],
+    ['HTMLHeadingElement', 'h1 h2 h3 h4 h5 h6', 's:align'],
+    ['HTMLHRElement', 'hr', ''],
+    ['HTMLHtmlElement', 'html', ''],
+    ['HTMLIFrameElement', 'iframe', 's:src s:srcdoc s:name s:allow b:allowFullscreen s:width s:height s:referrerPolicy s:loading'],
+    ['HTMLImageElement', 'img', 's:src s:alt s:srcset s:sizes s:crossOrigin s:useMap b:isMap u:width u:height s:referrerPolicy s:decoding s:loading s:name'],
+    ['HTMLInputElement', 'input', 's:accept s:alt s:autocomplete s:dirName b:disabled s:formAction s:formTarget b:formNoValidate u:height s:max u:maxLength s:min u:minLength b:multiple s:name s:pattern s:placeholder b:readOnly b:required s:src s:step u:width s:popoverTargetAction'],
+    ['HTMLLabelElement', 'label', 's:htmlFor:for'],
+    ['HTMLLegendElement', 'legend', ''],
+    ['HTMLLIElement', 'li', 'l:value s:type'],
+    ['HTMLLinkElement', 'link', 's:href s:rel s:media s:hreflang s:type s:as s:crossOrigin s:integrity s:referrerPolicy s:sizes b:disabled'],
+    ['HTMLMapElement', 'map', 's:name'],
+    ['HTMLMetaElement', 'meta', 's:name s:content s:httpEquiv:http-equiv s:media'],
+    ['HTMLMeterElement', 'meter', ''],
+    ['HTMLModElement', 'ins del', 's:cite s:dateTime:datetime'],
+    ['HTMLObjectElement', 'object', 's:data s:type s:name s:useMap s:width s:height'],
+    ['HTMLOListElement', 'ol', 'b:reversed l:start s:type'],
+    ['HTMLOptGroupElement', 'optgroup', 'b:disabled s:label'],
+    ['HTMLOptionElement', 'option', 'b:disabled b:defaultSelected:selected'],
+    ['HTMLOutputElement', 'output', 's:name'],
+    ['HTMLParagraphElement', 'p', 's:align'],
+    ['HTMLParamElement', 'param', 's:name s:value'],
+    ['HTMLPictureElement', 'picture', ''],
+    ['HTMLPreElement', 'pre listing xmp', ''],
+    ['HTMLProgressElement', 'progress', ''],
+    ['HTMLQuoteElement', 'q blockquote', 's:cite'],
+    ['HTMLScriptElement', 'script', 's:src s:type s:charset b:async b:defer s:crossOrigin s:integrity s:referrerPolicy b:noModule'],
+    ['HTMLSelectElement', 'select', 's:autocomplete b:disabled b:multiple s:name b:required u:size'],
+    ['HTMLSlotElement', 'slot', 's:name'],
+    ['HTMLSourceElement', 'source', 's:src s:type s:srcset s:sizes s:media u:width u:height'],
+    ['HTMLSpanElement', 'span', ''],
+    ['HTMLStyleElement', 'style', 's:media b:disabled'],
+    ['HTMLTableCaptionElement', 'caption', ''],
+    ['HTMLTableCellElement', 'td th', 's:abbr s:scope s:headers'],
+    ['HTMLTableColElement', 'col colgroup', ''],
+    ['HTMLTableElement', 'table', ''],
+    ['HTMLTableRowElement', 'tr', ''],
+    ['HTMLTableSectionElement', 'thead tbody tfoot', ''],
+    ['HTMLTextAreaElement', 'textarea', 's:autocomplete u:cols b:disabled s:dirName u:maxLength u:minLength s:name s:placeholder b:readOnly b:required u:rows s:wrap'],
+    ['HTMLTimeElement', 'time', 's:dateTime:datetime'],
+    ['HTMLTitleElement', 'title', ''],
+    ['HTMLTrackElement', 'track', 's:kind s:src s:srclang s:label b:default'],
+    ['HTMLUListElement', 'ul', ''],
+  ];
+  const htmlClasses = {}; // name -> class
+  const htmlProtoByTag = new Map(); // tag -> prototype
+  for (const [name, tags, spec] of HTML_INTERFACES) {
+    const C = { [name]: class extends HTMLElement {} }[name];
+    reflectAll(C.prototype, spec);
+    htmlClasses[name] = C;
+    for (const tag of tags.split(' ')) htmlProtoByTag.set(tag, C.prototype);
   }
-  for (const [prop, attr] of [['hidden', 'hidden'], ['disabled', 'disabled'], ['checked', 'checked'],
-    ['selected', 'selected'], ['required', 'required']]) {
-    reflectBool(HTMLElement.prototype, prop, attr);
+  const { HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement, HTMLOptionElement, HTMLButtonElement,
+    HTMLFormElement, HTMLLabelElement, HTMLScriptElement, HTMLAnchorElement, HTMLTableCellElement,
+    HTMLOutputElement, HTMLFieldSetElement, HTMLOptGroupElement } = htmlClasses;
+  for (const C of [HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement, HTMLButtonElement,
+    HTMLOutputElement, HTMLFieldSetElement, HTMLOptionElement, HTMLLabelElement]) {
+    Object.defineProperty(C.prototype, 'form', {
+      get() { return formOwner(this); },
+      configurable: true,
+      enumerable: true,
+    });
   }
+  reflectLong(HTMLTableCellElement.prototype, 'colSpan', 'colspan', 1, 1);
+  reflectLong(HTMLTableCellElement.prototype, 'rowSpan', 'rowspan', 1, 0);
+  reflectEnum(HTMLButtonElement.prototype, 'type', 'type', ['submit', 'reset', 'button'], 'submit');
+  reflectEnum(HTMLFormElement.prototype, 'method', 'method', ['get', 'post', 'dialog'], 'get');
+  const ENCTYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+  reflectEnum(HTMLFormElement.prototype, 'enctype', 'enctype', ENCTYPES, ENCTYPES[0]);
+  reflectEnum(HTMLFormElement.prototype, 'encoding', 'enctype', ENCTYPES, ENCTYPES[0]);
+  Object.defineProperty(HTMLInputElement.prototype, 'type', {
+    get() { return inputType(this); },
+    set(v) { setAttr(this, 'type', v); },
+    configurable: true,
+    enumerable: true,
+  });
+
+  // the nearest form ancestor (the `form` content attribute is not followed)
+  function formOwner(el) {
+    for (let p = el[PARENT]; p !== null && p[T] === 1; p = p[PARENT]) {
+      if (p[NSC] === 0 && p[NAME] === 'form') return p;
+    }
+    return null;
+  }
+  function formState(el) {
+    const x = extra(el);
+    if (x.form === undefined) {
+      x.form = { checked: undefined, dirtyChecked: false, selected: undefined, dirtySelected: false,
+        value: undefined, dirtyValue: false, cleared: -1, indeterminate: false };
+    }
+    return x.form;
+  }
+  function peekForm(el) {
+    const x = el[EXTRA];
+    return x === undefined ? undefined : x.form;
+  }
+  const INPUT_TYPES = new Set(['hidden', 'text', 'search', 'tel', 'url', 'email', 'password', 'date', 'month',
+    'week', 'time', 'datetime-local', 'number', 'range', 'color', 'checkbox', 'radio', 'file', 'submit',
+    'image', 'reset', 'button']);
+  function inputType(el) {
+    const t = getAttr(el, 'type');
+    if (t === null) return 'text';
+    const l = asciiLower(t);
+    return INPUT_TYPES.has(l) ? l : 'text';
+  }
+  function checkedness(el) {
+    const f = peekForm(el);
+    return f !== undefined && f.checked !== undefined ? f.checked : getAttr(el, 'checked') !== null;
+  }
+  // set an input's checkedness; a checked radio button unchecks the rest of its group
+  function setCheckedness(el, v, dirty) {
+    const f = formState(el);
+    f.checked = v;
+    if (dirty) f.dirtyChecked = true;
+    if (!v || inputType(el) !== 'radio') return;
+    const name = getAttr(el, 'name');
+    if (name === null || name === '') return;
+    const form = formOwner(el);
+    walkElements(rootOf(el), (o) => {
+      if (o !== el && o[NSC] === 0 && o[NAME] === 'input' && getAttr(o, 'name') === name &&
+          inputType(o) === 'radio' && formOwner(o) === form) {
+        formState(o).checked = false;
+      }
+      return false;
+    });
+  }
+  const NEWLINES = /[\r\n]+/g;
+  const FLOAT = /^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+  // the value sanitization algorithm of an input type (the common ones)
+  function sanitizeValue(type, v) {
+    switch (type) {
+      case 'text': case 'search': case 'tel': case 'password':
+        return v.replace(NEWLINES, '');
+      case 'url': case 'email':
+        return v.replace(NEWLINES, '').replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+      case 'number':
+        return FLOAT.test(v) ? v : '';
+      case 'range':
+        return FLOAT.test(v) ? v : '50';
+      case 'color':
+        return /^#[0-9a-fA-F]{6}$/.test(v) ? asciiLower(v) : '#000000';
+    }
+    return v;
+  }
+  function valueMode(type) {
+    switch (type) {
+      case 'hidden': case 'submit': case 'image': case 'reset': case 'button': return 'default';
+      case 'checkbox': case 'radio': return 'default/on';
+      case 'file': return 'filename';
+    }
+    return 'value';
+  }
+  function inputValue(el) {
+    const type = inputType(el);
+    const mode = valueMode(type);
+    if (mode === 'value') {
+      const f = peekForm(el);
+      if (f !== undefined && f.value !== undefined) return f.value;
+      const v = getAttr(el, 'value');
+      return sanitizeValue(type, v === null ? '' : v);
+    }
+    const v = getAttr(el, 'value');
+    if (mode === 'default/on') return v === null ? 'on' : v;
+    return mode === 'filename' ? '' : v === null ? '' : v;
+  }
+  Object.defineProperties(HTMLInputElement.prototype, {
+    value: {
+      get() { return inputValue(this); },
+      set(v) {
+        v = v === null ? '' : String(v);
+        const type = inputType(this);
+        const mode = valueMode(type);
+        if (mode === 'value') {
+          const f = formState(this);
+          f.value = sanitizeValue(type, v);
+          f.dirtyValue = true;
+        } else if (mode === 'filename') {
+          if (v !== '') throw new DOMException("Failed to set the 'value' property on 'HTMLInputElement': This input element accepts a filename, which may only be programmatically set to the empty string.", 'InvalidStateError');
+        } else {
+          setAttr(this, 'value', v);
+        }
+      },
+      configurable: true,
+      enumerable: true,
+    },
+    defaultValue: {
+      get() {
+        const v = getAttr(this, 'value');
+        return v === null ? '' : v;
+      },
+      set(v) { setAttr(this, 'value', v === null ? '' : v); },
+      configurable: true,
+      enumerable: true,
+    },
+    checked: {
+      get() { return checkedness(this); },
+      set(v) { setCheckedness(this, !!v, true); },
+      configurable: true,
+      enumerable: true,
+    },
+    defaultChecked: {
+      get() { return getAttr(this, 'checked') !== null; },
+      set(v) {
+        if (v) setAttr(this, 'checked', '');
+        else removeAttr(this, 'checked');
+      },
+      configurable: true,
+      enumerable: true,
+    },
+    indeterminate: {
+      get() { const f = peekForm(this); return f !== undefined && f.indeterminate; },
+      set(v) { formState(this).indeterminate = !!v; },
+      configurable: true,
+      enumerable: true,
+    },
+    files: { get() { return null; }, configurable: true, enumerable: true },
+    select: { value() {}, configurable: true, writable: true },
+    setSelectionRange: { value() {}, configurable: true, writable: true },
+  });
+  // the raw value of a textarea: its child text until the value is set
+  function textareaChildText(el) {
+    let out = '';
+    for (const k of el[KIDS]) if (k[T] === TEXT_NODE) out += k[DATA];
+    return out;
+  }
+  function textareaValue(el) {
+    const f = peekForm(el);
+    const v = f !== undefined && f.dirtyValue ? f.value : textareaChildText(el);
+    return v.replace(/\r\n?/g, '\n');
+  }
+  Object.defineProperties(HTMLTextAreaElement.prototype, {
+    value: {
+      get() { return textareaValue(this); },
+      set(v) {
+        const f = formState(this);
+        f.value = v === null ? '' : String(v);
+        f.dirtyValue = true;
+      },
+      configurable: true,
+      enumerable: true,
+    },
+    defaultValue: {
+      get() { return textareaChildText(this); },
+      set(v) { setTextContent(this, v); },
+      configurable: true,
+      enumerable: true,
+    },
+    textLength: { get() { return textareaValue(this).length; }, configurable: true, enumerable: true },
+    type: { get() { return 'textarea'; }, configurable: true, enumerable: true },
+    select: { value() {}, configurable: true, writable: true },
+    setSelectionRange: { value() {}, configurable: true, writable: true },
+  });
+
+  // ---- select and option ----
+  const isOption = (n) => n[T] === 1 && n[NSC] === 0 && n[NAME] === 'option';
+  const isHtml = (n, name) => n !== null && n[T] === 1 && n[NSC] === 0 && n[NAME] === name;
+  // the select an option belongs to (its parent, or its optgroup's parent)
+  function selectOf(option) {
+    let p = option[PARENT];
+    if (isHtml(p, 'optgroup')) p = p[PARENT];
+    return isHtml(p, 'select') ? p : null;
+  }
+  function listOptions(select) {
+    const out = [];
+    for (const k of select[KIDS]) {
+      if (isOption(k)) out.push(k);
+      else if (isHtml(k, 'optgroup')) for (const c of k[KIDS]) if (isOption(c)) out.push(c);
+    }
+    return out;
+  }
+  function ownSelectedness(o) {
+    const f = peekForm(o);
+    return f !== undefined && f.selected !== undefined ? f.selected : getAttr(o, 'selected') !== null;
+  }
+  function optionDisabled(o) {
+    if (getAttr(o, 'disabled') !== null) return true;
+    const p = o[PARENT];
+    return isHtml(p, 'optgroup') && getAttr(p, 'disabled') !== null;
+  }
+  function displaySize(select) {
+    const v = getAttr(select, 'size');
+    const n = v === null ? null : parseInteger(v);
+    if (n !== null && n > 0) return n;
+    return getAttr(select, 'multiple') !== null ? 4 : 1;
+  }
+  // The selected options, after the selectedness setting algorithm: one at
+  // most in a single select (the last selected one), and with a display size
+  // of 1 the first enabled option when none is, unless a script cleared the
+  // selection (value / selectedIndex) since the options last changed.
+  function selectedOptions(select) {
+    const opts = listOptions(select);
+    if (getAttr(select, 'multiple') !== null) return opts.filter(ownSelectedness);
+    let chosen = null;
+    for (const o of opts) if (ownSelectedness(o)) chosen = o;
+    if (chosen === null && displaySize(select) === 1) {
+      const f = peekForm(select);
+      if (f === undefined || f.cleared !== treeVersion) chosen = opts.find((o) => !optionDisabled(o)) || null;
+    }
+    return chosen === null ? [] : [chosen];
+  }
+  function optionSelected(o) {
+    const select = selectOf(o);
+    return select === null ? ownSelectedness(o) : selectedOptions(select).includes(o);
+  }
+  function setOptionSelected(o, v) {
+    const f = formState(o);
+    f.selected = v;
+    f.dirtySelected = true;
+    const select = selectOf(o);
+    if (select === null) return;
+    if (v && getAttr(select, 'multiple') === null) {
+      for (const other of listOptions(select)) if (other !== o) formState(other).selected = false;
+    }
+    if (!v) formState(select).cleared = -1;
+  }
+  // select.value / selectedIndex: unselect every option, then select `pick` (if any)
+  function selectOnly(select, pick) {
+    for (const o of listOptions(select)) formState(o).selected = false;
+    if (pick !== undefined && pick !== null) {
+      const f = formState(pick);
+      f.selected = true;
+      f.dirtySelected = true;
+    } else {
+      formState(select).cleared = treeVersion;
+    }
+  }
+  const optionText = (o) => textOf(o).replace(/[\t\n\f\r ]+/g, ' ').replace(/^ | $/g, '');
+  Object.defineProperties(HTMLOptionElement.prototype, {
+    selected: {
+      get() { return optionSelected(this); },
+      set(v) { setOptionSelected(this, !!v); },
+      configurable: true,
+      enumerable: true,
+    },
+    value: {
+      get() {
+        const v = getAttr(this, 'value');
+        return v === null ? optionText(this) : v;
+      },
+      set(v) { setAttr(this, 'value', v); },
+      configurable: true,
+      enumerable: true,
+    },
+    text: {
+      get() { return optionText(this); },
+      set(v) { setTextContent(this, v); },
+      configurable: true,
+      enumerable: true,
+    },
+    label: {
+      get() {
+        const v = getAttr(this, 'label');
+        return v === null ? optionText(this) : v;
+      },
+      set(v) { setAttr(this, 'label', v); },
+      configurable: true,
+      enumerable: true,
+    },
+    index: {
+      get() {
+        const select = selectOf(this);
+        return select === null ? 0 : listOptions(select).indexOf(this);
+      },
+      configurable: true,
+      enumerable: true,
+    },
+  });
+  Object.defineProperties(HTMLSelectElement.prototype, {
+    type: {
+      get() { return getAttr(this, 'multiple') !== null ? 'select-multiple' : 'select-one'; },
+      configurable: true,
+      enumerable: true,
+    },
+    options: {
+      get() {
+        const x = extra(this);
+        if (x.options === undefined) {
+          const select = this;
+          x.options = liveCollection(this, (el) => isOption(el) && selectOf(el) === select);
+        }
+        return x.options;
+      },
+      configurable: true,
+      enumerable: true,
+    },
+    selectedOptions: {
+      get() { return staticList(selectedOptions(this)); },
+      configurable: true,
+      enumerable: true,
+    },
+    length: { get() { return listOptions(this).length; }, configurable: true, enumerable: true },
+    item: {
+      value(i) { return listOptions(this)[i >>> 0] || null; },
+      configurable: true,
+      writable: true,
+    },
+    namedItem: {
+      value(name) { return this.options.namedItem(name); },
+      configurable: true,
+      writable: true,
+    },
+    add: {
+      value(element, before = null) {
+        const ref = typeof before === 'number' ? (listOptions(this)[before] || null) : before;
+        if (ref !== null && ref !== undefined) ref[PARENT].insertBefore(element, ref);
+        else this.appendChild(element);
+      },
+      configurable: true,
+      writable: true,
+    },
+    remove: {
+      value(...args) {
+        if (args.length === 0) {
+          if (this[PARENT] !== null) removeNode(this, false);
+          return;
+        }
+        const o = listOptions(this)[args[0] >>> 0];
+        if (o !== undefined) removeNode(o, false);
+      },
+      configurable: true,
+      writable: true,
+    },
+    selectedIndex: {
+      get() {
+        const sel = selectedOptions(this);
+        return sel.length === 0 ? -1 : listOptions(this).indexOf(sel[0]);
+      },
+      set(i) { selectOnly(this, listOptions(this)[Number(i) | 0]); },
+      configurable: true,
+      enumerable: true,
+    },
+    value: {
+      get() {
+        const sel = selectedOptions(this);
+        return sel.length === 0 ? '' : sel[0].value;
+      },
+      set(v) {
+        v = v === null ? '' : String(v);
+        selectOnly(this, listOptions(this).find((o) => o.value === v));
+      },
+      configurable: true,
+      enumerable: true,
+    },
+  });
+  Object.defineProperties(HTMLFormElement.prototype, {
+    elements: {
+      get() {
+        const x = extra(this);
+        if (x.elements === undefined) {
+          const form = this;
+          x.elements = liveCollection(this, (el) => el[NSC] === 0 && LISTED.has(el[NAME]) && formOwner(el) === form);
+        }
+        return x.elements;
+      },
+      configurable: true,
+      enumerable: true,
+    },
+    length: { get() { return this.elements.length; }, configurable: true, enumerable: true },
+    relList: { get() { return tokenListFor(this, 'relList', 'rel'); }, configurable: true, enumerable: true },
+    submit: { value() {}, configurable: true, writable: true },
+    requestSubmit: {
+      value() {
+        if (this.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }))) this.submit();
+      },
+      configurable: true,
+      writable: true,
+    },
+    reset: {
+      value() {
+        if (!this.dispatchEvent(new Event('reset', { bubbles: true, cancelable: true }))) return;
+        for (const el of this.elements) {
+          const f = peekForm(el);
+          if (f !== undefined) {
+            f.checked = f.value = undefined;
+            f.dirtyChecked = f.dirtyValue = false;
+          }
+          if (el[NAME] === 'select') for (const o of listOptions(el)) { const g = peekForm(o); if (g !== undefined) { g.selected = undefined; g.dirtySelected = false; } }
+        }
+      },
+      configurable: true,
+      writable: true,
+    },
+    checkValidity: { value() { return true; }, configurable: true, writable: true },
+    reportValidity: { value() { return true; }, configurable: true, writable: true },
+  });
+  const LISTED = new Set(['button', 'fieldset', 'input', 'object', 'output', 'select', 'textarea']);
+  Object.defineProperties(HTMLLabelElement.prototype, {
+    control: {
+      get() {
+        const id = getAttr(this, 'for');
+        if (id !== null) {
+          const el = byId(rootOf(this), id);
+          return el !== null && el[NSC] === 0 && LABELABLE.has(el[NAME]) ? el : null;
+        }
+        return walkElements(this, (el) => el[NSC] === 0 && LABELABLE.has(el[NAME]));
+      },
+      configurable: true,
+      enumerable: true,
+    },
+  });
+  const LABELABLE = new Set(['button', 'input', 'meter', 'output', 'progress', 'select', 'textarea']);
+  Object.defineProperties(HTMLScriptElement.prototype, {
+    text: {
+      get() { return textareaChildText(this); },
+      set(v) { setTextContent(this, v); },
+      configurable: true,
+      enumerable: true,
+    },
+  });
+  Object.defineProperties(HTMLAnchorElement.prototype, {
+    text: {
+      get() { return textOf(this); },
+      set(v) { setTextContent(this, v); },
+      configurable: true,
+      enumerable: true,
+    },
+    relList: { get() { return tokenListFor(this, 'relList', 'rel'); }, configurable: true, enumerable: true },
+  });
+  Object.defineProperties(HTMLOutputElement.prototype, {
+    value: {
+      get() { return textOf(this); },
+      set(v) { setTextContent(this, v); },
+      configurable: true,
+      enumerable: true,
+    },
+    type: { get() { return 'output'; }, configurable: true, enumerable: true },
+  });
+  function tokenListFor(el, key, attr) {
+    const x = extra(el);
+    if (x[key] === undefined) x[key] = tokenList(el, attr);
+    return x[key];
+  }
+
+  // click(): a checkbox or radio button changes its checkedness before the
+  // click event (restored if the event is canceled) and fires input and
+  // change after it, the "legacy-pre-activation behavior" of the standard
+  function clickWithActivation(el) {
+    const checkable = el[NAME] === 'input' && (inputType(el) === 'checkbox' || inputType(el) === 'radio');
+    if (!checkable) {
+      el.dispatchEvent(new Event('click', { bubbles: true, cancelable: true, composed: true }));
+      return;
+    }
+    const radio = inputType(el) === 'radio';
+    const before = checkedness(el);
+    let group = null;
+    if (radio) {
+      const name = getAttr(el, 'name');
+      group = [];
+      if (name !== null && name !== '') {
+        const form = formOwner(el);
+        walkElements(rootOf(el), (o) => {
+          if (o !== el && o[NSC] === 0 && o[NAME] === 'input' && getAttr(o, 'name') === name && inputType(o) === 'radio' && formOwner(o) === form && checkedness(o)) group.push(o);
+          return false;
+        });
+      }
+      setCheckedness(el, true, true);
+    } else {
+      setCheckedness(el, !before, true);
+    }
+    const ok = el.dispatchEvent(new Event('click', { bubbles: true, cancelable: true, composed: true }));
+    if (!ok) {
+      setCheckedness(el, before, true);
+      if (radio) for (const o of group) setCheckedness(o, true, false);
+      return;
+    }
+    if (checkedness(el) !== before) {
+      el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }
+
+  Object.defineProperties(HTMLElement.prototype, handlerDescriptors);
 
   class HTMLTemplateElement extends HTMLElement {
     get content() { return this[CONTENT]; }
@@ -3082,11 +4276,13 @@
     get style() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'style').get.call(this); }
   }
   SVGElement.prototype[NSC] = 1;
+  Object.defineProperties(SVGElement.prototype, handlerDescriptors);
   class MathMLElement extends Element {
     get dataset() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'dataset').get.call(this); }
     get style() { return Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'style').get.call(this); }
   }
   MathMLElement.prototype[NSC] = 2;
+  Object.defineProperties(MathMLElement.prototype, handlerDescriptors);
 
   class CharacterData extends Node {
     get data() { return this[DATA]; }
@@ -3156,16 +4352,16 @@
     createHTMLDocument(title = undefined) {
       const d = newDocument(true, 'text/html');
       appendFresh(d, newDoctype(d, 'html', '', ''));
-      const html = newElement(d, HTMLElement.prototype, 'html');
+      const html = newElement(d, protoFor(0, 'html'), 'html');
       appendFresh(d, html);
-      const head = newElement(d, HTMLElement.prototype, 'head');
+      const head = newElement(d, protoFor(0, 'head'), 'head');
       appendFresh(html, head);
       if (title !== undefined) {
-        const t = newElement(d, HTMLElement.prototype, 'title');
+        const t = newElement(d, protoFor(0, 'title'), 'title');
         appendFresh(head, t);
         appendFresh(t, newCharData(d, TEXT_NODE, String(title)));
       }
-      appendFresh(html, newElement(d, HTMLElement.prototype, 'body'));
+      appendFresh(html, newElement(d, protoFor(0, 'body'), 'body'));
       return d;
     }
     createDocumentType(name, publicId, systemId) {
@@ -3255,12 +4451,73 @@
       if (t === null) {
         const head = this.head;
         if (head === null) return;
-        t = newElement(this, HTMLElement.prototype, 'title');
+        t = newElement(this, protoFor(0, 'title'), 'title');
         preInsert(t, head, null, 'appendChild');
       }
       setTextContent(t, v);
     }
     get activeElement() { return this.body; }
+    // The document's cookie string: no cookie jar behind it (nothing is ever
+    // sent anywhere), so it reads '' and writes are dropped, as in a
+    // cookie-averse document.
+    get cookie() { return ''; }
+    set cookie(v) {}
+    get location() { return this === mainDoc && g.location !== undefined ? g.location : null; }
+    get domain() { return ''; }
+    get referrer() { return ''; }
+    get lastModified() { return '01/01/1970 00:00:00'; }
+    get dir() {
+      const el = firstElementChild(this);
+      return el !== null && el[NSC] === 0 && el[NAME] === 'html' ? el.dir : '';
+    }
+    set dir(v) {
+      const el = firstElementChild(this);
+      if (el !== null && el[NSC] === 0 && el[NAME] === 'html') el.dir = v;
+    }
+    get designMode() { return 'off'; }
+    set designMode(v) {}
+    get hidden() { return true; }
+    get visibilityState() { return 'hidden'; }
+    get currentScript() { return null; }
+    get scrollingElement() { return this[DOC].html ? this.body : this.documentElement; }
+    get fullscreenEnabled() { return false; }
+    get fullscreenElement() { return null; }
+    get pointerLockElement() { return null; }
+    get all() { return this.getElementsByTagName('*'); }
+    getSelection() { return null; }
+    elementFromPoint() { return null; }
+    elementsFromPoint() { return []; }
+    execCommand() { return false; }
+    queryCommandEnabled() { return false; }
+    queryCommandSupported() { return false; }
+    queryCommandState() { return false; }
+    queryCommandValue() { return ''; }
+    // document.open/write/close. There is no streaming parser: the text
+    // written since open() is kept and the whole of it re-parsed into the
+    // document on each write (nodes from earlier writes are replaced), which
+    // gives the tree a browser builds once the writes are done, since no
+    // script runs during parsing here. A write after close() opens the
+    // document again, wiping it, as it does in a loaded browser document.
+    open(type = undefined, replace = undefined) {
+      if (arguments.length > 2) throw new DOMException("Failed to execute 'open' on 'Document': opening a window is not supported.", 'NotSupportedError');
+      if (!this[DOC].html) throw new DOMException("Failed to execute 'open' on 'Document': Only HTML documents support open().", 'InvalidStateError');
+      const st = this[DOC];
+      if (st.writing === true) return this;
+      if (this[KIDS].length !== 0) replaceAll(this, null);
+      st.writing = true;
+      st.written = '';
+      return this;
+    }
+    close() {
+      if (!this[DOC].html) throw new DOMException("Failed to execute 'close' on 'Document': Only HTML documents support close().", 'InvalidStateError');
+      const st = this[DOC];
+      if (st.writing !== true) return;
+      st.writing = false;
+      st.written = '';
+    }
+    write(...text) { documentWrite(this, text.join(''), 'write'); }
+    writeln(...text) { documentWrite(this, text.join('') + '\n', 'writeln'); }
+
     hasFocus() { return false; }
     getElementById(id) { return byId(this, id); }
     getElementsByTagName(name) { return byTagName(this, name); }
@@ -3287,10 +4544,24 @@
     createTextNode(data) { return newCharData(this, TEXT_NODE, String(data)); }
     createComment(data) { return newCharData(this, COMMENT_NODE, String(data)); }
     createDocumentFragment() { return newFragment(this); }
+    createNodeIterator(root, whatToShow = undefined, filter = undefined) {
+      const [r, show, f] = traversalArgs(this, root, whatToShow, filter, 'createNodeIterator');
+      const it = new NodeIterator(KEY, r, show, f);
+      liveIterators.push(new WeakRef(it));
+      return it;
+    }
+    createTreeWalker(root, whatToShow = undefined, filter = undefined) {
+      const [r, show, f] = traversalArgs(this, root, whatToShow, filter, 'createTreeWalker');
+      return new TreeWalker(KEY, r, show, f);
+    }
     createAttribute(name) {
       name = String(name);
       checkAttrName(name);
       return new Attr(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
+    }
+    createAttributeNS(ns, qname) {
+      const [n, prefix, local] = validateAndExtract(ns, qname);
+      return new Attr(KEY, null, prefix === null ? local : prefix + ':' + local, '', n, prefix, local);
     }
     createEvent(kind) {
       const k = asciiLower(String(kind));
@@ -3314,6 +4585,49 @@
     }
   }
   mix(Document, parentNodeMixin);
+  Object.defineProperties(Document.prototype, handlerDescriptors);
+  for (const type of ['readystatechange', 'visibilitychange', 'fullscreenchange', 'fullscreenerror',
+    'pointerlockchange', 'pointerlockerror', 'freeze', 'resume']) {
+    Object.defineProperty(Document.prototype, 'on' + type, {
+      get() { return isNode(this) ? getHandler(this, type) : null; },
+      set(v) { setHandler(this, type, v); },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  // live collections of the document (HTMLCollection, made once per document)
+  for (const [prop, test] of [
+    ['images', (el) => el[NSC] === 0 && el[NAME] === 'img'],
+    ['forms', (el) => el[NSC] === 0 && el[NAME] === 'form'],
+    ['scripts', (el) => el[NSC] === 0 && el[NAME] === 'script'],
+    ['embeds', (el) => el[NSC] === 0 && el[NAME] === 'embed'],
+    ['plugins', (el) => el[NSC] === 0 && el[NAME] === 'embed'],
+    ['links', (el) => el[NSC] === 0 && (el[NAME] === 'a' || el[NAME] === 'area') && getAttr(el, 'href') !== null],
+    ['anchors', (el) => el[NSC] === 0 && el[NAME] === 'a' && getAttr(el, 'name') !== null],
+    ['applets', () => false],
+  ]) {
+    Object.defineProperty(Document.prototype, prop, {
+      get() {
+        const x = extra(this);
+        const key = 'collection:' + prop;
+        if (x[key] === undefined) x[key] = liveCollection(this, test);
+        return x[key];
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+
+
+  function documentWrite(doc, text, method) {
+    if (!doc[DOC].html) throw new DOMException(`Failed to execute '${method}' on 'Document': Only HTML documents support ${method}().`, 'InvalidStateError');
+    const st = doc[DOC];
+    if (st.writing !== true) doc.open();
+    const all = st.written + text;
+    const fresh = build(doc, newFragment(doc), parse(all, null));
+    st.written = all;
+    replaceAll(doc, fresh);
+  }
 
   class DOMParser {
     parseFromString(string, type) {
@@ -3334,7 +4648,7 @@
   for (const C of [Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, MathMLElement, CharacterData,
     Text, Comment, DocumentFragment, DocumentType, Document, DOMParser, DOMImplementation, NodeList,
     HTMLCollection, DOMTokenList, DOMStringMap, CSSStyleDeclaration, NamedNodeMap, Attr, MutationObserver,
-    MutationRecord]) {
+    MutationRecord, NodeIterator, TreeWalker]) {
     Object.defineProperty(C.prototype, Symbol.toStringTag, { value: C.name, configurable: true });
   }
 
@@ -3343,17 +4657,17 @@
   const document = newDocument(true, 'text/html');
   mainDoc = document;
   {
-    const html = newElement(document, HTMLElement.prototype, 'html');
+    const html = newElement(document, protoFor(0, 'html'), 'html');
     appendFresh(document, html);
-    appendFresh(html, newElement(document, HTMLElement.prototype, 'head'));
-    appendFresh(html, newElement(document, HTMLElement.prototype, 'body'));
+    appendFresh(html, newElement(document, protoFor(0, 'head'), 'head'));
+    appendFresh(html, newElement(document, protoFor(0, 'body'), 'body'));
   }
   if (typeof native.domAttach === 'function') {
     native.domAttach(document, [T, NAME, ATTRS, KIDS, DATA, CONTENT]);
   }
 
   return {
-    document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
+    ...htmlClasses, MathMLElement, NodeFilter, NodeIterator, TreeWalker, Attr, NamedNodeMap, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
     Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection, DOMTokenList,
     MutationObserver, MutationRecord,
   };
