@@ -341,8 +341,12 @@ class NativeContext:
         status = lib.act_ctx_send(self._h, frame, len(frame), w.h)
         if status != OK:
             self._send_failed(status, frame)
-        while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
-            on_wait()
+        try:
+            while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
+                on_wait()
+        except BaseException:
+            _local.w = None  # its answer may still land in it: never reuse it
+            raise
         data = bytes(ffi.buffer(w.buf[0], w.len[0]))
         if not lib.act_waiter_reset(w.h):
             _local.w = None  # still referenced by a stopped context: use a new one

@@ -23,7 +23,15 @@ from typing import Any
 
 from actors import _binding as nb
 from actors import codec
-from actors._handlers import AsyncHandlerLoop, CallPollers, serving
+from actors._handlers import (
+    AsyncHandlerLoop,
+    CallPollers,
+    SyncServe,
+    describe,
+    escalate,
+    run_callback,
+    serving,
+)
 from actors.apis import REGISTRY, native_bits, resolve_apis
 from actors.apis.loader import lazy_spec
 from actors.context import Context
@@ -36,6 +44,8 @@ _uncaught_log = logging.getLogger("actors.context")
 _console_log = logging.getLogger("actors.console")
 
 _UNSET: Any = object()
+# what JS gets when even describing a handler's result or error failed
+_ANSWER_FAILED = codec.encode([False, ["ConversionError", "the host handler's answer could not be encoded"]])
 _ON_UNCAUGHT = {"crash": 0, "log": 1}
 
 
@@ -410,8 +420,8 @@ class ContextPool:
                 continue
             try:
                 self._dispatch(ev)
-            except Exception:
-                log.exception("actors: failed to handle a native event")
+            except BaseException as exc:  # the event thread outlives anything
+                escalate(exc, "handling a native event")
 
     def _undecodable(self, frame: bytes, exc: Exception) -> None:
         """An event whose value Python cannot represent: fail its waiter with the reason."""
@@ -436,10 +446,7 @@ class ContextPool:
         elif kind == nb.EV_MESSAGE:
             if ctx is not None:
                 for cb in ctx.message_callbacks:
-                    try:
-                        cb(ev[2])
-                    except Exception:
-                        log.exception("on_message callback of context #%d failed", ctx_id)
+                    run_callback(f"on_message callback of context #{ctx_id}", cb, ev[2])
         elif kind == nb.EV_UNCAUGHT:
             name, message, stack = ev[3]
             label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
@@ -490,28 +497,46 @@ class ContextPool:
         else:
             fn = ctx.handler(name)
         native = ctx._native
+        answered = False
 
         def answer(value: Any, exc: BaseException | None) -> None:
-            if exc is None:
-                try:
-                    payload = codec.encode([True, value])
-                except ConversionError as err:
-                    payload = codec.encode([False, ["ConversionError", f"handler {name!r} returned {err}"]])
-            else:
-                payload = codec.encode([False, [type(exc).__name__, str(exc)]])
-            native.resolve(call_id, payload)
+            # Exactly one answer per call, whatever the handler returned or
+            # raised (an exception whose __str__ raises, a value that cannot
+            # be encoded): a callSync would otherwise park its thread for good.
+            nonlocal answered
+            if answered:
+                return
+            answered = True
+            try:
+                if exc is None:
+                    try:
+                        payload = codec.encode([True, value])
+                    except ConversionError as err:
+                        what = f"handler {name!r} returned {err}"
+                        payload = codec.encode([False, ["ConversionError", what]])
+                else:
+                    payload = codec.encode([False, list(describe(exc))])
+            except BaseException:
+                payload = _ANSWER_FAILED
+            try:
+                native.resolve(call_id, payload)
+            except BaseException as err:  # the context is gone: nobody waits
+                escalate(err, f"answering host call {name!r}")
 
         if fn is None:
             known = ", ".join(sorted(ctx._handlers)) or "none"
             answer(None, LookupError(f"no host handler named {name!r} (handlers: {known})"))
             return
         if inspect.iscoroutinefunction(fn):
+            mark = SyncServe(ctx) if sync else None
             try:
                 coro = fn(*args)
             except BaseException as exc:
                 answer(None, exc)
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    escalate(exc, f"host handler {name!r}")
                 return
-            self._async_handlers.submit(coro, answer)
+            self._async_handlers.submit(coro, answer, mark)
             return
 
         # While a context is parked in Host.callSync, a blocking call into that
@@ -521,7 +546,10 @@ class ContextPool:
         try:
             value = fn(*args)
         except BaseException as exc:  # KeyboardInterrupt too: JS gets it, the pool lives on
+            serving.ctx = previous
             answer(None, exc)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                escalate(exc, f"host handler {name!r}")
             return
         finally:
             serving.ctx = previous
@@ -557,8 +585,12 @@ class ContextPool:
         if self._event_thread is not threading.current_thread():
             self._event_thread.join(5.0)
         self._native.free()  # waits (GIL released) until every context is torn down
+        interrupt: BaseException | None = None
         for ctx in contexts:
-            ctx._on_exit(ctx.exit_reason or "normal", None)
+            try:
+                ctx._on_exit(ctx.exit_reason or "normal", None)
+            except BaseException as exc:  # an exit callback's KeyboardInterrupt: after the stop
+                interrupt = interrupt or exc
         with self._lock:
             self._contexts.clear()
             self._names.clear()
@@ -574,6 +606,8 @@ class ContextPool:
                 except Exception:
                     log.exception("actors: closing a pool service failed")
         _live_pools.discard(self)
+        if interrupt is not None:
+            raise interrupt
 
 
 def _processes_option(processes: int | None) -> int:

@@ -24,6 +24,8 @@ from typing import Any
 import pykka
 from pykka.messages import ProxyCall
 
+from actors._handlers import escalate
+
 __all__ = ["NORMAL", "link", "unlink"]
 
 log = logging.getLogger("actors.links")
@@ -141,8 +143,8 @@ class _LinkTable:
                     other.stop(block=False)
         except pykka.ActorDeadError:
             pass
-        except Exception:
-            log.exception("propagating the exit of %r to %r failed", source, other)
+        except BaseException as exc:
+            escalate(exc, f"propagating the exit of {source!r} to {other!r}")
 
 
 _table = _LinkTable()
