@@ -82,6 +82,40 @@ def describe(exc: BaseException) -> tuple[str, str]:
     return name, message
 
 
+class _MainDeferral:
+    """While the main thread is inside pool machinery (a stop), interrupts
+    for it are queued and raised when it leaves, not in the middle."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.pending: list[BaseException] = []
+
+
+_deferral = _MainDeferral()
+
+
+class deferring_interrupts:
+    """Context manager: on the main thread, hold back escalated interrupts until the block ends."""
+
+    def __enter__(self) -> None:
+        self._on_main = threading.current_thread() is threading.main_thread()
+        if self._on_main:
+            with _deferral.lock:
+                _deferral.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._on_main:
+            return
+        with _deferral.lock:
+            _deferral.depth -= 1
+            pending = _deferral.pending if _deferral.depth == 0 else []
+            if _deferral.depth == 0:
+                _deferral.pending = []
+        if pending and exc[0] is None:
+            raise pending[0]
+
+
 def escalate(exc: BaseException, where: str) -> None:
     """A user callback on a pool thread raised ``exc``; the thread carries on.
 
@@ -97,7 +131,11 @@ def escalate(exc: BaseException, where: str) -> None:
             log.warning("%s raised %s: re-raised in the main thread", where, type(exc).__name__)
             main = threading.main_thread()
             if threading.current_thread() is main:
-                return  # the caller re-raises it (see deferred_escalation)
+                return  # the caller re-raises it (see run_callback)
+            with _deferral.lock:
+                if _deferral.depth > 0:
+                    _deferral.pending.append(exc)
+                    return
             if isinstance(exc, KeyboardInterrupt):
                 _thread.interrupt_main()
             elif main.ident is not None and main.is_alive():

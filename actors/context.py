@@ -175,7 +175,15 @@ class Context:
                 "first, or have JS use Host.call (not callSync) for handlers that call back in"
             )
 
+    def _check_inherited(self) -> None:
+        if self._pool._inherited:
+            raise ActorsError(
+                f"context #{self._id} lives on a pool of the process that forked this one "
+                f"(pid {self._pool._pid}): it cannot be used here. Create a new ContextPool in the child"
+            )
+
     def _request(self, frame: bytes) -> Any:
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._check_reentry()
@@ -188,6 +196,7 @@ class Context:
         return raise_for(status, payload, self)
 
     async def _request_async(self, build: Callable[[int], bytes]) -> Any:
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._check_reentry()
@@ -267,6 +276,7 @@ class Context:
 
     def send(self, message: Any) -> None:
         """Deliver ``message`` to the context's ``Host.onMessage`` callbacks (fire and forget)."""
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._native.post(self._frame(nb.OP_SEND, 0, None, message))
@@ -378,6 +388,7 @@ class Context:
     def _post_internal(self, group: str, value: Any) -> None:
         """Deliver ``value`` to the callbacks a polyfill group registered with
         ``native.on(group, fn)`` (fire and forget; for the groups' Python side)."""
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._native.post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
@@ -499,6 +510,8 @@ class Context:
         self._request_stop(killed=False, reason="linked")
 
     def _request_stop(self, killed: bool, reason: str | None = None) -> None:
+        if self._pool._inherited:
+            return  # a forked child: the context is the parent's to stop
         if reason is not None and self._reason_override is None and not self._exited.is_set():
             self._reason_override = reason
         if self._stop_reason is None:
@@ -514,13 +527,13 @@ class Context:
         Calls in flight fail with :class:`ContextDeadError`. Idempotent.
         """
         self._request_stop(killed=False)
-        if not self._pool._on_event_thread():
+        if not self._pool._on_event_thread() and not self._pool._inherited:
             self._exited.wait(timeout)
 
     def kill(self, timeout: float = 5.0) -> None:
         """Stop the context abnormally (reason ``killed``): its supervisor may restart it."""
         self._request_stop(killed=True)
-        if not self._pool._on_event_thread():
+        if not self._pool._on_event_thread() and not self._pool._inherited:
             self._exited.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -12,9 +12,11 @@ import atexit
 import inspect
 import itertools
 import logging
+import multiprocessing.process
 import os
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,6 +29,7 @@ from actors._handlers import (
     AsyncHandlerLoop,
     CallPollers,
     SyncServe,
+    deferring_interrupts,
     describe,
     escalate,
     run_callback,
@@ -155,13 +158,16 @@ class ContextPool:
         # spare contexts can be in a long slice at once.
         spare = spare_threads if spare_threads is not None else 32
         self._id = next(ContextPool._ids)
+        # The pool's own threads hold it weakly: a pool dropped without stop()
+        # becomes unreachable, and its finalizer releases the threads.
+        wself = weakref.ref(self)
         # never more processes than threads: each process runs at least one
         self._processes = min(_processes_option(processes), size)
         self._native: Any
         if self._processes:
             from actors._procpool import ProcessPump
 
-            self._native = ProcessPump(size, spare, self._processes, self._id, self._on_worker_crash)
+            self._native = ProcessPump(size, spare, self._processes, self._id, _weak_crash_handler(wself))
         else:
             self._native = nb.NativePool(size, spare)
         self._contexts: dict[int, Context] = {}
@@ -175,12 +181,24 @@ class ContextPool:
         self.fetch_policy = fetch_policy
         self._services: dict[str, Any] = {}
         self._closed = False
+        self._inherited = False  # set in a forked child: this pool is the parent's
         self._async_handlers = AsyncHandlerLoop()
-        self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
+        self._pollers = CallPollers(self._native.poll_calls, _weak_call_handler(wself), handler_threads)
         self._event_thread = threading.Thread(
-            target=self._event_loop, name=f"actors-pool-{self._id}-events", daemon=True
+            target=_event_loop, args=(wself, self._native), name=f"actors-pool-{self._id}-events", daemon=True
         )
         self._event_thread.start()
+        self._pid = os.getpid()
+        self._finalizer = weakref.finalize(
+            self,
+            _release_unstopped,
+            self._id,
+            self._pid,
+            self._native,
+            self._pollers,
+            self._async_handlers,
+            self._event_thread,
+        )
         _live_pools.add(self)
 
     # ---- properties -----------------------------------------------------------------------
@@ -342,6 +360,7 @@ class ContextPool:
             return self._supervisor
 
     def _start(self, opts: SpawnOptions) -> Context:
+        self._check_inherited()
         if self._closed:
             raise ContextDeadError("the pool is stopped")
         name = opts.name
@@ -399,29 +418,43 @@ class ContextPool:
     def _next_request_id(self) -> int:
         return next(self._req_ids)
 
+    # ---- fork -----------------------------------------------------------------------------------
+
+    def _check_inherited(self) -> None:
+        if self._inherited:
+            raise ActorsError(
+                f"ContextPool #{self._id} belongs to process {self._pid}, which forked this one: its "
+                "threads do not exist here. Create a new ContextPool in the child process"
+            )
+
+    def _mark_inherited(self) -> None:
+        """In a forked child: the pool's threads, native state and worker
+        processes stay the parent's. Nothing here may wait on them: a lock a
+        parent thread held at the fork is held for good in the child."""
+        self._inherited = True
+        self._closed = True
+        self._lock = threading.Lock()
+        self._finalizer.detach()
+        for wk in getattr(self._native, "workers", ()):
+            # multiprocessing's exit hook in the child would terminate the
+            # parent's (daemon) worker processes
+            proc = getattr(wk, "proc", None)
+            children = getattr(multiprocessing.process, "_children", None)
+            if proc is not None and isinstance(children, set):
+                children.discard(proc)
+
     # ---- the event thread ---------------------------------------------------------------------
 
     def _on_event_thread(self) -> bool:
         return threading.current_thread() is self._event_thread
 
-    def _event_loop(self) -> None:
-        serving.event_thread = True
-        native = self._native
-        while True:
-            frame = native.poll(0.5)
-            if frame is False:
-                return
-            if frame is None or frame is True:
-                continue
-            try:
-                ev = codec.decode(frame)
-            except Exception as exc:
-                self._undecodable(frame, exc)
-                continue
-            try:
-                self._dispatch(ev)
-            except BaseException as exc:  # the event thread outlives anything
-                escalate(exc, "handling a native event")
+    def _handle_event(self, frame: bytes) -> None:
+        try:
+            ev = codec.decode(frame)
+        except Exception as exc:
+            self._undecodable(frame, exc)
+            return
+        self._dispatch(ev)
 
     def _undecodable(self, frame: bytes, exc: Exception) -> None:
         """An event whose value Python cannot represent: fail its waiter with the reason."""
@@ -558,12 +591,25 @@ class ContextPool:
     # ---- shutdown --------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Stop every context, then the worker threads. Idempotent; returns when all are joined."""
+        """Stop every context, then the worker threads. Idempotent; returns when all are joined.
+
+        In a child made by ``os.fork()``, stopping a pool inherited from the
+        parent does nothing (its threads and worker processes are the parent's).
+        """
+        if self._inherited:
+            return
+        # A KeyboardInterrupt or SystemExit that an exit callback raises on
+        # another thread reaches the main thread after the stop, not inside it.
+        with deferring_interrupts():
+            self._stop()
+
+    def _stop(self) -> None:
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             sup, self._supervisor = self._supervisor, None
+        self._finalizer.detach()
         if sup is not None:
             sup.stop()  # first: nothing may restart what is being stopped
         with self._lock:
@@ -642,7 +688,110 @@ def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:
     return lambda *args: fn(ctx, *args)
 
 
+def _event_loop(wpool: weakref.ref[ContextPool], native: Any) -> None:
+    """The event thread: holds its pool only while it handles an event."""
+    serving.event_thread = True
+    while True:
+        frame = native.poll(0.5)
+        if frame is False:
+            return
+        if frame is None or frame is True:
+            continue
+        pool = wpool()
+        if pool is None:
+            continue  # dropped: its finalizer closes the queues
+        try:
+            pool._handle_event(frame)
+        except BaseException as exc:  # the event thread outlives anything
+            escalate(exc, "handling a native event")
+        finally:
+            del pool
+
+
+def _weak_call_handler(wpool: weakref.ref[ContextPool]) -> Callable[[bytes], None]:
+    def handle(frame: bytes) -> None:
+        pool = wpool()
+        if pool is not None:
+            pool._on_call_frame(frame)
+
+    return handle
+
+
+def _weak_crash_handler(wpool: weakref.ref[ContextPool]) -> Callable[[list[int], str], None]:
+    def on_crash(ctx_ids: list[int], why: str) -> None:
+        pool = wpool()
+        if pool is not None:
+            pool._on_worker_crash(ctx_ids, why)
+
+    return on_crash
+
+
+def _release_unstopped(
+    pool_id: int,
+    pid: int,
+    native: Any,
+    pollers: CallPollers,
+    handlers: AsyncHandlerLoop,
+    events: threading.Thread,
+) -> None:
+    """The finalizer of a pool dropped without stop(): its threads end, its contexts stop.
+
+    Runs wherever the pool was collected, possibly on one of its own threads:
+    the joins skip the current thread. Nothing here refers to the pool.
+    """
+    if os.getpid() != pid:
+        return  # a forked child: these threads and workers are the parent's
+    try:
+        native.close_events()
+        if events is not threading.current_thread():
+            events.join(5.0)
+        native.free()
+        pollers.join(wait=0.5)
+        handlers.close()
+    except Exception:  # pragma: no cover - best effort from a finalizer
+        log.exception("actors: releasing an unstopped pool failed")
+    # after the release: with warnings turned into errors the warning raises
+    warnings.warn(
+        f"ContextPool #{pool_id} was garbage-collected without stop(): its contexts were stopped "
+        "and its threads released; call stop() or use `with ContextPool(...)`",
+        ResourceWarning,
+        stacklevel=2,
+    )
+
+
 _live_pools: weakref.WeakSet[ContextPool] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # Runs in the child right after os.fork(): only the forking thread exists.
+    for pool in list(_live_pools):
+        pool._mark_inherited()
+    _live_pools.clear()
+    _forget_parent_forkserver()
+
+
+def _forget_parent_forkserver() -> None:
+    """The forkserver that starts process-mode workers is the parent's child,
+    which this process cannot wait for: the next pool here starts its own."""
+    import sys
+
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        try:
+            os.close(alive_fd)  # our copy: the parent keeps its server alive with its own
+        except OSError:
+            pass
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
+    server._forkserver_pid = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @atexit.register

@@ -355,3 +355,102 @@ def test_a_pending_async_call_dropped_by_a_reset_says_reset(pool: actors.Context
         return "no error"
 
     assert asyncio.run(run()) == "reset"
+
+
+# ---- 7. fork -------------------------------------------------------------------------------------
+
+FORK_SCRIPT = """
+import asyncio, os, sys, time, actors
+
+def main(procs):
+    pool = actors.ContextPool(size=1, processes=procs)
+    ctx = pool.spawn(apis=None)
+    perm = pool.spawn(apis=None, restart="permanent", name="perm")
+    assert ctx.eval("1") == 1
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        out = []
+        for what, op in [("eval", lambda: ctx.eval("1")), ("send", lambda: ctx.send(1)),
+                         ("async", lambda: asyncio.run(ctx.eval_async("1"))),
+                         ("spawn", lambda: pool.spawn(apis=None))]:
+            try:
+                op()
+                out.append(what + ":worked")
+            except actors.ActorsError as e:
+                out.append(what + ":" + ("fork" in str(e) and "ContextPool" in str(e) and "ok" or str(e)))
+        ctx.stop()
+        pool.stop()
+        with actors.ContextPool(size=1, processes=procs) as p2:
+            c2 = p2.spawn(apis=None, restart="permanent")
+            out.append("new:" + str(c2.eval("2 + 2")) + "," + str(asyncio.run(c2.eval_async("3"))))
+        os.write(w, "|".join(out).encode())
+        sys.exit(0)
+    os.close(w)
+    deadline = time.monotonic() + 30
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, 9)
+        print("CHILD HUNG")
+    print("CHILD", os.read(r, 4096).decode(), "STATUS", status)
+    assert ctx.eval("5") == 5 and perm.eval("6") == 6, "the parent's contexts broke"
+    assert asyncio.run(ctx.eval_async("7")) == 7
+    t0 = time.monotonic()
+    pool.stop()
+    assert time.monotonic() - t0 < 5
+    print("OK")
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
+"""
+
+
+@pytest.mark.mode_independent
+@pytest.mark.parametrize("processes", [0, 1])
+def test_a_forked_child_exits_and_refuses_inherited_contexts_and_the_parent_is_untouched(
+    tmp_path: object, processes: int
+) -> None:
+    script = os.path.join(str(tmp_path), "fork_script.py")
+    with open(script, "w") as f:
+        f.write(FORK_SCRIPT)
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    argv = [sys.executable, script, str(processes)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "OK" in proc.stdout, out
+    assert "CHILD eval:ok|send:ok|async:ok|spawn:ok|new:4,3 STATUS 0" in proc.stdout, out
+
+
+# ---- 8. pools dropped without stop() ---------------------------------------------------------------
+
+
+def _os_threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+def test_pools_dropped_without_stop_release_their_threads_with_a_resource_warning() -> None:
+    import gc
+    import warnings
+
+    gc.collect()
+    base = _os_threads()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(20):
+            p = actors.ContextPool(size=1)
+            p.spawn(apis=None).eval("1")
+        del p
+        gc.collect()
+    deadline = time.monotonic() + 10
+    while _os_threads() > base and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _os_threads() <= base
+    unstopped = [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert len(unstopped) == 20
+    assert "without stop()" in str(unstopped[0].message)

@@ -17,6 +17,7 @@ that are linked (every 20 ms) and reports their exit with reason ``normal``.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -148,6 +149,15 @@ class _LinkTable:
 
 
 _table = _LinkTable()
+
+
+def _reset_after_fork() -> None:
+    # the watcher thread is the parent's; links of objects made in the child start afresh
+    global _table
+    _table = _LinkTable()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def link(a: Any, b: Any) -> None:
