@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from actors.errors import ActorsError, ContextDeadError, ConversionError
+from actors.errors import ActorsError, ContextDeadError, ConversionError, MailboxFullError
 
 try:
     from actors._native import ffi, lib
@@ -77,6 +77,11 @@ def check(status: int, what: str) -> None:
         raise ContextDeadError(f"{what}: {message}")
     if status == lib.ACT_ENOMEM:
         raise MemoryError(f"{what}: {message}")
+    if status == lib.ACT_EFULL:
+        raise MailboxFullError(
+            f"{what}: {message} ({lib.ACT_MAILBOX_MAX_CMDS} commands or "
+            f"{lib.ACT_MAILBOX_MAX_BYTES >> 20} MiB waiting); nothing was queued, retry once it catches up"
+        )
     raise ActorsError(f"{what}: {message}")
 
 
