@@ -288,9 +288,9 @@ class AsyncHandlerLoop:
         mark: SyncServe | None = None,
     ) -> None:
         async def guarded() -> None:
-            # Everything a handler raises goes to JS. A KeyboardInterrupt or
-            # SystemExit escaping into the loop would stop it, and with it
-            # every async handler of the pool: it goes to the main thread.
+            # Everything a handler raises goes to JS, its caller. A
+            # KeyboardInterrupt or SystemExit escaping into the loop would
+            # stop it, and with it every async handler of the pool.
             if mark is not None:
                 sync_serving.set(mark)
             try:
@@ -299,8 +299,6 @@ class AsyncHandlerLoop:
                 if mark is not None:
                     mark.active = False
                 done(None, exc)
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    escalate(exc, "an async host handler")
                 return
             if mark is not None:
                 mark.active = False

@@ -566,8 +566,6 @@ class ContextPool:
                 coro = fn(*args)
             except BaseException as exc:
                 answer(None, exc)
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    escalate(exc, f"host handler {name!r}")
                 return
             self._async_handlers.submit(coro, answer, mark)
             return
@@ -578,11 +576,11 @@ class ContextPool:
         serving.ctx = ctx if sync else None
         try:
             value = fn(*args)
-        except BaseException as exc:  # KeyboardInterrupt too: JS gets it, the pool lives on
+        except BaseException as exc:
+            # KeyboardInterrupt and SystemExit too: a handler has a caller,
+            # JS, which gets the exception; the pool lives on.
             serving.ctx = previous
             answer(None, exc)
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                escalate(exc, f"host handler {name!r}")
             return
         finally:
             serving.ctx = previous

@@ -152,11 +152,13 @@ print("OK")
 
 @pytest.mark.parametrize("kind", ["exit", "interrupt"])
 @pytest.mark.parametrize("form", ["plain", "async"])
-def test_a_handler_raising_system_exit_answers_js_and_tells_the_main_thread(kind: str, form: str) -> None:
+def test_a_handler_raising_system_exit_answers_js_its_caller_and_the_pool_lives_on(
+    kind: str, form: str
+) -> None:
+    # a handler has a caller (JS) that gets the exception: the main thread is left alone
     proc = run_script(HANDLER_SCRIPT.format(kind=kind, form=form))
     assert proc.returncode == 0 and "OK" in proc.stdout, proc.stdout + proc.stderr
-    name = {"exit": "SystemExit", "interrupt": "KeyboardInterrupt"}[kind]
-    assert f"SEEN ['{name}']" in proc.stdout, proc.stdout + proc.stderr
+    assert "SEEN []" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_generator_exit_from_on_message_is_logged_and_messages_keep_flowing(
@@ -525,7 +527,7 @@ def test_a_flooded_mailbox_refuses_sends_past_its_bound_and_keeps_what_it_took(
 
     def park() -> int:
         parked.set()
-        release.wait(20)
+        release.wait(60)
         return 1
 
     c = pool.spawn(apis=None, handlers={"park": park})
