@@ -112,6 +112,19 @@ class ContextPool:
             this process. Worker processes start through multiprocessing's
             forkserver: guard a script's top level with
             ``if __name__ == "__main__":`` as for any multiprocessing program.
+
+    Stop a pool when done (``stop()`` or ``with``): one that is garbage-
+    collected unstopped stops its contexts, releases its threads and emits a
+    ``ResourceWarning`` (a pool stays reachable while a context, its actor or
+    a ``restart=`` supervisor does). After ``os.fork()``, pools and contexts
+    inherited by the child raise :class:`ActorsError` there and stop quietly
+    (the parent's are untouched); create new pools in the child.
+
+    Bounds per context: at most 10,000 ``Host.call`` promises awaiting Python
+    (``Host.call`` throws a ``RangeError`` past that), and a mailbox of
+    100,000 commands or 64 MiB (``send``/``eval``/... raise
+    :class:`MailboxFullError` past that; nothing accepted is lost or reordered;
+    process mode does not apply the mailbox bound yet).
     """
 
     _ids = itertools.count(1)

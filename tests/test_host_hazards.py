@@ -546,3 +546,23 @@ def test_a_flooded_mailbox_refuses_sends_past_its_bound_and_keeps_what_it_took(
     assert c.eval("got.every((m, i) => m === i)") is True
     c.send("after")  # room again
     assert c.eval("got[got.length - 1]") == "after"
+
+
+@pytest.mark.parametrize("exc_type", [KeyboardInterrupt, SystemExit, GeneratorExit])
+def test_a_supervisor_factory_raising_a_base_exception_hands_it_to_the_caller_and_lives_on(
+    pool: actors.ContextPool, exc_type: type[BaseException]
+) -> None:
+    from actors.supervision.supervisor import Supervisor
+
+    def factory() -> actors.Context:
+        raise exc_type()
+
+    sup = Supervisor("one_for_one")
+    try:
+        with pytest.raises(exc_type):
+            sup.start_child("bad", factory)
+        assert sup.alive
+        child = sup.start_child("good", lambda: pool.spawn(apis=None))
+        assert child.eval("1 + 1") == 2
+    finally:
+        sup.stop()
