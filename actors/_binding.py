@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from actors.errors import ActorsError, ContextDeadError, ConversionError
+from actors.errors import ActorsError, ContextDeadError, ConversionError, MailboxFullError
 
 try:
     from actors._native import ffi, lib
@@ -77,6 +77,11 @@ def check(status: int, what: str) -> None:
         raise ContextDeadError(f"{what}: {message}")
     if status == lib.ACT_ENOMEM:
         raise MemoryError(f"{what}: {message}")
+    if status == lib.ACT_EFULL:
+        raise MailboxFullError(
+            f"{what}: {message} ({lib.ACT_MAILBOX_MAX_CMDS} commands or "
+            f"{lib.ACT_MAILBOX_MAX_BYTES >> 20} MiB waiting); nothing was queued, retry once it catches up"
+        )
     raise ActorsError(f"{what}: {message}")
 
 
@@ -341,8 +346,12 @@ class NativeContext:
         status = lib.act_ctx_send(self._h, frame, len(frame), w.h)
         if status != OK:
             self._send_failed(status, frame)
-        while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
-            on_wait()
+        try:
+            while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
+                on_wait()
+        except BaseException:
+            _local.w = None  # its answer may still land in it: never reuse it
+            raise
         data = bytes(ffi.buffer(w.buf[0], w.len[0]))
         if not lib.act_waiter_reset(w.h):
             _local.w = None  # still referenced by a stopped context: use a new one

@@ -18,27 +18,14 @@ import logging
 import threading
 from collections import deque
 
+from actors._handlers import describe
 from actors.errors import JSError
 
-__all__ = ["HandlerErrors", "error_text"]
+__all__ = ["HandlerErrors"]
 
 log = logging.getLogger("actors.handlers")
 
 _KEEP = 8
-
-
-def error_text(exc: BaseException) -> tuple[str, str]:
-    """The (name, message) a handler's exception is reported to JS with.
-
-    Never raises: an exception whose ``__str__`` raises is described by its
-    type name alone.
-    """
-    name = type(exc).__name__
-    try:
-        message = str(exc)
-    except BaseException:  # a hostile or broken __str__ must not lose the answer
-        message = f"<{name} whose str() failed>"
-    return name, message
 
 
 class HandlerErrors:
@@ -50,7 +37,7 @@ class HandlerErrors:
 
     def record(self, handler: str, exc: BaseException) -> None:
         """Remembers a handler's exception and logs its traceback at debug level."""
-        name, message = error_text(exc)
+        name, message = describe(exc)
         log.debug("host handler %r raised %s: %s", handler, name, message, exc_info=exc)
         with self._lock:
             self._recent.append((name, message, exc))

@@ -7,11 +7,17 @@ handlers run on one asyncio loop in its own daemon thread.
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import contextvars
+import ctypes
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger("actors")
 
 
 class _Serving(threading.local):
@@ -27,6 +33,137 @@ class _Serving(threading.local):
 
 
 serving = _Serving()
+
+
+class SyncServe:
+    """Marks the work done for one ``Host.callSync``: while ``active``, a call
+    that waits on ``ctx`` would wait on a context parked until that work ends."""
+
+    __slots__ = ("active", "ctx")
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.active = True
+
+
+# Set inside an ``async def`` handler answering a callSync; tasks it starts
+# inherit it, hence the ``active`` flag, cleared once the answer is sent.
+sync_serving: contextvars.ContextVar[SyncServe | None] = contextvars.ContextVar(
+    "actors_sync_serving", default=None
+)
+
+
+def waits_on_parked(ctx: Any) -> bool:
+    """True when the current thread or task answers a callSync of ``ctx``."""
+    if serving.ctx is ctx:
+        return True
+    mark = sync_serving.get()
+    return mark is not None and mark.active and mark.ctx is ctx
+
+
+# ---- user callbacks on pool threads ------------------------------------------------------
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """``(type name, message)`` of ``exc``, whatever its ``__str__``, ``__repr__``
+    or class do: a host call must be answered even when describing its error fails."""
+    try:
+        name = type(exc).__name__
+        if not isinstance(name, str):
+            raise TypeError("type name is not a str")
+    except BaseException:
+        name = "Exception"
+    try:
+        message = str(exc)
+        if not isinstance(message, str):
+            raise TypeError("__str__ returned a non-str")
+    except BaseException:
+        message = f"<{name} object: its message could not be read>"
+    return name, message
+
+
+class _MainDeferral:
+    """While the main thread is inside pool machinery (a stop), interrupts
+    for it are queued and raised when it leaves, not in the middle."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.pending: list[BaseException] = []
+
+
+_deferral = _MainDeferral()
+
+
+class deferring_interrupts:
+    """Context manager: on the main thread, hold back escalated interrupts until the block ends."""
+
+    def __enter__(self) -> None:
+        self._on_main = threading.current_thread() is threading.main_thread()
+        if self._on_main:
+            with _deferral.lock:
+                _deferral.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._on_main:
+            return
+        with _deferral.lock:
+            _deferral.depth -= 1
+            pending = _deferral.pending if _deferral.depth == 0 else []
+            if _deferral.depth == 0:
+                _deferral.pending = []
+        if pending and exc[0] is None:
+            raise pending[0]
+
+
+def escalate(exc: BaseException, where: str) -> None:
+    """A user callback on a pool thread raised ``exc``; the thread carries on.
+
+    ``KeyboardInterrupt`` and ``SystemExit`` mean the user wants the program
+    stopped: as asyncio and Pykka do, they are re-raised where the user sees
+    them, in the main thread (``KeyboardInterrupt`` through the SIGINT path,
+    which also wakes a main thread asleep in a wait; ``SystemExit`` as an
+    asynchronous exception, raised at the main thread's next bytecode).
+    Anything else is logged. Never raises.
+    """
+    try:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            log.warning("%s raised %s: re-raised in the main thread", where, type(exc).__name__)
+            main = threading.main_thread()
+            if threading.current_thread() is main:
+                return  # the caller re-raises it (see run_callback)
+            with _deferral.lock:
+                if _deferral.depth > 0:
+                    _deferral.pending.append(exc)
+                    return
+            if isinstance(exc, KeyboardInterrupt):
+                _thread.interrupt_main()
+            elif main.ident is not None and main.is_alive():
+                set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+                set_async_exc(ctypes.c_ulong(main.ident), ctypes.py_object(SystemExit))
+        elif isinstance(exc, Exception):
+            log.error("%s failed", where, exc_info=exc)
+        else:
+            log.error("%s raised %s; ignored", where, describe(exc)[0], exc_info=exc)
+    except BaseException:  # pragma: no cover - logging itself failing
+        pass
+
+
+def run_callback(where: str, fn: Callable[..., Any], *args: Any) -> BaseException | None:
+    """Run a user callback on a pool thread: nothing it raises escapes.
+
+    Returns a ``KeyboardInterrupt``/``SystemExit`` it raised when the caller is
+    the main thread (which re-raises it once its own bookkeeping is done),
+    else None (escalated: see :func:`escalate`).
+    """
+    try:
+        fn(*args)
+    except BaseException as exc:
+        escalate(exc, where)
+        on_main = threading.current_thread() is threading.main_thread()
+        if on_main and isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return exc
+    return None
 
 
 class CallPollers:
@@ -74,6 +211,8 @@ class CallPollers:
                     self._spawn()
             try:
                 self._handle(frame)
+            except BaseException as exc:  # never lose the poller
+                escalate(exc, "a host call")
             finally:
                 with self._lock:
                     self._idle += 1
@@ -142,16 +281,27 @@ class AsyncHandlerLoop:
                 self._runner = LoopThread("actors-async-handlers")
             return self._runner.loop
 
-    def submit(self, coro: Any, done: Callable[[Any, BaseException | None], None]) -> None:
+    def submit(
+        self,
+        coro: Any,
+        done: Callable[[Any, BaseException | None], None],
+        mark: SyncServe | None = None,
+    ) -> None:
         async def guarded() -> None:
-            # Everything a handler raises goes to JS. A KeyboardInterrupt or
-            # SystemExit escaping into the loop would stop it, and with it
-            # every async handler of the pool.
+            # Everything a handler raises goes to JS, its caller. A
+            # KeyboardInterrupt or SystemExit escaping into the loop would
+            # stop it, and with it every async handler of the pool.
+            if mark is not None:
+                sync_serving.set(mark)
             try:
                 value = await coro
             except BaseException as exc:
+                if mark is not None:
+                    mark.active = False
                 done(None, exc)
                 return
+            if mark is not None:
+                mark.active = False
             done(value, None)
 
         asyncio.run_coroutine_threadsafe(guarded(), self.loop())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from actors import _binding as nb
 from actors import codec
 from actors._causes import HandlerErrors
-from actors._handlers import serving
+from actors._handlers import run_callback, waits_on_parked
 from actors.errors import (
     ActorsError,
     ContextDeadError,
@@ -64,7 +64,7 @@ def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
     if status == nb.R_TIMEOUT:
         raise EvalTimeoutError(str(payload))
     if status == nb.R_DEAD:
-        reason = (ctx.exit_reason or ctx._stop_reason) if ctx is not None else None
+        reason = ctx._dead_reason(str(payload)) if ctx is not None else None
         raise ContextDeadError(str(payload), reason=reason)
     if status == nb.R_CONVERSION:
         raise ConversionError(str(payload))
@@ -153,27 +153,58 @@ class Context:
     def _check_wait(self) -> None:
         # Between wait slices: lets KeyboardInterrupt in, notices a dead pool.
         if self._pool.closed and not self._exited.is_set():
-            raise ContextDeadError("the pool is stopped", reason=self._exit_reason)
+            reason = self._exit_reason or self._stop_reason or "normal"
+            raise ContextDeadError("the pool is stopped", reason=reason)
+
+    def _dead_reason(self, message: str = "") -> str:
+        """The exit reason to put on a ContextDeadError, known or waited for.
+
+        A context that dies by itself (memory, error, a crash) answers its
+        callers before the pool's event thread has applied its exit event:
+        the reason is on its way, so wait for it (briefly, and never on the
+        event thread, which is the one that would deliver it).
+        """
+        reason = self._exit_reason or self._stop_reason
+        if reason is None and _dropped_by_reset(message):
+            return "reset"  # alive: a reset dropped the work this call waited for
+        if reason is None and not self._pool._on_event_thread():
+            self._exited.wait(5.0)
+            reason = self._exit_reason or self._stop_reason
+        return reason or "crashed"
+
+    def _check_reentry(self) -> None:
+        if waits_on_parked(self):
+            raise ActorsError(
+                f"context #{self._id} is parked in Host.callSync waiting for this handler: a call "
+                "into it that waits for its answer (blocking or *_async) would deadlock. Return "
+                "first, or have JS use Host.call (not callSync) for handlers that call back in"
+            )
+
+    def _check_inherited(self) -> None:
+        if self._pool._inherited:
+            raise ActorsError(
+                f"context #{self._id} lives on a pool of the process that forked this one "
+                f"(pid {self._pool._pid}): it cannot be used here. Create a new ContextPool in the child"
+            )
 
     def _request(self, frame: bytes) -> Any:
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
-        if serving.ctx is self:
-            raise ActorsError(
-                f"context #{self._id} is waiting in Host.callSync for this handler: a blocking call "
-                "into it from the handler would deadlock (use Host.call, or the *_async form)"
-            )
+        self._check_reentry()
         try:
             data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
         except ContextDeadError as exc:
-            exc.reason = self._exit_reason or self._stop_reason
+            exc.reason = self._dead_reason(str(exc))
             raise
         status, payload = codec.decode(data)
         return raise_for(status, payload, self)
 
     async def _request_async(self, build: Callable[[int], bytes]) -> Any:
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
+        self._check_reentry()
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
         req_id = self._pool._next_request_id()
@@ -195,6 +226,17 @@ class Context:
         """Called on the pool's event thread with an async answer."""
         with self._lock:
             entry = self._pending_async.pop(req_id, None)
+            if (
+                entry is not None
+                and status == nb.R_DEAD
+                and self._exit_reason is None
+                and self._stop_reason is None
+                and not _dropped_by_reset(payload)
+            ):
+                # It died by itself; its exit event follows on this thread and
+                # fails the caller with the reason (see _on_exit).
+                self._pending_async[req_id] = entry
+                return
         if entry is None:
             return  # the caller gave up (cancelled or timed out): drop the late answer
         loop, fut = entry
@@ -239,6 +281,7 @@ class Context:
 
     def send(self, message: Any) -> None:
         """Deliver ``message`` to the context's ``Host.onMessage`` callbacks (fire and forget)."""
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._native.post(self._frame(nb.OP_SEND, 0, None, message))
@@ -350,6 +393,7 @@ class Context:
     def _post_internal(self, group: str, value: Any) -> None:
         """Deliver ``value`` to the callbacks a polyfill group registered with
         ``native.on(group, fn)`` (fire and forget; for the groups' Python side)."""
+        self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._native.post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
@@ -471,6 +515,8 @@ class Context:
         self._request_stop(killed=False, reason="linked")
 
     def _request_stop(self, killed: bool, reason: str | None = None) -> None:
+        if self._pool._inherited:
+            return  # a forked child: the context is the parent's to stop
         if reason is not None and self._reason_override is None and not self._exited.is_set():
             self._reason_override = reason
         if self._stop_reason is None:
@@ -486,13 +532,13 @@ class Context:
         Calls in flight fail with :class:`ContextDeadError`. Idempotent.
         """
         self._request_stop(killed=False)
-        if not self._pool._on_event_thread():
+        if not self._pool._on_event_thread() and not self._pool._inherited:
             self._exited.wait(timeout)
 
     def kill(self, timeout: float = 5.0) -> None:
         """Stop the context abnormally (reason ``killed``): its supervisor may restart it."""
         self._request_stop(killed=True)
-        if not self._pool._on_event_thread():
+        if not self._pool._on_event_thread() and not self._pool._inherited:
             self._exited.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -535,14 +581,22 @@ class Context:
                 ref.stop(block=False)
             except Exception:
                 pass
-        for cb in callbacks:
-            try:
-                cb(self, reason, detail)
-            except Exception:
-                self._pool._log.exception("exit callback of context #%d failed", self._id)
-        # Set last: whoever waited on the exit sees every exit callback done
-        # (a supervisor has been told and will restart in order).
-        self._exited.set()
+        interrupt: BaseException | None = None
+        try:
+            for cb in callbacks:
+                raised = run_callback(f"exit callback of context #{self._id}", cb, self, reason, detail)
+                interrupt = interrupt or raised
+        finally:
+            # Set last: whoever waited on the exit sees every exit callback done
+            # (a supervisor has been told and will restart in order).
+            self._exited.set()
+        if interrupt is not None:
+            raise interrupt  # on the main thread (a stop): the user sees it now
+
+
+def _dropped_by_reset(message: Any) -> bool:
+    # the native side's answer to work a reset dropped (context.c, do_reset)
+    return isinstance(message, str) and "was reset" in message
 
 
 def _str(value: str, what: str = "name") -> str:

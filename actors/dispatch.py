@@ -311,6 +311,16 @@ class Dispatcher:
                 self._new_worker().start()
 
 
+def _reset_after_fork() -> None:
+    # In a forked child the default dispatcher's workers do not exist (and
+    # its lock may be held for good): actors started there get a new one.
+    Dispatcher._default = None
+    Dispatcher._default_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 def _reject(envelope: Envelope[Any], who: str) -> None:
     """Answer a message the actor will never handle, as Pykka's teardown does."""
     if envelope.reply_to is None:

@@ -13,6 +13,7 @@ __all__ = [
     "EvalTimeoutError",
     "JSError",
     "LimitError",
+    "MailboxFullError",
     "MemoryLimitError",
     "ReductionLimitError",
     "SelectorError",
@@ -92,6 +93,12 @@ class ContextDeadError(ActorsError, pykka.ActorDeadError):
     def __init__(self, message: str = "the context is stopped", reason: str | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class MailboxFullError(ActorsError):
+    """The context's mailbox holds as many commands as it may (100,000, or
+    64 MiB of them): the command was refused, nothing already queued is lost.
+    Wait for the context to catch up (an ``eval`` returns once it has) and retry."""
 
 
 class ConversionError(ActorsError, ValueError):

@@ -12,9 +12,11 @@ import atexit
 import inspect
 import itertools
 import logging
+import multiprocessing.process
 import os
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,8 +25,16 @@ from typing import Any
 
 from actors import _binding as nb
 from actors import codec
-from actors._causes import error_text
-from actors._handlers import AsyncHandlerLoop, CallPollers, serving
+from actors._handlers import (
+    AsyncHandlerLoop,
+    CallPollers,
+    SyncServe,
+    deferring_interrupts,
+    describe,
+    escalate,
+    run_callback,
+    serving,
+)
 from actors.apis import REGISTRY, native_bits, resolve_apis
 from actors.apis.loader import lazy_spec
 from actors.context import Context
@@ -37,6 +47,8 @@ _uncaught_log = logging.getLogger("actors.context")
 _console_log = logging.getLogger("actors.console")
 
 _UNSET: Any = object()
+# what JS gets when even describing a handler's result or error failed
+_ANSWER_FAILED = codec.encode([False, ["ConversionError", "the host handler's answer could not be encoded"]])
 _ON_UNCAUGHT = {"crash": 0, "log": 1}
 
 
@@ -101,6 +113,19 @@ class ContextPool:
             forkserver and never re-run the main module, so scripts need no
             ``if __name__ == "__main__":`` guard. More processes than
             ``size`` is a ``ValueError``.
+
+    Stop a pool when done (``stop()`` or ``with``): one that is garbage-
+    collected unstopped stops its contexts, releases its threads and emits a
+    ``ResourceWarning`` (a pool stays reachable while a context, its actor or
+    a ``restart=`` supervisor does). After ``os.fork()``, pools and contexts
+    inherited by the child raise :class:`ActorsError` there and stop quietly
+    (the parent's are untouched); create new pools in the child.
+
+    Bounds per context: at most 10,000 ``Host.call`` promises awaiting Python
+    (``Host.call`` throws a ``RangeError`` past that), and a mailbox of
+    100,000 commands or 64 MiB (``send``/``eval``/... raise
+    :class:`MailboxFullError` past that; nothing accepted is lost or reordered;
+    process mode does not apply the mailbox bound yet).
     """
 
     _ids = itertools.count(1)
@@ -147,6 +172,9 @@ class ContextPool:
         # spare contexts can be in a long slice at once.
         spare = spare_threads if spare_threads is not None else 32
         self._id = next(ContextPool._ids)
+        # The pool's own threads hold it weakly: a pool dropped without stop()
+        # becomes unreachable, and its finalizer releases the threads.
+        wself = weakref.ref(self)
         # never more processes than threads: each process runs at least one.
         # Asked for explicitly, more is an error; from ACTORS_PROCESSES (a
         # setting for a whole test run or deployment) it is capped at size.
@@ -161,7 +189,7 @@ class ContextPool:
         if self._processes:
             from actors._procpool import ProcessPump
 
-            self._native = ProcessPump(size, spare, self._processes, self._id, self._on_worker_crash)
+            self._native = ProcessPump(size, spare, self._processes, self._id, _weak_crash_handler(wself))
         else:
             self._native = nb.NativePool(size, spare)
         self._contexts: dict[int, Context] = {}
@@ -175,12 +203,24 @@ class ContextPool:
         self.fetch_policy = fetch_policy
         self._services: dict[str, Any] = {}
         self._closed = False
+        self._inherited = False  # set in a forked child: this pool is the parent's
         self._async_handlers = AsyncHandlerLoop()
-        self._pollers = CallPollers(self._native.poll_calls, self._on_call_frame, handler_threads)
+        self._pollers = CallPollers(self._native.poll_calls, _weak_call_handler(wself), handler_threads)
         self._event_thread = threading.Thread(
-            target=self._event_loop, name=f"actors-pool-{self._id}-events", daemon=True
+            target=_event_loop, args=(wself, self._native), name=f"actors-pool-{self._id}-events", daemon=True
         )
         self._event_thread.start()
+        self._pid = os.getpid()
+        self._finalizer = weakref.finalize(
+            self,
+            _release_unstopped,
+            self._id,
+            self._pid,
+            self._native,
+            self._pollers,
+            self._async_handlers,
+            self._event_thread,
+        )
         _live_pools.add(self)
 
     # ---- properties -----------------------------------------------------------------------
@@ -351,6 +391,7 @@ class ContextPool:
             return self._supervisor
 
     def _start(self, opts: SpawnOptions) -> Context:
+        self._check_inherited()
         if self._closed:
             raise ContextDeadError("the pool is stopped")
         name = opts.name
@@ -408,29 +449,43 @@ class ContextPool:
     def _next_request_id(self) -> int:
         return next(self._req_ids)
 
+    # ---- fork -----------------------------------------------------------------------------------
+
+    def _check_inherited(self) -> None:
+        if self._inherited:
+            raise ActorsError(
+                f"ContextPool #{self._id} belongs to process {self._pid}, which forked this one: its "
+                "threads do not exist here. Create a new ContextPool in the child process"
+            )
+
+    def _mark_inherited(self) -> None:
+        """In a forked child: the pool's threads, native state and worker
+        processes stay the parent's. Nothing here may wait on them: a lock a
+        parent thread held at the fork is held for good in the child."""
+        self._inherited = True
+        self._closed = True
+        self._lock = threading.Lock()
+        self._finalizer.detach()
+        for wk in getattr(self._native, "workers", ()):
+            # multiprocessing's exit hook in the child would terminate the
+            # parent's (daemon) worker processes
+            proc = getattr(wk, "proc", None)
+            children = getattr(multiprocessing.process, "_children", None)
+            if proc is not None and isinstance(children, set):
+                children.discard(proc)
+
     # ---- the event thread ---------------------------------------------------------------------
 
     def _on_event_thread(self) -> bool:
         return threading.current_thread() is self._event_thread
 
-    def _event_loop(self) -> None:
-        serving.event_thread = True
-        native = self._native
-        while True:
-            frame = native.poll(0.5)
-            if frame is False:
-                return
-            if frame is None or frame is True:
-                continue
-            try:
-                ev = codec.decode(frame)
-            except Exception as exc:
-                self._undecodable(frame, exc)
-                continue
-            try:
-                self._dispatch(ev)
-            except Exception:
-                log.exception("actors: failed to handle a native event")
+    def _handle_event(self, frame: bytes) -> None:
+        try:
+            ev = codec.decode(frame)
+        except Exception as exc:
+            self._undecodable(frame, exc)
+            return
+        self._dispatch(ev)
 
     def _undecodable(self, frame: bytes, exc: Exception) -> None:
         """An event whose value Python cannot represent: fail its waiter with the reason."""
@@ -455,10 +510,7 @@ class ContextPool:
         elif kind == nb.EV_MESSAGE:
             if ctx is not None:
                 for cb in ctx.message_callbacks:
-                    try:
-                        cb(ev[2])
-                    except Exception:
-                        log.exception("on_message callback of context #%d failed", ctx_id)
+                    run_callback(f"on_message callback of context #{ctx_id}", cb, ev[2])
         elif kind == nb.EV_UNCAUGHT:
             name, message, stack = ev[3]
             label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
@@ -509,29 +561,45 @@ class ContextPool:
         else:
             fn = ctx.handler(name)
         native = ctx._native
+        answered = False
 
         def answer(value: Any, exc: BaseException | None) -> None:
-            if exc is None:
-                try:
-                    payload = codec.encode([True, value])
-                except ConversionError as err:
-                    payload = codec.encode([False, ["ConversionError", f"handler {name!r} returned {err}"]])
-            else:
-                ctx._handler_errors.record(name, exc)
-                payload = codec.encode([False, list(error_text(exc))])
-            native.resolve(call_id, payload)
+            # Exactly one answer per call, whatever the handler returned or
+            # raised (an exception whose __str__ raises, a value that cannot
+            # be encoded): a callSync would otherwise park its thread for good.
+            nonlocal answered
+            if answered:
+                return
+            answered = True
+            try:
+                if exc is None:
+                    try:
+                        payload = codec.encode([True, value])
+                    except ConversionError as err:
+                        what = f"handler {name!r} returned {err}"
+                        payload = codec.encode([False, ["ConversionError", what]])
+                else:
+                    ctx._handler_errors.record(name, exc)
+                    payload = codec.encode([False, list(describe(exc))])
+            except BaseException:
+                payload = _ANSWER_FAILED
+            try:
+                native.resolve(call_id, payload)
+            except BaseException as err:  # the context is gone: nobody waits
+                escalate(err, f"answering host call {name!r}")
 
         if fn is None:
             known = ", ".join(sorted(ctx._handlers)) or "none"
             answer(None, LookupError(f"no host handler named {name!r} (handlers: {known})"))
             return
         if inspect.iscoroutinefunction(fn):
+            mark = SyncServe(ctx) if sync else None
             try:
                 coro = fn(*args)
             except BaseException as exc:
                 answer(None, exc)
                 return
-            self._async_handlers.submit(coro, answer)
+            self._async_handlers.submit(coro, answer, mark)
             return
 
         # While a context is parked in Host.callSync, a blocking call into that
@@ -540,7 +608,10 @@ class ContextPool:
         serving.ctx = ctx if sync else None
         try:
             value = fn(*args)
-        except BaseException as exc:  # KeyboardInterrupt too: JS gets it, the pool lives on
+        except BaseException as exc:
+            # KeyboardInterrupt and SystemExit too: a handler has a caller,
+            # JS, which gets the exception; the pool lives on.
+            serving.ctx = previous
             answer(None, exc)
             return
         finally:
@@ -550,12 +621,25 @@ class ContextPool:
     # ---- shutdown --------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Stop every context, then the worker threads. Idempotent; returns when all are joined."""
+        """Stop every context, then the worker threads. Idempotent; returns when all are joined.
+
+        In a child made by ``os.fork()``, stopping a pool inherited from the
+        parent does nothing (its threads and worker processes are the parent's).
+        """
+        if self._inherited:
+            return
+        # A KeyboardInterrupt or SystemExit that an exit callback raises on
+        # another thread reaches the main thread after the stop, not inside it.
+        with deferring_interrupts():
+            self._stop()
+
+    def _stop(self) -> None:
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             sup, self._supervisor = self._supervisor, None
+        self._finalizer.detach()
         if sup is not None:
             sup.stop()  # first: nothing may restart what is being stopped
         with self._lock:
@@ -577,8 +661,12 @@ class ContextPool:
         if self._event_thread is not threading.current_thread():
             self._event_thread.join(5.0)
         self._native.free()  # waits (GIL released) until every context is torn down
+        interrupt: BaseException | None = None
         for ctx in contexts:
-            ctx._on_exit(ctx.exit_reason or "normal", None)
+            try:
+                ctx._on_exit(ctx.exit_reason or "normal", None)
+            except BaseException as exc:  # an exit callback's KeyboardInterrupt: after the stop
+                interrupt = interrupt or exc
         with self._lock:
             self._contexts.clear()
             self._names.clear()
@@ -594,6 +682,8 @@ class ContextPool:
                 except Exception:
                     log.exception("actors: closing a pool service failed")
         _live_pools.discard(self)
+        if interrupt is not None:
+            raise interrupt
 
 
 def _processes_option(processes: int | None) -> int:
@@ -628,7 +718,110 @@ def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:
     return lambda *args: fn(ctx, *args)
 
 
+def _event_loop(wpool: weakref.ref[ContextPool], native: Any) -> None:
+    """The event thread: holds its pool only while it handles an event."""
+    serving.event_thread = True
+    while True:
+        frame = native.poll(0.5)
+        if frame is False:
+            return
+        if frame is None or frame is True:
+            continue
+        pool = wpool()
+        if pool is None:
+            continue  # dropped: its finalizer closes the queues
+        try:
+            pool._handle_event(frame)
+        except BaseException as exc:  # the event thread outlives anything
+            escalate(exc, "handling a native event")
+        finally:
+            del pool
+
+
+def _weak_call_handler(wpool: weakref.ref[ContextPool]) -> Callable[[bytes], None]:
+    def handle(frame: bytes) -> None:
+        pool = wpool()
+        if pool is not None:
+            pool._on_call_frame(frame)
+
+    return handle
+
+
+def _weak_crash_handler(wpool: weakref.ref[ContextPool]) -> Callable[[list[int], str], None]:
+    def on_crash(ctx_ids: list[int], why: str) -> None:
+        pool = wpool()
+        if pool is not None:
+            pool._on_worker_crash(ctx_ids, why)
+
+    return on_crash
+
+
+def _release_unstopped(
+    pool_id: int,
+    pid: int,
+    native: Any,
+    pollers: CallPollers,
+    handlers: AsyncHandlerLoop,
+    events: threading.Thread,
+) -> None:
+    """The finalizer of a pool dropped without stop(): its threads end, its contexts stop.
+
+    Runs wherever the pool was collected, possibly on one of its own threads:
+    the joins skip the current thread. Nothing here refers to the pool.
+    """
+    if os.getpid() != pid:
+        return  # a forked child: these threads and workers are the parent's
+    try:
+        native.close_events()
+        if events is not threading.current_thread():
+            events.join(5.0)
+        native.free()
+        pollers.join(wait=0.5)
+        handlers.close()
+    except Exception:  # pragma: no cover - best effort from a finalizer
+        log.exception("actors: releasing an unstopped pool failed")
+    # after the release: with warnings turned into errors the warning raises
+    warnings.warn(
+        f"ContextPool #{pool_id} was garbage-collected without stop(): its contexts were stopped "
+        "and its threads released; call stop() or use `with ContextPool(...)`",
+        ResourceWarning,
+        stacklevel=2,
+    )
+
+
 _live_pools: weakref.WeakSet[ContextPool] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # Runs in the child right after os.fork(): only the forking thread exists.
+    for pool in list(_live_pools):
+        pool._mark_inherited()
+    _live_pools.clear()
+    _forget_parent_forkserver()
+
+
+def _forget_parent_forkserver() -> None:
+    """The forkserver that starts process-mode workers is the parent's child,
+    which this process cannot wait for: the next pool here starts its own."""
+    import sys
+
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        try:
+            os.close(alive_fd)  # our copy: the parent keeps its server alive with its own
+        except OSError:
+            pass
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
+    server._forkserver_pid = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @atexit.register

@@ -26,6 +26,15 @@
 #define ACT_EDEAD -2
 #define ACT_EINVAL -3
 #define ACT_EENGINE -4
+#define ACT_EFULL -5       /* the context's mailbox is at its bound (ACT_MAILBOX_MAX_*) */
+
+/* Per-context bounds. Host.call promises awaiting Python: past this many,
+   Host.call throws a RangeError. Commands from Python waiting in a mailbox:
+   past either bound act_ctx_send fails with ACT_EFULL (host-call answers and
+   stops are never refused; one frame of any size enters an empty mailbox). */
+#define ACT_MAX_HOST_CALLS 10000
+#define ACT_MAILBOX_MAX_CMDS 100000
+#define ACT_MAILBOX_MAX_BYTES 67108864
 
 /* command opcodes: first element of a command frame [op, req_id, timeout_ms, ...] */
 #define ACT_OP_EVAL 1

@@ -787,13 +787,9 @@ static void do_internal(act_ctx *c, frame *f)
 /* Answer from Python to a Host.call promise: payload [ok, value]. */
 static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t len)
 {
-    hcall **pp = &c->hcalls;
-    while (*pp && (*pp)->call_id != call_id)
-        pp = &(*pp)->next;
-    hcall *h = *pp;
+    hcall *h = hcall_take(c, call_id);
     if (!h)
         return;   /* the operation timed out or the context was reset: drop it */
-    *pp = h->next;
 
     op *owner = NULL;
     for (op *o = c->ops; o; o = o->next)
@@ -873,13 +869,7 @@ static void engine_teardown(act_ctx *c, const char *why)
         reply_msg(c, o->req_id, o->w, ACT_R_DEAD, why);
         op_free(c, o);
     }
-    while (c->hcalls) {
-        hcall *h = c->hcalls;
-        c->hcalls = h->next;
-        JS_FreeValue(c->jc, h->resolve);
-        JS_FreeValue(c->jc, h->reject);
-        js_free(c->jc, h);
-    }
+    hcall_free_all(c);
     while (c->rejections) {
         rejection *r = c->rejections;
         c->rejections = r->next;
@@ -910,6 +900,7 @@ static void fail_mailbox(act_ctx *c, const char *why)
     pthread_mutex_lock(&c->mu);
     cmd *m = c->mbox_head;
     c->mbox_head = c->mbox_tail = NULL;
+    c->mbox_cmds = c->mbox_bytes = 0;
     pthread_mutex_unlock(&c->mu);
     while (m) {
         cmd *nx = m->next;
@@ -1089,6 +1080,10 @@ void ctx_run_slice(worker *w, act_ctx *c)
             c->mbox_head = m->next;
             if (!c->mbox_head)
                 c->mbox_tail = NULL;
+            if (m->kind == CMD_FRAME) {
+                c->mbox_cmds--;
+                c->mbox_bytes -= m->len;
+            }
         }
         pthread_mutex_unlock(&c->mu);
         if (!m) {

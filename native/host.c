@@ -75,6 +75,77 @@ static int encode_call(act_ctx *c, mpw *w, uint64_t call_id, int flags, int argc
 
 static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int flags);
 
+/* ---- the outstanding-call table: a hash by call id, chained, on the JS heap ---- */
+
+static uint32_t hcall_slot(const act_ctx *c, uint64_t call_id)
+{
+    /* call ids are consecutive: a multiplicative hash spreads them anyway */
+    return (uint32_t)((call_id * 0x9E3779B97F4A7C15ull) >> 32) & (c->hc_nbuckets - 1);
+}
+
+static int hcall_add(act_ctx *c, hcall *h)
+{
+    if ((uint32_t)c->nhcalls >= c->hc_nbuckets) {
+        uint32_t ncap = c->hc_nbuckets ? c->hc_nbuckets * 2 : 16;
+        hcall **nb = js_mallocz(c->jc, (size_t)ncap * sizeof *nb);
+        if (!nb)
+            return -1;
+        uint32_t old_n = c->hc_nbuckets;
+        hcall **old = c->hc_buckets;
+        c->hc_buckets = nb;
+        c->hc_nbuckets = ncap;
+        for (uint32_t i = 0; i < old_n; i++) {
+            hcall *e = old[i];
+            while (e) {
+                hcall *nx = e->next;
+                uint32_t s = hcall_slot(c, e->call_id);
+                e->next = nb[s];
+                nb[s] = e;
+                e = nx;
+            }
+        }
+        js_free(c->jc, old);
+    }
+    uint32_t s = hcall_slot(c, h->call_id);
+    h->next = c->hc_buckets[s];
+    c->hc_buckets[s] = h;
+    c->nhcalls++;
+    return 0;
+}
+
+hcall *hcall_take(act_ctx *c, uint64_t call_id)
+{
+    if (!c->hc_nbuckets)
+        return NULL;
+    hcall **pp = &c->hc_buckets[hcall_slot(c, call_id)];
+    while (*pp && (*pp)->call_id != call_id)
+        pp = &(*pp)->next;
+    hcall *h = *pp;
+    if (h) {
+        *pp = h->next;
+        c->nhcalls--;
+    }
+    return h;
+}
+
+void hcall_free_all(act_ctx *c)
+{
+    for (uint32_t i = 0; i < c->hc_nbuckets; i++) {
+        hcall *h = c->hc_buckets[i];
+        while (h) {
+            hcall *nx = h->next;
+            JS_FreeValue(c->jc, h->resolve);
+            JS_FreeValue(c->jc, h->reject);
+            js_free(c->jc, h);
+            h = nx;
+        }
+    }
+    js_free(c->jc, c->hc_buckets);
+    c->hc_buckets = NULL;
+    c->hc_nbuckets = 0;
+    c->nhcalls = 0;
+}
+
 /* Host.call / Host.callSync, and the polyfills' private native.call(Sync)
    (flags has ACT_CALL_INTERNAL: Python routes those to group handlers). */
 JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
@@ -82,6 +153,9 @@ JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
     if (flags & ACT_CALL_SYNC)
         return host_call_sync(jc, argc, argv, flags);
     act_ctx *c = ctx_of(jc);
+    if (c->nhcalls >= ACT_MAX_HOST_CALLS)
+        return JS_ThrowRangeError(jc, "too many outstanding host calls (limit %d per context): await some first",
+                                  ACT_MAX_HOST_CALLS);
     hcall *h = js_mallocz(jc, sizeof *h);
     if (!h)
         return JS_EXCEPTION;
@@ -102,11 +176,13 @@ JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
     h->op_id = c->cur_op_id;
     h->resolve = funcs[0];
     h->reject = funcs[1];
-    h->next = c->hcalls;
-    c->hcalls = h;
     size_t n;
     uint8_t *b = mpw_take(&w, &n);
-    if (!b) {
+    if (!b || hcall_add(c, h) < 0) {
+        free(b);
+        JS_FreeValue(jc, h->resolve);
+        JS_FreeValue(jc, h->reject);
+        js_free(jc, h);
         JS_FreeValue(jc, promise);
         return JS_ThrowOutOfMemory(jc);
     }

@@ -113,7 +113,7 @@ typedef struct op {
 } op;
 
 typedef struct hcall {
-    struct hcall *next;
+    struct hcall *next;            /* chain of its hash bucket */
     uint64_t call_id;
     uint64_t op_id;
     JSValue resolve, reject;
@@ -151,6 +151,7 @@ struct act_ctx {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     cmd *mbox_head, *mbox_tail;
+    size_t mbox_cmds, mbox_bytes;  /* CMD_FRAMEs queued and their size (the bound) */
     int sched;                     /* S_* */
     int wake;                      /* a timer or deadline came due */
     int dead;                      /* runtime torn down */
@@ -174,7 +175,9 @@ struct act_ctx {
     acct idle_acct;
     int abort_reason;              /* ABORT_*: set by the interrupt handler */
     op *ops;
-    hcall *hcalls;
+    hcall **hc_buckets;            /* outstanding Host.call records by call id (host.c) */
+    uint32_t hc_nbuckets;          /* a power of two, or 0 */
+    int nhcalls;
     jtimer **timers;               /* sorted by due, latest first: the next is last */
     int ntimers, timers_cap;
     uint32_t running_timer;        /* id of the timer whose callback runs now */
@@ -309,6 +312,9 @@ void ctx_run_slice(worker *w, act_ctx *c);
 bool ctx_has_work_locked(act_ctx *c);
 int ctx_interrupt(JSRuntime *rt, void *opaque);
 void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
+/* the table of outstanding Host.call records (host.c): O(1) each */
+hcall *hcall_take(act_ctx *c, uint64_t call_id);
+void hcall_free_all(act_ctx *c);
 int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
 
 /* host.c */

@@ -89,6 +89,7 @@ const char *act_strerror(int status)
     case ACT_EDEAD: return "the context is stopped";
     case ACT_EINVAL: return "invalid argument";
     case ACT_EENGINE: return "the JavaScript engine could not be initialised";
+    case ACT_EFULL: return "the context's mailbox is full";
     default: return "unknown status";
     }
 }
@@ -840,6 +841,18 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
         free(m);
         return ACT_EDEAD;
     }
+    /* the bound: refused before anything is queued, so nothing below it is
+       lost and what was accepted keeps its order. Not in a worker process
+       (emit_hook set): serve.c cannot yet tell a fire-and-forget sender, and
+       a refusal there would drop the message silently. */
+    if (!c->pool->emit_hook && (c->mbox_cmds >= ACT_MAILBOX_MAX_CMDS ||
+                                (c->mbox_cmds > 0 && c->mbox_bytes + len > (size_t)ACT_MAILBOX_MAX_BYTES))) {
+        pthread_mutex_unlock(&c->mu);
+        free(m);
+        return ACT_EFULL;
+    }
+    c->mbox_cmds++;
+    c->mbox_bytes += len;
     if (w) {
         waiter_retain(w);
         atomic_store(&w->state, W_PENDING);

@@ -56,12 +56,12 @@
     }
   };
 
-  // An ordered outbox drained by one host call at a time.
+  // An ordered outbox drained by one host call at a time. `push.idle()`
+  // settles once everything pushed so far (and after) has been handed over.
   const outbox = (handler) => {
     let queue = [];
-    let busy = false;
+    let busy = null; // the running drain
     const drain = async () => {
-      busy = true;
       try {
         while (queue.length) {
           const batch = queue;
@@ -73,13 +73,15 @@
           }
         }
       } finally {
-        busy = false;
+        busy = null;
       }
     };
-    return (item) => {
+    const push = (item) => {
       queue.push(item);
-      if (!busy) drain();
+      if (busy === null) busy = drain();
     };
+    push.idle = () => (busy === null ? Promise.resolve() : busy.then(() => push.idle()));
+    return push;
   };
 
   // on<type> event handler attributes kept as listeners on the target
@@ -205,7 +207,10 @@
         toParent(clone(message));
       },
       close() {
-        native.call('worker.close').catch(() => {});
+        // Host calls run concurrently on the Python side: a close sent while
+        // messages are still on their way could overtake them. Messages
+        // posted before close() are delivered first.
+        toParent.idle().then(() => native.call('worker.close')).catch(() => {});
       },
       addEventListener(type, listener, options) {
         if (listener === null || listener === undefined) return;

@@ -17,12 +17,15 @@ that are linked (every 20 ms) and reports their exit with reason ``normal``.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pykka
 from pykka.messages import ProxyCall
+
+from actors._handlers import escalate
 
 __all__ = ["NORMAL", "link", "unlink"]
 
@@ -141,11 +144,20 @@ class _LinkTable:
                     other.stop(block=False)
         except pykka.ActorDeadError:
             pass
-        except Exception:
-            log.exception("propagating the exit of %r to %r failed", source, other)
+        except BaseException as exc:
+            escalate(exc, f"propagating the exit of {source!r} to {other!r}")
 
 
 _table = _LinkTable()
+
+
+def _reset_after_fork() -> None:
+    # the watcher thread is the parent's; links of objects made in the child start afresh
+    global _table
+    _table = _LinkTable()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def link(a: Any, b: Any) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pykka
 
-from actors._handlers import serving
+from actors._handlers import escalate, run_callback, serving
 from actors.dispatch import DispatchActor
 from actors.errors import ActorsError
 from actors.supervision import links
@@ -54,6 +54,11 @@ class _ChildState:
 class _Call:
     fn: Callable[..., Any]
     args: tuple[Any, ...]
+
+
+@dataclass
+class _Raised:
+    exc: BaseException
 
 
 @dataclass
@@ -147,13 +152,22 @@ class Supervisor:
             _current.sup = self
             try:
                 return fn(*a)
+            except Exception:
+                raise
+            except BaseException as exc:
+                # A factory's KeyboardInterrupt or SystemExit would stop the
+                # supervisor's actor: hand it to the caller instead.
+                return _Raised(exc)
             finally:
                 _current.sup = None
 
         try:
-            return self._actor_ref.ask(_Call(on_actor, args))
+            result = self._actor_ref.ask(_Call(on_actor, args))
         except pykka.ActorDeadError:
             raise ActorsError(f"supervisor {self._label} has exited ({self._exit_reason})") from None
+        if isinstance(result, _Raised):
+            raise result.exc
+        return result
 
     @property
     def _label(self) -> str:
@@ -252,6 +266,8 @@ class Supervisor:
                 fn(*a)
             except Exception as exc:
                 log.warning("supervisor %s: %s failed: %s", self._label, fn.__name__, exc)
+            except BaseException as exc:
+                escalate(exc, f"supervisor {self._label}: {fn.__name__}")
             finally:
                 _current.sup = None
 
@@ -397,11 +413,13 @@ class Supervisor:
             self._exited.set()
             callbacks = list(self._exit_callbacks)
             self._exit_callbacks.clear()
+        interrupt: BaseException | None = None
         for cb in callbacks:
-            try:
-                cb(self, self._exit_reason, None)
-            except Exception:
-                log.exception("exit callback of supervisor %s failed", self._label)
+            where = f"exit callback of supervisor {self._label}"
+            raised = run_callback(where, cb, self, self._exit_reason, None)
+            interrupt = interrupt or raised
+        if interrupt is not None:
+            raise interrupt  # only on the main thread: see run_callback
 
     def _handle_child_exit(self, child_id: str, child: Any, reason: str) -> None:
         _current.sup = self
@@ -444,8 +462,11 @@ class Supervisor:
             cid = pending[0]
             try:
                 self._start(self._children[cid])
-            except Exception as exc:
-                log.error("supervisor %s: restarting child %r failed: %s", self._label, cid, exc)
+            except BaseException as exc:  # a factory's KeyboardInterrupt is a failed start too
+                if isinstance(exc, Exception):
+                    log.error("supervisor %s: restarting child %r failed: %s", self._label, cid, exc)
+                else:
+                    escalate(exc, f"supervisor {self._label}: the factory of child {cid!r}")
                 if not self._allow_restart(self._children[cid] if self._per_child else None):
                     self._intensity_exceeded(cid)
                     return
