@@ -17,10 +17,10 @@ import threading
 import time
 
 import pytest
+from waiting import wait_until
 
 import actors
 from actors import ContextDeadError
-from waiting import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
