@@ -24,6 +24,7 @@ from actors.errors import (
     LimitError,
     MemoryLimitError,
     ReductionLimitError,
+    ResultTooLargeError,
     SelectorError,
 )
 from actors.pool import ContextPool
@@ -40,6 +41,7 @@ __all__ = [
     "LimitError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "ResultTooLargeError",
     "SelectorError",
     "Supervisor",
     "engine_version",
