@@ -1077,7 +1077,7 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
                 *stack = dup_text(jc, st, ERR_TEXT_MAX);
             JS_FreeValue(jc, st);
         }
-        if (!*name && !*message) {
+        if (!*name && !*message && !JS_IsError(exc)) {
             /* not an Error: described by kind (its toString is the guest's) */
             *message = dup_cstr(JS_IsArray(exc) ? "[object Array]" :
                                 JS_IsFunction(jc, exc) ? "[object Function]" : "[object Object]");
