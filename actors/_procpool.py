@@ -451,7 +451,16 @@ class RemoteContext:
             raise ContextDeadError(f"context #{self.id} is stopped")
 
     def resolve(self, call_id: int, payload: bytes) -> int:
-        _check_size(payload)
+        if len(payload) > w.MAX_BODY:  # the JS side still gets its one answer
+            payload = codec.encode(
+                [
+                    False,
+                    [
+                        "ConversionError",
+                        f"the handler's answer ({len(payload)} bytes) is larger than a process-mode frame",
+                    ],
+                ]
+            )
         if self.dead or not self.worker.send(w.RESOLVE, self.id, call_id, payload):
             return int(nb.EDEAD)
         return int(nb.OK)

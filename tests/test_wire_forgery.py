@@ -11,7 +11,7 @@ any crash.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import msgpack
 import pytest
@@ -59,6 +59,10 @@ def _event(*items: object) -> bytes:
     return msgpack.packb(list(items))  # type: ignore[no-any-return]
 
 
+def _uint(n: int) -> bytes:
+    return msgpack.packb(n)  # type: ignore[no-any-return]
+
+
 def _assert_cut_off(pool: actors.ContextPool, attacker: actors.Context, victim: Victim) -> None:
     # the attacker's worker is handled as a crash: its contexts exit crashed
     assert attacker.wait(10), "the forging worker was not cut off"
@@ -103,20 +107,23 @@ def test_a_desynchronized_stream_cannot_smuggle_frames(ppool: actors.ContextPool
     _assert_cut_off(ppool, attacker, victim)
 
 
-BAD_FRAMES = {
-    "a length past the protocol's maximum": frame("E", length=0xFFFFFFFF),
-    "an unknown kind": frame("Z", body=b"\x90"),
-    "a body that is not msgpack": frame("E", body=b"\xc1\xc1\xc1"),
-    "a truncated body": frame("E", body=b"\x95\x01"),
-    "trailing bytes": frame("E", body=_event(nb.EV_LOG, 0, 1, "x") + b"\x00"),
-    "a string that is not UTF-8": frame("E", body=b"\x94\x04\x00\x01\xa2\xed\xa0"),
-    "an unknown extension": frame("E", body=b"\x93\x03\x00\xd4\x09\x00"),
-    "a malformed BigInt": frame("E", body=b"\x93\x03\x00\xc7\x02\x01zz"),
-    "an unknown event kind": frame("E", body=_event(99, 0, "x")),
-    "a host call on the event channel": frame("E", body=_event(nb.EV_HOST_CALL, 0, 1, 0, "transfer", [])),
-    "an event of the wrong length": frame("E", body=_event(nb.EV_MESSAGE, 0)),
-    "a reply for a token it was not given": frame("R", a=(1 << 62) | 12345, body=b"\x92\x00\xc0"),
-    "a second hello": frame("H", a=1),
+# frames a worker must not send; {me} is the id of a context of its own
+BAD_FRAMES: dict[str, Callable[[int], bytes]] = {
+    "a length past the protocol's maximum": lambda me: frame("E", length=0xFFFFFFFF),
+    "an unknown kind": lambda me: frame("Z", body=b"\x90"),
+    "a body that is not msgpack": lambda me: frame("E", body=b"\xc1\xc1\xc1"),
+    "a truncated body": lambda me: frame("E", body=b"\x95\x01"),
+    "trailing bytes": lambda me: frame("E", body=_event(nb.EV_LOG, me, 1, "x") + b"\x00"),
+    "a string that is not UTF-8": lambda me: frame("E", body=b"\x94\x04" + _uint(me) + b"\x01\xa2\xed\xa0"),
+    "an unknown extension": lambda me: frame("E", body=b"\x93\x03" + _uint(me) + b"\xd4\x09\x00"),
+    "a malformed BigInt": lambda me: frame("E", body=b"\x93\x03" + _uint(me) + b"\xc7\x02\x01zz"),
+    "an unknown event kind": lambda me: frame("E", body=_event(99, me, "x")),
+    "a host call on the event channel": lambda me: frame(
+        "E", body=_event(nb.EV_HOST_CALL, me, 1, 0, "transfer", [])
+    ),
+    "an event of the wrong length": lambda me: frame("E", body=_event(nb.EV_MESSAGE, me)),
+    "a reply for a token it was not given": lambda me: frame("R", a=(1 << 62) | 12345, body=b"\x92\x00\xc0"),
+    "a second hello": lambda me: frame("H", a=1),
 }
 
 
@@ -124,9 +131,7 @@ BAD_FRAMES = {
 def test_a_worker_that_sends_a_bad_frame_is_killed_and_replaced(ppool: actors.ContextPool, bad: str) -> None:
     attacker = ppool.spawn(apis=None)
     victim = Victim(ppool, attacker)
-    data = BAD_FRAMES[bad]
-    # events naming the attacker's own context: the frame is bad in itself
-    data = data.replace(_event(nb.EV_LOG, 0, 1, "x"), _event(nb.EV_LOG, attacker.id, 1, "x"))
+    data = BAD_FRAMES[bad](attacker.id)
     old = worker_pid(attacker)
     forge_frames(attacker, data)
     _assert_cut_off(ppool, attacker, victim)
