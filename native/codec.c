@@ -84,9 +84,29 @@ const char *act_result_too_large(const act_ctx *c, int nodes, char *buf, size_t 
 /* ---- intrinsics -------------------------------------------------------------------- *
  * The converter never calls a method the guest can replace: the engine's own
  * Map/Set iteration, Date.prototype.getTime, BigInt.prototype.toString and
- * the Error.prototype.stack getter are taken when the context is created,
- * before any guest code runs. */
-enum { I_MAP_ENTRIES, I_MAP_NEXT, I_SET_VALUES, I_SET_NEXT, I_DATE_TIME, I_BIGINT_STR, I_ERROR_STACK, I_COUNT };
+ * the getters of Error.prototype.stack and DOMException's name and message
+ * are taken when the context is created, before any guest code runs. */
+
+/* The getter of proto[prop] (a new reference), or undefined. */
+static JSValue getter_of(JSContext *jc, JSValueConst proto, const char *prop)
+{
+    JSValue out = JS_UNDEFINED;
+    JSAtom atom = JS_NewAtom(jc, prop);
+    JSPropertyDescriptor d;
+    if (JS_IsObject(proto) && atom != JS_ATOM_NULL && JS_GetOwnProperty(jc, &d, proto, atom) > 0) {
+        JS_FreeValue(jc, d.value);
+        JS_FreeValue(jc, d.setter);
+        out = d.getter;
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(jc, atom);
+    if (JS_HasException(jc))
+        JS_FreeValue(jc, JS_GetException(jc));
+    return out;
+}
+enum { I_MAP_ENTRIES, I_MAP_NEXT, I_SET_VALUES, I_SET_NEXT, I_DATE_TIME, I_BIGINT_STR, I_ERROR_STACK,
+       I_DOMEX_NAME, I_DOMEX_MESSAGE, I_COUNT };
+#define I_REQUIRED I_DOMEX_NAME     /* the ones after it may be missing */
 
 static _Atomic int sab_class;      /* class id of SharedArrayBuffer (same in every runtime) */
 
@@ -149,18 +169,15 @@ int codec_install(act_ctx *c)
     c->intrinsics[I_DATE_TIME] = JS_GetPropertyStr(jc, dp, "getTime");
     c->intrinsics[I_BIGINT_STR] = JS_GetPropertyStr(jc, bp, "toString");
     c->intrinsics[I_MAP_NEXT] = iter_next_of(jc, g, "Map", c->intrinsics[I_MAP_ENTRIES]);
-    c->intrinsics[I_ERROR_STACK] = JS_EXCEPTION;
     JSValue ep = get_chain(jc, g, "Error", "prototype");
-    JSAtom stack = JS_NewAtom(jc, "stack");
-    JSPropertyDescriptor d;
-    if (JS_IsObject(ep) && stack != JS_ATOM_NULL && JS_GetOwnProperty(jc, &d, ep, stack) > 0) {
-        JS_FreeValue(jc, d.value);
-        JS_FreeValue(jc, d.setter);
-        c->intrinsics[I_ERROR_STACK] = d.getter;
-    }
-    if (stack != JS_ATOM_NULL)
-        JS_FreeAtom(jc, stack);
+    c->intrinsics[I_ERROR_STACK] = getter_of(jc, ep, "stack");
     JS_FreeValue(jc, ep);
+    JSValue dx = get_chain(jc, g, "DOMException", "prototype");
+    if (JS_IsException(dx))
+        JS_FreeValue(jc, JS_GetException(jc));
+    c->intrinsics[I_DOMEX_NAME] = getter_of(jc, dx, "name");
+    c->intrinsics[I_DOMEX_MESSAGE] = getter_of(jc, dx, "message");
+    JS_FreeValue(jc, dx);
     c->intrinsics[I_SET_NEXT] = iter_next_of(jc, g, "Set", c->intrinsics[I_SET_VALUES]);
     JS_FreeValue(jc, mp);
     JS_FreeValue(jc, sp);
@@ -168,7 +185,7 @@ int codec_install(act_ctx *c)
     JS_FreeValue(jc, bp);
     JS_FreeValue(jc, g);
     int rc = 0;
-    for (int i = 0; i < I_COUNT; i++)
+    for (int i = 0; i < I_REQUIRED; i++)
         if (JS_IsException(c->intrinsics[i]) || !JS_IsFunction(jc, c->intrinsics[i]))
             rc = -1;
     if (rc < 0) {
@@ -1002,9 +1019,23 @@ static char *dup_text(JSContext *jc, JSValueConst v, size_t max)
     return out;
 }
 
+/* One of the engine's own getters captured at install (they read the
+   object's internal slots and run no guest code). */
+static bool trusted_getter(JSContext *jc, JSValueConst fn)
+{
+    act_ctx *c = JS_GetContextOpaque(jc);
+    if (!c || !JS_IsObject(fn))
+        return false;
+    for (int i = I_ERROR_STACK; i < I_COUNT; i++)
+        if (JS_IsObject(c->intrinsics[i]) && JS_VALUE_GET_PTR(c->intrinsics[i]) == JS_VALUE_GET_PTR(fn))
+            return true;
+    return false;
+}
+
 /* The value of a data property found on obj or its prototypes, or
-   undefined: no getter, setter or proxy trap runs (an error is described
-   without running any of the guest's code). */
+   undefined: no guest getter, setter or proxy trap runs (an error is
+   described without running any of the guest's code); the engine's own
+   getters (DOMException's name and message, Error's stack) are read. */
 static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop)
 {
     JSAtom atom = JS_NewAtom(jc, prop);
@@ -1022,12 +1053,20 @@ static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop)
             break;
         }
         if (r > 0) {
-            JS_FreeValue(jc, d.getter);
             JS_FreeValue(jc, d.setter);
-            if (d.flags & JS_PROP_GETSET)
-                JS_FreeValue(jc, d.value);
-            else
+            if (!(d.flags & JS_PROP_GETSET)) {
                 found = d.value;
+            } else {
+                JS_FreeValue(jc, d.value);
+                if (trusted_getter(jc, d.getter)) {
+                    found = JS_Call(jc, d.getter, obj, 0, NULL);
+                    if (JS_IsException(found)) {
+                        JS_FreeValue(jc, JS_GetException(jc));
+                        found = JS_UNDEFINED;
+                    }
+                }
+            }
+            JS_FreeValue(jc, d.getter);
             break;
         }
         JSValue up = JS_GetPrototype(jc, cur);

@@ -196,7 +196,7 @@ struct act_ctx {
     JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
     JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
     JSAtom dom_keys[6];            /* its node storage symbols */
-    JSValue intrinsics[7];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
+    JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
     char conv_msg[600];
     int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
