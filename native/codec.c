@@ -1032,11 +1032,13 @@ static bool trusted_getter(JSContext *jc, JSValueConst fn)
     return false;
 }
 
-/* The value of a data property found on obj or its prototypes, or
-   undefined: no guest getter, setter or proxy trap runs (an error is
-   described without running any of the guest's code); the engine's own
-   getters (DOMException's name and message, Error's stack) are read. */
-static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop)
+/* The value of a property found on obj or its prototypes, or undefined.
+   No proxy trap runs, and no getter unless run_getters: the engine's own
+   getters (DOMException's name and message, Error's stack) always are.
+   Getters run for name and message because the polyfills' DOMException
+   (like WebIDL) has them; what they return is used only if it is a
+   primitive, which the engine converts to text itself. */
+static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop, bool run_getters)
 {
     JSAtom atom = JS_NewAtom(jc, prop);
     if (atom == JS_ATOM_NULL) {
@@ -1058,7 +1060,7 @@ static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop)
                 found = d.value;
             } else {
                 JS_FreeValue(jc, d.value);
-                if (trusted_getter(jc, d.getter)) {
+                if (JS_IsFunction(jc, d.getter) && (run_getters || trusted_getter(jc, d.getter))) {
                     found = JS_Call(jc, d.getter, obj, 0, NULL);
                     if (JS_IsException(found)) {
                         JS_FreeValue(jc, JS_GetException(jc));
@@ -1084,7 +1086,7 @@ static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop)
 
 static char *dup_prop(JSContext *jc, JSValueConst obj, const char *prop, size_t max)
 {
-    JSValue v = data_prop(jc, obj, prop);
+    JSValue v = data_prop(jc, obj, prop, strcmp(prop, "stack") != 0);
     char *out = dup_text(jc, v, max);
     JS_FreeValue(jc, v);
     return out;
