@@ -25,6 +25,7 @@ from actors.errors import (
     MailboxFullError,
     MemoryLimitError,
     ReductionLimitError,
+    ResultTooLargeError,
     SelectorError,
 )
 from actors.pool import ContextPool
@@ -42,6 +43,7 @@ __all__ = [
     "MailboxFullError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "ResultTooLargeError",
     "SelectorError",
     "Supervisor",
     "engine_version",

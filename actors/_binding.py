@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 8
+ABI_VERSION = 10
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -49,6 +49,7 @@ R_TIMEOUT = lib.ACT_R_TIMEOUT
 R_DEAD = lib.ACT_R_DEAD
 R_CONVERSION = lib.ACT_R_CONVERSION
 R_BADREQ = lib.ACT_R_BADREQ
+R_TOO_LARGE = lib.ACT_R_TOO_LARGE
 
 EV_RESULT = lib.ACT_EV_RESULT
 EV_HOST_CALL = lib.ACT_EV_HOST_CALL
@@ -179,8 +180,10 @@ class NativePool(_EventQueues):
         on_uncaught: int,
         apis: int = 0,
         groups: bytes = b"",
+        max_result_bytes: int = 0,
     ) -> NativeContext:
         opts = ffi.new("act_ctx_opts *")
+        opts.max_result_bytes = max_result_bytes
         opts.id = ctx_id
         opts.memory_limit = memory_limit
         opts.max_reductions = max_reductions
@@ -288,8 +291,16 @@ class Client:
         return int(lib.act_client_wait_hello(self._h, timeout))
 
     def wait_closed(self, timeout: float) -> bool:
-        """True once the worker's end of the socket closed."""
+        """True once the worker's end of the socket closed (or it was cut off)."""
         return bool(lib.act_client_wait_closed(self._h, timeout))
+
+    def own(self, ctx_id: int, owned: bool = True) -> None:
+        """Context ``ctx_id`` lives in this worker (events for any other id are forged)."""
+        check(lib.act_client_own(self._h, ctx_id, 1 if owned else 0), "registering a context")
+
+    def violation(self) -> str:
+        """Why the reader stopped trusting the worker ("" if it did not)."""
+        return str(ffi.string(lib.act_client_violation(self._h)).decode("utf-8", "replace"))
 
     def free(self) -> None:
         """Shut the socket down, join the reader, fail whoever still waits."""
@@ -403,6 +414,10 @@ class Server:
 
     def send(self, kind: int, a: int, b: int, body: bytes = b"") -> None:
         check(lib.act_server_send(self._h, kind, a, b, body, len(body)), "writing to the pool's socket")
+
+    def write_raw(self, data: bytes) -> None:
+        """Test hook: ``data`` goes to the socket as it is (forged frames)."""
+        check(lib.act_server_write_raw(self._h, data, len(data)), "writing to the pool's socket")
 
     def free(self) -> None:
         if self._h is not None:

@@ -34,7 +34,7 @@ import msgpack
 from actors import _binding as nb
 from actors import _wire as w
 from actors import codec
-from actors.errors import ActorsError, ContextDeadError
+from actors.errors import ActorsError, ContextDeadError, ConversionError
 
 __all__ = ["ProcessPump", "RemoteContext"]
 
@@ -166,9 +166,9 @@ class _Worker:
     def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
         return self.alive and self.client.send(kind, a, b, body)
 
-    def send_fault(self, kind: str, delay: float) -> None:
-        """Test hook (``actors.testing.crash_worker``): the process fails on purpose."""
-        self.send(w.FAULT, int(delay * 1000), 0, kind.encode())
+    def send_fault(self, kind: str, delay: float, data: bytes = b"") -> None:
+        """Test hook (``actors.testing``): the process fails on purpose."""
+        self.send(w.FAULT, int(delay * 1000), 0, kind.encode() + b"\0" + data)
 
     # ---- the monitor thread ------------------------------------------------------------
 
@@ -178,11 +178,22 @@ class _Worker:
         self._gone()
 
     def _gone(self) -> None:
-        """The socket closed: a crash, unless we asked the process to quit."""
+        """The socket closed: a crash, unless we asked the process to quit.
+
+        A worker that sent a bad frame (the client stopped reading it) is
+        killed at once, quitting or not: it may be running an exploit, and
+        is never trusted again.
+        """
+        violation = self.client.violation()
         with self.lock:
             self.alive = False
-            crashed = not self.quitting
+            crashed = not self.quitting or bool(violation)
             contexts, self.contexts = self.contexts, {}
+        if violation:
+            try:
+                self.proc.kill()
+            except ValueError:  # pragma: no cover - already closed
+                pass
         self.proc.join(5.0)
         if self.proc.is_alive():  # pragma: no cover - closed its socket but lives on
             self.proc.kill()
@@ -192,7 +203,7 @@ class _Worker:
             self.proc.close()
         except ValueError:  # pragma: no cover - still running after kill
             pass
-        why = _describe_exit(code)
+        why = f"{violation} and was killed" if violation else _describe_exit(code)
         if crashed:
             log.error(
                 "actors: worker process %d (pid %d) %s; %d contexts lost",
@@ -300,23 +311,37 @@ class ProcessPump:
         on_uncaught: int,
         apis: int,
         groups: tuple[str, ...],
+        max_result_bytes: int = 0,
     ) -> RemoteContext:
         body = msgpack.packb(
-            [ctx_id, memory_limit, max_reductions, timeout, max_stack_size, on_uncaught, apis, list(groups)]
+            [
+                ctx_id,
+                memory_limit,
+                max_reductions,
+                timeout,
+                max_stack_size,
+                on_uncaught,
+                apis,
+                list(groups),
+                max_result_bytes,
+            ]
         )
         wk = self._least_loaded()
         rc = RemoteContext(wk, ctx_id)
         with wk.lock:
             wk.contexts[ctx_id] = rc  # before the reply: its first events may come with it
+        wk.client.own(ctx_id)  # events for ids not owned by a worker are forged
         try:
             status, message = codec.decode(wk.call(w.NEW, body))
         except BaseException:
             with wk.lock:
                 wk.contexts.pop(ctx_id, None)
+            wk.client.own(ctx_id, False)
             raise
         if status != 0:
             with wk.lock:
                 wk.contexts.pop(ctx_id, None)
+            wk.client.own(ctx_id, False)
             raise ActorsError(f"creating a context in worker process {wk.index}: {message}")
         return rc
 
@@ -428,6 +453,13 @@ class ProcessPump:
         return [wk.pid for wk in self.workers if wk is not None and wk.alive]
 
 
+def _check_size(body: bytes) -> None:
+    if len(body) > w.MAX_BODY:
+        raise ConversionError(
+            f"a command of {len(body)} bytes is larger than a process-mode frame ({w.MAX_BODY} bytes)"
+        )
+
+
 class RemoteContext:
     """A context living in a worker process; the ``NativeContext`` interface."""
 
@@ -440,6 +472,7 @@ class RemoteContext:
         self.stopping = False
 
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
+        _check_size(frame)
         if frame[2] != 1:  # pragma: no cover - Context always builds sync frames with req_id 1
             raise ValueError("a blocking command frame must carry req_id 1")
         nb.check_frame(frame)
@@ -448,11 +481,22 @@ class RemoteContext:
         return self.worker.client.request(w.SEND, self.id, frame, slice_seconds, on_wait)
 
     def post(self, frame: bytes) -> None:
+        _check_size(frame)
         nb.check_frame(frame)
         if self.dead or not self.worker.send(w.SEND, self.id, 0, frame):
             raise ContextDeadError(f"context #{self.id} is stopped")
 
     def resolve(self, call_id: int, payload: bytes) -> int:
+        if len(payload) > w.MAX_BODY:  # the JS side still gets its one answer
+            payload = codec.encode(
+                [
+                    False,
+                    [
+                        "ConversionError",
+                        f"the handler's answer ({len(payload)} bytes) is larger than a process-mode frame",
+                    ],
+                ]
+            )
         if self.dead or not self.worker.send(w.RESOLVE, self.id, call_id, payload):
             return int(nb.EDEAD)
         return int(nb.OK)

@@ -25,6 +25,15 @@ kind   a                   b                 body
 Worker to pool: ``H`` (ready, ``a`` = its pid), ``E`` (event frame), ``C``
 (host call frame), ``R`` (``a`` = token; body = the answer: for a command,
 the ``[status, payload]`` array a native waiter receives).
+
+Bounds: no body is longer than :data:`MAX_BODY` (1 GiB + 1 MiB, the output
+budget's cap plus room for the event around it); a sender refuses to write
+a longer one. The pool trusts a worker with nothing: a frame that is too
+long, of an unknown kind, with a body that is not one well-formed msgpack
+value as the pump writes them, a reply to a token it was not given, or an
+event or host call for a context that does not live in that worker, makes
+the pool stop reading that worker at once, kill it and handle it as a crash
+(its contexts exit ``crashed``).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ __all__ = [
     "EVENT",
     "FAULT",
     "HELLO",
+    "MAX_BODY",
     "NEW",
     "QUIT",
     "REPLY",
@@ -46,6 +56,8 @@ __all__ = [
 
 NEW, SEND, RESOLVE, STOP, STATS, FAULT, QUIT = (ord(c) for c in "NSVXTFQ")
 HELLO, EVENT, CALL, REPLY = (ord(c) for c in "HECR")
+
+MAX_BODY = (1 << 30) + (1 << 20)  # WIRE_MAX_BODY (native/internal.h)
 
 _UINT_WIDTH = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8}
 

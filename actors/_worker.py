@@ -30,9 +30,12 @@ from actors import _wire as w
 __all__ = ["main"]
 
 
-def _fault(kind: str) -> None:
+def _fault(kind: str, data: bytes, server: object) -> None:
     """The test-only fault hook (see ``actors.testing``)."""
-    if kind == "segfault":
+    if kind == "raw":
+        # the socket gets bytes as a compromised worker would write them
+        server.write_raw(data)  # type: ignore[attr-defined]
+    elif kind == "segfault":
         # a real invalid access, as an engine bug would make
         ctypes.string_at(1, 1)
     elif kind == "abort":
@@ -62,9 +65,11 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
         while (msg := server.read()) is not None:
             kind, a, _b, body = msg
             if kind == w.NEW:
-                ctx_id, mem, red, tmo, stack, unc, bits, apis = msgpack.unpackb(body)
+                ctx_id, mem, red, tmo, stack, unc, bits, apis, out_bytes = msgpack.unpackb(body)
                 try:
-                    ctx = native.new_context(ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis)))
+                    ctx = native.new_context(
+                        ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis)), out_bytes
+                    )
                     server.add(ctx_id, ctx)
                 except Exception as exc:
                     server.send(w.REPLY, a, 0, codec.encode([1, f"{type(exc).__name__}: {exc}"]))
@@ -73,10 +78,11 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
             elif kind == w.STATS:
                 server.send(w.REPLY, a, 0, codec.encode(native.stats()))
             elif kind == w.FAULT:
+                name, _, data = body.partition(b"\0")
                 if a:
-                    threading.Timer(a / 1000, _fault, (body.decode(),)).start()
+                    threading.Timer(a / 1000, _fault, (name.decode(), data, server)).start()
                 else:
-                    _fault(body.decode())
+                    _fault(name.decode(), data, server)
             elif kind == w.QUIT:
                 quit_asked = True
                 break

@@ -54,8 +54,21 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, (bytearray, memoryview)):
         return bytes(obj)
     if isinstance(obj, JSError):
-        return msgpack.ExtType(EXT_ERROR, msgpack.packb([obj.name, obj.message, obj.stack]))
+        return msgpack.ExtType(EXT_ERROR, _error_body(obj))
     raise TypeError(f"unsupported type {type(obj).__name__}")
+
+
+def _error_body(err: JSError) -> bytes:
+    fields = [err.name, err.message, err.stack]
+    for label, text in zip(("name", "message", "stack"), fields, strict=True):
+        if text is not None and not isinstance(text, str):
+            raise ConversionError(f"JSError {label} must be a str, not {type(text).__name__}")
+    try:
+        return msgpack.packb(fields)  # type: ignore[no-any-return]
+    except UnicodeEncodeError:
+        raise ConversionError(
+            "JSError with a lone surrogate in its name, message or stack (not valid Unicode)"
+        ) from None
 
 
 _local = threading.local()
@@ -183,8 +196,13 @@ def _map_header(n: int) -> bytes:
 
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == EXT_BIGINT:
-        return int(data.decode(), 16)
+        try:
+            return int(data.decode("ascii"), 16)
+        except ValueError:  # UnicodeDecodeError too
+            raise ConversionError("malformed BigInt from the context") from None
     if code == EXT_DATE:
+        if len(data) != 8:
+            raise ConversionError("malformed Date from the context")
         (ms,) = struct.unpack(">d", data)
         if not math.isfinite(ms):
             raise ConversionError("invalid Date")
@@ -193,8 +211,15 @@ def _ext_hook(code: int, data: bytes) -> Any:
         except OverflowError:
             raise ConversionError(f"Date {ms:.0f} ms from 1970 is outside Python's datetime range") from None
     if code == EXT_ERROR:
-        name, message, stack = decode(data)
-        return JSError(name, message, stack)
+        fields = decode(data)
+        if (
+            not isinstance(fields, list)
+            or len(fields) != 3
+            or not all(isinstance(f, str) for f in fields[:2])
+            or not isinstance(fields[2], (str, type(None)))
+        ):
+            raise ConversionError("malformed Error from the context")
+        return JSError(fields[0], fields[1], fields[2])
     return msgpack.ExtType(code, data)
 
 

@@ -25,6 +25,7 @@ from actors.errors import (
     JSError,
     MemoryLimitError,
     ReductionLimitError,
+    ResultTooLargeError,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
         raise ContextDeadError(str(payload), reason=reason)
     if status == nb.R_CONVERSION:
         raise ConversionError(str(payload))
+    if status == nb.R_TOO_LARGE:
+        raise ResultTooLargeError(str(payload))
     raise ActorsError(f"bad request: {payload}")
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "MailboxFullError",
     "MemoryLimitError",
     "ReductionLimitError",
+    "ResultTooLargeError",
     "SelectorError",
 ]
 
@@ -76,6 +77,18 @@ class MemoryLimitError(LimitError, MemoryError):
 
 class ReductionLimitError(LimitError):
     """The operation used more than ``max_reductions`` (JS cannot catch this)."""
+
+
+class ResultTooLargeError(LimitError):
+    """A value leaving the context exceeded its output budget (``max_result_bytes``).
+
+    The budget bounds what a context can make the host build: the msgpack
+    bytes of one result, one ``Host.send`` message, the arguments of one
+    ``Host.call`` or one DOM snapshot, and the number of values in it
+    (``max_result_bytes / 16``), counted as expanded (an object referenced
+    twice counts twice). Nothing big is built before the check fails; the
+    context lives on.
+    """
 
 
 class EvalTimeoutError(LimitError, TimeoutError):

@@ -50,6 +50,7 @@ _UNSET: Any = object()
 # what JS gets when even describing a handler's result or error failed
 _ANSWER_FAILED = codec.encode([False, ["ConversionError", "the host handler's answer could not be encoded"]])
 _ON_UNCAUGHT = {"crash": 0, "log": 1}
+MAX_RESULT_BYTES = 1 << 30  # ACT_RESULT_MAX (native/internal.h)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class SpawnOptions:
     max_reductions: int | None = None
     timeout: float | None = None
     max_stack_size: int | None = None
+    max_result_bytes: int | None = None
     script: str | None = None
     script_source: str | None = None
     name: str | None = None
@@ -81,6 +83,12 @@ def _check_limit(name: str, value: Any, kind: type = int) -> None:
         raise ValueError(f"{name} must be > 0 (or None for no limit), got {value!r}")
 
 
+def _check_result_bytes(value: Any) -> None:
+    _check_limit("max_result_bytes", value)
+    if value is not None and value > MAX_RESULT_BYTES:
+        raise ValueError(f"max_result_bytes must be at most {MAX_RESULT_BYTES} (1 GiB), got {value!r}")
+
+
 class ContextPool:
     """A pool of native worker threads hosting isolated JavaScript contexts.
 
@@ -88,6 +96,13 @@ class ContextPool:
         size: number of native worker threads (default: ``os.cpu_count()``).
         memory_limit, max_reductions, timeout, max_stack_size: default limits
             of every context spawned here (see the README's limits table).
+        max_result_bytes: the output budget of each value leaving a context
+            (a result, a ``Host.send`` message, one ``Host.call``'s
+            arguments, a DOM snapshot): this many bytes of msgpack and
+            ``max_result_bytes // 16`` values, counted as expanded. Past it,
+            ``ResultTooLargeError`` (results) or a JS ``TypeError`` (sends
+            and calls from JS). Default: twice ``memory_limit`` (at least
+            1 MiB), 64 MiB without a memory limit; at most 1 GiB.
         apis: default API groups for ``spawn``.
         on_uncaught: ``"crash"`` (default) or ``"log"``: what an exception
             escaping a callback without a caller does to its context.
@@ -138,6 +153,7 @@ class ContextPool:
         max_reductions: int | None = None,
         timeout: float | None = None,
         max_stack_size: int | None = None,
+        max_result_bytes: int | None = None,
         apis: str | Iterable[str] | None = "browser",
         on_uncaught: str = "crash",
         spare_threads: int | None = None,
@@ -154,6 +170,7 @@ class ContextPool:
         _check_limit("max_reductions", max_reductions)
         _check_limit("timeout", timeout, float)
         _check_limit("max_stack_size", max_stack_size)
+        _check_result_bytes(max_result_bytes)
         if on_uncaught not in _ON_UNCAUGHT:
             raise ValueError("on_uncaught must be 'crash' or 'log'")
         self._size = size
@@ -163,6 +180,7 @@ class ContextPool:
             max_reductions=max_reductions,
             timeout=timeout,
             max_stack_size=max_stack_size,
+            max_result_bytes=max_result_bytes,
             on_uncaught=on_uncaught,
         )
         self._default_apis_spec = apis
@@ -291,6 +309,7 @@ class ContextPool:
         max_reductions: int | None = _UNSET,
         timeout: float | None = _UNSET,
         max_stack_size: int | None = _UNSET,
+        max_result_bytes: int | None = _UNSET,
         script: str | os.PathLike[str] | None = None,
         name: str | None = None,
         on_uncaught: str | None = None,
@@ -327,6 +346,7 @@ class ContextPool:
             max_reductions=d.max_reductions if max_reductions is _UNSET else max_reductions,
             timeout=d.timeout if timeout is _UNSET else timeout,
             max_stack_size=d.max_stack_size if max_stack_size is _UNSET else max_stack_size,
+            max_result_bytes=d.max_result_bytes if max_result_bytes is _UNSET else max_result_bytes,
             name=name,
             on_uncaught=on_uncaught or d.on_uncaught,
             origin=d.origin if origin is None else str(origin),
@@ -338,6 +358,7 @@ class ContextPool:
         _check_limit("max_stack_size", opts.max_stack_size)
         if opts.max_stack_size is not None and opts.max_stack_size > 7 * 1024 * 1024:
             raise ValueError("max_stack_size must be at most 7 MiB (worker threads have 8 MiB stacks)")
+        _check_result_bytes(opts.max_result_bytes)
         if opts.on_uncaught not in _ON_UNCAUGHT:
             raise ValueError("on_uncaught must be 'crash' or 'log'")
         for key, fn in opts.handlers.items():
@@ -412,6 +433,7 @@ class ContextPool:
                 native_bits(opts.apis),
                 # a worker process builds (and registers) the lazy spec itself
                 opts.apis if self._processes else lazy_spec(opts.apis),
+                max_result_bytes=opts.max_result_bytes or 0,
             )
             ctx = Context(self, ctx_id, native, opts)
             with self._lock:

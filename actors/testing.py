@@ -9,7 +9,7 @@ from __future__ import annotations
 from actors.context import Context
 from actors.errors import ActorsError
 
-__all__ = ["FAULTS", "crash_worker", "worker_pid"]
+__all__ = ["FAULTS", "crash_worker", "forge_frames", "frame", "worker_pid"]
 
 FAULTS = ("segfault", "abort", "kill", "exit")
 
@@ -48,3 +48,28 @@ def worker_pid(ctx: Context) -> int:
     remote = _remote(ctx)
     assert isinstance(remote, RemoteContext)
     return remote.pid
+
+
+def frame(kind: str | int, a: int = 0, b: int = 0, body: bytes = b"", length: int | None = None) -> bytes:
+    """One process-mode frame as bytes (``length`` overrides the header's body length)."""
+    import struct
+
+    k = ord(kind) if isinstance(kind, str) else kind
+    n = len(body) if length is None else length
+    return struct.pack("<IBQQ", n & 0xFFFFFFFF, k, a, b) + body
+
+
+def forge_frames(ctx: Context, data: bytes, delay: float = 0.0) -> None:
+    """Make the worker process hosting ``ctx`` write ``data`` to the pool's socket as it is.
+
+    Plays a worker that native code has taken over: the bytes go out
+    between the worker's own frames, so the pool must treat whatever they
+    say with suspicion (see :mod:`actors._wire`).
+    """
+    if delay < 0:
+        raise ValueError("delay must be >= 0")
+    from actors._procpool import RemoteContext
+
+    remote = _remote(ctx)
+    assert isinstance(remote, RemoteContext)
+    remote.worker.send_fault("raw", delay, data)

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 8
+#define ACT_ABI_VERSION 10
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -59,6 +59,7 @@
 #define ACT_R_DEAD 5
 #define ACT_R_CONVERSION 6
 #define ACT_R_BADREQ 7
+#define ACT_R_TOO_LARGE 8
 
 /* event kinds: first element of an event frame [kind, ctx_id, ...] */
 #define ACT_EV_RESULT 1
@@ -98,6 +99,7 @@ typedef struct act_ctx_opts {
     uint32_t apis;             /* ACT_API_* bits of the native API groups to install */
     const uint8_t *groups;     /* msgpack [[group_id, [global, ...]], ...]: lazy polyfill groups */
     size_t groups_len;         /* (copied; may be NULL/0) */
+    size_t max_result_bytes;   /* output budget (codec.c), 0 = from memory_limit */
 } act_ctx_opts;
 
 typedef struct act_pool_stats {
@@ -148,6 +150,8 @@ void act_server_free(act_server *s);
 int act_server_add(act_server *s, uint64_t id, act_ctx *c);
 int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len);
 int act_server_send(act_server *s, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
+/* Test hook (actors.testing.forge_frames): bytes written to the socket as they are. */
+int act_server_write_raw(act_server *s, const uint8_t *bytes, size_t len);
 
 /* Process mode, pool side (native/client.c): the hub's queues are polled
    like a pool's; a client per worker socket completes blocking callers'
@@ -169,6 +173,11 @@ int act_client_abandon(act_client *c, act_waiter *w);
 void act_client_fail_pending(act_client *c, const uint8_t *payload, size_t len);
 uint64_t act_client_wait_hello(act_client *c, double timeout_s);
 int act_client_wait_closed(act_client *c, double timeout_s);
+/* Context ctx_id lives in this client's worker (own=1: before its creation
+   is asked for) or never came to (own=0). Events for other ids are forged. */
+int act_client_own(act_client *c, uint64_t ctx_id, int own);
+/* Why the reader stopped trusting the worker ("" if it did not). */
+const char *act_client_violation(act_client *c);
 
 int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
                 uint8_t **err, size_t *err_len);

@@ -15,6 +15,15 @@
  * act_client_wait_closed(); the pending callers are failed by
  * act_client_fail_pending() once Python has recorded the crash, so they see
  * the right exit reason. No Python object is touched by any thread here.
+ *
+ * A worker is trusted with nothing: a native exploit in it must not reach
+ * the contexts of other workers. Every frame is checked before anything is
+ * done with it (length within WIRE_MAX_BODY, a known kind, a well-formed
+ * body, a reply to a token this client gave out, an event or host call for
+ * a context that lives in this worker: act_client_own). The first bad frame
+ * ends the reader: nothing more from that worker is read, the client is
+ * closed with act_client_violation() saying why, and Python kills the
+ * process and handles it as a crash.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +34,7 @@
 
 #define CL_BUCKETS 256
 #define CL_SYNC_BIT (1ULL << 62)
+#define CL_OWN_BUCKETS 1024
 
 struct act_hub {
     evq events;
@@ -79,8 +89,13 @@ void act_hub_close(act_hub *h)
 typedef struct pend {
     struct pend *next;
     uint64_t token;
-    act_waiter *w;
+    act_waiter *w;                 /* NULL: its caller gave up, the reply is still due */
 } pend;
+
+typedef struct owned {
+    struct owned *next;
+    uint64_t id;
+} owned;
 
 struct act_client {
     int fd;
@@ -95,6 +110,8 @@ struct act_client {
     uint64_t pid;
     pthread_mutex_t write_mu;
     wire_in in;
+    owned *own[CL_OWN_BUCKETS];    /* contexts living in this worker, under mu */
+    char violation[200];           /* why the worker was cut off, "" if it was not */
 };
 
 int act_client_send(act_client *c, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len)
@@ -158,12 +175,12 @@ int act_client_abandon(act_client *c, act_waiter *w)
 {
     int found = 0;
     pthread_mutex_lock(&c->mu);
+    /* the entry stays (without its waiter) until the reply comes: a reply
+       to a token never given out is a violation, a late one is not */
     for (int i = 0; i < CL_BUCKETS && !found; i++)
-        for (pend **pp = &c->buckets[i]; *pp; pp = &(*pp)->next)
-            if ((*pp)->w == w) {
-                pend *p = *pp;
-                *pp = p->next;
-                free(p);
+        for (pend *p = c->buckets[i]; p; p = p->next)
+            if (p->w == w) {
+                p->w = NULL;
                 found = 1;
                 break;
             }
@@ -190,6 +207,10 @@ void act_client_fail_pending(act_client *c, const uint8_t *payload, size_t len)
     while (all) {
         pend *p = all;
         all = p->next;
+        if (!p->w) {
+            free(p);
+            continue;
+        }
         uint8_t *copy = malloc(len ? len : 1);
         if (copy)
             memcpy(copy, payload, len);
@@ -201,39 +222,149 @@ void act_client_fail_pending(act_client *c, const uint8_t *payload, size_t len)
     }
 }
 
-static void cl_message(act_client *c, int kind, uint64_t a, const uint8_t *body, size_t len)
+static owned **own_slot(act_client *c, uint64_t id)
 {
-    if (kind == 'R') {
-        pthread_mutex_lock(&c->mu);
-        act_waiter *w = take_locked(c, a);
-        pthread_mutex_unlock(&c->mu);
-        if (!w)
-            return; /* its caller gave up */
-        uint8_t *copy = malloc(len ? len : 1);
-        if (copy)
-            memcpy(copy, body, len);
-        else
-            fprintf(stderr, "actors: out of memory receiving a reply\n");
-        waiter_complete(w, copy, copy ? len : 0);
-        act_waiter_release(w);
-        return;
+    owned **pp = &c->own[id % CL_OWN_BUCKETS];
+    while (*pp && (*pp)->id != id)
+        pp = &(*pp)->next;
+    return pp;
+}
+
+int act_client_own(act_client *c, uint64_t ctx_id, int own)
+{
+    owned *fresh = own ? malloc(sizeof *fresh) : NULL;
+    if (own && !fresh)
+        return ACT_ENOMEM;
+    pthread_mutex_lock(&c->mu);
+    owned **pp = own_slot(c, ctx_id);
+    owned *gone = NULL;
+    if (own && !*pp) {
+        fresh->id = ctx_id;
+        fresh->next = NULL;
+        *pp = fresh;
+        fresh = NULL;
+    } else if (!own && *pp) {
+        gone = *pp;
+        *pp = gone->next;
     }
-    if (kind == 'H') {
-        pthread_mutex_lock(&c->mu);
-        c->pid = a;
-        pthread_cond_broadcast(&c->cv);
-        pthread_mutex_unlock(&c->mu);
-        return;
-    }
-    if (kind != 'E' && kind != 'C')
-        return;
+    pthread_mutex_unlock(&c->mu);
+    free(fresh);
+    free(gone);
+    return ACT_OK;
+}
+
+const char *act_client_violation(act_client *c)
+{
+    return c->violation;
+}
+
+static void push_copy(evq *q, const uint8_t *body, size_t len)
+{
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) {
         fprintf(stderr, "actors: out of memory, dropped an event\n");
         return;
     }
     memcpy(copy, body, len);
-    evq_push(kind == 'E' ? &c->hub->events : &c->hub->calls, copy, len);
+    evq_push(q, copy, len);
+}
+
+/* An E or C frame: [kind, ctx_id, ...] for a context of this worker. Returns
+   NULL (forwarded or dropped) or the violation. */
+static const char *cl_event(act_client *c, int frame_kind, const uint8_t *body, size_t len)
+{
+    const char *bad = wire_check_value(body, len, ACT_MAX_DEPTH + 4);
+    if (bad)
+        return bad;
+    mpr r;
+    mp_obj top, k, id, st;
+    mpr_init(&r, body, len);
+    if (!mpr_read(&r, &top) || top.type != MP_ARRAY || !mpr_read(&r, &k) || k.type != MP_UINT ||
+        !mpr_read(&r, &id) || id.type != MP_UINT)
+        return "an event that is not [kind, context id, ...]";
+    static const uint32_t arity[] = {0, 5, 6, 3, 4, 4, 4};
+    uint64_t kind = k.v.u;
+    bool ok = frame_kind == 'C' ? kind == ACT_EV_HOST_CALL
+                                : kind >= ACT_EV_RESULT && kind <= ACT_EV_UNCAUGHT && kind != ACT_EV_HOST_CALL;
+    if (!ok)
+        return "an unknown event kind";
+    if (top.v.n != arity[kind])
+        return "an event of the wrong length";
+    pthread_mutex_lock(&c->mu);
+    owned **pp = own_slot(c, id.v.u);
+    bool mine = *pp != NULL;
+    owned *gone = NULL;
+    if (mine && kind == ACT_EV_EXIT) {
+        /* its last event */
+        gone = *pp;
+        *pp = gone->next;
+    }
+    pthread_mutex_unlock(&c->mu);
+    free(gone);
+    if (!mine) {
+        /* The worker answers a command that reached one of its contexts
+           after its exit with a "stopped" result: harmless, and raced with
+           the exit event, so it is dropped instead of forwarded. Anything
+           else for a context that does not live here is forged. */
+        mp_obj req;
+        if (kind == ACT_EV_RESULT && mpr_read(&r, &req) && mpr_read(&r, &st) && st.type == MP_UINT &&
+            st.v.u == ACT_R_DEAD)
+            return NULL;
+        return "an event for a context that does not live in that process";
+    }
+    push_copy(frame_kind == 'E' ? &c->hub->events : &c->hub->calls, body, len);
+    return NULL;
+}
+
+/* Handles one frame of the worker; returns the violation if it is bad. */
+static const char *cl_message(act_client *c, const wire_msg *m)
+{
+    switch (m->kind) {
+    case 'R': {
+        const char *bad = wire_check_value(m->body, m->len, ACT_MAX_DEPTH + 4);
+        if (bad)
+            return bad;
+        pthread_mutex_lock(&c->mu);
+        pend *p = NULL;
+        for (pend **pp = &c->buckets[m->a % CL_BUCKETS]; *pp; pp = &(*pp)->next)
+            if ((*pp)->token == m->a) {
+                p = *pp;
+                *pp = p->next;
+                break;
+            }
+        pthread_mutex_unlock(&c->mu);
+        if (!p)
+            return "a reply for a token it was not given";
+        act_waiter *w = p->w;
+        free(p);
+        if (!w)
+            return NULL; /* its caller gave up */
+        uint8_t *copy = malloc(m->len ? m->len : 1);
+        if (copy)
+            memcpy(copy, m->body, m->len);
+        else
+            fprintf(stderr, "actors: out of memory receiving a reply\n");
+        waiter_complete(w, copy, copy ? m->len : 0);
+        act_waiter_release(w);
+        return NULL;
+    }
+    case 'H': {
+        if (m->len || !m->a || m->a > INT32_MAX)
+            return "a malformed hello";
+        pthread_mutex_lock(&c->mu);
+        bool again = c->pid != 0;
+        if (!again)
+            c->pid = m->a;
+        pthread_cond_broadcast(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+        return again ? "a second hello" : NULL;
+    }
+    case 'E':
+    case 'C':
+        return cl_event(c, m->kind, m->body, m->len);
+    default:
+        return "a frame of an unknown kind";
+    }
 }
 
 static void *cl_read(void *arg)
@@ -241,14 +372,27 @@ static void *cl_read(void *arg)
     act_client *c = arg;
     wire_msg m;
     int rc;
-    while ((rc = wire_next(&c->in, &m)) == 1)
-        cl_message(c, m.kind, m.a, m.body, m.len);
+    const char *bad = NULL;
+    char what[160];
+    while (!bad && (rc = wire_next(&c->in, &m)) == 1) {
+        bad = cl_message(c, &m);
+        if (bad) {
+            snprintf(what, sizeof what, "%s (frame kind 0x%02x, %zu bytes)", bad, (unsigned)m.kind & 0xff, m.len);
+            bad = what;
+        }
+    }
+    if (!bad && rc == ACT_EINVAL)
+        bad = "a frame longer than the protocol allows";
     if (rc == ACT_ENOMEM)
         fprintf(stderr, "actors: out of memory reading from a worker process\n");
     pthread_mutex_lock(&c->mu);
+    if (bad)
+        snprintf(c->violation, sizeof c->violation, "sent %s", bad);
     c->closed = 1;
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
+    if (bad)
+        shutdown(c->fd, SHUT_RDWR);   /* never read from it again; the pool kills the process */
     return NULL;
 }
 
@@ -312,6 +456,12 @@ void act_client_free(act_client *c)
         pthread_join(c->reader, NULL);
     static const char dead[] = "\x92\x05\xb3the pool is stopped";   /* [R_DEAD, msg] */
     act_client_fail_pending(c, (const uint8_t *)dead, sizeof dead - 1);
+    for (int i = 0; i < CL_OWN_BUCKETS; i++)
+        while (c->own[i]) {
+            owned *o = c->own[i];
+            c->own[i] = o->next;
+            free(o);
+        }
     pthread_mutex_destroy(&c->mu);
     pthread_mutex_destroy(&c->write_mu);
     pthread_cond_destroy(&c->cv);

@@ -28,13 +28,188 @@ typedef struct penc {
 
 typedef struct enc {
     JSContext *jc;
+    act_ctx *c;
     mpw *w;
     conv_err *err;
     int depth;
+    uint32_t since_poll;
     void *anc[ACT_MAX_DEPTH + 2];
     penc path[ACT_MAX_DEPTH + 2];
     bool failed;
 } enc;
+
+/* ---- the output budget ------------------------------------------------------------ */
+
+size_t act_result_bytes(const act_ctx *c)
+{
+    size_t b = c->opts.max_result_bytes;
+    if (!b) {
+        /* a value the heap could hold, with room for UTF-16 text growing
+           into UTF-8; sharing is what the budget stops */
+        size_t m = c->opts.memory_limit;
+        b = !m ? ACT_RESULT_DEFAULT : m > ACT_RESULT_MAX / 2 ? ACT_RESULT_MAX : 2 * m;
+        if (b < ((size_t)1 << 20))
+            b = (size_t)1 << 20;
+    }
+    return b > ACT_RESULT_MAX ? ACT_RESULT_MAX : b;
+}
+
+static uint64_t result_nodes(size_t bytes)
+{
+    uint64_t n = bytes / 16;
+    return n < 65536 ? 65536 : n;
+}
+
+void act_result_budget(const act_ctx *c, mpw *w)
+{
+    if (w->budgeted)
+        return;
+    size_t b = act_result_bytes(c);
+    w->budgeted = 1;
+    w->limit = w->len + b;
+    w->nodes_left = result_nodes(b);
+}
+
+const char *act_result_too_large(const act_ctx *c, int nodes, char *buf, size_t cap)
+{
+    size_t b = act_result_bytes(c);
+    if (nodes)
+        snprintf(buf, cap, "value has more than %llu items (the output budget: max_result_bytes/16, max_result_bytes=%zu)",
+                 (unsigned long long)result_nodes(b), b);
+    else
+        snprintf(buf, cap, "value larger than %zu bytes (the output budget: max_result_bytes)", b);
+    return buf;
+}
+
+/* ---- intrinsics -------------------------------------------------------------------- *
+ * The converter never calls a method the guest can replace: the engine's own
+ * Map/Set iteration, Date.prototype.getTime, BigInt.prototype.toString and
+ * the getters of Error.prototype.stack and DOMException's name and message
+ * are taken when the context is created, before any guest code runs. */
+
+/* The getter of proto[prop] (a new reference), or undefined. */
+static JSValue getter_of(JSContext *jc, JSValueConst proto, const char *prop)
+{
+    JSValue out = JS_UNDEFINED;
+    JSAtom atom = JS_NewAtom(jc, prop);
+    JSPropertyDescriptor d;
+    if (JS_IsObject(proto) && atom != JS_ATOM_NULL && JS_GetOwnProperty(jc, &d, proto, atom) > 0) {
+        JS_FreeValue(jc, d.value);
+        JS_FreeValue(jc, d.setter);
+        out = d.getter;
+    }
+    if (atom != JS_ATOM_NULL)
+        JS_FreeAtom(jc, atom);
+    if (JS_HasException(jc))
+        JS_FreeValue(jc, JS_GetException(jc));
+    return out;
+}
+enum { I_MAP_ENTRIES, I_MAP_NEXT, I_SET_VALUES, I_SET_NEXT, I_DATE_TIME, I_BIGINT_STR, I_ERROR_STACK,
+       I_DOMEX_NAME, I_DOMEX_MESSAGE, I_COUNT };
+#define I_REQUIRED I_DOMEX_NAME     /* the ones after it may be missing */
+
+static _Atomic int sab_class;      /* class id of SharedArrayBuffer (same in every runtime) */
+
+void codec_init_state(act_ctx *c)
+{
+    for (int i = 0; i < I_COUNT; i++)
+        c->intrinsics[i] = JS_UNDEFINED;
+}
+
+void codec_free_state(act_ctx *c)
+{
+    if (c->jc)
+        for (int i = 0; i < I_COUNT; i++)
+            JS_FreeValue(c->jc, c->intrinsics[i]);
+    codec_init_state(c);
+}
+
+static JSValue get_chain(JSContext *jc, JSValueConst from, const char *a, const char *b)
+{
+    JSValue x = JS_GetPropertyStr(jc, from, a);
+    if (JS_IsException(x) || !b)
+        return x;
+    JSValue y = JS_GetPropertyStr(jc, x, b);
+    JS_FreeValue(jc, x);
+    return y;
+}
+
+/* The `next` of the iterators that proto.method returns. */
+static JSValue iter_next_of(JSContext *jc, JSValueConst global, const char *ctor, JSValueConst method)
+{
+    JSValue cls = JS_GetPropertyStr(jc, global, ctor);
+    JSValue inst = JS_IsException(cls) ? JS_EXCEPTION : JS_CallConstructor(jc, cls, 0, NULL);
+    JS_FreeValue(jc, cls);
+    if (JS_IsException(inst))
+        return inst;
+    JSValue it = JS_Call(jc, method, inst, 0, NULL);
+    JS_FreeValue(jc, inst);
+    if (JS_IsException(it))
+        return it;
+    JSValue proto = JS_GetPrototype(jc, it);
+    JS_FreeValue(jc, it);
+    if (JS_IsException(proto))
+        return proto;
+    JSValue next = JS_GetPropertyStr(jc, proto, "next");
+    JS_FreeValue(jc, proto);
+    return next;
+}
+
+int codec_install(act_ctx *c)
+{
+    JSContext *jc = c->jc;
+    codec_init_state(c);
+    JSValue g = JS_GetGlobalObject(jc);
+    JSValue mp = get_chain(jc, g, "Map", "prototype");
+    JSValue sp = get_chain(jc, g, "Set", "prototype");
+    JSValue dp = get_chain(jc, g, "Date", "prototype");
+    JSValue bp = get_chain(jc, g, "BigInt", "prototype");
+    c->intrinsics[I_MAP_ENTRIES] = JS_GetPropertyStr(jc, mp, "entries");
+    c->intrinsics[I_SET_VALUES] = JS_GetPropertyStr(jc, sp, "values");
+    c->intrinsics[I_DATE_TIME] = JS_GetPropertyStr(jc, dp, "getTime");
+    c->intrinsics[I_BIGINT_STR] = JS_GetPropertyStr(jc, bp, "toString");
+    c->intrinsics[I_MAP_NEXT] = iter_next_of(jc, g, "Map", c->intrinsics[I_MAP_ENTRIES]);
+    JSValue ep = get_chain(jc, g, "Error", "prototype");
+    c->intrinsics[I_ERROR_STACK] = getter_of(jc, ep, "stack");
+    JS_FreeValue(jc, ep);
+    JSValue dx = get_chain(jc, g, "DOMException", "prototype");
+    if (JS_IsException(dx))
+        JS_FreeValue(jc, JS_GetException(jc));
+    c->intrinsics[I_DOMEX_NAME] = getter_of(jc, dx, "name");
+    c->intrinsics[I_DOMEX_MESSAGE] = getter_of(jc, dx, "message");
+    JS_FreeValue(jc, dx);
+    c->intrinsics[I_SET_NEXT] = iter_next_of(jc, g, "Set", c->intrinsics[I_SET_VALUES]);
+    JS_FreeValue(jc, mp);
+    JS_FreeValue(jc, sp);
+    JS_FreeValue(jc, dp);
+    JS_FreeValue(jc, bp);
+    JS_FreeValue(jc, g);
+    int rc = 0;
+    for (int i = 0; i < I_REQUIRED; i++)
+        if (JS_IsException(c->intrinsics[i]) || !JS_IsFunction(jc, c->intrinsics[i]))
+            rc = -1;
+    if (rc < 0) {
+        for (int i = 0; i < I_COUNT; i++)
+            if (JS_IsException(c->intrinsics[i]))
+                c->intrinsics[i] = JS_UNDEFINED;
+        codec_free_state(c);
+        JS_ThrowInternalError(jc, "the engine lacks a builtin the value converter needs");
+        return -1;
+    }
+    if (!atomic_load(&sab_class)) {
+        JSValue ab = JS_NewArrayBufferCopy(jc, NULL, 0);
+        if (JS_IsException(ab)) {
+            JS_FreeValue(jc, JS_GetException(jc));
+        } else {
+            /* the engine's class enum puts SharedArrayBuffer right after ArrayBuffer */
+            atomic_store(&sab_class, (int)JS_GetClassID(ab) + 1);
+            JS_FreeValue(jc, ab);
+        }
+    }
+    return 0;
+}
+
+/* ---- JS -> msgpack ------------------------------------------------------------------ */
 
 static void render_path(enc *e, char *out, size_t cap)
 {
@@ -57,15 +232,28 @@ static void render_path(enc *e, char *out, size_t cap)
     }
 }
 
-static int fail(enc *e, const char *what)
+static int fail_status(enc *e, int status, const char *what)
 {
     if (e->failed)
         return -1;
     char path[256];
     render_path(e, path, sizeof path);
     snprintf(e->err->msg, sizeof e->err->msg, "%s at %s", what, path);
+    e->err->msg[utf8_repair(e->err->msg, strlen(e->err->msg))] = '\0';
+    e->err->status = status;
     e->failed = true;
     return -1;
+}
+
+static int fail(enc *e, const char *what)
+{
+    return fail_status(e, ACT_R_CONVERSION, what);
+}
+
+static int fail_big(enc *e, int nodes)
+{
+    char buf[200];
+    return fail_status(e, ACT_R_TOO_LARGE, act_result_too_large(e->c, nodes, buf, sizeof buf));
 }
 
 static int fail_js(enc *e, const char *doing)
@@ -85,15 +273,30 @@ static int fail_js(enc *e, const char *doing)
     return fail(e, what);
 }
 
-static bool has_lone_surrogate(const char *s, size_t n)
+/* One more value against the budget; every 1024 values, the operation's
+   deadline and a stop request are checked (the encoding is host work: it
+   counts no reductions, but it cannot outlive the operation's timeout). */
+static int count(enc *e, uint64_t n)
 {
-    const char *p = s, *end = s + n;
-    while ((p = memchr(p, 0xED, (size_t)(end - p))) != NULL) {
-        if (p + 1 < end && (uint8_t)p[1] >= 0xA0)
-            return true;
-        p++;
+    if (n > e->w->nodes_left)
+        return fail_big(e, 1);
+    e->w->nodes_left -= n;
+    if ((e->since_poll += (uint32_t)(n > 1024 ? 1024 : n)) >= 1024) {
+        e->since_poll = 0;
+        if (atomic_load_explicit(&e->c->stop_req, memory_order_relaxed))
+            return fail_status(e, ACT_R_DEAD, "the context is stopped");
+        acct *a = e->c->a;
+        if (a && a->deadline && act_now_ns() >= a->deadline)
+            return fail_status(e, ACT_R_TIMEOUT, "operation exceeded its timeout while converting its value");
     }
-    return false;
+    return 0;
+}
+
+static int check_written(enc *e)
+{
+    if (!e->w->oom)
+        return 0;
+    return e->w->over ? fail_big(e, 0) : fail(e, "out of memory while encoding");
 }
 
 static int enc_value(enc *e, JSValueConst v);
@@ -104,17 +307,19 @@ static int enc_string(enc *e, JSValueConst v)
     const char *s = JS_ToCStringLen(e->jc, &n, v);
     if (!s)
         return fail_js(e, "reading a string");
-    if (has_lone_surrogate(s, n)) {
+    if (utf8_has_surrogate(s, n)) {
         JS_FreeCString(e->jc, s);
         return fail(e, "string with a lone surrogate (not valid Unicode)");
     }
     mpw_str(e->w, s, n);
     JS_FreeCString(e->jc, s);
-    return 0;
+    return check_written(e);
 }
 
 static int enc_bigint(enc *e, JSValueConst v)
 {
+    /* the decimal text of a BigInt primitive is the engine's own (no method
+       lookup); beyond int64, hexadecimal through the captured intrinsic */
     size_t n;
     const char *s = JS_ToCStringLen(e->jc, &n, v);
     if (!s)
@@ -126,14 +331,12 @@ static int enc_bigint(enc *e, JSValueConst v)
     JS_FreeCString(e->jc, s);
     if (fits) {
         mpw_int(e->w, x);
-        return 0;
+        return check_written(e);
     }
-    /* beyond int64: hexadecimal text (Python parses any length of it, while
-       decimal text is capped at 4,300 digits by default) */
+    /* hexadecimal text: Python parses any length of it, while decimal text
+       is capped at 4,300 digits by default */
     JSValue radix = JS_NewInt32(e->jc, 16);
-    JSValue fn = JS_GetPropertyStr(e->jc, v, "toString");
-    JSValue hex = JS_IsException(fn) ? JS_EXCEPTION : JS_Call(e->jc, fn, v, 1, (JSValueConst *)&radix);
-    JS_FreeValue(e->jc, fn);
+    JSValue hex = JS_Call(e->jc, e->c->intrinsics[I_BIGINT_STR], v, 1, (JSValueConst *)&radix);
     if (JS_IsException(hex))
         return fail_js(e, "formatting a BigInt");
     s = JS_ToCStringLen(e->jc, &n, hex);
@@ -142,7 +345,7 @@ static int enc_bigint(enc *e, JSValueConst v)
         return fail_js(e, "formatting a BigInt");
     mpw_ext(e->w, ACT_EXT_BIGINT, (const uint8_t *)s, n);
     JS_FreeCString(e->jc, s);
-    return 0;
+    return check_written(e);
 }
 
 static int enc_number(enc *e, double d)
@@ -177,8 +380,10 @@ static int enc_array(enc *e, JSValueConst v)
     int64_t len;
     if (JS_GetLength(e->jc, v, &len) < 0)
         return fail_js(e, "reading an array length");
-    if (len > UINT32_MAX)
-        return fail(e, "array too long");
+    /* before anything is written: a sparse array's length costs nothing in
+       its heap but one value per index here */
+    if ((uint64_t)len > e->w->nodes_left)
+        return fail_big(e, 1);
     mpw_array(e->w, (uint32_t)len);
     for (int64_t i = 0; i < len; i++) {
         ENTER_INDEX(e, (uint32_t)i);
@@ -202,8 +407,9 @@ static int enc_object(enc *e, JSValueConst v)
     uint32_t n;
     if (JS_GetOwnPropertyNames(e->jc, &tab, &n, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
         return fail_js(e, "listing properties");
-    int rc = 0;
-    mpw_map(e->w, n);
+    int rc = 2 * (uint64_t)n > e->w->nodes_left ? fail_big(e, 1) : 0;
+    if (rc == 0)
+        mpw_map(e->w, n);
     for (uint32_t i = 0; i < n && rc == 0; i++) {
         size_t klen;
         const char *k = JS_AtomToCStringLen(e->jc, &klen, tab[i].atom);
@@ -212,9 +418,9 @@ static int enc_object(enc *e, JSValueConst v)
             break;
         }
         ENTER_ATOM(e, tab[i].atom);
-        if (has_lone_surrogate(k, klen)) {
+        if (utf8_has_surrogate(k, klen)) {
             rc = fail(e, "key with a lone surrogate (not valid Unicode)");
-        } else {
+        } else if ((rc = count(e, 1)) == 0) {
             mpw_str(e->w, k, klen);
             JSValue pv = JS_GetProperty(e->jc, v, tab[i].atom);
             if (JS_IsException(pv))
@@ -230,53 +436,80 @@ static int enc_object(enc *e, JSValueConst v)
     return rc;
 }
 
-/* Array.from(v): the entries of a Map or the values of a Set, as an array. */
-static JSValue array_from(JSContext *jc, JSValueConst v)
+/* The entries of a Map (pairs) or the values of a Set, through the engine's
+   own iterators: a guest's Map.prototype.entries, Symbol.iterator or
+   Array.from cannot change what is read. */
+static int enc_collection(enc *e, JSValueConst v, bool is_map)
 {
-    JSValue global = JS_GetGlobalObject(jc);
-    JSValue array = JS_GetPropertyStr(jc, global, "Array");
-    JSValue from = JS_GetPropertyStr(jc, array, "from");
-    JSValue res = JS_Call(jc, from, array, 1, &v);
-    JS_FreeValue(jc, from);
-    JS_FreeValue(jc, array);
-    JS_FreeValue(jc, global);
-    return res;
-}
-
-static int enc_map(enc *e, JSValueConst v)
-{
-    JSValue entries = array_from(e->jc, v);
-    if (JS_IsException(entries))
-        return fail_js(e, "iterating a Map");
-    int64_t len;
-    int rc = 0;
-    if (JS_GetLength(e->jc, entries, &len) < 0) {
-        JS_FreeValue(e->jc, entries);
-        return fail_js(e, "iterating a Map");
-    }
-    mpw_map(e->w, (uint32_t)len);
-    for (int64_t i = 0; i < len && rc == 0; i++) {
-        JSValue pair = JS_GetPropertyInt64(e->jc, entries, i);
-        JSValue k = JS_GetPropertyInt64(e->jc, pair, 0);
-        JSValue val = JS_GetPropertyInt64(e->jc, pair, 1);
-        ENTER_LABEL(e, "<Map key>");
-        if (JS_IsObject(k))
-            rc = fail(e, "Map key that is an object (Python dict keys must be hashable)");
-        else
-            rc = enc_value(e, k);
-        LEAVE(e);
-        if (rc == 0) {
-            ENTER_INDEX(e, (uint32_t)i);
-            e->path[e->depth - 1].label = NULL;
-            rc = enc_value(e, val);
+    JSContext *jc = e->jc;
+    JSValue it = JS_Call(jc, e->c->intrinsics[is_map ? I_MAP_ENTRIES : I_SET_VALUES], v, 0, NULL);
+    if (JS_IsException(it))
+        return fail_js(e, is_map ? "iterating a Map" : "iterating a Set");
+    JSValueConst next = e->c->intrinsics[is_map ? I_MAP_NEXT : I_SET_NEXT];
+    size_t at = mpw_reserve32(e->w);
+    uint32_t count_items = 0;
+    int rc = check_written(e);
+    while (rc == 0) {
+        JSValue r = JS_Call(jc, next, it, 0, NULL);
+        if (JS_IsException(r)) {
+            rc = fail_js(e, is_map ? "iterating a Map" : "iterating a Set");
+            break;
+        }
+        /* the engine's own result object: plain data properties */
+        JSValue done = JS_GetPropertyStr(jc, r, "done");
+        JSValue item = JS_GetPropertyStr(jc, r, "value");
+        JS_FreeValue(jc, r);
+        bool finished = JS_ToBool(jc, done) > 0;
+        JS_FreeValue(jc, done);
+        if (finished || JS_IsException(item)) {
+            if (JS_IsException(item))
+                rc = fail_js(e, "iterating a collection");
+            JS_FreeValue(jc, item);
+            break;
+        }
+        if (count_items == UINT32_MAX) {
+            JS_FreeValue(jc, item);
+            rc = fail_big(e, 1);
+            break;
+        }
+        if (is_map) {
+            JSValue k = JS_GetPropertyUint32(jc, item, 0);
+            JSValue val = JS_GetPropertyUint32(jc, item, 1);
+            ENTER_LABEL(e, "<Map key>");
+            if (JS_IsObject(k))
+                rc = fail(e, "Map key that is an object (Python dict keys must be hashable)");
+            else
+                rc = enc_value(e, k);
+            LEAVE(e);
+            if (rc == 0) {
+                ENTER_INDEX(e, count_items);
+                rc = enc_value(e, val);
+                LEAVE(e);
+            }
+            JS_FreeValue(jc, k);
+            JS_FreeValue(jc, val);
+        } else {
+            ENTER_INDEX(e, count_items);
+            rc = enc_value(e, item);
             LEAVE(e);
         }
-        JS_FreeValue(e->jc, k);
-        JS_FreeValue(e->jc, val);
-        JS_FreeValue(e->jc, pair);
+        JS_FreeValue(jc, item);
+        count_items++;
     }
-    JS_FreeValue(e->jc, entries);
+    JS_FreeValue(jc, it);
+    if (rc == 0) {
+        if (is_map)
+            mpw_patch_map32(e->w, at, count_items);
+        else
+            mpw_patch_array32(e->w, at, count_items);
+    }
     return rc;
+}
+
+static int enc_buffer(enc *e, const uint8_t *p, size_t len)
+{
+    mpw_bin(e->w, p, len);
+    return check_written(e);
 }
 
 static int enc_bytes_of_view(enc *e, JSValueConst v)
@@ -290,16 +523,13 @@ static int enc_bytes_of_view(enc *e, JSValueConst v)
     JS_FreeValue(e->jc, ab);
     if (!p) {
         JS_FreeValue(e->jc, JS_GetException(e->jc));
-        if (len == 0) {
-            mpw_bin(e->w, NULL, 0);
-            return 0;
-        }
+        if (len == 0)
+            return enc_buffer(e, NULL, 0);
         return fail(e, "detached ArrayBuffer");
     }
-    if (off + len > size)
+    if (off > size || len > size - off)
         return fail(e, "typed array out of bounds");
-    mpw_bin(e->w, p + off, len);
-    return 0;
+    return enc_buffer(e, p + off, len);
 }
 
 static int enc_dataview(enc *e, JSValueConst v)
@@ -318,10 +548,10 @@ static int enc_dataview(enc *e, JSValueConst v)
         if (!p) {
             JS_FreeValue(e->jc, JS_GetException(e->jc));
             rc = fail(e, "detached ArrayBuffer");
-        } else if (off < 0 || len < 0 || (size_t)(off + len) > size) {
+        } else if (off < 0 || len < 0 || (uint64_t)off > size || (uint64_t)len > size - (size_t)off) {
             rc = fail(e, "DataView out of bounds");
         } else {
-            mpw_bin(e->w, p + off, (size_t)len);
+            rc = enc_buffer(e, p + off, (size_t)len);
         }
     }
     JS_FreeValue(e->jc, buf);
@@ -333,7 +563,12 @@ static int enc_dataview(enc *e, JSValueConst v)
 static int enc_date(enc *e, JSValueConst v)
 {
     double t;
-    if (JS_ToFloat64(e->jc, &t, v) < 0)
+    JSValue tv = JS_Call(e->jc, e->c->intrinsics[I_DATE_TIME], v, 0, NULL);
+    if (JS_IsException(tv))
+        return fail_js(e, "reading a Date");
+    int bad = JS_ToFloat64(e->jc, &t, tv);   /* a number: no guest code */
+    JS_FreeValue(e->jc, tv);
+    if (bad < 0)
         return fail_js(e, "reading a Date");
     if (!isfinite(t))
         return fail(e, "invalid Date");
@@ -343,7 +578,7 @@ static int enc_date(enc *e, JSValueConst v)
     for (int i = 0; i < 8; i++)
         be8[i] = (uint8_t)(bits >> (56 - 8 * i));
     mpw_ext(e->w, ACT_EXT_DATE, be8, 8);
-    return 0;
+    return check_written(e);
 }
 
 static int enc_error(enc *e, JSValueConst v)
@@ -358,7 +593,7 @@ static int enc_error(enc *e, JSValueConst v)
         return fail(e, "out of memory");
     mpw_ext(e->w, ACT_EXT_ERROR, b, n);
     free(b);
-    return 0;
+    return check_written(e);
 }
 
 static const char *kind_name(JSContext *jc, JSValueConst v)
@@ -374,22 +609,23 @@ static const char *kind_name(JSContext *jc, JSValueConst v)
 
 static int enc_value(enc *e, JSValueConst v)
 {
-    if (e->w->oom)
-        return fail(e, "out of memory while encoding");
+    if (check_written(e) < 0 || count(e, 1) < 0)
+        return -1;
     switch (JS_VALUE_GET_NORM_TAG(v)) {
     case JS_TAG_INT:
         mpw_int(e->w, JS_VALUE_GET_INT(v));
-        return 0;
+        return check_written(e);
     case JS_TAG_FLOAT64:
-        return enc_number(e, JS_VALUE_GET_FLOAT64(v));
+        enc_number(e, JS_VALUE_GET_FLOAT64(v));
+        return check_written(e);
     case JS_TAG_BOOL:
         mpw_bool(e->w, JS_VALUE_GET_BOOL(v));
-        return 0;
+        return check_written(e);
     case JS_TAG_NULL:
     case JS_TAG_UNDEFINED:
     case JS_TAG_UNINITIALIZED:
         mpw_nil(e->w);
-        return 0;
+        return check_written(e);
     case JS_TAG_STRING:
     case JS_TAG_STRING_ROPE:   /* built with += : a string all the same */
         return enc_string(e, v);
@@ -411,17 +647,18 @@ static int enc_value(enc *e, JSValueConst v)
     }
     if (JS_IsDate(v))
         return enc_date(e, v);
-    if (JS_IsArrayBuffer(v)) {
+    JSClassID cls = JS_GetClassID(v);
+    if (JS_IsArrayBuffer(v) || (cls && (int)cls == atomic_load(&sab_class))) {
+        /* a SharedArrayBuffer too: its bytes as they are at this moment */
         size_t size;
         uint8_t *p = JS_GetArrayBuffer(e->jc, &size, v);
-        if (!p && size) {
+        if (!p) {
             JS_FreeValue(e->jc, JS_GetException(e->jc));
-            return fail(e, "detached ArrayBuffer");
+            if (size)
+                return fail(e, "detached ArrayBuffer");
+            return enc_buffer(e, NULL, 0);
         }
-        mpw_bin(e->w, p, p ? size : 0);
-        if (!p)
-            JS_FreeValue(e->jc, JS_GetException(e->jc));
-        return 0;
+        return enc_buffer(e, p, size);
     }
     if (JS_GetTypedArrayType(v) >= 0)
         return enc_bytes_of_view(e, v);
@@ -435,37 +672,38 @@ static int enc_value(enc *e, JSValueConst v)
     if (JS_IsArray(v))
         rc = enc_array(e, v);
     else if (JS_IsMap(v))
-        rc = enc_map(e, v);
-    else if (JS_IsSet(v)) {
-        JSValue arr = array_from(e->jc, v);
-        if (JS_IsException(arr)) {
-            rc = fail_js(e, "iterating a Set");
-        } else {
-            rc = enc_array(e, arr);
-            JS_FreeValue(e->jc, arr);
-        }
-    } else
+        rc = enc_collection(e, v, true);
+    else if (JS_IsSet(v))
+        rc = enc_collection(e, v, false);
+    else
         rc = enc_object(e, v);
     return rc;
 }
 
 int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err)
 {
+    err->msg[0] = '\0';
+    err->is_js = 0;
+    err->status = ACT_R_CONVERSION;
     enc *e = malloc(sizeof *e);
     if (!e) {
         snprintf(err->msg, sizeof err->msg, "out of memory while encoding");
         return -1;
     }
     e->jc = jc;
+    e->c = JS_GetContextOpaque(jc);
     e->w = w;
     e->err = err;
     e->depth = 0;
+    e->since_poll = 0;
     e->failed = false;
-    err->msg[0] = '\0';
-    err->is_js = 0;
+    act_result_budget(e->c, w);
     int rc = enc_value(e, v);
     if (rc == 0 && w->oom) {
-        snprintf(err->msg, sizeof err->msg, "out of memory while encoding");
+        if (w->over)
+            fail_big(e, 0);
+        else
+            snprintf(err->msg, sizeof err->msg, "out of memory while encoding");
         rc = -1;
     }
     free(e);
@@ -747,28 +985,109 @@ JSValue mp_to_js(JSContext *jc, mpr *r, conv_err *err)
 
 /* ---- errors -------------------------------------------------------------------- */
 
-static char *dup_prop(JSContext *jc, JSValueConst obj, const char *prop)
+/* Error text leaves the context cut to these sizes (bytes of UTF-8). */
+#define ERR_NAME_MAX 256
+#define ERR_TEXT_MAX (64 * 1024)
+
+/* A copy of the text of a primitive (a string, number, boolean: the
+   engine's own conversion, no guest code), cut to max bytes at a character
+   boundary with "…" appended, lone surrogates replaced by U+FFFD. NULL for
+   objects and symbols, which the error's reader treats as absent. */
+static char *dup_text(JSContext *jc, JSValueConst v, size_t max)
 {
-    JSValue v = JS_GetPropertyStr(jc, obj, prop);
-    char *out = NULL;
-    if (JS_IsException(v)) {
+    if (JS_IsObject(v) || JS_IsSymbol(v) || JS_IsUndefined(v) || JS_IsNull(v))
+        return NULL;
+    size_t n;
+    const char *s = JS_ToCStringLen(jc, &n, v);
+    if (!s) {
         JS_FreeValue(jc, JS_GetException(jc));
         return NULL;
     }
-    if (!JS_IsUndefined(v) && !JS_IsNull(v)) {
-        size_t n;
-        const char *s = JS_ToCStringLen(jc, &n, v);
-        if (s) {
-            out = malloc(n + 1);
-            if (out) {
-                memcpy(out, s, n);
-                out[n] = '\0';
-            }
-            JS_FreeCString(jc, s);
-        } else {
+    bool cut = n > max;
+    size_t keep = cut ? max : n;
+    char *out = malloc(keep + 4);
+    if (out) {
+        memcpy(out, s, keep);
+        keep = utf8_repair(out, keep);
+        if (cut) {
+            memcpy(out + keep, "\xe2\x80\xa6", 3);
+            keep += 3;
+        }
+        out[keep] = '\0';
+    }
+    JS_FreeCString(jc, s);
+    return out;
+}
+
+/* One of the engine's own getters captured at install (they read the
+   object's internal slots and run no guest code). */
+static bool trusted_getter(JSContext *jc, JSValueConst fn)
+{
+    act_ctx *c = JS_GetContextOpaque(jc);
+    if (!c || !JS_IsObject(fn))
+        return false;
+    for (int i = I_ERROR_STACK; i < I_COUNT; i++)
+        if (JS_IsObject(c->intrinsics[i]) && JS_VALUE_GET_PTR(c->intrinsics[i]) == JS_VALUE_GET_PTR(fn))
+            return true;
+    return false;
+}
+
+/* The value of a property found on obj or its prototypes, or undefined.
+   No proxy trap runs, and no getter unless run_getters: the engine's own
+   getters (DOMException's name and message, Error's stack) always are.
+   Getters run for name and message because the polyfills' DOMException
+   (like WebIDL) has them; what they return is used only if it is a
+   primitive, which the engine converts to text itself. */
+static JSValue data_prop(JSContext *jc, JSValueConst obj, const char *prop, bool run_getters)
+{
+    JSAtom atom = JS_NewAtom(jc, prop);
+    if (atom == JS_ATOM_NULL) {
+        JS_FreeValue(jc, JS_GetException(jc));
+        return JS_UNDEFINED;
+    }
+    JSValue cur = JS_DupValue(jc, obj);
+    JSValue found = JS_UNDEFINED;
+    for (int level = 0; level < 64 && JS_IsObject(cur) && !JS_IsProxy(cur); level++) {
+        JSPropertyDescriptor d;
+        int r = JS_GetOwnProperty(jc, &d, cur, atom);
+        if (r < 0) {
             JS_FreeValue(jc, JS_GetException(jc));
+            break;
+        }
+        if (r > 0) {
+            JS_FreeValue(jc, d.setter);
+            if (!(d.flags & JS_PROP_GETSET)) {
+                found = d.value;
+            } else {
+                JS_FreeValue(jc, d.value);
+                if (JS_IsFunction(jc, d.getter) && (run_getters || trusted_getter(jc, d.getter))) {
+                    found = JS_Call(jc, d.getter, obj, 0, NULL);
+                    if (JS_IsException(found)) {
+                        JS_FreeValue(jc, JS_GetException(jc));
+                        found = JS_UNDEFINED;
+                    }
+                }
+            }
+            JS_FreeValue(jc, d.getter);
+            break;
+        }
+        JSValue up = JS_GetPrototype(jc, cur);
+        JS_FreeValue(jc, cur);
+        cur = up;
+        if (JS_IsException(cur)) {
+            JS_FreeValue(jc, JS_GetException(jc));
+            cur = JS_UNDEFINED;
         }
     }
+    JS_FreeValue(jc, cur);
+    JS_FreeAtom(jc, atom);
+    return found;
+}
+
+static char *dup_prop(JSContext *jc, JSValueConst obj, const char *prop, size_t max)
+{
+    JSValue v = data_prop(jc, obj, prop, strcmp(prop, "stack") != 0);
+    char *out = dup_text(jc, v, max);
     JS_FreeValue(jc, v);
     return out;
 }
@@ -786,30 +1105,31 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
 {
     *name = *message = *stack = NULL;
     if (JS_IsObject(exc)) {
-        *name = dup_prop(jc, exc, "name");
-        *message = dup_prop(jc, exc, "message");
-        *stack = dup_prop(jc, exc, "stack");
-        if (!*name && !*message) {
-            /* not an Error: describe it as the thrown value */
-            const char *s = JS_ToCString(jc, exc);
-            if (s) {
-                *message = dup_cstr(s);
-                JS_FreeCString(jc, s);
-            } else {
+        *name = dup_prop(jc, exc, "name", ERR_NAME_MAX);
+        *message = dup_prop(jc, exc, "message", ERR_TEXT_MAX);
+        *stack = dup_prop(jc, exc, "stack", ERR_TEXT_MAX);
+        act_ctx *c = JS_GetContextOpaque(jc);
+        if (!*stack && JS_IsError(exc) && c && JS_IsFunction(jc, c->intrinsics[I_ERROR_STACK])) {
+            /* the engine's getter: the stack it recorded, whatever the guest did to the accessor */
+            JSValue st = JS_Call(jc, c->intrinsics[I_ERROR_STACK], exc, 0, NULL);
+            if (JS_IsException(st))
                 JS_FreeValue(jc, JS_GetException(jc));
-            }
+            else
+                *stack = dup_text(jc, st, ERR_TEXT_MAX);
+            JS_FreeValue(jc, st);
+        }
+        if (!*name && !*message && !JS_IsError(exc)) {
+            /* not an Error: described by kind (its toString is the guest's) */
+            *message = dup_cstr(JS_IsArray(exc) ? "[object Array]" :
+                                JS_IsFunction(jc, exc) ? "[object Function]" : "[object Object]");
         }
     } else if (JS_IsUninitialized(exc) || JS_IsNull(exc)) {
         *name = dup_cstr("InternalError");
         *message = dup_cstr("out of memory");
     } else {
-        const char *s = JS_ToCString(jc, exc);
-        if (s) {
-            *message = dup_cstr(s);
-            JS_FreeCString(jc, s);
-        } else {
-            JS_FreeValue(jc, JS_GetException(jc));
-        }
+        *message = dup_text(jc, exc, ERR_TEXT_MAX);
+        if (!*message)
+            *message = dup_cstr(JS_IsSymbol(exc) ? "Symbol()" : "undefined");
     }
     if (!*name)
         *name = dup_cstr(JS_IsError(exc) ? "Error" : "Thrown");

@@ -36,12 +36,14 @@ static void begin_reply(act_ctx *c, mpw *out, uint64_t req_id, act_waiter *w, in
 static void end_reply(act_ctx *c, mpw *out, uint64_t req_id, act_waiter *w)
 {
     size_t n;
+    int over = out->over;
     uint8_t *b = mpw_take(out, &n);
     if (!b) {
         /* could not encode the answer: answer that instead */
         mpw err;
-        begin_reply(c, &err, req_id, w, ACT_R_CONVERSION);
-        mpw_cstr(&err, "out of memory while encoding the result");
+        char why[200];
+        begin_reply(c, &err, req_id, w, over ? ACT_R_TOO_LARGE : ACT_R_CONVERSION);
+        mpw_cstr(&err, over ? act_result_too_large(c, 0, why, sizeof why) : "out of memory while encoding the result");
         b = mpw_take(&err, &n);
     }
     if (w) {
@@ -75,7 +77,7 @@ static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst
     if (js_to_mp(c->jc, &out, v, &err) < 0) {
         mpw_free(&out);
         c->a = saved;
-        reply_msg(c, req_id, w, ACT_R_CONVERSION, err.msg);
+        reply_msg(c, req_id, w, err.status ? err.status : ACT_R_CONVERSION, err.msg);
         return;
     }
     end_reply(c, &out, req_id, w);
@@ -700,10 +702,12 @@ static void do_dom(act_ctx *c, frame *f, act_waiter *w)
 {
     mpw out;
     begin_reply(c, &out, f->req_id, w, ACT_R_OK);
-    const char *err = dom_snapshot(c, &out);
+    act_result_budget(c, &out);
+    char why[200];
+    const char *err = dom_snapshot(c, &out, why, sizeof why);
     if (err) {
         mpw_free(&out);
-        reply_msg(c, f->req_id, w, ACT_R_BADREQ, err);
+        reply_msg(c, f->req_id, w, err == why ? ACT_R_TOO_LARGE : ACT_R_BADREQ, err);
         return;
     }
     end_reply(c, &out, f->req_id, w);

@@ -144,7 +144,8 @@ static uint32_t array_len(JSContext *jc, JSValueConst v)
 }
 
 /* Writes the string value v; a non-string (or one that cannot be read) is
-   written as "". Lone surrogates become U+FFFD so the host can decode it. */
+   written as "". Lone surrogates become U+FFFD (mpw_str): a document is
+   text, repaired as HTML parsers repair it, not refused. */
 static void put_string(JSContext *jc, mpw *out, JSValueConst v)
 {
     size_t n = 0;
@@ -155,34 +156,19 @@ static void put_string(JSContext *jc, mpw *out, JSValueConst v)
         mpw_str(out, "", 0);
         return;
     }
-    const char *lone = memchr(s, 0xED, n);
-    bool bad = false;
-    for (const char *p = lone; p && p + 1 < s + n; p = memchr(p + 1, 0xED, (size_t)(s + n - p - 1)))
-        if ((uint8_t)p[1] >= 0xA0) {
-            bad = true;
-            break;
-        }
-    if (!bad) {
-        mpw_str(out, s, n);
-    } else {
-        /* rare: copy, replacing each 3-byte surrogate encoding by U+FFFD (also 3 bytes) */
-        char *copy = malloc(n ? n : 1);
-        if (!copy) {
-            out->oom = 1;
-        } else {
-            memcpy(copy, s, n);
-            for (size_t i = 0; i + 2 < n; i++)
-                if ((uint8_t)copy[i] == 0xED && (uint8_t)copy[i + 1] >= 0xA0) {
-                    copy[i] = (char)0xEF;
-                    copy[i + 1] = (char)0xBF;
-                    copy[i + 2] = (char)0xBD;
-                    i += 2;
-                }
-            mpw_str(out, copy, n);
-            free(copy);
-        }
-    }
+    mpw_str(out, s, n);
     JS_FreeCString(jc, s);
+}
+
+/* Spends n of the output budget's values (false: the budget is spent). */
+static bool spend(mpw *out, uint64_t n)
+{
+    if (n > out->nodes_left) {
+        out->nodes_left = 0;
+        return false;
+    }
+    out->nodes_left -= n;
+    return true;
 }
 
 static int32_t node_type(JSContext *jc, act_ctx *c, JSValueConst node)
@@ -197,13 +183,17 @@ static int32_t node_type(JSContext *jc, act_ctx *c, JSValueConst node)
     return v;
 }
 
-static void put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
+static bool put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
 {
     JSValue attrs = own_data(jc, el, c->dom_keys[K_ATTRS]);
     uint32_t n = array_len(jc, attrs);
+    if (!spend(out, n)) {
+        JS_FreeValue(jc, attrs);
+        return false;
+    }
     size_t at = mpw_reserve32(out);
     uint32_t count = 0;
-    for (uint32_t i = 0; i + 1 < n; i += 2) {
+    for (uint32_t i = 0; i + 1 < n && !out->oom; i += 2) {
         JSValue k = own_index(jc, attrs, i);
         JSValue v = own_index(jc, attrs, i + 1);
         if (JS_IsString(k) && JS_IsString(v)) {
@@ -216,6 +206,7 @@ static void put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
     }
     mpw_patch_map32(out, at, count);
     JS_FreeValue(jc, attrs);
+    return true;
 }
 
 /* The child array a node's snapshot lists: a template's content's children. */
@@ -236,9 +227,11 @@ typedef struct walk {
     uint32_t i, n;
 } walk;
 
-/* Appends the snapshot (or nil when no document is attached) to `out`.
+/* Appends the snapshot (or nil when no document is attached) to `out`,
+   within out's output budget: every child slot and attribute visited (a hole
+   too) spends one value of it, every byte written one byte.
    Returns NULL or a message saying why the tree could not be read. */
-const char *dom_snapshot(act_ctx *c, mpw *out)
+const char *dom_snapshot(act_ctx *c, mpw *out, char *why, size_t why_cap)
 {
     JSContext *jc = c->jc;
     if (!JS_IsObject(c->dom_doc)) {
@@ -256,7 +249,8 @@ const char *dom_snapshot(act_ctx *c, mpw *out)
     sp++;
     const char *err = NULL;
     uint32_t nodes = 0;
-    while (sp && !err) {
+    bool big = !spend(out, st[0].n);
+    while (sp && !err && !big) {
         walk *top = &st[sp - 1];
         if (top->i >= top->n) {
             JS_FreeValue(jc, top->kids);
@@ -281,8 +275,9 @@ const char *dom_snapshot(act_ctx *c, mpw *out)
         put_string(jc, out, v);
         JS_FreeValue(jc, v);
         if (type == 1) {
-            put_attrs(jc, c, out, node);
-            if (sp >= DOM_MAX_DEPTH) {
+            if (!put_attrs(jc, c, out, node)) {
+                big = true;
+            } else if (sp >= DOM_MAX_DEPTH) {
                 err = "the document is too deep to snapshot (is a node its own ancestor?)";
             } else if (sp == cap) {
                 walk *bigger = realloc(st, cap * 2 * sizeof *st);
@@ -293,21 +288,26 @@ const char *dom_snapshot(act_ctx *c, mpw *out)
                     cap *= 2;
                 }
             }
-            if (!err) {
+            if (!err && !big) {
                 JSValue kids = child_array(jc, c, node);
                 st[sp].kids = kids;
                 st[sp].i = 0;
                 st[sp].n = array_len(jc, kids);
                 sp++;
+                big = !spend(out, st[sp - 1].n);
             }
         }
         JS_FreeValue(jc, node);
-        if (out->oom && !err)
+        if (out->over)
+            big = true;
+        else if (out->oom && !err)
             err = "out of memory writing the document snapshot";
     }
     while (sp)
         JS_FreeValue(jc, st[--sp].kids);
     free(st);
+    if (big && !err)
+        err = act_result_too_large(c, !out->over, why, why_cap);
     if (!err)
         mpw_patch_array32(out, at, nodes);
     return err;

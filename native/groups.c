@@ -245,14 +245,18 @@ int groups_install(act_ctx *c)
     c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
     dom_init_state(c);
+    if (codec_install(c) < 0)
+        return -1;
     if (!c->groups || !c->groups_len)
         return 0;
     JSContext *jc = c->jc;
     mpr r;
     mp_obj top;
     mpr_init(&r, c->groups, c->groups_len);
-    if (!mpr_read(&r, &top) || top.type != MP_ARRAY)
+    if (!mpr_read(&r, &top) || top.type != MP_ARRAY) {
+        codec_free_state(c);
         return -1;
+    }
     JSValue global = JS_GetGlobalObject(jc);
     int rc = 0;
     for (uint32_t g = 0; g < top.v.n && rc == 0; g++) {
@@ -288,6 +292,8 @@ int groups_install(act_ctx *c)
         }
     }
     JS_FreeValue(jc, global);
+    if (rc < 0)
+        codec_free_state(c);   /* the caller frees the context without a teardown */
     return rc;
 }
 
@@ -299,4 +305,5 @@ void groups_free_state(act_ctx *c)
     c->internal_handlers = JS_UNDEFINED;
     c->groups_loaded = 0;
     dom_free_state(c);
+    codec_free_state(c);
 }

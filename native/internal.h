@@ -199,6 +199,7 @@ struct act_ctx {
     JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
     JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
     JSAtom dom_keys[6];            /* its node storage symbols */
+    JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
     char conv_msg[600];
     int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
 };
@@ -229,6 +230,10 @@ typedef struct evq {
 
 /* ---- wire.c: the framing of process mode's sockets ----------------------- */
 #define WIRE_HDR 21
+/* The largest body either end sends or accepts: the output budget's cap
+   plus room for the event around the value. A longer frame is refused by
+   the sender (ACT_EINVAL) and is a protocol violation for the reader. */
+#define WIRE_MAX_BODY (ACT_RESULT_MAX + ((size_t)1 << 20))
 
 typedef struct wire_in {           /* one reader's buffer: unread bytes are buf[start:end] */
     int fd;
@@ -247,8 +252,13 @@ typedef struct wire_msg {
 int wire_send(int fd, pthread_mutex_t *mu, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
 bool wire_in_init(wire_in *r, int fd);
 void wire_in_free(wire_in *r);
-/* The next message (1), end of stream or a read error (0), or ACT_ENOMEM. */
+/* The next message (1), end of stream or a read error (0), ACT_ENOMEM, or
+   ACT_EINVAL (a header announcing more than WIRE_MAX_BODY). */
 int wire_next(wire_in *r, wire_msg *m);
+/* NULL if body[0..len) is exactly one well-formed msgpack value as the pump
+   writes them (strings valid UTF-8, nesting within max_depth, only our
+   extension types, well formed), else what is wrong with it. */
+const char *wire_check_value(const uint8_t *body, size_t len, int max_depth);
 
 /* monotonic clock helpers (pump.c) */
 void abs_deadline(struct timespec *ts, double seconds);
@@ -337,9 +347,24 @@ JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags);
 typedef struct conv_err {
     char msg[512];
     int is_js;                     /* a JS exception was raised during conversion */
+    int status;                    /* the ACT_R_* to answer with: CONVERSION, TOO_LARGE, TIMEOUT or DEAD */
 } conv_err;
 
+/* The output budget: every value leaving a context through one writer
+   (a result, the arguments of one host call, one message, one DOM snapshot)
+   shares max_result_bytes of msgpack and max_result_bytes / 16 values,
+   counted as expanded (a shared reference counts every time). */
+#define ACT_RESULT_MAX ((size_t)1 << 30)
+#define ACT_RESULT_DEFAULT ((size_t)64 << 20)
+size_t act_result_bytes(const act_ctx *c);
+/* Puts w under c's output budget, unless it already is under one. */
+void act_result_budget(const act_ctx *c, mpw *w);
+const char *act_result_too_large(const act_ctx *c, int nodes, char *buf, size_t cap);
+
 int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err);
+void codec_init_state(act_ctx *c);
+int codec_install(act_ctx *c);      /* after the context is created, before any guest code */
+void codec_free_state(act_ctx *c);
 JSValue mp_to_js(JSContext *jc, mpr *r, conv_err *err);
 int mp_write_js_error(JSContext *jc, mpw *w, JSValueConst exc);
 /* The engine's out-of-memory error (or the null it throws when it cannot even allocate that). */
@@ -350,6 +375,7 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
 void dom_init_state(act_ctx *c);
 void dom_free_state(act_ctx *c);
 JSValue dom_native_attach(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv);
-const char *dom_snapshot(act_ctx *c, mpw *out);
+/* NULL, a fixed message, or (the output budget ran out) `why` filled in. */
+const char *dom_snapshot(act_ctx *c, mpw *out, char *why, size_t why_cap);
 
 #endif

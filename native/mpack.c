@@ -9,6 +9,10 @@ bool mpw_init(mpw *w, size_t cap)
 {
     w->len = 0;
     w->oom = 0;
+    w->over = 0;
+    w->limit = 0;
+    w->nodes_left = 0;
+    w->budgeted = 0;
     w->cap = cap ? cap : 64;
     w->buf = malloc(w->cap);
     if (!w->buf) {
@@ -43,6 +47,11 @@ static bool grow(mpw *w, size_t extra)
 {
     if (w->oom)
         return false;
+    if (w->limit && (extra > w->limit || w->len > w->limit - extra)) {
+        w->over = 1;
+        w->oom = 1;
+        return false;
+    }
     if (w->len + extra <= w->cap)
         return true;
     size_t ncap = w->cap ? w->cap : 64;
@@ -137,10 +146,120 @@ static void len_header(mpw *w, size_t n, uint8_t fix, uint8_t fixmax, uint8_t t8
         w->oom = 1;                 /* more than msgpack can express */
 }
 
+bool utf8_has_surrogate(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while ((p = memchr(p, 0xED, (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && (uint8_t)p[1] >= 0xA0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+size_t utf8_repair(char *s, size_t n)
+{
+    uint8_t *p = (uint8_t *)s;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (p[i] == 0xED && p[i + 1] >= 0xA0) {
+            p[i] = 0xEF;
+            p[i + 1] = 0xBF;
+            p[i + 2] = 0xBD;
+            i += 2;
+        }
+    /* a sequence cut short at the end (a truncated message) */
+    size_t k = n, back = 0;
+    while (k > 0 && back < 4 && (p[k - 1] & 0xC0) == 0x80) {
+        k--;
+        back++;
+    }
+    if (k > 0 && p[k - 1] >= 0xC0) {
+        size_t want = p[k - 1] >= 0xF0 ? 4 : p[k - 1] >= 0xE0 ? 3 : 2;
+        if (back + 1 < want)
+            n = k - 1;
+    }
+    return n;
+}
+
+/* Length of the valid UTF-8 sequence at p[0..n) (1-4), or 0 if invalid
+   (overlong forms, surrogates, code points past U+10FFFF, cut short). */
+static size_t utf8_seq(const uint8_t *p, size_t n)
+{
+    uint8_t b = p[0];
+    if (b < 0x80)
+        return 1;
+    size_t k = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+    if (!k || b > 0xF4 || k > n)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if (k == 3 && ((b == 0xE0 && p[1] < 0xA0) || (b == 0xED && p[1] >= 0xA0)))
+        return 0;
+    if (k == 4 && ((b == 0xF0 && p[1] < 0x90) || (b == 0xF4 && p[1] >= 0x90)))
+        return 0;
+    return k;
+}
+
+bool utf8_valid(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(p + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 void mpw_str(mpw *w, const char *s, size_t n)
 {
-    len_header(w, n, 0xa0, 31, 0xd9, 0xda, 0xdb);
-    put(w, s, n);
+    const uint8_t *p = (const uint8_t *)s;
+    if (utf8_valid(p, n)) {
+        len_header(w, n, 0xa0, 31, 0xd9, 0xda, 0xdb);
+        put(w, s, n);
+        return;
+    }
+    /* rare: each byte that starts no valid sequence becomes U+FFFD (a lone
+       surrogate's three bytes become one U+FFFD) */
+    size_t m = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (!k && p[i] == 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80)
+            k = 3, m += 3;   /* CESU-8 surrogate: one replacement */
+        else if (!k)
+            k = 1, m += 3;
+        else
+            m += k;
+        i += k;
+    }
+    if (m > SIZE_MAX / 2) {
+        w->oom = 1;
+        return;
+    }
+    len_header(w, m, 0xa0, 31, 0xd9, 0xda, 0xdb);
+    if (!grow(w, m))
+        return;
+    uint8_t *o = w->buf + w->len;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k) {
+            memcpy(o, p + i, k);
+            o += k;
+            i += k;
+            continue;
+        }
+        i += (p[i] == 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) ? 3 : 1;
+        *o++ = 0xEF;
+        *o++ = 0xBF;
+        *o++ = 0xBD;
+    }
+    w->len += m;
 }
 
 void mpw_cstr(mpw *w, const char *s) { mpw_str(w, s ? s : "", s ? strlen(s) : 0); }

@@ -9,7 +9,11 @@
 typedef struct mpw {
     uint8_t *buf;
     size_t len, cap;
-    int oom;                       /* sticky: an allocation failed */
+    int oom;                       /* sticky: an allocation failed (or the limit was hit) */
+    int over;                      /* sticky: a write would have passed `limit` */
+    size_t limit;                  /* 0 = none: the buffer never grows past it */
+    uint64_t nodes_left;           /* values the encoder may still write (codec.c) */
+    int budgeted;                  /* limit and nodes_left are set */
 } mpw;
 
 bool mpw_init(mpw *w, size_t cap);
@@ -22,6 +26,12 @@ void mpw_bool(mpw *w, bool v);
 void mpw_int(mpw *w, int64_t v);
 void mpw_uint(mpw *w, uint64_t v);
 void mpw_double(mpw *w, double v);
+/* Strings are always written as valid UTF-8: the CESU-8 encoding of a lone
+   surrogate (ED A0..BF xx, what JS_ToCString makes of one) becomes one
+   U+FFFD, any other invalid byte (a message cut mid-character) one U+FFFD.
+   Values refuse lone surrogates before they get here (codec.c: a
+   ConversionError); this is the policy for every other text (error names,
+   messages and stacks, logs, handler names, DOM snapshots). */
 void mpw_str(mpw *w, const char *s, size_t n);
 void mpw_cstr(mpw *w, const char *s);
 void mpw_bin(mpw *w, const uint8_t *s, size_t n);
@@ -33,6 +43,13 @@ void mpw_raw(mpw *w, const uint8_t *data, size_t n);
 size_t mpw_reserve32(mpw *w);
 void mpw_patch_array32(mpw *w, size_t at, uint32_t n);
 void mpw_patch_map32(mpw *w, size_t at, uint32_t n);
+
+/* True if s[0..n) holds the CESU-8 encoding of a lone surrogate. */
+bool utf8_has_surrogate(const char *s, size_t n);
+bool utf8_valid(const uint8_t *p, size_t n);
+/* Replaces each lone surrogate in s[0..n) by U+FFFD (same length) and cuts
+   an incomplete sequence at the end; returns the new length. */
+size_t utf8_repair(char *s, size_t n);
 
 typedef enum {
     MP_NIL, MP_BOOL, MP_INT, MP_UINT, MP_FLOAT, MP_STR, MP_BIN, MP_ARRAY, MP_MAP, MP_EXT, MP_ERR

@@ -18,7 +18,10 @@
  * threads (free it after act_pool_free). The context table is guarded by its own mutex; it
  * holds one reference per context, dropped at the context's exit event.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 
@@ -188,8 +191,32 @@ static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, si
 /* The answer of a blocking command, written by the thread that completed it. */
 static void reply_now(void *arg, uint64_t token, uint8_t *buf, size_t len)
 {
-    act_server_send(arg, 'R', token, 0, buf, len);
+    if (act_server_send(arg, 'R', token, 0, buf, len) == ACT_EINVAL) {
+        /* cannot happen under the output budget (capped below the frame
+           limit), but a caller must get an answer */
+        static const char big[] = "\x92\x08\xd9\x2ethe answer is larger than a process-mode frame";
+        act_server_send(arg, 'R', token, 0, (const uint8_t *)big, sizeof big - 1);
+    }
     free(buf);
+}
+
+int act_server_write_raw(act_server *s, const uint8_t *bytes, size_t len)
+{
+    pthread_mutex_lock(&s->write_mu);
+    size_t done = 0;
+    int rc = ACT_OK;
+    while (done < len) {
+        ssize_t k = send(s->fd, bytes + done, len - done, MSG_NOSIGNAL);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = ACT_EDEAD;
+            break;
+        }
+        done += (size_t)k;
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    return rc;
 }
 
 static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_t *frame, size_t len)
@@ -261,6 +288,7 @@ static void emit(void *arg, int calls, uint8_t *buf, size_t len)
         if (peek_uint(buf, len, &pos, &ctx_id))
             drop(s, ctx_id);
     }
-    act_server_send(s, calls ? 'C' : 'E', 0, 0, buf, len);
+    if (act_server_send(s, calls ? 'C' : 'E', 0, 0, buf, len) == ACT_EINVAL)
+        fprintf(stderr, "actors: dropped an event larger than a process-mode frame (%zu bytes)\n", len);
     free(buf);
 }

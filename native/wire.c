@@ -25,6 +25,10 @@ static size_t body_len(const uint8_t *h)
 
 int wire_send(int fd, pthread_mutex_t *mu, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len)
 {
+    /* the header's length field is 32 bits: a longer body would be read as
+       a shorter frame followed by bytes the sender chose (forged frames) */
+    if (len > WIRE_MAX_BODY)
+        return ACT_EINVAL;
     uint8_t h[WIRE_HDR];
     for (int i = 0; i < 4; i++)
         h[i] = (uint8_t)((uint32_t)len >> (8 * i));
@@ -82,6 +86,8 @@ int wire_next(wire_in *r, wire_msg *m)
         if (r->end - r->start >= WIRE_HDR) {
             const uint8_t *h = r->buf + r->start;
             size_t size = body_len(h);
+            if (size > WIRE_MAX_BODY)
+                return ACT_EINVAL;
             if (r->end - r->start - WIRE_HDR >= size) {
                 m->kind = h[4];
                 m->a = get_u64(h + 5);
@@ -116,4 +122,84 @@ int wire_next(wire_in *r, wire_msg *m)
             return 0;
         r->end += (size_t)n;
     }
+}
+
+/* ---- checking what a worker sends ------------------------------------------------ */
+
+static const char *check_ext(const mp_obj *o)
+{
+    switch (o->ext) {
+    case ACT_EXT_BIGINT: {
+        size_t digits = 0;
+        for (size_t i = 0; i < o->len; i++) {
+            uint8_t ch = o->data[i];
+            bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+            if (!hex && !(i == 0 && ch == '-'))
+                return "malformed BigInt";
+            digits += hex;
+        }
+        return digits ? NULL : "malformed BigInt";
+    }
+    case ACT_EXT_DATE:
+        return o->len == 8 ? NULL : "malformed Date";
+    case ACT_EXT_ERROR: {
+        /* [name, message, stack or nil] */
+        mpr r;
+        mp_obj a, f;
+        mpr_init(&r, o->data, o->len);
+        if (!mpr_read(&r, &a) || a.type != MP_ARRAY || a.v.n != 3)
+            return "malformed Error";
+        for (int i = 0; i < 3; i++) {
+            if (!mpr_read(&r, &f) || !(f.type == MP_STR || (i == 2 && f.type == MP_NIL)))
+                return "malformed Error";
+            if (f.type == MP_STR && !utf8_valid(f.data, f.len))
+                return "a string that is not valid UTF-8";
+        }
+        return r.p == r.end ? NULL : "malformed Error";
+    }
+    default:
+        return "an unknown msgpack extension type";
+    }
+}
+
+const char *wire_check_value(const uint8_t *body, size_t len, int max_depth)
+{
+    mpr r;
+    mpr_init(&r, body, len);
+    /* values still to read at each open level */
+    uint64_t *todo = malloc(((size_t)max_depth + 1) * sizeof *todo);
+    if (!todo)
+        return "out of memory checking a frame";
+    int depth = 0;
+    todo[0] = 1;
+    const char *bad = NULL;
+    mp_obj o;
+    while (!bad) {
+        while (depth >= 0 && todo[depth] == 0)
+            depth--;
+        if (depth < 0)
+            break;
+        todo[depth]--;
+        if (!mpr_read(&r, &o)) {
+            bad = "truncated or malformed msgpack";
+            break;
+        }
+        if (o.type == MP_STR && !utf8_valid(o.data, o.len))
+            bad = "a string that is not valid UTF-8";
+        else if (o.type == MP_EXT)
+            bad = check_ext(&o);
+        else if (o.type == MP_ARRAY || o.type == MP_MAP) {
+            uint64_t n = o.type == MP_MAP ? 2 * (uint64_t)o.v.n : o.v.n;
+            if (n > (uint64_t)(r.end - r.p))
+                bad = "a container longer than its frame";
+            else if (n && depth + 1 > max_depth)
+                bad = "values nested too deeply";
+            else if (n)
+                todo[++depth] = n;
+        }
+    }
+    free(todo);
+    if (!bad && r.p != r.end)
+        bad = "trailing bytes after the value";
+    return bad;
 }
