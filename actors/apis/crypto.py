@@ -35,7 +35,9 @@ are outside the context's JS limits:
 * the subtle operations of one context run one at a time, in order, on
   :data:`WORKERS` shared threads: a context that queues a thousand
   derivations occupies one of them, never the pool's handler threads, and
-  the queued work of a context that exits is dropped.
+  the queued work of a context that exits is dropped. At most
+  :data:`MAX_PENDING` operations may wait per context (each holds its
+  arguments in host memory); more are ``QuotaExceededError``.
 
 Errors cross to JS by class name: a handler raising :class:`DataError` rejects
 the JS promise with an error named ``"DataError"``, which the polyfill turns
@@ -75,6 +77,7 @@ __all__ = [
     "MAX_KEYS",
     "MAX_KEY_DATA_BYTES",
     "MAX_PBKDF2_WORK",
+    "MAX_PENDING",
     "MAX_RSA_BITS",
     "MAX_RSA_GENERATE_BITS",
     "MAX_SECRET_BYTES",
@@ -96,6 +99,7 @@ MAX_KEY_DATA_BYTES = 16384
 MAX_RSA_BITS = 8192
 MAX_RSA_GENERATE_BITS = 4096
 MIN_RSA_GENERATE_BITS = 1024
+MAX_PENDING = 1024  # subtle operations waiting per context
 MAX_PBKDF2_WORK = 1 << 22  # iterations x output blocks: about 2 s of one core for SHA-256
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 _KEY_OVERHEAD = 256  # bytes counted per key besides its material
@@ -315,6 +319,7 @@ class _KeyTable:
     # operation of the context holds it while it runs, so a context's
     # operations run one at a time and in order.
     lock: asyncio.Lock | None = None
+    pending: int = 0  # operations waiting for or holding the lock
     closed: bool = False
 
 
@@ -437,12 +442,20 @@ def _queued(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     async def handler(ctx: Context, *args: Any) -> Any:
         table = _table(ctx)
-        if table.lock is None:  # only ever touched on the pool's one async-handler loop
+        # lock and pending are only ever touched on the pool's one async-handler loop
+        if table.lock is None:
             table.lock = asyncio.Lock()
-        async with table.lock:
-            if table.closed or not ctx.alive:
-                raise OperationError("the context has exited")
-            return await asyncio.wrap_future(_workers.submit(lambda: fn(ctx, *args)))
+        if table.pending >= MAX_PENDING:
+            # each waiting call holds its arguments in host memory
+            raise QuotaExceededError(f"at most {MAX_PENDING} crypto.subtle operations may wait per context")
+        table.pending += 1
+        try:
+            async with table.lock:
+                if table.closed or not ctx.alive:
+                    raise OperationError("the context has exited")
+                return await asyncio.wrap_future(_workers.submit(lambda: fn(ctx, *args)))
+        finally:
+            table.pending -= 1
 
     handler.__name__ = fn.__name__
     return handler

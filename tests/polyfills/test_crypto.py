@@ -913,3 +913,22 @@ def test_nothing_leaks_onto_global_this(pool: actors.ContextPool) -> None:
         "algorithm", "constructor", "extractable", "type", "usages"
     ]  # fmt: skip
     c.stop()
+
+
+def test_waiting_operations_per_context_are_bounded(
+    cx: actors.Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # handlers run in this process in both modes; a small bound keeps the test short
+    monkeypatch.setattr(crypto_group, "MAX_PENDING", 8)
+    out = cx.eval(
+        "const pw = await S.importKey('raw', new Uint8Array(8), 'PBKDF2', false, ['deriveBits']);"
+        "const alg = (iterations) => ({name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8),"
+        "  iterations});"
+        "const run = (n) => S.deriveBits(alg(n), pw, 256).then(() => 'ok', (e) => e.name);"
+        "const slow = run(2 ** 21);"  # holds the context's turn while the others arrive
+        "const rest = Array.from({length: 20}, () => run(1));"
+        "const names = [await slow, ...(await Promise.all(rest))];"
+        "[names.filter((n) => n === 'ok').length, names.filter((n) => n === 'QuotaExceededError').length]"
+    )
+    assert out == [8, 13]
+    assert cx.eval("(await S.digest('SHA-1', new Uint8Array())).byteLength") == 20  # and it recovers
