@@ -33,7 +33,14 @@
     return domError('OperationError', message);
   }
 
-  const host = (name, ...args) => native.call('crypto.' + name, ...args).catch((e) => { throw webError(e); });
+  // Cheap operations are answered inline; the host answers `Queue` for work
+  // that must wait its turn on the crypto threads, and the call goes there.
+  const host = (name, ...args) => native.call('crypto.' + name, ...args)
+    .catch((e) => {
+      if (e && e.name === 'Queue') return native.call('crypto.' + name + 'Queued', ...args);
+      throw e;
+    })
+    .catch((e) => { throw webError(e); });
   // The same, keeping `keys` alive (so their handles are not released) until the call is answered.
   const hostKeys = (keys, name, ...args) => host(name, ...args).finally(() => keys);
 

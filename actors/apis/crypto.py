@@ -1190,26 +1190,112 @@ def _unwrap_key(
     return _add(ctx, _import(fmt, data, key_alg, extractable, usages))
 
 
+# ---- where each call runs ---------------------------------------------------------------------
+
+# Cheap operations (everything but the cases below) run inline on the handler
+# thread that took the call, as fast as any host call. Work that can take
+# milliseconds to seconds of host CPU is refused there with ``Queue``; the
+# polyfill then repeats the call on the queued twin (``<name>Queued``), which
+# runs it on the crypto workers, one at a time per context. The host decides
+# which is which, so a polyfill that never asked for the queue gains nothing.
+HEAVY_DATA_BYTES = 1 << 20
+HEAVY_PBKDF2_WORK = 20_000
+HEAVY_RSA_BITS = 3072
+
+
+class Queue(CryptoError):
+    """This call must go through the context's queue (not an error JS sees)."""
+
+
+def _big(*values: Any) -> bool:
+    return any(isinstance(v, bytes | bytearray) and len(v) > HEAVY_DATA_BYTES for v in values)
+
+
+def _rsa_private(ctx: Context, handle: Any) -> bool:
+    try:
+        key = _lookup(ctx, handle)
+    except CryptoError:
+        return False
+    return isinstance(key.material, rsa.RSAPrivateKey) and key.material.key_size >= HEAVY_RSA_BITS
+
+
+def _pbkdf2_heavy(alg: Any, length: Any) -> bool:
+    if not isinstance(alg, dict) or not isinstance(alg.get("name"), str) or alg["name"].upper() != "PBKDF2":
+        return False
+    iterations, bits = alg.get("iterations"), length if isinstance(length, int) else 0
+    blocks = max(1, -(-bits // 160))  # SHA-1 blocks: the most for a given length
+    return not isinstance(iterations, int | float) or iterations * blocks > HEAVY_PBKDF2_WORK
+
+
+def _rsa_name(alg: Any) -> bool:
+    name = alg.get("name") if isinstance(alg, dict) else alg
+    return isinstance(name, str) and name.upper() in ("RSASSA-PKCS1-V1_5", "RSA-PSS", "RSA-OAEP")
+
+
+def _import_heavy(fmt: Any, data: Any, alg: Any) -> bool:
+    # a private RSA key is checked (its primes) or even recovered when imported
+    return _rsa_name(alg) and (fmt == "pkcs8" or (fmt == "jwk" and isinstance(data, dict) and "d" in data))
+
+
+_HEAVY: dict[str, Callable[..., bool]] = {
+    "digest": lambda _ctx, _alg, data: _big(data),
+    "importKey": lambda _ctx, fmt, data, alg, *_: _big(data) or _import_heavy(fmt, data, alg),
+    "exportKey": lambda _ctx, *_: False,
+    "generateKey": lambda _ctx, alg, *_: _rsa_name(alg),
+    "sign": lambda ctx, _alg, key, data: _big(data) or _rsa_private(ctx, key),
+    "verify": lambda _ctx, _alg, _key, sig, data: _big(sig, data),
+    "encrypt": lambda _ctx, _alg, _key, data: _big(data),
+    "decrypt": lambda ctx, _alg, key, data: _big(data) or _rsa_private(ctx, key),
+    "deriveBits": lambda _ctx, alg, _key, length: _pbkdf2_heavy(alg, length),
+    "deriveKey": lambda _ctx, alg, _key, derived, *_: _pbkdf2_heavy(alg, 512),
+    "wrapKey": lambda _ctx, *_: False,
+    "unwrapKey": lambda ctx, fmt, data, key, _alg, key_alg, *_: (
+        _big(data) or _rsa_private(ctx, key) or (_rsa_name(key_alg) and fmt in ("pkcs8", "jwk"))
+    ),
+}
+
+
+def _inline(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    heavy = _HEAVY[name]
+
+    def handler(ctx: Context, *args: Any) -> Any:
+        try:
+            queue_it = heavy(ctx, *args)
+        except TypeError:  # a wrong number of arguments: let fn say what is wrong
+            queue_it = False
+        if queue_it:
+            raise Queue(name)
+        return fn(ctx, *args)
+
+    handler.__name__ = fn.__name__
+    return handler
+
+
+_OPERATIONS: dict[str, Callable[..., Any]] = {
+    "digest": _digest,
+    "importKey": _import_key,
+    "exportKey": _export_key,
+    "generateKey": _generate_key,
+    "sign": _sign,
+    "verify": _verify,
+    "encrypt": _encrypt,
+    "decrypt": _decrypt,
+    "deriveBits": _derive_bits,
+    "deriveKey": _derive_key,
+    "wrapKey": _wrap_key,
+    "unwrapKey": _unwrap_key,
+}
+
+_handlers: dict[str, Callable[..., Any]] = {"random": _random, "release": _release}
+for _name, _fn in _OPERATIONS.items():
+    _handlers[_name] = _inline(_name, _fn)
+    _handlers[_name + "Queued"] = _queued(_fn)
+
 register(
     Group(
         "crypto",
         globals=("crypto", "Crypto", "SubtleCrypto", "CryptoKey"),
         polyfill="crypto.js",
-        handlers={
-            "random": _random,
-            "digest": _queued(_digest),
-            "importKey": _queued(_import_key),
-            "exportKey": _queued(_export_key),
-            "generateKey": _queued(_generate_key),
-            "sign": _queued(_sign),
-            "verify": _queued(_verify),
-            "encrypt": _queued(_encrypt),
-            "decrypt": _queued(_decrypt),
-            "deriveBits": _queued(_derive_bits),
-            "deriveKey": _queued(_derive_key),
-            "wrapKey": _queued(_wrap_key),
-            "unwrapKey": _queued(_unwrap_key),
-            "release": _release,
-        },
+        handlers=_handlers,
     )
 )

@@ -842,6 +842,11 @@ def test_host_side_checks_hold_without_the_polyfill(cx: actors.Context) -> None:
             )
     with pytest.raises(g.OperationError):
         g._derive_bits(cx, {"name": "PBKDF2", "hash": "SHA-1", "salt": b"", "iterations": 2**32 - 1}, base, 8)
+    # the host decides what runs inline: RSA key generation always goes through the queue
+    with pytest.raises(g.Queue):
+        g._handlers["generateKey"](cx, {**rsa_alg, "modulusLength": 2048}, True, ["sign"])
+    assert len(g._handlers["sign"](cx, {"name": "HMAC"}, g._import_key(
+        cx, "raw", b"k", {"name": "HMAC", "hash": "SHA-256"}, False, ["sign"])[0], b"")) == 32  # fmt: skip
     with pytest.raises(g.DataError):
         g._import_key(cx, "jwk", {"kty": "RSA", "n": "A" * 50_000, "e": "AQAB"},
                       {"name": "RSA-PSS", "hash": "SHA-256"}, True, ["verify"])  # fmt: skip
@@ -886,8 +891,13 @@ def test_a_context_flooding_derivations_does_not_hold_up_another(pool: actors.Co
     try:
         thread.start()
         assert started.wait(30)
-        answer = other.eval("new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(1))).length",
-                            timeout=30)  # fmt: skip
+        # a queued operation too (PBKDF2 above the inline threshold), not only an inline one
+        answer = other.eval(
+            "const pw = await crypto.subtle.importKey('raw', new Uint8Array(8), 'PBKDF2', false, ['deriveBits']);"
+            "const alg = {name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(8), iterations: 30000};"
+            "(await crypto.subtle.deriveBits(alg, pw, 256)).byteLength",
+            timeout=30,
+        )
         assert answer == 32
         assert thread.is_alive()  # the flood (40 derivations, one at a time) was still pending
         flood.stop()
@@ -926,7 +936,7 @@ def test_waiting_operations_per_context_are_bounded(
         "  iterations});"
         "const run = (n) => S.deriveBits(alg(n), pw, 256).then(() => 'ok', (e) => e.name);"
         "const slow = run(2 ** 21);"  # holds the context's turn while the others arrive
-        "const rest = Array.from({length: 20}, () => run(1));"
+        "const rest = Array.from({length: 20}, () => run(30000));"  # above HEAVY_PBKDF2_WORK: queued
         "const names = [await slow, ...(await Promise.all(rest))];"
         "[names.filter((n) => n === 'ok').length, names.filter((n) => n === 'QuotaExceededError').length]"
     )
