@@ -32,12 +32,16 @@ are outside the context's JS limits:
 * PBKDF2 may do at most :data:`MAX_PBKDF2_WORK` hash blocks per call
   (iterations times output blocks); HKDF output is bounded by the spec;
   secret keys are at most :data:`MAX_SECRET_BYTES`;
-* the subtle operations of one context run one at a time, in order, on
-  :data:`WORKERS` shared threads: a context that queues a thousand
-  derivations occupies one of them, never the pool's handler threads, and
-  the queued work of a context that exits is dropped. At most
-  :data:`MAX_PENDING` operations may wait per context (each holds its
-  arguments in host memory); more are ``QuotaExceededError``.
+* cheap operations answer inline on the handler thread; work that can
+  take milliseconds to seconds (RSA key generation, private RSA operations
+  from :data:`HEAVY_RSA_BITS` bits, private RSA imports, PBKDF2 above
+  :data:`HEAVY_PBKDF2_WORK` blocks, data above :data:`HEAVY_DATA_BYTES`) runs
+  one operation at a time per context, in order, on :data:`WORKERS` shared
+  threads: a context that queues a thousand derivations occupies one of
+  them, never the pool's handler threads, and the queued work of a context
+  that exits is dropped. At most :data:`MAX_PENDING` operations may wait per
+  context (each holds its arguments in host memory); more are
+  ``QuotaExceededError``.
 
 Errors cross to JS by class name: a handler raising :class:`DataError` rejects
 the JS promise with an error named ``"DataError"``, which the polyfill turns
