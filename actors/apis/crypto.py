@@ -324,6 +324,11 @@ class _KeyTable:
     # operations run one at a time and in order.
     lock: asyncio.Lock | None = None
     pending: int = 0  # operations waiting for or holding the lock
+    # The tasks of those operations and their loop: cancelled when the
+    # context exits, so a stopped context's queue empties at once instead
+    # of after its running job (and no task outlives its pool's loop).
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    loop: asyncio.AbstractEventLoop | None = None
     closed: bool = False
 
 
@@ -346,6 +351,16 @@ def _drop_table(ctx: Context, _reason: Any, _detail: Any) -> None:
         table = _tables.pop(ctx, None)
         if table is not None:
             table.closed = True
+    if table is not None and table.loop is not None:
+        try:
+            table.loop.call_soon_threadsafe(_cancel_all, table)
+        except RuntimeError:  # the loop is closed: nothing of it is left to cancel
+            pass
+
+
+def _cancel_all(table: _KeyTable) -> None:
+    for task in list(table.tasks):
+        task.cancel()
 
 
 def _cost(key: _Key) -> int:
@@ -452,7 +467,13 @@ def _queued(fn: Callable[..., Any]) -> Callable[..., Any]:
         if table.pending >= MAX_PENDING:
             # each waiting call holds its arguments in host memory
             raise QuotaExceededError(f"at most {MAX_PENDING} crypto.subtle operations may wait per context")
+        if table.closed or not ctx.alive:
+            raise OperationError("the context has exited")
+        task = asyncio.current_task()
+        table.loop = asyncio.get_running_loop()
         table.pending += 1
+        if task is not None:
+            table.tasks.add(task)
         try:
             async with table.lock:
                 if table.closed or not ctx.alive:
@@ -460,6 +481,8 @@ def _queued(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return await asyncio.wrap_future(_workers.submit(lambda: fn(ctx, *args)))
         finally:
             table.pending -= 1
+            if task is not None:
+                table.tasks.discard(task)
 
     handler.__name__ = fn.__name__
     return handler

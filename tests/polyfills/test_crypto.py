@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from waiting import wait_until
 
 import actors
 from actors.apis import crypto as crypto_group
@@ -901,9 +902,13 @@ def test_a_context_flooding_derivations_does_not_hold_up_another(pool: actors.Co
         )
         assert answer == 32
         assert thread.is_alive()  # the flood (40 derivations, one at a time) was still pending
+        table = crypto_group._tables[flood]
+        assert table.pending > 30
         flood.stop()
         thread.join(30)
         assert isinstance(outcome[0], actors.ContextDeadError)
+        # its waiting operations are cancelled at once (about 30 s of derivations were queued)
+        assert wait_until(lambda: table.pending == 0 and not table.tasks, timeout=5)
         # the stopped context's queued derivations are dropped: the other context's work goes on
         for _ in range(3):
             assert other.eval("(await crypto.subtle.generateKey('Ed25519', false, ['sign'])).privateKey.type",
