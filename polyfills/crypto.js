@@ -1,9 +1,12 @@
 /* The `crypto` group: crypto.getRandomValues, crypto.randomUUID, crypto.subtle.
  *
- * The cryptography runs on the Python side (actors/apis/crypto.py). Key
- * material never enters this heap: a CryptoKey holds the integer handle of its
- * entry in the context's key table in a private field, and the handle is
- * released when the key is garbage collected. */
+ * Algorithms are normalized here as the Web Crypto spec says (per operation:
+ * unknown names are NotSupportedError, missing or ill-typed members are
+ * TypeError) and the cryptography runs on the Python side
+ * (actors/apis/crypto.py), which checks every argument again. Key material
+ * never enters this heap: a CryptoKey holds the integer handle of its entry
+ * in the context's key table in a private field, and the handle is released
+ * when the key is garbage collected. */
 (function install(native, g) {
   'use strict';
 
@@ -30,15 +33,22 @@
     return domError('OperationError', message);
   }
 
-  const host = (name, ...args) => native.call('crypto.' + name, ...args).catch((e) => { throw webError(e); });
-  // The same, keeping `key` alive (so its handle is not released) until the call is answered.
-  const hostKey = (key, name, ...args) => host(name, ...args).finally(() => key);
+  // Cheap operations are answered inline; the host answers `Queue` for work
+  // that must wait its turn on the crypto threads, and the call goes there.
+  const host = (name, ...args) => native.call('crypto.' + name, ...args)
+    .catch((e) => {
+      if (e && e.name === 'Queue') return native.call('crypto.' + name + 'Queued', ...args);
+      throw e;
+    })
+    .catch((e) => { throw webError(e); });
+  // The same, keeping `keys` alive (so their handles are not released) until the call is answered.
+  const hostKeys = (keys, name, ...args) => host(name, ...args).finally(() => keys);
 
   function hostSync(name, ...args) {
     try { return native.callSync('crypto.' + name, ...args); } catch (e) { throw webError(e); }
   }
 
-  // ---- argument normalisation --------------------------------------------------------------
+  // ---- WebIDL conversions --------------------------------------------------------------------
 
   function isBufferSource(v) {
     return v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
@@ -54,40 +64,152 @@
     throw new TypeError(what + ' must be an ArrayBuffer or an ArrayBufferView');
   }
 
-  const BYTE_FIELDS = ['iv', 'additionalData', 'salt', 'info'];
-  const NUMBER_FIELDS = ['length', 'tagLength', 'iterations'];
+  // [EnforceRange] integer types
+  function enforceRange(v, max, what) {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new TypeError(what + ' must be a finite number');
+    const i = Math.trunc(n);
+    if (i < 0 || i > max) throw new TypeError(what + ' is out of range (0 to ' + max + ')');
+    return i;
+  }
 
-  function normalizeAlgorithm(alg) {
-    if (typeof alg === 'string') return { name: alg };
-    if (alg === null || typeof alg !== 'object') throw new TypeError('an algorithm must be a string or an object');
+  const KEY_FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
+  function keyFormat(format) {
+    const f = String(format);
+    if (!KEY_FORMATS.includes(f)) throw new TypeError('unknown key format ' + f);
+    return f;
+  }
+
+  // ---- algorithm normalization (Web Crypto "normalize an algorithm") ------------------------
+
+  // dictionary: [member, kind, required]
+  const DICTS = {
+    RsaHashedKeyGenParams: [['modulusLength', 'ulong', true], ['publicExponent', 'bigint', true], ['hash', 'hash', true]],
+    RsaHashedImportParams: [['hash', 'hash', true]],
+    RsaPssParams: [['saltLength', 'ulong', true]],
+    RsaOaepParams: [['label', 'bytes', false]],
+    EcKeyParams: [['namedCurve', 'string', true]],
+    EcdsaParams: [['hash', 'hash', true]],
+    EcdhKeyDeriveParams: [['public', 'key', true]],
+    AesKeyParams: [['length', 'ushort', true]],
+    AesCtrParams: [['counter', 'bytes', true], ['length', 'octet', true]],
+    AesCbcParams: [['iv', 'bytes', true]],
+    AesGcmParams: [['iv', 'bytes', true], ['additionalData', 'bytes', false], ['tagLength', 'octet', false]],
+    HmacParams: [['hash', 'hash', true], ['length', 'ulong', false]],
+    HkdfParams: [['hash', 'hash', true], ['salt', 'bytes', true], ['info', 'bytes', true]],
+    Pbkdf2Params: [['salt', 'bytes', true], ['iterations', 'ulong', true], ['hash', 'hash', true]],
+    Ed448Params: [['context', 'bytes', false]],
+  };
+
+  const HASHES = { 'SHA-1': null, 'SHA-256': null, 'SHA-384': null, 'SHA-512': null };
+  const RSA = ['RSASSA-PKCS1-v1_5', 'RSA-PSS', 'RSA-OAEP'];
+  const AES = ['AES-CTR', 'AES-CBC', 'AES-GCM', 'AES-KW'];
+  const OKP = ['Ed25519', 'X25519', 'Ed448', 'X448'];
+  const table = (pairs) => Object.fromEntries(pairs);
+  const SIGN = {
+    'RSASSA-PKCS1-v1_5': null, 'RSA-PSS': 'RsaPssParams', ECDSA: 'EcdsaParams', HMAC: null,
+    Ed25519: null, Ed448: 'Ed448Params',
+  };
+  const ENCRYPT = { 'RSA-OAEP': 'RsaOaepParams', 'AES-CTR': 'AesCtrParams', 'AES-CBC': 'AesCbcParams', 'AES-GCM': 'AesGcmParams' };
+  const OPS = {
+    digest: HASHES,
+    generateKey: table([
+      ...RSA.map((n) => [n, 'RsaHashedKeyGenParams']), ['ECDSA', 'EcKeyParams'], ['ECDH', 'EcKeyParams'],
+      ...OKP.map((n) => [n, null]), ...AES.map((n) => [n, 'AesKeyParams']), ['HMAC', 'HmacParams'],
+    ]),
+    importKey: table([
+      ...RSA.map((n) => [n, 'RsaHashedImportParams']), ['ECDSA', 'EcKeyParams'], ['ECDH', 'EcKeyParams'],
+      ...OKP.map((n) => [n, null]), ...AES.map((n) => [n, null]), ['HMAC', 'HmacParams'],
+      ['HKDF', null], ['PBKDF2', null],
+    ]),
+    sign: SIGN,
+    verify: SIGN,
+    encrypt: ENCRYPT,
+    decrypt: ENCRYPT,
+    deriveBits: {
+      ECDH: 'EcdhKeyDeriveParams', X25519: 'EcdhKeyDeriveParams', X448: 'EcdhKeyDeriveParams',
+      HKDF: 'HkdfParams', PBKDF2: 'Pbkdf2Params',
+    },
+    wrapKey: { 'AES-KW': null },
+    'get key length': table([...AES.map((n) => [n, 'AesKeyParams']), ['HMAC', 'HmacParams'], ['HKDF', null], ['PBKDF2', null]]),
+  };
+
+  // Returns [normalized dictionary for the host, CryptoKeys it refers to].
+  function normalize(op, alg, keys = []) {
+    if (typeof alg === 'string') alg = { name: alg };
+    else if (alg === null || (typeof alg !== 'object' && typeof alg !== 'function')) {
+      throw new TypeError('an algorithm must be a string or an object');
+    }
     if (alg.name === undefined) throw new TypeError('an algorithm needs a name');
-    const out = { name: String(alg.name) };
-    if (alg.hash !== undefined) {
-      const h = typeof alg.hash === 'string' ? alg.hash : alg.hash && alg.hash.name;
-      if (typeof h !== 'string') throw new TypeError('the algorithm hash must be a string or {name}');
-      out.hash = h;
+    const given = String(alg.name);
+    const upper = given.toUpperCase();
+    const registered = OPS[op];
+    const name = Object.keys(registered).find((n) => n.toUpperCase() === upper);
+    if (name === undefined) throw domError('NotSupportedError', given + ' is not supported for ' + op);
+    const out = { name };
+    const dict = registered[name];
+    if (dict === null) return [out, keys];
+    for (const [member, kind, required] of DICTS[dict]) {
+      const v = alg[member];
+      if (v === undefined) {
+        if (required) throw new TypeError(name + ' needs the ' + member + ' member');
+        continue;
+      }
+      const what = name + ' ' + member;
+      switch (kind) {
+        case 'bytes': out[member] = bytes(v, what); break;
+        case 'bigint':
+          if (!(v instanceof Uint8Array)) throw new TypeError(what + ' must be a Uint8Array');
+          out[member] = v.slice();
+          break;
+        case 'ulong': out[member] = enforceRange(v, 0xffffffff, what); break;
+        case 'ushort': out[member] = enforceRange(v, 0xffff, what); break;
+        case 'octet': out[member] = enforceRange(v, 0xff, what); break;
+        case 'string': out[member] = String(v); break;
+        case 'hash': out[member] = normalize('digest', v)[0].name; break;
+        case 'key': out[member] = handleOf(v); keys.push(v); break;
+        default: throw new TypeError('bad dictionary ' + dict);
+      }
     }
-    if (alg.namedCurve !== undefined) out.namedCurve = String(alg.namedCurve);
-    for (const f of NUMBER_FIELDS) {
-      if (alg[f] !== undefined && alg[f] !== null) out[f] = Number(alg[f]);
-    }
-    for (const f of BYTE_FIELDS) {
-      if (alg[f] !== undefined) out[f] = bytes(alg[f], f);
-    }
-    return out;
+    return [out, keys];
   }
 
   function usageList(usages) {
     if (usages === null || typeof usages !== 'object' || typeof usages[Symbol.iterator] !== 'function') {
       throw new TypeError('keyUsages must be a sequence of strings');
     }
-    return Array.from(usages, String);
+    const out = Array.from(usages, String);
+    for (const u of out) {
+      if (!USAGES.includes(u)) throw new TypeError('unknown key usage ' + u);
+    }
+    return out;
+  }
+  const USAGES = ['encrypt', 'decrypt', 'sign', 'verify', 'deriveKey', 'deriveBits', 'wrapKey', 'unwrapKey'];
+
+  const JWK_STRINGS = ['kty', 'use', 'alg', 'crv', 'x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+  // A JsonWebKey dictionary: only its known members, converted.
+  function jsonWebKey(v) {
+    if (v === null || typeof v !== 'object' || isBufferSource(v)) throw new TypeError('a JWK must be an object');
+    const out = {};
+    for (const k of JWK_STRINGS) if (v[k] !== undefined) out[k] = String(v[k]);
+    if (v.key_ops !== undefined) out.key_ops = usageListOf(v.key_ops);
+    if (v.ext !== undefined) out.ext = Boolean(v.ext);
+    if (v.oth !== undefined) out.oth = [];
+    return out;
+  }
+  function usageListOf(v) {
+    if (v === null || typeof v !== 'object' || typeof v[Symbol.iterator] !== 'function') {
+      throw new TypeError('JWK key_ops must be a sequence of strings');
+    }
+    return Array.from(v, String);
   }
 
   function cloneAlgorithm(a) {
     const out = {};
     for (const k of Object.keys(a)) {
-      out[k] = a[k] !== null && typeof a[k] === 'object' ? cloneAlgorithm(a[k]) : a[k];
+      const v = a[k];
+      if (v instanceof Uint8Array) out[k] = v.slice();
+      else out[k] = v !== null && typeof v === 'object' ? Object.freeze(cloneAlgorithm(v)) : v;
     }
     return out;
   }
@@ -109,13 +231,13 @@
       this.#type = type;
       this.#algorithm = Object.freeze(cloneAlgorithm(algorithm));
       this.#extractable = extractable;
-      this.#usages = usages.slice();
+      this.#usages = Object.freeze(usages.slice());
       if (registry) registry.register(this, id);
     }
     get type() { return this.#type; }
     get extractable() { return this.#extractable; }
     get algorithm() { return this.#algorithm; }
-    get usages() { return this.#usages.slice(); }
+    get usages() { return this.#usages; }
     get [Symbol.toStringTag]() { return 'CryptoKey'; }
     static {
       handleOf = (key) => {
@@ -126,6 +248,7 @@
   }
 
   const makeKey = (desc) => new CryptoKey(token, desc);
+  const makeKeyOrPair = (r) => (Array.isArray(r[0]) ? { publicKey: makeKey(r[0]), privateKey: makeKey(r[1]) } : makeKey(r));
 
   // ---- SubtleCrypto --------------------------------------------------------------------------
 
@@ -134,8 +257,6 @@
     try { return Promise.resolve(fn.apply(this, args)); } catch (e) { return Promise.reject(e); }
   };
 
-  const HASHES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
-
   function bufferOf(u8) { return u8.buffer.byteLength === u8.byteLength ? u8.buffer : u8.slice().buffer; }
 
   class SubtleCrypto {
@@ -143,55 +264,73 @@
     get [Symbol.toStringTag]() { return 'SubtleCrypto'; }
   }
 
+  // The wrap algorithm: registered for wrapKey (AES-KW) or else for encrypt.
+  function wrapAlgorithm(op, algorithm, keys) {
+    try {
+      return normalize('wrapKey', algorithm, keys);
+    } catch (e) {
+      if (!(e && e.name === 'NotSupportedError')) throw e;
+      return normalize(op, algorithm, keys);
+    }
+  }
+
   const subtleMethods = {
     digest(algorithm, data) {
-      const alg = normalizeAlgorithm(algorithm);
-      if (!HASHES.includes(alg.name.toUpperCase())) throw domError('NotSupportedError', 'unsupported digest ' + alg.name);
-      return host('digest', alg.name.toUpperCase(), bytes(data, 'data')).then(bufferOf);
+      const [alg] = normalize('digest', algorithm);
+      return host('digest', alg.name, bytes(data, 'data')).then(bufferOf);
     },
     importKey(format, keyData, algorithm, extractable, keyUsages) {
-      format = String(format);
-      const alg = normalizeAlgorithm(algorithm);
-      let data;
-      if (format === 'jwk') {
-        if (keyData === null || typeof keyData !== 'object' || isBufferSource(keyData)) throw new TypeError('a JWK must be an object');
-        data = {};
-        for (const k of ['kty', 'k', 'crv', 'x', 'y', 'd', 'alg']) if (typeof keyData[k] === 'string') data[k] = keyData[k];
-        if (typeof keyData.ext === 'boolean') data.ext = keyData.ext;
-      } else if (format === 'raw' || format === 'spki' || format === 'pkcs8') {
-        data = bytes(keyData, 'keyData');
-      } else {
-        throw new TypeError('unknown key format ' + format);
-      }
+      format = keyFormat(format);
+      const data = format === 'jwk' ? jsonWebKey(keyData) : bytes(keyData, 'keyData');
+      const [alg] = normalize('importKey', algorithm);
       return host('importKey', format, data, alg, Boolean(extractable), usageList(keyUsages)).then(makeKey);
     },
     exportKey(format, key) {
-      format = String(format);
-      if (!['raw', 'jwk', 'spki', 'pkcs8'].includes(format)) throw new TypeError('unknown key format ' + format);
-      return hostKey(key, 'exportKey', format, handleOf(key)).then((r) => (format === 'jwk' ? r : bufferOf(r)));
+      format = keyFormat(format);
+      return hostKeys(key, 'exportKey', format, handleOf(key)).then((r) => (format === 'jwk' ? r : bufferOf(r)));
     },
     generateKey(algorithm, extractable, keyUsages) {
-      return host('generateKey', normalizeAlgorithm(algorithm), Boolean(extractable), usageList(keyUsages))
-        .then((r) => (Array.isArray(r[0]) ? { publicKey: makeKey(r[0]), privateKey: makeKey(r[1]) } : makeKey(r)));
+      const [alg] = normalize('generateKey', algorithm);
+      return host('generateKey', alg, Boolean(extractable), usageList(keyUsages)).then(makeKeyOrPair);
     },
     sign(algorithm, key, data) {
-      return hostKey(key, 'sign', normalizeAlgorithm(algorithm), handleOf(key), bytes(data, 'data')).then(bufferOf);
+      const [alg] = normalize('sign', algorithm);
+      return hostKeys(key, 'sign', alg, handleOf(key), bytes(data, 'data')).then(bufferOf);
     },
     verify(algorithm, key, signature, data) {
-      return hostKey(key, 'verify', normalizeAlgorithm(algorithm), handleOf(key), bytes(signature, 'signature'), bytes(data, 'data'));
+      const [alg] = normalize('verify', algorithm);
+      return hostKeys(key, 'verify', alg, handleOf(key), bytes(signature, 'signature'), bytes(data, 'data'));
     },
     encrypt(algorithm, key, data) {
-      return hostKey(key, 'encrypt', normalizeAlgorithm(algorithm), handleOf(key), bytes(data, 'data')).then(bufferOf);
+      const [alg] = normalize('encrypt', algorithm);
+      return hostKeys(key, 'encrypt', alg, handleOf(key), bytes(data, 'data')).then(bufferOf);
     },
     decrypt(algorithm, key, data) {
-      return hostKey(key, 'decrypt', normalizeAlgorithm(algorithm), handleOf(key), bytes(data, 'data')).then(bufferOf);
+      const [alg] = normalize('decrypt', algorithm);
+      return hostKeys(key, 'decrypt', alg, handleOf(key), bytes(data, 'data')).then(bufferOf);
     },
-    deriveBits(algorithm, baseKey, length) {
-      if (length === null || length === undefined) throw domError('OperationError', 'deriveBits needs a length');
-      return hostKey(baseKey, 'deriveBits', normalizeAlgorithm(algorithm), handleOf(baseKey), Number(length)).then(bufferOf);
+    deriveBits(algorithm, baseKey, length = null) {
+      const [alg, keys] = normalize('deriveBits', algorithm, [baseKey]);
+      const bits = length === null ? null : enforceRange(length, 0xffffffff, 'length');
+      return hostKeys(keys, 'deriveBits', alg, handleOf(baseKey), bits).then(bufferOf);
     },
     deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
-      return hostKey(baseKey, 'deriveKey', normalizeAlgorithm(algorithm), handleOf(baseKey), normalizeAlgorithm(derivedKeyType),
+      const [alg, keys] = normalize('deriveBits', algorithm, [baseKey]);
+      const [derived] = normalize('importKey', derivedKeyType);
+      Object.assign(derived, normalize('get key length', derivedKeyType)[0]);
+      return hostKeys(keys, 'deriveKey', alg, handleOf(baseKey), derived, Boolean(extractable), usageList(keyUsages))
+        .then(makeKey);
+    },
+    wrapKey(format, key, wrappingKey, wrapAlgo) {
+      format = keyFormat(format);
+      const [alg, keys] = wrapAlgorithm('encrypt', wrapAlgo, [key, wrappingKey]);
+      return hostKeys(keys, 'wrapKey', format, handleOf(key), handleOf(wrappingKey), alg).then(bufferOf);
+    },
+    unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgo, unwrappedKeyAlgorithm, extractable, keyUsages) {
+      format = keyFormat(format);
+      const [alg, keys] = wrapAlgorithm('decrypt', unwrapAlgo, [unwrappingKey]);
+      const [keyAlg] = normalize('importKey', unwrappedKeyAlgorithm);
+      return hostKeys(keys, 'unwrapKey', format, bytes(wrappedKey, 'wrappedKey'), handleOf(unwrappingKey), alg, keyAlg,
         Boolean(extractable), usageList(keyUsages)).then(makeKey);
     },
   };
