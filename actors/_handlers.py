@@ -268,6 +268,18 @@ class LoopThread:
                 self.loop.close()
 
 
+async def _cancel_pending() -> None:
+    """Cancels the handlers still running when their pool stops, and lets
+    them finish unwinding: their contexts are gone, and a task destroyed
+    while pending is reported as an error at interpreter exit."""
+    me = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not me]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending, timeout=2.0)
+
+
 class AsyncHandlerLoop:
     """One event loop in a daemon thread for ``async def`` handlers."""
 
@@ -310,4 +322,4 @@ class AsyncHandlerLoop:
         with self._lock:
             runner, self._runner = self._runner, None
         if runner is not None:
-            runner.stop()
+            runner.stop(_cancel_pending())

@@ -576,3 +576,23 @@ def test_a_supervisor_factory_raising_a_base_exception_hands_it_to_the_caller_an
         assert child.eval("1 + 1") == 2
     finally:
         sup.stop()
+
+
+def test_an_async_handler_still_running_when_its_pool_stops_is_cancelled_and_unwinds() -> None:
+    started, unwound = threading.Event(), threading.Event()
+
+    async def slow() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            unwound.set()
+
+    pool = actors.ContextPool(size=1)
+    try:
+        ctx = pool.spawn(apis=None, handlers={"slow": slow})
+        ctx.eval("Host.call('slow'); 1")
+        assert started.wait(5)
+    finally:
+        pool.stop()
+    assert unwound.is_set()  # cancelled inside stop(), not destroyed pending at exit
