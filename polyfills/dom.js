@@ -123,6 +123,22 @@
 
   // ---- raw node helpers ------------------------------------------------------------------------
 
+  // The context's document has the URL given at spawn (the `_window` group's
+  // `url=`, asked of the host once); other documents are about:blank.
+  let mainURL = null;
+  function docURL(doc) {
+    if (doc !== mainDoc) return 'about:blank';
+    if (mainURL === null) {
+      let url;
+      try {
+        url = native.callSync('_window.url').href;
+      } catch (e) {
+        url = undefined;
+      }
+      mainURL = typeof url === 'string' ? url : 'about:blank';
+    }
+    return mainURL;
+  }
   function nodeDoc(n) {
     return n[T] === DOCUMENT_NODE ? n : (n[OWNER] || mainDoc);
   }
@@ -3075,7 +3091,7 @@
     get previousSibling() { return prevSib(this); }
     get nextSibling() { return nextSib(this); }
     get isConnected() { return rootOf(this)[T] === DOCUMENT_NODE; }
-    get baseURI() { return 'about:blank'; }
+    get baseURI() { return docURL(nodeDoc(this)); }
     hasChildNodes() {
       const k = this[KIDS];
       return k !== undefined && k.length !== 0;
@@ -4418,8 +4434,8 @@
       if (x.implementation === undefined) x.implementation = new DOMImplementation(KEY, this);
       return x.implementation;
     }
-    get URL() { return 'about:blank'; }
-    get documentURI() { return 'about:blank'; }
+    get URL() { return docURL(this); }
+    get documentURI() { return docURL(this); }
     get contentType() { return this[DOC].contentType; }
     get characterSet() { return 'UTF-8'; }
     get charset() { return 'UTF-8'; }
