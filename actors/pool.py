@@ -37,6 +37,7 @@ from actors._handlers import (
 )
 from actors.apis import REGISTRY, native_bits, resolve_apis
 from actors.apis.loader import lazy_spec
+from actors.apis.window import spawn_url
 from actors.context import Context
 from actors.errors import ActorsError, ContextDeadError, ConversionError
 
@@ -69,6 +70,7 @@ class SpawnOptions:
     name: str | None = None
     on_uncaught: str = "crash"
     origin: str = "null"
+    url: str = "about:blank"
     fetch_policy: Callable[..., bool] | None = None
 
 
@@ -317,6 +319,7 @@ class ContextPool:
         restart: str | None = None,
         origin: str | None = None,
         fetch_policy: Callable[[Context, str, str], bool] | None = None,
+        url: str | None = None,
     ) -> Context:
         """Create a context. Limits not given here use the pool's defaults.
 
@@ -326,7 +329,10 @@ class ContextPool:
         pool's supervisor, which restarts it with the same options when it
         crashes; find the current incarnation with :meth:`whereis`.
         ``origin=`` names the web origin of the context: contexts of one
-        origin share ``localStorage`` (the ``storage`` group).
+        origin share ``localStorage`` (the ``storage`` group). ``url=`` is
+        the absolute URL ``location`` and ``document.URL`` report (default:
+        the origin's root when ``origin=`` is a URL origin, else
+        ``about:blank``); without ``origin=`` it also sets the origin.
 
         Raises:
             JSError: the ``script`` threw (the context is stopped).
@@ -338,6 +344,7 @@ class ContextPool:
                 f"got {type(handlers).__name__}"
             )
         d = self._defaults
+        ctx_url, ctx_origin = spawn_url(url, origin, d.origin)
         opts = replace(
             d,
             apis=d.apis if apis is _UNSET else resolve_apis(apis),
@@ -349,7 +356,8 @@ class ContextPool:
             max_result_bytes=d.max_result_bytes if max_result_bytes is _UNSET else max_result_bytes,
             name=name,
             on_uncaught=on_uncaught or d.on_uncaught,
-            origin=d.origin if origin is None else str(origin),
+            origin=ctx_origin,
+            url=ctx_url,
             fetch_policy=fetch_policy,
         )
         _check_limit("memory_limit", opts.memory_limit)

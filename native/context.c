@@ -1171,7 +1171,7 @@ int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf
     /* polyfill source text is never shown (Function.prototype.toString of a
        polyfill says [native code]-like): strip it, it would live in every
        context that loads the group */
-    uint8_t *bc = JS_WriteObject(jc, &n, fn, JS_WRITE_OBJ_BYTECODE | JS_WRITE_OBJ_STRIP_SOURCE);
+    uint8_t *bc = JS_WriteObject(jc, &n, fn, JS_WRITE_OBJ_BYTECODE | JS_WRITE_OBJ_STRIP_SOURCE | JS_WRITE_OBJ_STRIP_DEBUG);
     JS_FreeValue(jc, fn);
     if (!bc) {
         JS_FreeValue(jc, JS_GetException(jc));

@@ -10,6 +10,17 @@
  * simply replaces the accessor. `native` is private to polyfills: `call` and
  * `callSync` reach the group handlers on the Python side, not user handlers.
  *
+ * Two ways for a group to stay lazy past its own load:
+ * - install may define one of its globals on globalThis itself as an accessor
+ *   (like `location`); the first read that loaded the group calls that getter.
+ * - the exports may carry a non-enumerable "@resolve" function (never a
+ *   global: not an identifier, not enumerable). A global of the group that the
+ *   exports leave out keeps its lazy accessor; its first read calls
+ *   `resolve(name)`, and a result other than undefined becomes the global, as
+ *   if it had been exported. The dom group makes its ~60 HTML element classes
+ *   this way, each on first use. The resolver is kept by C, out of reach of
+ *   user code.
+ *
  * Runs on the context's owner thread; the registry is written before any
  * context that uses a group exists (act_ctx_new orders it) and never changed.
  */
@@ -128,6 +139,56 @@ static JSValue native_object(act_ctx *c)
     return JS_DupValue(c->jc, c->native_obj);
 }
 
+/* Keep the exports' "@resolve" function, if any, as the group's resolver. */
+static int keep_resolver(act_ctx *c, int gid, JSValueConst exports)
+{
+    JSContext *jc = c->jc;
+    if (!JS_IsObject(exports))
+        return 0;
+    JSValue fn = JS_GetPropertyStr(jc, exports, "@resolve");
+    if (JS_IsException(fn))
+        return -1;
+    if (!JS_IsFunction(jc, fn)) {
+        JS_FreeValue(jc, fn);
+        return 0;
+    }
+    if (!JS_IsObject(c->group_resolvers)) {
+        c->group_resolvers = JS_NewArray(jc);
+        if (JS_IsException(c->group_resolvers)) {
+            c->group_resolvers = JS_UNDEFINED;
+            JS_FreeValue(jc, fn);
+            return -1;
+        }
+    }
+    return JS_SetPropertyUint32(jc, c->group_resolvers, (uint32_t)gid, fn) < 0 ? -1 : 0;
+}
+
+/* A global the loaded group `gid` left to its resolver: resolve(name), and
+   publish a defined result as the global. Undefined without a resolver. */
+static JSValue resolve_global(act_ctx *c, int gid, JSAtom atom, JSValueConst name)
+{
+    JSContext *jc = c->jc;
+    if (!JS_IsObject(c->group_resolvers))
+        return JS_UNDEFINED;
+    JSValue fn = JS_GetPropertyUint32(jc, c->group_resolvers, (uint32_t)gid);
+    if (!JS_IsFunction(jc, fn)) {
+        JS_FreeValue(jc, fn);
+        return JS_IsException(fn) ? JS_EXCEPTION : JS_UNDEFINED;
+    }
+    JSValue v = JS_Call(jc, fn, JS_UNDEFINED, 1, &name);
+    JS_FreeValue(jc, fn);
+    if (JS_IsException(v) || JS_IsUndefined(v))
+        return v;
+    JSValue global = JS_GetGlobalObject(jc);
+    int rc = JS_DefinePropertyValue(jc, global, atom, JS_DupValue(jc, v), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    JS_FreeValue(jc, global);
+    if (rc < 0) {
+        JS_FreeValue(jc, v);
+        return JS_EXCEPTION;
+    }
+    return v;
+}
+
 /* Load group `gid` into the context: run its bytecode and publish its exports. */
 static int load_group(act_ctx *c, int gid)
 {
@@ -158,11 +219,11 @@ static int load_group(act_ctx *c, int gid)
         c->groups_loaded &= ~(1ull << gid);
         return -1;
     }
-    int rc = 0;
+    int rc = keep_resolver(c, gid, exports);
     JSPropertyEnum *tab;
     uint32_t n;
     JSValue global = JS_GetGlobalObject(jc);
-    if (JS_IsObject(exports) &&
+    if (rc == 0 && JS_IsObject(exports) &&
         JS_GetOwnPropertyNames(jc, &tab, &n, exports, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) == 0) {
         for (uint32_t i = 0; i < n && rc == 0; i++) {
             JSValue v = JS_GetProperty(jc, exports, tab[i].atom);
@@ -171,7 +232,7 @@ static int load_group(act_ctx *c, int gid)
                 rc = -1;
         }
         JS_FreePropertyEnum(jc, tab, n);
-    } else {
+    } else if (rc == 0) {
         rc = -1;
         if (!JS_HasException(jc))
             JS_ThrowTypeError(jc, "API group %d did not return its exports", gid);
@@ -195,20 +256,37 @@ static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueC
     int32_t gid;
     if (JS_ToInt32(jc, &gid, data[0]) < 0 || gid < 0 || gid >= MAX_GROUPS)
         return JS_ThrowInternalError(jc, "bad API group");
-    if (load_group(c, gid) < 0)
-        return JS_EXCEPTION;
     JSValue global = JS_GetGlobalObject(jc);
     JSAtom atom = JS_ValueToAtom(jc, data[1]);
+    if (atom == JS_ATOM_NULL) {
+        JS_FreeValue(jc, global);
+        return JS_EXCEPTION;
+    }
+    /* which getter stands on the global now: after the load, the same one
+       means the group left the name alone (never call it: that would recurse
+       into ourselves), another one is the group's own accessor */
+    void *before = NULL;
+    JSPropertyDescriptor desc;
+    int has = JS_GetOwnProperty(jc, &desc, global, atom);
+    if (has > 0) {
+        if ((desc.flags & JS_PROP_GETSET) && JS_IsObject(desc.getter))
+            before = JS_VALUE_GET_PTR(desc.getter);
+        JS_FreeValue(jc, desc.value);
+        JS_FreeValue(jc, desc.getter);
+        JS_FreeValue(jc, desc.setter);
+    }
     JSValue v = JS_EXCEPTION;
-    if (atom != JS_ATOM_NULL) {
-        /* if the group did not define this name, do not recurse into ourselves */
-        JSPropertyDescriptor desc;
-        int has = JS_GetOwnProperty(jc, &desc, global, atom);
+    if (has >= 0 && load_group(c, gid) == 0) {
+        has = JS_GetOwnProperty(jc, &desc, global, atom);
         if (has > 0) {
-            if (desc.flags & JS_PROP_GETSET) {
-                v = JS_UNDEFINED;
-            } else {
+            if (!(desc.flags & JS_PROP_GETSET)) {
                 v = JS_DupValue(jc, desc.value);
+            } else if (JS_IsObject(desc.getter) && JS_VALUE_GET_PTR(desc.getter) != before) {
+                v = JS_Call(jc, desc.getter, global, 0, NULL);
+            } else if (before != NULL && JS_IsObject(desc.getter)) {
+                v = resolve_global(c, gid, atom, data[1]);
+            } else {
+                v = JS_UNDEFINED;
             }
             JS_FreeValue(jc, desc.value);
             JS_FreeValue(jc, desc.getter);
@@ -216,8 +294,8 @@ static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueC
         } else if (has == 0) {
             v = JS_UNDEFINED;
         }
-        JS_FreeAtom(jc, atom);
     }
+    JS_FreeAtom(jc, atom);
     JS_FreeValue(jc, global);
     return v;
 }
@@ -243,6 +321,7 @@ int groups_install(act_ctx *c)
 {
     c->native_obj = JS_UNDEFINED;
     c->internal_handlers = JS_UNDEFINED;
+    c->group_resolvers = JS_UNDEFINED;
     c->groups_loaded = 0;
     dom_init_state(c);
     if (codec_install(c) < 0)
@@ -303,6 +382,8 @@ void groups_free_state(act_ctx *c)
     c->native_obj = JS_UNDEFINED;
     JS_FreeValue(c->jc, c->internal_handlers);
     c->internal_handlers = JS_UNDEFINED;
+    JS_FreeValue(c->jc, c->group_resolvers);
+    c->group_resolvers = JS_UNDEFINED;
     c->groups_loaded = 0;
     dom_free_state(c);
     codec_free_state(c);

@@ -197,6 +197,7 @@ struct act_ctx {
     uint64_t groups_loaded;        /* bit per group id */
     JSValue native_obj;            /* the private `native` object handed to polyfills */
     JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
+    JSValue group_resolvers;       /* [gid] = a loaded group's "@resolve" function (groups.c) */
     JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
     JSAtom dom_keys[6];            /* its node storage symbols */
     JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */

@@ -123,6 +123,22 @@
 
   // ---- raw node helpers ------------------------------------------------------------------------
 
+  // The context's document has the URL given at spawn (the `_window` group's
+  // `url=`, asked of the host once); other documents are about:blank.
+  let mainURL = null;
+  function docURL(doc) {
+    if (doc !== mainDoc) return 'about:blank';
+    if (mainURL === null) {
+      let url;
+      try {
+        url = native.callSync('_window.url').href;
+      } catch (e) {
+        url = undefined;
+      }
+      mainURL = typeof url === 'string' ? url : 'about:blank';
+    }
+    return mainURL;
+  }
   function nodeDoc(n) {
     return n[T] === DOCUMENT_NODE ? n : (n[OWNER] || mainDoc);
   }
@@ -404,8 +420,7 @@
   function protoFor(code, name) {
     if (code === 0) {
       if (name === 'template') return HTMLTemplateElement.prototype;
-      const p = htmlProtoByTag.get(name);
-      return p === undefined ? HTMLElement.prototype : p;
+      return htmlProtoFor(name);
     }
     if (code === 1) return SVGElement.prototype;
     if (code === 2) return MathMLElement.prototype;
@@ -3076,7 +3091,7 @@
     get previousSibling() { return prevSib(this); }
     get nextSibling() { return nextSib(this); }
     get isConnected() { return rootOf(this)[T] === DOCUMENT_NODE; }
-    get baseURI() { return 'about:blank'; }
+    get baseURI() { return docURL(nodeDoc(this)); }
     hasChildNodes() {
       const k = this[KIDS];
       return k !== undefined && k.length !== 0;
@@ -3739,38 +3754,67 @@
     ['HTMLTrackElement', 'track', 's:kind s:src s:srclang s:label b:default'],
     ['HTMLUListElement', 'ul', ''],
   ];
-  const htmlClasses = {}; // name -> class
-  const htmlProtoByTag = new Map(); // tag -> prototype
+  // The interface classes are made on first use (an element of one of their
+  // tags, or a read of their global through the group's "@resolve"): a
+  // context that touches the DOM pays for the few interfaces its markup uses,
+  // not for ~60 classes and their ~250 reflected accessors. extendHTML()
+  // registers what a class adds beyond its reflected attributes; it runs when
+  // the class is made, after the reflected attributes.
+  const htmlClasses = new Map(); // name -> class, once made
+  const htmlSpecs = new Map(); // name -> reflected attribute spec
+  const htmlIfaceByTag = new Map(); // tag -> interface name
+  const htmlExtensions = new Map(); // name -> [fn(prototype)]
   for (const [name, tags, spec] of HTML_INTERFACES) {
-    const C = { [name]: class extends HTMLElement {} }[name];
-    reflectAll(C.prototype, spec);
-    htmlClasses[name] = C;
-    for (const tag of tags.split(' ')) htmlProtoByTag.set(tag, C.prototype);
+    htmlSpecs.set(name, spec);
+    for (const tag of tags.split(' ')) htmlIfaceByTag.set(tag, name);
   }
-  const { HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement, HTMLOptionElement, HTMLButtonElement,
-    HTMLFormElement, HTMLLabelElement, HTMLScriptElement, HTMLAnchorElement, HTMLTableCellElement,
-    HTMLOutputElement, HTMLFieldSetElement, HTMLOptGroupElement } = htmlClasses;
-  for (const C of [HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement, HTMLButtonElement,
-    HTMLOutputElement, HTMLFieldSetElement, HTMLOptionElement, HTMLLabelElement]) {
-    Object.defineProperty(C.prototype, 'form', {
-      get() { return formOwner(this); },
-      configurable: true,
-      enumerable: true,
+  function extendHTML(name, fn) {
+    const list = htmlExtensions.get(name);
+    if (list === undefined) htmlExtensions.set(name, [fn]);
+    else list.push(fn);
+  }
+  function htmlClass(name) {
+    let C = htmlClasses.get(name);
+    if (C === undefined) {
+      C = { [name]: class extends HTMLElement {} }[name];
+      reflectAll(C.prototype, htmlSpecs.get(name));
+      const ext = htmlExtensions.get(name);
+      if (ext !== undefined) for (const fn of ext) fn(C.prototype);
+      htmlClasses.set(name, C);
+    }
+    return C;
+  }
+  function htmlProtoFor(tag) {
+    const name = htmlIfaceByTag.get(tag);
+    return name === undefined ? HTMLElement.prototype : htmlClass(name).prototype;
+  }
+  let formDescriptor = null; // one accessor shared by the form-associated interfaces
+  for (const name of ['HTMLInputElement', 'HTMLTextAreaElement', 'HTMLSelectElement', 'HTMLButtonElement',
+    'HTMLOutputElement', 'HTMLFieldSetElement', 'HTMLOptionElement', 'HTMLLabelElement']) {
+    extendHTML(name, (p) => {
+      if (formDescriptor === null) {
+        formDescriptor = { get() { return formOwner(this); }, configurable: true, enumerable: true };
+      }
+      Object.defineProperty(p, 'form', formDescriptor);
     });
   }
-  reflectLong(HTMLTableCellElement.prototype, 'colSpan', 'colspan', 1, 1);
-  reflectLong(HTMLTableCellElement.prototype, 'rowSpan', 'rowspan', 1, 0);
-  reflectEnum(HTMLButtonElement.prototype, 'type', 'type', ['submit', 'reset', 'button'], 'submit');
-  reflectEnum(HTMLFormElement.prototype, 'method', 'method', ['get', 'post', 'dialog'], 'get');
+  extendHTML('HTMLTableCellElement', (p) => {
+    reflectLong(p, 'colSpan', 'colspan', 1, 1);
+    reflectLong(p, 'rowSpan', 'rowspan', 1, 0);
+  });
+  extendHTML('HTMLButtonElement', (p) => reflectEnum(p, 'type', 'type', ['submit', 'reset', 'button'], 'submit'));
+  extendHTML('HTMLFormElement', (p) => reflectEnum(p, 'method', 'method', ['get', 'post', 'dialog'], 'get'));
   const ENCTYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
-  reflectEnum(HTMLFormElement.prototype, 'enctype', 'enctype', ENCTYPES, ENCTYPES[0]);
-  reflectEnum(HTMLFormElement.prototype, 'encoding', 'enctype', ENCTYPES, ENCTYPES[0]);
-  Object.defineProperty(HTMLInputElement.prototype, 'type', {
+  extendHTML('HTMLFormElement', (p) => {
+    reflectEnum(p, 'enctype', 'enctype', ENCTYPES, ENCTYPES[0]);
+    reflectEnum(p, 'encoding', 'enctype', ENCTYPES, ENCTYPES[0]);
+  });
+  extendHTML('HTMLInputElement', (p) => Object.defineProperty(p, 'type', {
     get() { return inputType(this); },
     set(v) { setAttr(this, 'type', v); },
     configurable: true,
     enumerable: true,
-  });
+  }));
 
   // the nearest form ancestor (the `form` content attribute is not followed)
   function formOwner(el) {
@@ -3860,7 +3904,7 @@
     if (mode === 'default/on') return v === null ? 'on' : v;
     return mode === 'filename' ? '' : v === null ? '' : v;
   }
-  Object.defineProperties(HTMLInputElement.prototype, {
+  extendHTML('HTMLInputElement', (p) => Object.defineProperties(p, {
     value: {
       get() { return inputValue(this); },
       set(v) {
@@ -3913,7 +3957,7 @@
     files: { get() { return null; }, configurable: true, enumerable: true },
     select: { value() {}, configurable: true, writable: true },
     setSelectionRange: { value() {}, configurable: true, writable: true },
-  });
+  }));
   // the raw value of a textarea: its child text until the value is set
   function textareaChildText(el) {
     let out = '';
@@ -3925,7 +3969,7 @@
     const v = f !== undefined && f.dirtyValue ? f.value : textareaChildText(el);
     return v.replace(/\r\n?/g, '\n');
   }
-  Object.defineProperties(HTMLTextAreaElement.prototype, {
+  extendHTML('HTMLTextAreaElement', (p) => Object.defineProperties(p, {
     value: {
       get() { return textareaValue(this); },
       set(v) {
@@ -3946,7 +3990,7 @@
     type: { get() { return 'textarea'; }, configurable: true, enumerable: true },
     select: { value() {}, configurable: true, writable: true },
     setSelectionRange: { value() {}, configurable: true, writable: true },
-  });
+  }));
 
   // ---- select and option ----
   const isOption = (n) => n[T] === 1 && n[NSC] === 0 && n[NAME] === 'option';
@@ -4022,7 +4066,7 @@
     }
   }
   const optionText = (o) => textOf(o).replace(/[\t\n\f\r ]+/g, ' ').replace(/^ | $/g, '');
-  Object.defineProperties(HTMLOptionElement.prototype, {
+  extendHTML('HTMLOptionElement', (p) => Object.defineProperties(p, {
     selected: {
       get() { return optionSelected(this); },
       set(v) { setOptionSelected(this, !!v); },
@@ -4061,8 +4105,8 @@
       configurable: true,
       enumerable: true,
     },
-  });
-  Object.defineProperties(HTMLSelectElement.prototype, {
+  }));
+  extendHTML('HTMLSelectElement', (p) => Object.defineProperties(p, {
     type: {
       get() { return getAttr(this, 'multiple') !== null ? 'select-multiple' : 'select-one'; },
       configurable: true,
@@ -4138,8 +4182,8 @@
       configurable: true,
       enumerable: true,
     },
-  });
-  Object.defineProperties(HTMLFormElement.prototype, {
+  }));
+  extendHTML('HTMLFormElement', (p) => Object.defineProperties(p, {
     elements: {
       get() {
         const x = extra(this);
@@ -4179,9 +4223,9 @@
     },
     checkValidity: { value() { return true; }, configurable: true, writable: true },
     reportValidity: { value() { return true; }, configurable: true, writable: true },
-  });
+  }));
   const LISTED = new Set(['button', 'fieldset', 'input', 'object', 'output', 'select', 'textarea']);
-  Object.defineProperties(HTMLLabelElement.prototype, {
+  extendHTML('HTMLLabelElement', (p) => Object.defineProperties(p, {
     control: {
       get() {
         const id = getAttr(this, 'for');
@@ -4194,17 +4238,17 @@
       configurable: true,
       enumerable: true,
     },
-  });
+  }));
   const LABELABLE = new Set(['button', 'input', 'meter', 'output', 'progress', 'select', 'textarea']);
-  Object.defineProperties(HTMLScriptElement.prototype, {
+  extendHTML('HTMLScriptElement', (p) => Object.defineProperties(p, {
     text: {
       get() { return textareaChildText(this); },
       set(v) { setTextContent(this, v); },
       configurable: true,
       enumerable: true,
     },
-  });
-  Object.defineProperties(HTMLAnchorElement.prototype, {
+  }));
+  extendHTML('HTMLAnchorElement', (p) => Object.defineProperties(p, {
     text: {
       get() { return textOf(this); },
       set(v) { setTextContent(this, v); },
@@ -4212,8 +4256,8 @@
       enumerable: true,
     },
     relList: { get() { return tokenListFor(this, 'relList', 'rel'); }, configurable: true, enumerable: true },
-  });
-  Object.defineProperties(HTMLOutputElement.prototype, {
+  }));
+  extendHTML('HTMLOutputElement', (p) => Object.defineProperties(p, {
     value: {
       get() { return textOf(this); },
       set(v) { setTextContent(this, v); },
@@ -4221,7 +4265,7 @@
       enumerable: true,
     },
     type: { get() { return 'output'; }, configurable: true, enumerable: true },
-  });
+  }));
   function tokenListFor(el, key, attr) {
     const x = extra(el);
     if (x[key] === undefined) x[key] = tokenList(el, attr);
@@ -4390,8 +4434,8 @@
       if (x.implementation === undefined) x.implementation = new DOMImplementation(KEY, this);
       return x.implementation;
     }
-    get URL() { return 'about:blank'; }
-    get documentURI() { return 'about:blank'; }
+    get URL() { return docURL(this); }
+    get documentURI() { return docURL(this); }
     get contentType() { return this[DOC].contentType; }
     get characterSet() { return 'UTF-8'; }
     get charset() { return 'UTF-8'; }
@@ -4666,9 +4710,14 @@
     native.domAttach(document, [T, NAME, ATTRS, KIDS, DATA, CONTENT]);
   }
 
-  return {
-    ...htmlClasses, MathMLElement, NodeFilter, NodeIterator, TreeWalker, Attr, NamedNodeMap, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
+  const exports = {
+    MathMLElement, NodeFilter, NodeIterator, TreeWalker, Attr, NamedNodeMap, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
     Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection, DOMTokenList,
     MutationObserver, MutationRecord,
   };
+  // the HTML element interfaces stay lazy globals until read (see htmlClass)
+  Object.defineProperty(exports, '@resolve', {
+    value: (name) => (htmlSpecs.has(name) ? htmlClass(name) : undefined),
+  });
+  return exports;
 })

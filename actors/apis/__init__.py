@@ -91,7 +91,10 @@ def native_bits(groups: Iterable[str]) -> int:
 def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     """Turn an ``apis=`` value into the ordered tuple of groups to install.
 
-    Dependencies come before the groups that need them.
+    Dependencies come before the groups that need them. A non-empty result
+    ends with the internal ``_window`` group (and ``_window_events`` when it
+    has ``events``): every browser-like context has ``window``, ``self`` and
+    ``location``.
 
     Raises:
         ValueError: an unknown group name, or a group not available in this version.
@@ -124,4 +127,11 @@ def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:
         if not isinstance(name, str):
             raise TypeError(f"API group names are strings, not {type(name).__name__}")
         add(name)
+    # a browser-like context (at least one group) has window, self and
+    # location (actors/apis/window.py), and the global is an event target
+    # when it has events
+    if wanted and "_window" in REGISTRY:
+        add("_window", internal_ok=True)
+        if "events" in wanted:
+            add("_window_events", internal_ok=True)
     return tuple(wanted)

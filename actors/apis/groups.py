@@ -27,6 +27,7 @@ _MODULES = (
     "eventsource",
     "dom",
     "intl",
+    "window",
 )
 
 for _name in _MODULES:

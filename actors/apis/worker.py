@@ -38,6 +38,7 @@ SCOPE_INIT = """(() => {
   'use strict';
   const scope = Worker[Symbol.for('actors.worker.scope')]();
   const value = (v) => ({ value: v, writable: true, configurable: true, enumerable: true });
+  delete globalThis.window; // a worker scope has self and location, not window
   Object.defineProperties(globalThis, {
     self: value(globalThis),
     postMessage: value(scope.postMessage),
@@ -116,6 +117,7 @@ class WorkerHub:
                 max_stack_size=opts.max_stack_size,
                 on_uncaught="crash",
                 origin=opts.origin,
+                url=opts.url,
             )
         except Exception as exc:
             self._to_parent(rec, {"t": "error", "message": f"{type(exc).__name__}: {exc}"})

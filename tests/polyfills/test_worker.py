@@ -39,7 +39,8 @@ def test_echo_round_trip_and_structured_data(pool: actors.ContextPool) -> None:
     assert result[:20] == [{"echo": i} for i in range(20)]  # in order
     assert result[20] == {"echo": data}
     assert parent.eval("errs") == []
-    assert parent.eval("typeof self") == "undefined"  # the parent gets no worker scope
+    # the parent gets no worker scope (its `self` is its window)
+    assert parent.eval("[typeof postMessage, self === globalThis]") == ["undefined", True]
 
 
 def test_worker_scope_and_data_url(pool: actors.ContextPool) -> None:
