@@ -31,9 +31,10 @@ def main(out: Path) -> None:
         ldshared = sysconfig.get_config_var("LDSHARED") or f"{cc} -shared"
         os.environ.setdefault("LDSHARED", f"ccache {ldshared}")
     sys.path.insert(0, str(ROOT / "native"))
-    import build  # native/build.py
     from cffi.ffiplatform import compile as cffi_compile
     from setuptools import Extension
+
+    import build  # native/build.py
 
     ffi = build.make_ffi()
     pkg = out / "pkg"
