@@ -59,6 +59,7 @@ def slice_main(spec: dict[str, Any]) -> int:
         while time.monotonic() < end:
             rng = random.Random(f"{spec['seed']}:{n}")
             case = mod.generate(rng)
+            case["index"] = n
             record = {"target": spec["target"], "seed": spec["seed"], "index": n, "case": case}
             _write(current, record)
             faulthandler.dump_traceback_later(spec["case_deadline"], exit=True)
@@ -107,6 +108,7 @@ def replay(path: Path) -> int:
 
 if __name__ == "__main__":
     faulthandler.enable()
+    sys.setrecursionlimit(20000)  # comparing values 1,000 deep recurses twice per level
     arg = sys.argv[1]
     if arg == "--replay":
         raise SystemExit(replay(Path(sys.argv[2])))

@@ -245,7 +245,7 @@ class Runner:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__)
-    p.add_argument("--target", action="append", choices=targets.NAMES, help="repeatable; default: all")
+    p.add_argument("--target", action="append", choices=targets.CHOICES, help="repeatable; default: all")
     p.add_argument("--seconds", type=float, default=60.0, help="total wall time (default 60)")
     p.add_argument("--seed", default=str(int(time.time())), help="run seed (default: the time)")
     p.add_argument("--jobs", type=int, default=2, help="slices running at once (default 2)")

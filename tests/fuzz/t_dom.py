@@ -74,7 +74,7 @@ def generate(rng: random.Random) -> dict[str, Any]:
             small=rng.choice([2, 100, 5000]),
             kind=rng.choice(_KINDS),
         )
-        damage.append((rng.randint(0, 1000), stmt))
+        damage.append([rng.randint(0, 1000), stmt])
     queries = [rng.choice(["html", "find", "find_all", "text"]) for _ in range(rng.randint(1, 3))]
     return {
         "html": "".join(_html(rng, 0) for _ in range(rng.randint(1, 4))),

@@ -13,7 +13,9 @@ _MODULES = {
     "async": "t_async",
     "wire": "t_wire",
     "dom": "t_dom",
+    "selftest": "t_selftest",  # the harness's own check (tests/test_fuzz_harness.py); not in NAMES
 }
+CHOICES = (*NAMES, "selftest")
 
 
 def load(name: str) -> ModuleType:
