@@ -133,8 +133,13 @@ def build(tree: list[Any], flags: set[str]) -> Any:
         value = build(tree[2], flags)
         for _ in range(tree[1]):
             value = [value]
-        if tree[1] >= 1000:
+        depth = _depth(value)
+        # "depth over 1,000" raises; whether the outermost container counts
+        # as depth 0 or 1 is left open: 1,000 and 1,001 may go either way
+        if depth >= 1002:
             flags.add("deep")
+        elif depth >= 1000:
+            flags.add("borderline")
         return value
     if tag == "cycle":
         flags.add("cycle")
@@ -142,6 +147,18 @@ def build(tree: list[Any], flags: set[str]) -> Any:
         outer.append(outer)
         return outer
     raise ValueError(tag)
+
+
+def _depth(value: Any) -> int:
+    """Containers nested in ``value`` (iterative: it can be 5,000 deep)."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, tuple, dict)):
+            deepest = max(deepest, d + 1)
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
 
 
 def same(a: Any, b: Any) -> bool:
@@ -174,6 +191,8 @@ def run(case: dict[str, Any], env: Env) -> None:
     flags: set[str] = set()
     value = build(case["tree"], flags)
     ctx = _ctx(env)
+    borderline = flags == {"borderline"}
+    flags.discard("borderline")
     uncovered = bool(flags)
     results = []
     if case["path"] in ("global", "both"):
@@ -186,7 +205,7 @@ def run(case: dict[str, Any], env: Env) -> None:
         results.append(typed(lambda: ctx.call("id", value), "call"))
     for got, exc in results:
         if exc is not None:
-            if not uncovered:
+            if not uncovered and not borderline:
                 raise Finding("typed-error-for-covered-value", f"{exc!r} for {short(value)}")
         elif uncovered:
             raise Finding("uncovered-value-accepted", f"{sorted(flags)}: came back as {short(got)}")

@@ -11,6 +11,13 @@ Framing (native/wire.c, actors/_wire.py): a 21-byte header ``<I B Q Q``
   worker must answer the sentinel (or exit cleanly); after a header that
   lies about its length the socket is closed and the worker must exit
   without a crash.
+* ``forge`` cases run a real process-mode pool whose workers sit behind a
+  hostile proxy (:mod:`tests.fuzz.wire_evil`) that damages one frame the
+  attacker context's worker sends (smuggled frame after a truncated body,
+  lying length, forged context id, changed kind, flipped bits, cut and
+  close). A victim context in the other worker process must receive nothing
+  (no message, no host call) and keep answering; the attacker's call ends
+  with a value or a typed error in bounded time (issue 11 item 3).
 * ``pool`` cases play a hostile worker against the pool's reader
   (``actors._binding.Client``, native/client.c, with its own Hub): event,
   host-call and reply frames with garbage bodies, unknown kinds, replies to
@@ -26,14 +33,17 @@ Properties: no crash or sanitizer report on either side, bounded time.
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import msgpack
@@ -42,7 +52,7 @@ from actors import _binding as nb
 from actors import _wire as w
 from actors import codec
 from actors.context import Context
-from tests.fuzz.core import Finding, typed
+from tests.fuzz.core import Finding, short, typed
 
 NEEDS_ENV = False
 HDR = struct.Struct("<IBQQ")
@@ -92,7 +102,19 @@ def _frame(rng: random.Random, kinds: list[int], event: bool) -> dict[str, Any]:
     return {"kind": kind, "a": a, "b": b, "body": body.hex(), "lie": None}
 
 
+def _forge_case(rng: random.Random) -> dict[str, Any]:
+    how = rng.choice(["smuggle", "lie", "retarget", "kind", "flip", "cut", "huge"])
+    plan: dict[str, Any] = {"how": how, "at": rng.randint(1, 5)}
+    plan["delta"] = rng.choice([-3, -1, 1, 21, 4096])
+    plan["kind"] = rng.choice([ord(c) for c in "ECRHXZ"])
+    plan["flips"] = [[rng.randrange(64), rng.randrange(8)] for _ in range(rng.randint(1, 4))]
+    plan["keep"] = rng.randint(0, 30)
+    return {"side": "forge", "plan": plan}
+
+
 def generate(rng: random.Random) -> dict[str, Any]:
+    if rng.random() < 0.3:
+        return _forge_case(rng)
     side = rng.choice(["worker", "pool"])
     kinds = (
         [w.SEND, w.RESOLVE, w.STOP, w.STATS, w.NEW]
@@ -173,7 +195,7 @@ class _Worker:
             self.proc.wait()
 
 
-_state: dict[str, _Worker] = {}
+_state: dict[str, Any] = {}
 
 
 def _check_exit(rc: int | None, what: str) -> None:
@@ -279,8 +301,104 @@ def _run_pool(case: dict[str, Any]) -> None:
         mine.close()
 
 
+_ATTACK = (
+    "Host.send('a'); Host.send({k: [1, 2, 'three']}); const r = await Host.call('h', 'x'); "
+    "Host.send(r); Host.callSync('h', 'y'); 7"
+)
+
+
+class _Forge:
+    """A process-mode pool (2 workers behind the hostile proxy) and a victim context."""
+
+    def __init__(self) -> None:
+        import actors
+        import actors._procpool as procpool
+        from tests.fuzz import wire_evil
+
+        self.plan = Path(os.getcwd()) / f"wire-plan-{os.getpid()}.json"
+        self.plan.write_text("{}")
+        os.environ["ACTORS_FUZZ_WIRE_PLAN"] = str(self.plan)  # before the forkserver starts
+        procpool._worker_entry = wire_evil.entry  # type: ignore[assignment]
+        self.pool = actors.ContextPool(size=2, processes=2)
+        self.victim_got: list[Any] = []
+        self.victim = self.pool.spawn(
+            apis=None, timeout=10.0, handlers={"h": lambda *a: self.victim_got.append(("call", a))}
+        )
+        self.victim.on_message(lambda m: self.victim_got.append(("message", m)))
+
+    def close(self) -> None:
+        self.pool.stop()
+
+
+def _run_forge(case: dict[str, Any]) -> None:
+    import actors
+    from tests.fuzz import wire_evil
+
+    fg = _state.get("forge")
+    if fg is None or not fg.victim.alive:
+        if fg is not None:
+            fg.close()
+        fg = _state["forge"] = _Forge()  # type: ignore[assignment]
+    assert isinstance(fg, _Forge)
+    try:
+        attacker = fg.pool.spawn(apis=None, timeout=3.0, on_uncaught="log", handlers={"h": lambda x: x})
+    except actors.ActorsError:
+        return  # the worker killed after the last case was still being replaced
+    attacker.on_message(lambda m: None)
+    where, victim_at = attacker._native.worker, fg.victim._native.worker
+    if where is victim_at:
+        attacker.kill()
+        return  # placed beside the victim: this case tests nothing
+    plan = dict(case["plan"], case=case["index"], worker=f"-worker-{where.index}", victim=fg.victim.id)
+    fg.plan.write_text(json.dumps(plan))
+    outcome: list[Any] = []
+
+    def attack() -> None:
+        try:
+            outcome.append(typed(lambda: attacker.eval(_ATTACK), "attacker eval"))
+            outcome.append(typed(lambda: attacker.eval("1 + 1"), "attacker eval after"))
+        except Finding as f:
+            outcome.append(f)
+
+    th = threading.Thread(target=attack, daemon=True)
+    th.start()
+    th.join(12.0)
+    hung = th.is_alive()
+    try:
+        if hung:
+            # killing the worker below must release the caller (the crash path)
+            raise Finding("caller-hangs-after-bad-frame", f"{case['plan']['how']}: no answer in 12 s")
+        for item in outcome:
+            if isinstance(item, Finding):
+                raise item
+    finally:
+        fg.plan.write_text("{}")
+        pid = where.pid
+        try:
+            attacker.kill(timeout=5.0)
+        except actors.ActorsError:
+            pass
+        if pid and where.alive:  # a desynchronized worker is not reused: the next case gets a fresh one
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        th.join(12.0)
+        if hung and th.is_alive():
+            raise Finding("caller-hangs-after-worker-died", f"{case['plan']['how']}: still waiting")
+    forged = [g for g in fg.victim_got if wire_evil.FORGED in repr(g)] or list(fg.victim_got)
+    fg.victim_got.clear()
+    if forged:
+        raise Finding("forged-message-delivered", f"the victim in another process received {short(forged)}")
+    got, exc = typed(lambda: fg.victim.eval("1 + 1", timeout=10.0), "victim eval")
+    if got != 2:
+        raise Finding("victim-stopped-answering", f"victim eval gave {got!r} / {exc!r}")
+
+
 def run(case: dict[str, Any], env: Any) -> None:
-    if case["side"] == "worker":
+    if case["side"] == "forge":
+        _run_forge(case)
+    elif case["side"] == "worker":
         _run_worker(case)
     else:
         _run_pool(case)
