@@ -12,11 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz import targets
-from tests.fuzz.runner import sanitizer_summary
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # pytest puts tests/ on sys.path, not the root the harness package lives
+    # under; appended, so an instrumented copy first on PYTHONPATH still wins
+    sys.path.append(str(ROOT))
+
+from tests.fuzz import targets  # noqa: E402
+from tests.fuzz.runner import sanitizer_summary  # noqa: E402
 
 pytestmark = pytest.mark.mode_independent
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("name", targets.NAMES)
