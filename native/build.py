@@ -43,6 +43,11 @@ OUR_SOURCES = [
 ]
 ENGINE_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c"]
 
+# The engine relies on wrapping signed arithmetic (Python's -fwrapv, which
+# every normal build passes): a sanitizer build turns -fwrapv off for our
+# files and back on, per file, for the engine's.
+ENGINE_WRAPV = '#pragma GCC optimize ("wrapv")\n'
+
 
 def _cdef() -> str:
     text = (HERE / "actors.h").read_text()
@@ -64,6 +69,10 @@ def _flags() -> tuple[list[str], list[str], list[tuple[str, str | None]]]:
             # the engine's JS_WriteObject calls memcpy(dst, NULL, 0) on an
             # out-of-memory path: harmless, but UBSan's nonnull check fires
             cflags.append("-fno-sanitize=nonnull-attribute")
+            # Python's CFLAGS carry -fwrapv, under which GCC never reports a
+            # signed overflow: our files are checked as plain C (the engine
+            # keeps -fwrapv through ENGINE_WRAPV, as in a normal build).
+            cflags.append("-fno-wrapv")
         ldflags += [f"-fsanitize={kinds}"]
     elif debug:
         cflags += ["-O0", "-g"]
@@ -94,6 +103,7 @@ def make_ffi() -> FFI:
         wrapper.write_text(
             "/* generated: compiles the pinned engine file without our warning flags */\n"
             + (ARENA_OFF if name == "quickjs.c" else "")
+            + (ENGINE_WRAPV if "-fno-wrapv" in cflags else "")
             + "#pragma GCC diagnostic push\n"
             '#pragma GCC diagnostic ignored "-Wall"\n'
             '#pragma GCC diagnostic ignored "-Wextra"\n'

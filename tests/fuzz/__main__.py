@@ -1,0 +1,3 @@
+from tests.fuzz.runner import main
+
+raise SystemExit(main())
