@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 8
+ABI_VERSION = 9
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -49,6 +49,7 @@ R_TIMEOUT = lib.ACT_R_TIMEOUT
 R_DEAD = lib.ACT_R_DEAD
 R_CONVERSION = lib.ACT_R_CONVERSION
 R_BADREQ = lib.ACT_R_BADREQ
+R_CANCELLED = lib.ACT_R_CANCELLED
 
 EV_RESULT = lib.ACT_EV_RESULT
 EV_HOST_CALL = lib.ACT_EV_HOST_CALL
@@ -341,8 +342,12 @@ class NativeContext:
         status = lib.act_ctx_send(self._h, frame, len(frame), w.h)
         if status != OK:
             self._send_failed(status, frame)
-        while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
-            on_wait()
+        try:
+            while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
+                on_wait()
+        except BaseException:
+            _local.w = None  # the command still holds it and will answer into it: never reuse
+            raise
         data = bytes(ffi.buffer(w.buf[0], w.len[0]))
         if not lib.act_waiter_reset(w.h):
             _local.w = None  # still referenced by a stopped context: use a new one
@@ -356,6 +361,12 @@ class NativeContext:
 
     def resolve(self, call_id: int, payload: bytes) -> int:
         return int(lib.act_ctx_resolve(self._h, call_id, payload, len(payload)))
+
+    def cancel(self, req_id: int) -> None:
+        """Interrupt (or unqueue) the operation of request ``req_id``; the context lives on."""
+        status = lib.act_ctx_cancel(self._h, req_id)
+        if status not in (OK, EDEAD):
+            check(status, "cancelling an operation")
 
     def stop(self, killed: bool) -> bool:
         """Ask the context to stop; False if it was stopping or stopped already."""
