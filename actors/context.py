@@ -199,8 +199,8 @@ class Context:
         try:
             return await fut
         except BaseException:
-            if not fut.done():
-                self._cancel(req_id)
+            if fut.cancelled() or not fut.done():
+                self._cancel(req_id)  # no answer yet: interrupt the work too
             raise
         finally:
             with self._lock:

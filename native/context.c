@@ -111,7 +111,15 @@ static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst
     end_reply(c, &out, req_id, w);
 }
 
-#define is_oom_error js_is_oom
+/* A real engine out of memory: the engine's own error (or the null it throws
+   when even that cannot be made) while the engine counted an out-of-memory
+   throw during the running operation (native/patches/0001). A script's
+   `throw null`, or an InternalError('out of memory') of its own, is a JSError. */
+static bool oom_since(act_ctx *c, JSValueConst exc, uint64_t base)
+{
+    return JS_GetOutOfMemoryCount(c->rt) != base && js_is_oom(c->jc, exc);
+}
+#define is_oom_error(jc, exc) oom_since(c, (exc), c->run.oom_base)
 
 /* After the engine ran out of memory: collect, then see whether it can still
    work. A heap still full of live data (reachable from globals) leaves no
@@ -232,6 +240,7 @@ static void acct_start(act_ctx *c, acct *a, int64_t timeout_ms)
     double secs = timeout_ms < 0 ? c->opts.timeout : (double)timeout_ms / 1000.0;
     a->deadline = secs > 0 ? act_now_ns() + (int64_t)(secs * 1e9) : 0;
     a->req_id = 0;
+    a->oom_base = JS_GetOutOfMemoryCount(c->rt);
 }
 
 /* The running budget is c->run, a copy. Before this was a pointer into the
@@ -430,10 +439,12 @@ static void settle_ops(act_ctx *c)
             if (st == JS_PROMISE_REJECTED) {
                 drop_rejection(c, o->promise);
                 JSValue reason = JS_PromiseResult(c->jc, o->promise);
+                unlink_op(c, o);
+                acct saved = ctx_budget_enter(c, &o->a);
                 if (is_oom_error(c->jc, reason))
                     c->op_oom = 1;
-                unlink_op(c, o);
                 reply_error(c, o->req_id, o->w, reason, ABORT_NONE);
+                ctx_budget_leave(c, NULL, &saved);
                 op_free(c, o);
                 again = true;
                 break;

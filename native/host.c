@@ -409,6 +409,7 @@ bool host_timers_run_due(act_ctx *c, int64_t slice_end)
         a.max_reductions = c->opts.max_reductions;
         a.deadline = c->opts.timeout > 0 ? act_now_ns() + (int64_t)(c->opts.timeout * 1e9) : 0;
         a.req_id = 0;
+        a.oom_base = JS_GetOutOfMemoryCount(c->rt);
         c->abort_reason = ABORT_NONE;
         acct saved = ctx_budget_enter(c, &a);
         c->cur_op_id = 0;

@@ -137,6 +137,7 @@ typedef struct acct {
     uint64_t max_reductions;
     int64_t deadline;              /* monotonic ns, 0 = none */
     uint64_t req_id;               /* the caller's request id (cancellation), 0 = none */
+    uint64_t oom_base;             /* JS_GetOutOfMemoryCount when it started */
 } acct;
 
 /* an operation waiting for a promise (eval/call whose result is pending) */
