@@ -254,6 +254,8 @@ acct ctx_budget_enter(act_ctx *c, const acct *a)
     CTX_ASSERT_OWNER(c);
     acct saved = c->run;
     c->run = *a;
+    if (c->cur_worker)
+        atomic_store_explicit(&c->cur_worker->deadline, a->deadline, memory_order_relaxed);
     return saved;
 }
 
@@ -262,6 +264,8 @@ void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved)
     if (a)
         *a = c->run;
     c->run = *saved;
+    if (c->cur_worker)
+        atomic_store_explicit(&c->cur_worker->deadline, saved->deadline, memory_order_relaxed);
 }
 
 bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id)
@@ -854,6 +858,7 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
     acct_start(c, &a, f->timeout_ms);
     uint64_t op_id = ++c->next_op_id;
     conv_err err;
+    c->abort_reason = ABORT_NONE;
     JSValue msg = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(msg)) {
         JSValue e = host_new_error_value(c->jc, "TypeError", err.msg);
@@ -861,7 +866,6 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
         JS_FreeValue(c->jc, e);
         return;
     }
-    c->abort_reason = ABORT_NONE;
     acct saved = ctx_budget_enter(c, &a);
     c->cur_op_id = op_id;
     int64_t n = 0;
@@ -1235,12 +1239,15 @@ void ctx_run_slice(worker *w, act_ctx *c)
     c->cur_worker = w;
     w->cur = c;
     w->slice_start = act_now_ns();
+    atomic_store(&w->deadline, 0);
+    atomic_store(&w->busy_since, w->slice_start);
     int ncmds = 0;
     for (;;) {
         int stop = atomic_load(&c->stop_req);
         if (stop || c->crash) {
             c->cur_worker = NULL;
             w->cur = NULL;
+            atomic_store(&w->busy_since, 0);
             ctx_exit(c, stop == 2 ? "killed" : stop ? "normal" : c->crash);
             CTX_DISOWN(c);
             LK_CTX(&c->mu);
@@ -1284,6 +1291,7 @@ void ctx_run_slice(worker *w, act_ctx *c)
         next = tnext;
     c->cur_worker = NULL;
     w->cur = NULL;
+    atomic_store(&w->busy_since, 0);
     CTX_DISOWN(c);
 
     bool due_now = next && next <= now;

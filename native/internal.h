@@ -19,6 +19,14 @@
 #define ACT_SLICE_NS (2000000LL)         /* requeue a context after 2 ms of commands */
 #define ACT_HANDOFF_NS (5000000LL)       /* give the slot away after 5 ms in one slice */
 #define ACT_SLICE_CMDS 64
+/* the timer thread's watchdog (pump.c): a slot holder stuck this long in one
+   slice while others wait gives its slot to a spare even if it never polls;
+   in a worker process, an operation still running this long past its
+   deadline ends the process (its contexts exit `crashed`, the pool restarts
+   them) */
+#define ACT_STUCK_NS (20000000LL)
+#define ACT_KILL_GRACE_NS (2000000000LL)
+#define ACT_WATCH_NS (10000000LL)
 
 int64_t act_now_ns(void);
 
@@ -252,9 +260,12 @@ struct act_ctx {
 struct worker {
     act_pool *pool;
     pthread_t th;
-    int has_slot;
+    int has_slot;                  /* under pool->mu */
     int64_t slice_start;
     act_ctx *cur;
+    /* read by the watchdog on the timer thread */
+    _Atomic int64_t busy_since;    /* start of the slice running now, 0 = idle */
+    _Atomic int64_t deadline;      /* deadline of the operation running now, 0 = none */
 };
 
 typedef struct evnode {
@@ -339,6 +350,7 @@ struct act_pool {
     size_t heap_len, heap_cap;
     int tm_stop;
     pthread_t tm_thread;
+    _Atomic int watching;          /* the timer thread's watchdog is polling */
 };
 
 /* pump.c */

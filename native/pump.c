@@ -392,6 +392,7 @@ void act_ctx_release(act_ctx *c)
 }
 
 static int spawn_worker_locked(act_pool *p);
+static void watchdog_kick(act_pool *p);
 
 /* c->mu held and c->sched == S_IDLE: put c on the run queue. */
 void pool_schedule_locked(act_pool *p, act_ctx *c)
@@ -406,6 +407,7 @@ void pool_schedule_locked(act_pool *p, act_ctx *c)
         p->rq_head = c;
     p->rq_tail = c;
     atomic_fetch_add(&p->rq_len, 1);
+    bool full = p->active >= p->nslots;
     if (p->spinning == 0 && p->active < p->nslots) {
         if (p->sleepers > 0)
             pthread_cond_signal(&p->cv);
@@ -414,6 +416,8 @@ void pool_schedule_locked(act_pool *p, act_ctx *c)
                callSync or stuck in a long slice, so bring in a spare */
             spawn_worker_locked(p);
     }
+    if (full && !atomic_load_explicit(&p->watching, memory_order_relaxed))
+        watchdog_kick(p);   /* pool->mu then a leaf: the documented order */
     UN_POOL(&p->mu);
 }
 
@@ -585,9 +589,56 @@ static void ctx_wake(act_ctx *c)
     UN_CTX(&c->mu);
 }
 
+/* The watchdog, on the timer thread. A slice that never reaches an
+   interrupt poll (an engine loop we did not patch, a huge single string
+   operation without a memory limit) cannot hand its slot over itself: after
+   ACT_STUCK_NS with contexts waiting, its slot goes to a spare here, so
+   siblings keep being served. The stuck thread finishes its slice without a
+   slot. In a worker process (emit_hook set) an operation that runs
+   ACT_KILL_GRACE_NS past its deadline cannot be stopped any other way: the
+   process exits, the pool sees a crash, and the contexts are restarted.
+   Returns true while something is worth watching. */
+static bool watchdog(act_pool *p, int64_t now)
+{
+    bool watch = false;
+    LK_POOL(&p->mu);
+    bool waiting = p->rq_head != NULL;
+    for (int i = 0; i < p->nthreads; i++) {
+        worker *w = p->workers[i];
+        int64_t since = atomic_load(&w->busy_since);
+        if (!since)
+            continue;
+        if (p->emit_hook) {
+            int64_t dl = atomic_load_explicit(&w->deadline, memory_order_relaxed);
+            if (dl && now > dl + ACT_KILL_GRACE_NS) {
+                fprintf(stderr, "actors: an operation ran %.1f s past its deadline without yielding: "
+                                "ending this worker process\n", (double)(now - dl) / 1e9);
+                _Exit(70);   /* stdlib's: unistd.h's acct() would clash with our type */
+            }
+            watch = watch || dl != 0;
+        }
+        if (w->has_slot && waiting) {
+            if (now - since > ACT_STUCK_NS) {
+                w->has_slot = 0;
+                p->active--;
+                atomic_fetch_add(&p->handoffs, 1);
+                if (p->sleepers > 0)
+                    pthread_cond_signal(&p->cv);
+                else if (p->starting == 0)
+                    spawn_worker_locked(p);
+            } else {
+                watch = true;
+            }
+        }
+    }
+    UN_POOL(&p->mu);
+    return watch;
+}
+
 static void *timer_main(void *arg)
 {
     act_pool *p = arg;
+    bool watch = false;
     LK_LEAF(&p->tm_mu);
     while (!p->tm_stop) {
         int64_t now = act_now_ns();
@@ -598,20 +649,37 @@ static void *timer_main(void *arg)
             ctx_unref(c);
             LK_LEAF(&p->tm_mu);
         }
+        /* the watchdog takes pool->mu: never with tm_mu held (leaf lock) */
+        UN_LEAF(&p->tm_mu);
+        watch = watchdog(p, now);
+        atomic_store_explicit(&p->watching, watch, memory_order_relaxed);
+        LK_LEAF(&p->tm_mu);
         /* a stop signalled while tm_mu was released above must not be missed:
            the wait below would then never end (this hung act_pool_free) */
         if (p->tm_stop)
             break;
-        if (p->heap_len == 0) {
+        /* in a worker process, look every 100 ms for a runaway operation */
+        int64_t limit = watch ? now + ACT_WATCH_NS : p->emit_hook ? now + 100000000LL : 0;
+        int64_t due = p->heap_len ? p->heap[0].due : 0;
+        if (limit && (!due || limit < due))
+            due = limit;
+        if (!due) {
             pthread_cond_wait(&p->tm_cv, &p->tm_mu);
         } else {
-            int64_t due = p->heap[0].due;
             struct timespec ts = {(time_t)(due / 1000000000LL), (long)(due % 1000000000LL)};
             pthread_cond_timedwait(&p->tm_cv, &p->tm_mu, &ts);
         }
     }
     UN_LEAF(&p->tm_mu);
     return NULL;
+}
+
+/* Someone waits for a slot while every slot is held: start watching. */
+static void watchdog_kick(act_pool *p)
+{
+    LK_LEAF(&p->tm_mu);
+    pthread_cond_signal(&p->tm_cv);
+    UN_LEAF(&p->tm_mu);
 }
 
 /* ---- pool lifecycle --------------------------------------------------------------- */
