@@ -232,7 +232,8 @@ def patched_sources(dest: Path, patches: list[Path] | None = None) -> Path:
     """
     src = engine_sources()
     dest.mkdir(parents=True, exist_ok=True)
-    texts = {p.name: p.read_text(encoding="utf-8") for p in src.iterdir() if p.is_file() and not p.name.startswith(".")}
+    files = [p for p in src.iterdir() if p.is_file() and not p.name.startswith(".")]
+    texts = {p.name: p.read_text(encoding="utf-8") for p in files}
     for patch in patch_files() if patches is None else patches:
         for target, hunks in _parse_patch(patch.read_text(encoding="utf-8"), patch.name).items():
             if target not in texts:

@@ -41,7 +41,11 @@ def run_child(body: str, timeout: float = 30) -> subprocess.CompletedProcess[str
     code = "import actors, time\n" + textwrap.dedent(body)
     try:
         return subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=dict(os.environ)
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(os.environ),
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"the child did not finish within {timeout} s: the limit did not hold")
