@@ -428,54 +428,45 @@ static void op_fail(act_ctx *c, op *o, int status)
 }
 
 /* Settle every pending operation whose promise is no longer pending.
-   Replying runs JS (getters in the conversion), which may settle or add
-   other ops: the walk restarts from the head after each reply instead of
-   holding a pointer to a neighbour that JS could have freed. */
+   Replying runs JS (getters in the conversion), but JS cannot add or remove
+   operations (only commands do, on this thread, never from inside a reply),
+   so the link `pp` stays valid across a reply. */
 static void settle_ops(act_ctx *c)
 {
-    bool again = true;
-    while (again) {
-        again = false;
-        for (op *o = c->ops; o; o = o->next) {
-            JSPromiseStateEnum st = JS_PromiseState(c->jc, o->promise);
-            if (st == JS_PROMISE_PENDING)
-                continue;
-            if (st == JS_PROMISE_REJECTED) {
-                drop_rejection(c, o->promise);
-                JSValue reason = JS_PromiseResult(c->jc, o->promise);
-                unlink_op(c, o);
-                acct saved = ctx_budget_enter(c, &o->a);
-                if (is_oom_error(c->jc, reason))
-                    c->op_oom = 1;
-                reply_error(c, o->req_id, o->w, reason, ABORT_NONE);
-                ctx_budget_leave(c, NULL, &saved);
-                op_free(c, o);
-                again = true;
-                break;
-            }
-            JSValue val = JS_PromiseResult(c->jc, o->promise);
-            if (o->unwrap) {
-                JSValue inner = JS_GetPropertyStr(c->jc, val, "value");
-                JS_FreeValue(c->jc, val);
-                val = inner;
-                o->unwrap = 0;
-            }
-            if (JS_IsPromise(val)) {
-                /* an eval that produced a promise: await that one too */
-                JS_FreeValue(c->jc, o->promise);
-                o->promise = val;
-                again = true;
-                break;
-            }
-            unlink_op(c, o);
-            acct saved = ctx_budget_enter(c, &o->a);
-            reply_value(c, o->req_id, o->w, val);
-            ctx_budget_leave(c, NULL, &saved);
-            JS_FreeValue(c->jc, val);
-            op_free(c, o);
-            again = true;
-            break;
+    op **pp = &c->ops;
+    while (*pp) {
+        op *o = *pp;
+        JSPromiseStateEnum st = JS_PromiseState(c->jc, o->promise);
+        if (st == JS_PROMISE_PENDING) {
+            pp = &o->next;
+            continue;
         }
+        JSValue val = JS_PromiseResult(c->jc, o->promise);
+        if (st == JS_PROMISE_FULFILLED && o->unwrap) {
+            JSValue inner = JS_GetPropertyStr(c->jc, val, "value");
+            JS_FreeValue(c->jc, val);
+            val = inner;
+            o->unwrap = 0;
+        }
+        if (st == JS_PROMISE_FULFILLED && JS_IsPromise(val)) {
+            /* an eval that produced a promise: await that one too */
+            JS_FreeValue(c->jc, o->promise);
+            o->promise = val;
+            continue;   /* re-examine the same op */
+        }
+        *pp = o->next;
+        acct saved = ctx_budget_enter(c, &o->a);
+        if (st == JS_PROMISE_REJECTED) {
+            drop_rejection(c, o->promise);
+            if (is_oom_error(c->jc, val))
+                c->op_oom = 1;
+            reply_error(c, o->req_id, o->w, val, ABORT_NONE);   /* takes val */
+        } else {
+            reply_value(c, o->req_id, o->w, val);
+            JS_FreeValue(c->jc, val);
+        }
+        ctx_budget_leave(c, NULL, &saved);
+        op_free(c, o);
     }
 }
 
@@ -947,7 +938,6 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
         run = owner->a;
     else
         acct_start(c, &run, -1);
-    owner = NULL;
     c->abort_reason = ABORT_NONE;
 
     bool is_ok;

@@ -260,7 +260,7 @@ struct act_ctx {
 struct worker {
     act_pool *pool;
     pthread_t th;
-    int has_slot;                  /* under pool->mu */
+    _Atomic int has_slot;          /* written under pool->mu; the interrupt handler peeks */
     int64_t slice_start;
     act_ctx *cur;
     /* read by the watchdog on the timer thread */
@@ -351,6 +351,7 @@ struct act_pool {
     int tm_stop;
     pthread_t tm_thread;
     _Atomic int watching;          /* the timer thread's watchdog is polling */
+    _Atomic int kill_runaways;     /* a worker process: end it on a runaway operation */
 };
 
 /* pump.c */

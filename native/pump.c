@@ -608,7 +608,7 @@ static bool watchdog(act_pool *p, int64_t now)
         int64_t since = atomic_load(&w->busy_since);
         if (!since)
             continue;
-        if (p->emit_hook) {
+        if (atomic_load(&p->kill_runaways)) {
             int64_t dl = atomic_load_explicit(&w->deadline, memory_order_relaxed);
             if (dl && now > dl + ACT_KILL_GRACE_NS) {
                 fprintf(stderr, "actors: an operation ran %.1f s past its deadline without yielding: "
@@ -659,7 +659,7 @@ static void *timer_main(void *arg)
         if (p->tm_stop)
             break;
         /* in a worker process, look every 100 ms for a runaway operation */
-        int64_t limit = watch ? now + ACT_WATCH_NS : p->emit_hook ? now + 100000000LL : 0;
+        int64_t limit = watch ? now + ACT_WATCH_NS : atomic_load(&p->kill_runaways) ? now + 100000000LL : 0;
         int64_t due = p->heap_len ? p->heap[0].due : 0;
         if (limit && (!due || limit < due))
             due = limit;
@@ -1050,6 +1050,10 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
         return rc;
     }
     LK_POOL(&p->mu);
+    /* emit_hook is set (serve.c) before the first context: from here on the
+       timer thread may read the flag, never the hook itself */
+    if (p->emit_hook)
+        atomic_store(&p->kill_runaways, 1);
     c->all_next = p->all;
     if (p->all)
         p->all->all_prev = c;
