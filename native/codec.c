@@ -799,12 +799,10 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
                 JS_FreeValue(jc, JS_GetException(jc));
             }
         }
-    } else if (JS_IsUninitialized(exc)) {
+    } else if (JS_IsUninitialized(exc) || JS_IsNull(exc)) {
         *name = dup_cstr("InternalError");
         *message = dup_cstr("out of memory");
     } else {
-        /* a thrown null is the script's (the engine's own out-of-memory null
-           is answered as MemoryLimitError before anything looks at it) */
         const char *s = JS_ToCString(jc, exc);
         if (s) {
             *message = dup_cstr(s);

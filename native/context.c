@@ -148,6 +148,22 @@ static void check_after_oom(act_ctx *c)
         c->crash = "memory";
 }
 
+/* A thrown value as [name, message, stack]. By the time this runs, a real
+   engine out of memory has been answered as a limit (oom_since), so a null
+   here is the script's own `throw null`: codec.c would describe a null as
+   the engine's out-of-memory error, which it only is inside the codec. */
+static void write_thrown(JSContext *jc, mpw *w, JSValueConst exc)
+{
+    if (JS_IsNull(exc)) {
+        mpw_array(w, 3);
+        mpw_cstr(w, "Thrown");
+        mpw_cstr(w, "null");
+        mpw_nil(w);
+        return;
+    }
+    mp_write_js_error(jc, w, exc);
+}
+
 /* Reply with the error `exc` (owned), or the limit that caused it. */
 static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc, int abort_reason)
 {
@@ -167,7 +183,7 @@ static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc,
     }
     mpw out;
     begin_reply(c, &out, req_id, w, ACT_R_JSERROR);
-    mp_write_js_error(c->jc, &out, exc);
+    write_thrown(c->jc, &out, exc);
     JS_FreeValue(c->jc, exc);
     end_reply(c, &out, req_id, w);
 }
@@ -182,7 +198,7 @@ static void set_crash(act_ctx *c, const char *reason, JSContext *jc, JSValueCons
     if (jc) {
         mpw d;
         if (mpw_init(&d, 128)) {
-            mp_write_js_error(jc, &d, exc);
+            write_thrown(jc, &d, exc);
             c->crash_detail = mpw_take(&d, &c->crash_detail_len);
         }
     }
@@ -215,7 +231,7 @@ static void report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int
             mpw_cstr(&w, limit_message(status));
             mpw_nil(&w);
         } else {
-            mp_write_js_error(c->jc, &w, exc);
+            write_thrown(c->jc, &w, exc);
         }
         size_t n;
         uint8_t *b = mpw_take(&w, &n);

@@ -43,7 +43,7 @@ def program(rnd):
 p = actors.ContextPool(size=1)
 for seed in SEEDS:
     rnd = random.Random(seed)
-    for _ in range(20):
+    for _ in range(40):
         c = p.spawn(apis=None, memory_limit=rnd.choice([1, 2, 4]) << 20, on_uncaught="log")
         try:
             piece = rnd.randrange(16, 4096)
@@ -65,9 +65,9 @@ print("survived")
 """
 
 
-@pytest.mark.parametrize("seeds", [(3, 4), (7, 8)])
+@pytest.mark.parametrize("seeds", [(3, 4, 5, 6), (7, 8, 9, 10)])
 def test_compiling_generated_functions_with_the_heap_almost_full_never_corrupts_memory(
-    seeds: tuple[int, int],
+    seeds: tuple[int, ...],
 ) -> None:
     code = f"SEEDS = {seeds!r}\n" + textwrap.dedent(SWEEP)
     proc = subprocess.run(
