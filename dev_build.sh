@@ -3,8 +3,12 @@
 # -e . does the same from scratch). Engine objects are compiled once.
 set -e
 cd "$(dirname "$0")"
-ENG=$(python native/engine.py)
-OUT=build/dev; mkdir -p $OUT
+# DEV_OUT keeps a second set of objects (e.g. build/asan for sanitizer flags)
+OUT=${DEV_OUT:-build/dev}; mkdir -p $OUT
+# build.py writes the engine wrappers and the patched engine copy (the pinned
+# sources with native/patches/*.patch applied) under ACTORS_BUILD_TMP
+export ACTORS_BUILD_TMP=$PWD/$OUT
+ENG=$OUT/engine
 PYINC=$(python -c "import sysconfig;print(sysconfig.get_paths()['include'])")
 SUFFIX=$(python -c "import sysconfig;print(sysconfig.get_config_var('EXT_SUFFIX'))")
 if [ -n "${DEV_DEBUG:-}" ]; then OPT="-O1 -g"; else OPT="-O2 -DNDEBUG"; fi
@@ -15,7 +19,7 @@ import build
 build.ffibuilder.emit_c_code('$OUT/_native.c')
 "
 for f in quickjs libregexp libunicode dtoa; do
-  [ $OUT/$f.o -nt $ENG/$f.c ] || gcc $CFLAGS -w -I$ENG -c native/_gen/engine_$f.c -o $OUT/$f.o
+  [ $OUT/$f.o -nt $ENG/$f.c ] && [ $OUT/$f.o -nt $ENG/quickjs.h ] || gcc $CFLAGS -w -I$ENG -c $OUT/engine_$f.c -o $OUT/$f.o
 done
 OBJS=""
 for f in pump context host codec mpack groups dom serve client wire; do

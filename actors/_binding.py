@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 10
+ABI_VERSION = 11
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -50,6 +50,7 @@ R_DEAD = lib.ACT_R_DEAD
 R_CONVERSION = lib.ACT_R_CONVERSION
 R_BADREQ = lib.ACT_R_BADREQ
 R_TOO_LARGE = lib.ACT_R_TOO_LARGE
+R_CANCELLED = lib.ACT_R_CANCELLED
 
 EV_RESULT = lib.ACT_EV_RESULT
 EV_HOST_CALL = lib.ACT_EV_HOST_CALL
@@ -376,6 +377,12 @@ class NativeContext:
 
     def resolve(self, call_id: int, payload: bytes) -> int:
         return int(lib.act_ctx_resolve(self._h, call_id, payload, len(payload)))
+
+    def cancel(self, req_id: int) -> None:
+        """Interrupt (or unqueue) the operation of request ``req_id``; the context lives on."""
+        status = lib.act_ctx_cancel(self._h, req_id)
+        if status not in (OK, EDEAD):
+            check(status, "cancelling an operation")
 
     def stop(self, killed: bool) -> bool:
         """Ask the context to stop; False if it was stopping or stopped already."""

@@ -473,8 +473,6 @@ class RemoteContext:
 
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
         _check_size(frame)
-        if frame[2] != 1:  # pragma: no cover - Context always builds sync frames with req_id 1
-            raise ValueError("a blocking command frame must carry req_id 1")
         nb.check_frame(frame)
         if self.dead:
             raise ContextDeadError(f"context #{self.id} is stopped")
@@ -500,6 +498,11 @@ class RemoteContext:
         if self.dead or not self.worker.send(w.RESOLVE, self.id, call_id, payload):
             return int(nb.EDEAD)
         return int(nb.OK)
+
+    # (native helper) cancellation of one operation: see act_ctx_cancel
+    def cancel(self, req_id: int) -> None:
+        if not self.dead:
+            self.worker.send(w.CANCEL, self.id, req_id)
 
     def stop(self, killed: bool) -> bool:
         if self.stopping or self.dead:

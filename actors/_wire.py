@@ -17,6 +17,7 @@ kind   a                   b                 body
 ``S``  context id          token or 0        a command frame (token: a blocking call)
 ``V``  context id          host call id      the call's answer (msgpack)
 ``X``  context id          1 if killed       (empty): stop the context
+``K``  context id          request id        (empty): cancel that operation
 ``T``  token               0                 (empty): native stats, please
 ``F``  delay (ms)          0                 fault to inject (test hook)
 ``Q``  0                   0                 (empty): stop everything and exit
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 __all__ = [
     "CALL",
+    "CANCEL",
     "EVENT",
     "FAULT",
     "HELLO",
@@ -55,6 +57,7 @@ __all__ = [
 ]
 
 NEW, SEND, RESOLVE, STOP, STATS, FAULT, QUIT = (ord(c) for c in "NSVXTFQ")
+CANCEL = ord("K")
 HELLO, EVENT, CALL, REPLY = (ord(c) for c in "HECR")
 
 MAX_BODY = (1 << 30) + (1 << 20)  # WIRE_MAX_BODY (native/internal.h)

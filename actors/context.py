@@ -71,6 +71,8 @@ def raise_for(status: int, payload: Any, ctx: Context | None = None) -> Any:
         raise ConversionError(str(payload))
     if status == nb.R_TOO_LARGE:
         raise ResultTooLargeError(str(payload))
+    if status == nb.R_CANCELLED:
+        raise ActorsError(str(payload))
     raise ActorsError(f"bad request: {payload}")
 
 
@@ -190,18 +192,32 @@ class Context:
                 f"(pid {self._pool._pid}): it cannot be used here. Create a new ContextPool in the child"
             )
 
-    def _request(self, frame: bytes) -> Any:
+    def _request(self, build: Callable[[int], bytes]) -> Any:
         self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._check_reentry()
+        req_id = self._pool._next_request_id()
+        frame = build(req_id)
         try:
             data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
         except ContextDeadError as exc:
             exc.reason = self._dead_reason(str(exc))
             raise
+        except BaseException:
+            self._cancel(req_id)  # KeyboardInterrupt while waiting: stop the work too
+            raise
         status, payload = codec.decode(data)
         return raise_for(status, payload, self)
+
+    def _cancel(self, req_id: int) -> None:
+        # The caller gave up (asyncio cancellation, wait_for timeout,
+        # KeyboardInterrupt): the engine interrupts that operation as a limit
+        # would, so the context answers its next call.
+        try:
+            self._native.cancel(req_id)
+        except ActorsError:
+            pass  # stopped meanwhile: nothing left to interrupt
 
     async def _request_async(self, build: Callable[[int], bytes]) -> Any:
         self._check_inherited()
@@ -221,6 +237,10 @@ class Context:
             raise
         try:
             return await fut
+        except BaseException:
+            if fut.cancelled() or not fut.done():
+                self._cancel(req_id)  # no answer yet: interrupt the work too
+            raise
         finally:
             with self._lock:
                 self._pending_async.pop(req_id, None)
@@ -268,19 +288,19 @@ class Context:
 
         Top-level ``await`` works; a promise result is awaited before returning.
         """
-        return self._request(self._eval_frame(1, code, timeout, filename))
+        return self._request(lambda rid: self._eval_frame(rid, code, timeout, filename))
 
     def call(self, name: str, *args: Any, timeout: float | None = None) -> Any:
         """Call the global function ``name`` (a dotted path like ``"api.render"`` works too)."""
-        return self._request(self._call_frame(1, name, args, timeout))
+        return self._request(lambda rid: self._call_frame(rid, name, args, timeout))
 
     def get_global(self, name: str, *, timeout: float | None = None) -> Any:
         """Read a global (or dotted path) of the context."""
-        return self._request(self._frame(nb.OP_GET_GLOBAL, 1, timeout, _str(name)))
+        return self._request(lambda rid: self._frame(nb.OP_GET_GLOBAL, rid, timeout, _str(name)))
 
     def set_global(self, name: str, value: Any, *, timeout: float | None = None) -> None:
         """Set a global of the context to a copy of ``value``."""
-        self._request(self._frame(nb.OP_SET_GLOBAL, 1, timeout, _str(name), value))
+        self._request(lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), value))
 
     def send(self, message: Any) -> None:
         """Deliver ``message`` to the context's ``Host.onMessage`` callbacks (fire and forget)."""
@@ -291,17 +311,17 @@ class Context:
 
     def reset(self) -> None:
         """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
-        self._request(self._frame(nb.OP_RESET, 1, None))
+        self._request(lambda rid: self._frame(nb.OP_RESET, rid, None))
         self._pool._after_reset(self)
 
     def memory_usage(self) -> dict[str, int]:
         """Engine memory figures: at least ``malloc_size`` and ``memory_limit`` (bytes)."""
-        result: dict[str, int] = self._request(self._frame(nb.OP_MEMORY, 1, None))
+        result: dict[str, int] = self._request(lambda rid: self._frame(nb.OP_MEMORY, rid, None))
         return result
 
     def gc(self) -> None:
         """Run the context's garbage collector now."""
-        self._request(self._frame(nb.OP_GC, 1, None))
+        self._request(lambda rid: self._frame(nb.OP_GC, rid, None))
 
     # ---- the document (the dom group), read without running JS ---------------------------
 
@@ -325,25 +345,25 @@ class Context:
         """
         from actors.dom import query
 
-        return query.find(self._request(self._dom_frame(1, selector)), selector)
+        return query.find(self._request(lambda rid: self._dom_frame(rid, selector)), selector)
 
     def dom_find_all(self, selector: str) -> list[tuple[str, dict[str, str], list[Any]]]:
         """Every element matching ``selector``, in document order (see :meth:`dom_find`)."""
         from actors.dom import query
 
-        return query.find_all(self._request(self._dom_frame(1, selector)), selector)
+        return query.find_all(self._request(lambda rid: self._dom_frame(rid, selector)), selector)
 
     def dom_text(self, selector: str) -> str:
         """The text content of the first element matching ``selector`` ("" if none)."""
         from actors.dom import query
 
-        return query.text(self._request(self._dom_frame(1, selector)), selector)
+        return query.text(self._request(lambda rid: self._dom_frame(rid, selector)), selector)
 
     def dom_html(self) -> str:
         """The whole document serialized as HTML."""
         from actors.dom import query
 
-        return query.html(self._request(self._dom_frame(1, None)))
+        return query.html(self._request(lambda rid: self._dom_frame(rid, None)))
 
     async def dom_find_async(self, selector: str) -> tuple[str, dict[str, str], list[Any]] | None:
         """Coroutine form of :meth:`dom_find`."""

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 10
+#define ACT_ABI_VERSION 11
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -60,6 +60,7 @@
 #define ACT_R_CONVERSION 6
 #define ACT_R_BADREQ 7
 #define ACT_R_TOO_LARGE 8
+#define ACT_R_CANCELLED 9
 
 /* event kinds: first element of an event frame [kind, ctx_id, ...] */
 #define ACT_EV_RESULT 1
@@ -123,6 +124,9 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w);
 int act_check_frame(const uint8_t *frame, size_t len, char *err, size_t errlen);
 int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t len);
 int act_ctx_stop(act_ctx *c, int killed);
+/* Interrupt the operation of request req_id (as a limit would: it answers
+   ACT_R_CANCELLED), or drop it if still queued; the context lives on. */
+int act_ctx_cancel(act_ctx *c, uint64_t req_id);
 int act_ctx_alive(act_ctx *c);
 void act_ctx_release(act_ctx *c);
 

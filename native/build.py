@@ -18,7 +18,7 @@ from cffi import FFI
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from engine import engine_sources  # noqa: E402
+from engine import patched_sources  # noqa: E402
 
 # QuickJS-NG 0.17 carves small allocations out of 4 KiB arenas, one arena per
 # size class (31 classes) per runtime. With one runtime per context, a fresh
@@ -88,7 +88,10 @@ def _rel(path: Path) -> str:
 
 
 def make_ffi() -> FFI:
-    engine = engine_sources()
+    gen = Path(os.environ.get("ACTORS_BUILD_TMP", str(HERE / "_gen")))
+    gen.mkdir(parents=True, exist_ok=True)
+    # the pinned sources with native/patches/ applied, in a build directory
+    engine = patched_sources(gen / "engine")
     ffibuilder = FFI()
     ffibuilder.cdef(_cdef())
     cflags, ldflags, macros = _flags()
@@ -96,8 +99,6 @@ def make_ffi() -> FFI:
     # to fix. Each engine file is compiled through a generated wrapper that
     # silences them, so -Wall -Wextra stays meaningful for our own sources.
     wrapped = []
-    gen = Path(os.environ.get("ACTORS_BUILD_TMP", str(HERE / "_gen")))
-    gen.mkdir(parents=True, exist_ok=True)
     for name in ENGINE_SOURCES:
         wrapper = gen / f"engine_{name}"
         wrapper.write_text(

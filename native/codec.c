@@ -285,8 +285,8 @@ static int count(enc *e, uint64_t n)
         e->since_poll = 0;
         if (atomic_load_explicit(&e->c->stop_req, memory_order_relaxed))
             return fail_status(e, ACT_R_DEAD, "the context is stopped");
-        acct *a = e->c->a;
-        if (a && a->deadline && act_now_ns() >= a->deadline)
+        int64_t deadline = e->c->run.deadline;  /* zero: no operation, or none set */
+        if (deadline && act_now_ns() >= deadline)
             return fail_status(e, ACT_R_TIMEOUT, "operation exceeded its timeout while converting its value");
     }
     return 0;

@@ -66,31 +66,13 @@ static void reply_msg(act_ctx *c, uint64_t req_id, act_waiter *w, int status, co
     end_reply(c, &out, req_id, w);
 }
 
-static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst v)
-{
-    if (!w && req_id == 0)
-        return;
-    mpw out;
-    begin_reply(c, &out, req_id, w, ACT_R_OK);
-    conv_err err;
-    acct *saved = c->a;
-    if (js_to_mp(c->jc, &out, v, &err) < 0) {
-        mpw_free(&out);
-        c->a = saved;
-        reply_msg(c, req_id, w, err.status ? err.status : ACT_R_CONVERSION, err.msg);
-        return;
-    }
-    end_reply(c, &out, req_id, w);
-}
-
-#define is_oom_error js_is_oom
-
 static int limit_status(int abort_reason)
 {
     switch (abort_reason) {
     case ABORT_REDUCTIONS: return ACT_R_REDUCTIONS;
     case ABORT_TIMEOUT: return ACT_R_TIMEOUT;
     case ABORT_STOP: return ACT_R_DEAD;
+    case ABORT_CANCEL: return ACT_R_CANCELLED;
     default: return 0;
     }
 }
@@ -102,9 +84,44 @@ static const char *limit_message(int status)
     case ACT_R_TIMEOUT: return "operation exceeded its timeout";
     case ACT_R_DEAD: return "the context is stopped";
     case ACT_R_MEMORY: return "memory limit exceeded (memory_limit)";
+    case ACT_R_CANCELLED: return "the operation was cancelled by its caller";
     default: return "limit exceeded";
     }
 }
+
+static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst v)
+{
+    if (!w && req_id == 0)
+        return;
+    mpw out;
+    begin_reply(c, &out, req_id, w, ACT_R_OK);
+    conv_err err;
+    if (js_to_mp(c->jc, &out, v, &err) < 0) {
+        mpw_free(&out);
+        /* a getter or proxy trap the conversion ran hit a limit: that limit
+           is the answer, not a conversion error, and it ends here (the next
+           operation starts with its own budget) */
+        int aborted = c->abort_reason;
+        c->abort_reason = ABORT_NONE;
+        int st = limit_status(aborted);
+        if (st)
+            reply_msg(c, req_id, w, st, limit_message(st));
+        else
+            reply_msg(c, req_id, w, err.status ? err.status : ACT_R_CONVERSION, err.msg);
+        return;
+    }
+    end_reply(c, &out, req_id, w);
+}
+
+/* A real engine out of memory: the engine's own error (or the null it throws
+   when even that cannot be made) while the engine counted an out-of-memory
+   throw during the running operation (native/patches/0001). A script's
+   `throw null`, or an InternalError('out of memory') of its own, is a JSError. */
+static bool oom_since(act_ctx *c, JSValueConst exc, uint64_t base)
+{
+    return JS_GetOutOfMemoryCount(c->rt) != base && js_is_oom(c->jc, exc);
+}
+#define is_oom_error(jc, exc) oom_since(c, (exc), c->run.oom_base)
 
 /* After the engine ran out of memory: collect, then see whether it can still
    work. A heap still full of live data (reachable from globals) leaves no
@@ -133,6 +150,22 @@ static void check_after_oom(act_ctx *c)
         c->crash = "memory";
 }
 
+/* A thrown value as [name, message, stack]. By the time this runs, a real
+   engine out of memory has been answered as a limit (oom_since), so a null
+   here is the script's own `throw null`: codec.c would describe a null as
+   the engine's out-of-memory error, which it only is inside the codec. */
+static void write_thrown(JSContext *jc, mpw *w, JSValueConst exc)
+{
+    if (JS_IsNull(exc)) {
+        mpw_array(w, 3);
+        mpw_cstr(w, "Thrown");
+        mpw_cstr(w, "null");
+        mpw_nil(w);
+        return;
+    }
+    mp_write_js_error(jc, w, exc);
+}
+
 /* Reply with the error `exc` (owned), or the limit that caused it. */
 static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc, int abort_reason)
 {
@@ -152,7 +185,7 @@ static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc,
     }
     mpw out;
     begin_reply(c, &out, req_id, w, ACT_R_JSERROR);
-    mp_write_js_error(c->jc, &out, exc);
+    write_thrown(c->jc, &out, exc);
     JS_FreeValue(c->jc, exc);
     end_reply(c, &out, req_id, w);
 }
@@ -167,7 +200,7 @@ static void set_crash(act_ctx *c, const char *reason, JSContext *jc, JSValueCons
     if (jc) {
         mpw d;
         if (mpw_init(&d, 128)) {
-            mp_write_js_error(jc, &d, exc);
+            write_thrown(jc, &d, exc);
             c->crash_detail = mpw_take(&d, &c->crash_detail_len);
         }
     }
@@ -183,7 +216,7 @@ void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int ab
 static void report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason)
 {
     int status = limit_status(abort_reason);
-    if (abort_reason == ABORT_STOP)
+    if (abort_reason == ABORT_STOP || abort_reason == ABORT_CANCEL)
         return;
     if (!status && is_oom_error(c->jc, exc))
         status = ACT_R_MEMORY;
@@ -200,7 +233,7 @@ static void report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int
             mpw_cstr(&w, limit_message(status));
             mpw_nil(&w);
         } else {
-            mp_write_js_error(c->jc, &w, exc);
+            write_thrown(c->jc, &w, exc);
         }
         size_t n;
         uint8_t *b = mpw_take(&w, &n);
@@ -224,19 +257,89 @@ static void acct_start(act_ctx *c, acct *a, int64_t timeout_ms)
     a->max_reductions = c->opts.max_reductions;
     double secs = timeout_ms < 0 ? c->opts.timeout : (double)timeout_ms / 1000.0;
     a->deadline = secs > 0 ? act_now_ns() + (int64_t)(secs * 1e9) : 0;
+    a->req_id = 0;
+    a->oom_base = JS_GetOutOfMemoryCount(c->rt);
+}
+
+/* The running budget is c->run, a copy. Before this was a pointer into the
+   running op (or a caller's local), and JS run after that op was settled
+   and freed (a getter on an unhandled rejection's reason, a continuation of
+   a resolved host call) made the interrupt handler write to freed memory.
+   Each entry point copies its op's budget in and, when done, back out by op
+   id (an op freed meanwhile is simply gone). */
+acct ctx_budget_enter(act_ctx *c, const acct *a)
+{
+    CTX_ASSERT_OWNER(c);
+    acct saved = c->run;
+    c->run = *a;
+    if (c->cur_worker)
+        atomic_store_explicit(&c->cur_worker->deadline, a->deadline, memory_order_relaxed);
+    return saved;
+}
+
+void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved)
+{
+    if (a)
+        *a = c->run;
+    c->run = *saved;
+    if (c->cur_worker)
+        atomic_store_explicit(&c->cur_worker->deadline, saved->deadline, memory_order_relaxed);
+}
+
+bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id)
+{
+    for (int i = 0; req_id && i < c->ncancels; i++)
+        if (c->cancels[i] == req_id)
+            return true;
+    return false;
+}
+
+/* Forget a cancellation once acted on (or once its operation is over). */
+static void cancel_forget(act_ctx *c, uint64_t req_id)
+{
+    LK_CTX(&c->mu);
+    for (int i = 0; i < c->ncancels; i++) {
+        if (c->cancels[i] == req_id) {
+            c->cancels[i] = c->cancels[--c->ncancels];
+            break;
+        }
+    }
+    UN_CTX(&c->mu);
+}
+
+/* Is the running operation cancelled? A lock only when the list changed. */
+static bool running_cancelled(act_ctx *c)
+{
+    unsigned gen = atomic_load_explicit(&c->cancel_gen, memory_order_acquire);
+    if (gen == c->cancel_seen || !c->run.req_id)
+        return false;
+    LK_CTX(&c->mu);
+    bool hit = ctx_cancelled_locked(c, c->run.req_id);
+    bool empty = c->ncancels == 0;
+    UN_CTX(&c->mu);
+    /* while cancellations are outstanding, every poll looks (the running
+       operation may change); once they are all handled, none does */
+    if (empty)
+        c->cancel_seen = gen;
+    return hit;
 }
 
 int ctx_interrupt(JSRuntime *rt, void *opaque)
 {
     (void)rt;
     act_ctx *c = opaque;
+    CTX_ASSERT_OWNER(c);
     if (c->abort_reason != ABORT_NONE)
         return 1;
     if (atomic_load_explicit(&c->stop_req, memory_order_relaxed)) {
         c->abort_reason = ABORT_STOP;
         return 1;
     }
-    acct *a = c->a ? c->a : &c->idle_acct;
+    if (running_cancelled(c)) {
+        c->abort_reason = ABORT_CANCEL;
+        return 1;
+    }
+    acct *a = &c->run;
     a->reductions++;
     if (a->max_reductions && a->reductions > a->max_reductions) {
         c->abort_reason = ABORT_REDUCTIONS;
@@ -304,49 +407,73 @@ static void unlink_op(act_ctx *c, op *o)
         *pp = o->next;
 }
 
-/* Settle every pending operation whose promise is no longer pending. */
+static op *find_op(act_ctx *c, uint64_t op_id)
+{
+    for (op *o = c->ops; o; o = o->next)
+        if (o->op_id == op_id)
+            return o;
+    return NULL;
+}
+
+/* An operation that failed by a limit or was cancelled leaves no work
+   behind: the host calls it started are forgotten, so their answers find
+   nothing and their continuations never run (a timed-out eval's
+   `await Host.call(..).then(..)` does nothing later). Timers it set are
+   operations of their own and still fire, each under its own budget. */
+static void drop_hcalls_of(act_ctx *c, uint64_t op_id)
+{
+    hcall_drop_op(c, op_id);
+}
+
+/* Answer a pending operation with a limit status and free it. */
+static void op_fail(act_ctx *c, op *o, int status)
+{
+    unlink_op(c, o);
+    drop_hcalls_of(c, o->op_id);
+    reply_msg(c, o->req_id, o->w, status, limit_message(status));
+    op_free(c, o);
+}
+
+/* Settle every pending operation whose promise is no longer pending.
+   Replying runs JS (getters in the conversion), but JS cannot add or remove
+   operations (only commands do, on this thread, never from inside a reply),
+   so the link `pp` stays valid across a reply. */
 static void settle_ops(act_ctx *c)
 {
-    op *o = c->ops;
-    while (o) {
-        op *next = o->next;
+    op **pp = &c->ops;
+    while (*pp) {
+        op *o = *pp;
         JSPromiseStateEnum st = JS_PromiseState(c->jc, o->promise);
         if (st == JS_PROMISE_PENDING) {
-            o = next;
-            continue;
-        }
-        if (st == JS_PROMISE_REJECTED) {
-            drop_rejection(c, o->promise);
-            JSValue reason = JS_PromiseResult(c->jc, o->promise);
-            if (is_oom_error(c->jc, reason))
-                c->op_oom = 1;
-            unlink_op(c, o);
-            reply_error(c, o->req_id, o->w, reason, ABORT_NONE);
-            op_free(c, o);
-            o = next;
+            pp = &o->next;
             continue;
         }
         JSValue val = JS_PromiseResult(c->jc, o->promise);
-        if (o->unwrap) {
+        if (st == JS_PROMISE_FULFILLED && o->unwrap) {
             JSValue inner = JS_GetPropertyStr(c->jc, val, "value");
             JS_FreeValue(c->jc, val);
             val = inner;
             o->unwrap = 0;
         }
-        if (JS_IsPromise(val)) {
+        if (st == JS_PROMISE_FULFILLED && JS_IsPromise(val)) {
             /* an eval that produced a promise: await that one too */
             JS_FreeValue(c->jc, o->promise);
             o->promise = val;
             continue;   /* re-examine the same op */
         }
-        unlink_op(c, o);
-        acct *saved = c->a;
-        c->a = &o->a;
-        reply_value(c, o->req_id, o->w, val);
-        c->a = saved;
-        JS_FreeValue(c->jc, val);
+        *pp = o->next;
+        acct saved = ctx_budget_enter(c, &o->a);
+        if (st == JS_PROMISE_REJECTED) {
+            drop_rejection(c, o->promise);
+            if (is_oom_error(c->jc, val))
+                c->op_oom = 1;
+            reply_error(c, o->req_id, o->w, val, ABORT_NONE);   /* takes val */
+        } else {
+            reply_value(c, o->req_id, o->w, val);
+            JS_FreeValue(c->jc, val);
+        }
+        ctx_budget_leave(c, NULL, &saved);
         op_free(c, o);
-        o = next;
     }
 }
 
@@ -368,22 +495,18 @@ static void report_rejections(act_ctx *c)
 /* Fail the pending operation `op_id` with the limit that stopped it. */
 static void fail_op_limit(act_ctx *c, uint64_t op_id, int aborted)
 {
-    for (op *o = c->ops; o; o = o->next) {
-        if (o->op_id == op_id) {
-            unlink_op(c, o);
-            int st = limit_status(aborted);
-            reply_msg(c, o->req_id, o->w, st, limit_message(st));
-            op_free(c, o);
-            return;
-        }
-    }
+    op *o = find_op(c, op_id);
+    if (o)
+        op_fail(c, o, limit_status(aborted));
 }
 
 /* Run the promise jobs now pending under `a`. Returns the ABORT_* reason that
    stopped them (ABORT_NONE when they all ran); the pending operation `op_id`,
    if any, fails with that limit. Jobs still queued after an abort are run with
    every interrupt poll failing, which ends any job chain at its next poll, so
-   the context is usable again for the next operation. */
+   the context is usable again for the next operation. `a` is the caller's own
+   storage (never an op's: ops can be freed in here); it gets the budget back
+   as spent. */
 static int checkpoint(act_ctx *c, acct *a, uint64_t op_id);
 int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id)
 {
@@ -392,9 +515,8 @@ int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id)
 
 static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
 {
-    acct *saved_a = c->a;
+    acct saved = ctx_budget_enter(c, a);
     uint64_t saved_op = c->cur_op_id;
-    c->a = a;
     c->cur_op_id = op_id;
     while (c->abort_reason == ABORT_NONE && JS_IsJobPending(c->rt) && !c->crash) {
         JSContext *jc;
@@ -425,15 +547,29 @@ static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
     settle_ops(c);
     report_rejections(c);
     c->op_oom = 0;
-    c->a = saved_a;
+    ctx_budget_leave(c, a, &saved);
     c->cur_op_id = saved_op;
     return aborted;
 }
 
-/* Finish an operation whose code has run: `r` is its result (owned) or
-   JS_EXCEPTION. A promise result parks the operation until it settles. */
-static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w, acct *a, JSValue r, int unwrap)
+/* Run the jobs of the pending operation `op_id` under its own budget, which
+   is handed back to it afterwards if it is still pending. */
+static int checkpoint_op(act_ctx *c, uint64_t op_id, const acct *start)
 {
+    acct run = *start;
+    int aborted = checkpoint(c, &run, op_id);
+    op *o = find_op(c, op_id);
+    if (o)
+        o->a = run;
+    return aborted;
+}
+
+/* Finish an operation whose code has run under c->run: `r` is its result
+   (owned) or JS_EXCEPTION. A promise result parks the operation until it
+   settles. */
+static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w, JSValue r, int unwrap)
+{
+    acct cur = c->run;
     if (JS_IsException(r) && c->conv_msg[0]) {
         JS_FreeValue(c->jc, JS_GetException(c->jc));
         reply_msg(c, req_id, w, ACT_R_CONVERSION, c->conv_msg);
@@ -446,7 +582,9 @@ static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w
         int abort_reason = c->abort_reason;
         JSValue exc = JS_GetException(c->jc);
         c->op_oom = is_oom_error(c->jc, exc);
-        int late = checkpoint(c, a, 0);
+        int late = checkpoint(c, &cur, 0);
+        if (abort_reason != ABORT_NONE || late != ABORT_NONE)
+            drop_hcalls_of(c, op_id);
         reply_error(c, req_id, w, exc, abort_reason != ABORT_NONE ? abort_reason : late);
         return;
     }
@@ -462,21 +600,20 @@ static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w
         o->w = w;
         o->promise = r;
         o->unwrap = unwrap;
-        o->a = *a;
+        o->a = cur;
         o->next = c->ops;
         c->ops = o;
-        checkpoint(c, &o->a, op_id);
+        checkpoint_op(c, op_id, &cur);
         return;
     }
-    int aborted = checkpoint(c, a, 0);
+    int aborted = checkpoint(c, &cur, 0);
     if (aborted != ABORT_NONE) {
+        drop_hcalls_of(c, op_id);
         int st = limit_status(aborted);
         reply_msg(c, req_id, w, st, limit_message(st));
     } else {
-        acct *saved = c->a;
-        c->a = a;
+        c->run = cur;   /* the conversion's getters spend what is left */
         reply_value(c, req_id, w, r);
-        c->a = saved;
     }
     JS_FreeValue(c->jc, r);
 }
@@ -721,6 +858,7 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
     acct_start(c, &a, f->timeout_ms);
     uint64_t op_id = ++c->next_op_id;
     conv_err err;
+    c->abort_reason = ABORT_NONE;
     JSValue msg = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(msg)) {
         JSValue e = host_new_error_value(c->jc, "TypeError", err.msg);
@@ -728,7 +866,7 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
         JS_FreeValue(c->jc, e);
         return;
     }
-    c->a = &a;
+    acct saved = ctx_budget_enter(c, &a);
     c->cur_op_id = op_id;
     int64_t n = 0;
     if (JS_IsObject(handlers))
@@ -752,10 +890,11 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
         }
     }
     JS_FreeValue(c->jc, msg);
+    a = c->run;
     int aborted = checkpoint(c, &a, op_id);
     if (aborted != ABORT_NONE && aborted != ABORT_STOP && !c->crash)
         report_uncaught(c, where, JS_UNDEFINED, aborted);
-    c->a = NULL;
+    ctx_budget_leave(c, NULL, &saved);
     c->cur_op_id = 0;
 }
 
@@ -795,20 +934,22 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
     if (!h)
         return;   /* the operation timed out or the context was reset: drop it */
 
-    op *owner = NULL;
-    for (op *o = c->ops; o; o = o->next)
-        if (o->op_id == h->op_id)
-            owner = o;
-    acct fresh;
-    acct_start(c, &fresh, -1);
-    acct *a = owner ? &owner->a : &fresh;
+    /* the owner's budget is copied, never pointed at: the continuation may
+       settle the owner, which frees it while JS still runs under its budget */
+    op *owner = find_op(c, h->op_id);
+    bool owned = owner != NULL;
+    acct run;
+    if (owner)
+        run = owner->a;
+    else
+        acct_start(c, &run, -1);
+    c->abort_reason = ABORT_NONE;
 
     bool is_ok;
     JSValue arg = host_decode_answer(c->jc, data, len, &is_ok);
     if (JS_IsException(arg))
         arg = JS_GetException(c->jc);   /* out of memory: reject with that */
-    acct *saved = c->a;
-    c->a = a;
+    acct saved = ctx_budget_enter(c, &run);
     c->cur_op_id = h->op_id;
     JSValue fn = is_ok ? h->resolve : h->reject;
     JSValue res = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&arg);
@@ -820,10 +961,10 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
     JS_FreeValue(c->jc, h->reject);
     uint64_t op_id = h->op_id;
     js_free(c->jc, h);
-    int aborted = checkpoint(c, a, owner ? op_id : 0);
-    c->a = saved;
+    ctx_budget_leave(c, &run, &saved);
+    int aborted = owned ? checkpoint_op(c, op_id, &run) : checkpoint(c, &run, 0);
     c->cur_op_id = 0;
-    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !owner)
+    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !owned)
         report_uncaught(c, "callback", JS_UNDEFINED, aborted);
 }
 
@@ -901,11 +1042,11 @@ static void engine_teardown(act_ctx *c, const char *why)
 
 static void fail_mailbox(act_ctx *c, const char *why)
 {
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     cmd *m = c->mbox_head;
     c->mbox_head = c->mbox_tail = NULL;
     c->mbox_cmds = c->mbox_bytes = 0;
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     while (m) {
         cmd *nx = m->next;
         if (m->w) {
@@ -926,10 +1067,10 @@ static void ctx_exit(act_ctx *c, const char *reason)
 {
     engine_teardown(c, "the context is stopped");
     fail_mailbox(c, "the context is stopped");
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     c->dead = 1;
     atomic_store(&c->stop_req, atomic_load(&c->stop_req) ? atomic_load(&c->stop_req) : 1);
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     /* commands that raced in before `dead` was set */
     fail_mailbox(c, "the context is stopped");
 
@@ -977,8 +1118,10 @@ static void process_frame(act_ctx *c, cmd *m)
     }
     acct a;
     acct_start(c, &a, f.timeout_ms);
+    a.req_id = f.req_id;
     uint64_t op_id = ++c->next_op_id;
     int unwrap = 0;
+    c->abort_reason = ABORT_NONE;   /* nothing a previous operation spent carries over */
     JSValue r;
     switch (f.op) {
     case ACT_OP_SEND:
@@ -1007,7 +1150,7 @@ static void process_frame(act_ctx *c, cmd *m)
     default:
         break;
     }
-    c->a = &a;
+    acct saved = ctx_budget_enter(c, &a);
     c->cur_op_id = op_id;
     switch (f.op) {
     case ACT_OP_EVAL: r = do_eval(c, &f, &unwrap); break;
@@ -1016,13 +1159,13 @@ static void process_frame(act_ctx *c, cmd *m)
     case ACT_OP_SET_GLOBAL: r = do_set_global(c, &f); break;
     case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f); break;
     default:
-        c->a = NULL;
+        ctx_budget_leave(c, NULL, &saved);
         c->cur_op_id = 0;
         reply_msg(c, f.req_id, w, ACT_R_BADREQ, "unknown command");
         return;
     }
-    finish_op(c, op_id, f.req_id, w, &a, r, unwrap);
-    c->a = NULL;
+    finish_op(c, op_id, f.req_id, w, r, unwrap);
+    ctx_budget_leave(c, NULL, &saved);
     c->cur_op_id = 0;
 }
 
@@ -1034,15 +1177,34 @@ static int64_t expire_ops(act_ctx *c, int64_t now)
     while (o) {
         op *nx = o->next;
         if (o->a.deadline && o->a.deadline <= now) {
-            unlink_op(c, o);
-            reply_msg(c, o->req_id, o->w, ACT_R_TIMEOUT, limit_message(ACT_R_TIMEOUT));
-            op_free(c, o);
+            op_fail(c, o, ACT_R_TIMEOUT);
         } else if (o->a.deadline && (!next || o->a.deadline < next)) {
             next = o->a.deadline;
         }
         o = nx;
     }
     return next;
+}
+
+/* A cancellation the worker gets to: the operation is pending (it fails
+   now) or over (nothing to do); the running case was the interrupt's. */
+static void do_cancel(act_ctx *c, uint64_t req_id)
+{
+    op *o = NULL;
+    for (op *p = c->ops; p; p = p->next)
+        if (p->req_id == req_id)
+            o = p;
+    if (o)
+        op_fail(c, o, ACT_R_CANCELLED);
+    cancel_forget(c, req_id);
+}
+
+bool ctx_mailbox_waiting(act_ctx *c)
+{
+    LK_CTX(&c->mu);
+    bool waiting = c->mbox_head != NULL;
+    UN_CTX(&c->mu);
+    return waiting;
 }
 
 bool ctx_has_work_locked(act_ctx *c)
@@ -1052,33 +1214,38 @@ bool ctx_has_work_locked(act_ctx *c)
 
 void ctx_run_slice(worker *w, act_ctx *c)
 {
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (c->dead) {
         c->sched = S_IDLE;
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         return;
     }
     c->sched = S_RUNNING;
     c->wake = 0;
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
+    CTX_OWN(c);
 
     JS_UpdateStackTop(c->rt);
     c->cur_worker = w;
     w->cur = c;
     w->slice_start = act_now_ns();
+    atomic_store(&w->deadline, 0);
+    atomic_store(&w->busy_since, w->slice_start);
     int ncmds = 0;
     for (;;) {
         int stop = atomic_load(&c->stop_req);
         if (stop || c->crash) {
             c->cur_worker = NULL;
             w->cur = NULL;
+            atomic_store(&w->busy_since, 0);
             ctx_exit(c, stop == 2 ? "killed" : stop ? "normal" : c->crash);
-            pthread_mutex_lock(&c->mu);
+            CTX_DISOWN(c);
+            LK_CTX(&c->mu);
             c->sched = S_IDLE;
-            pthread_mutex_unlock(&c->mu);
+            UN_CTX(&c->mu);
             return;
         }
-        pthread_mutex_lock(&c->mu);
+        LK_CTX(&c->mu);
         cmd *m = c->mbox_head;
         if (m) {
             c->mbox_head = m->next;
@@ -1089,11 +1256,11 @@ void ctx_run_slice(worker *w, act_ctx *c)
                 c->mbox_bytes -= m->len;
             }
         }
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         if (!m) {
             if (ncmds >= 0) {
                 /* mailbox empty: timers and deadlines, then done */
-                host_timers_run_due(c);
+                host_timers_run_due(c, act_now_ns() + ACT_SLICE_NS);
                 ncmds = -1;
                 if (c->crash || atomic_load(&c->stop_req))
                     continue;
@@ -1104,6 +1271,8 @@ void ctx_run_slice(worker *w, act_ctx *c)
             process_frame(c, m);
         else if (m->kind == CMD_RESOLVE)
             do_resolve(c, m->call_id, m->data, m->len);
+        else if (m->kind == CMD_CANCEL)
+            do_cancel(c, m->call_id);
         /* CMD_STOP is acted on through stop_req at the top of the loop */
         free(m);
         if (ncmds >= 0 && (++ncmds >= ACT_SLICE_CMDS || act_now_ns() - w->slice_start > ACT_SLICE_NS))
@@ -1116,18 +1285,104 @@ void ctx_run_slice(worker *w, act_ctx *c)
         next = tnext;
     c->cur_worker = NULL;
     w->cur = NULL;
+    atomic_store(&w->busy_since, 0);
+    CTX_DISOWN(c);
 
     bool due_now = next && next <= now;
     if (next && !due_now && (c->wake_at == 0 || c->wake_at <= now || next < c->wake_at)) {
         c->wake_at = next;
         pool_wake_at(c->pool, c, next);
     }
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (ctx_has_work_locked(c) || due_now || c->crash)
         pool_schedule_locked(c->pool, c);
     else
         c->sched = S_IDLE;
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
+}
+
+/* ---- cancellation (any thread) ---------------------------------------------------------
+
+   A command still queued is taken out and answered here. Otherwise the id
+   goes on the context's cancel list, which the interrupt handler (the
+   operation is running) and the CMD_CANCEL put at the head of the mailbox
+   (the operation is pending on a promise, or over) act on. */
+
+static uint8_t *cancelled_result(size_t *len)
+{
+    mpw w;
+    if (!mpw_init(&w, 48))
+        return NULL;
+    mpw_array(&w, 2);
+    mpw_int(&w, ACT_R_CANCELLED);
+    mpw_cstr(&w, limit_message(ACT_R_CANCELLED));
+    return mpw_take(&w, len);
+}
+
+int act_ctx_cancel(act_ctx *c, uint64_t req_id)
+{
+    if (!c || req_id == 0)
+        return ACT_EINVAL;
+    cmd *m = malloc(sizeof *m);
+    if (!m)
+        return ACT_ENOMEM;
+    LK_CTX(&c->mu);
+    if (c->dead || atomic_load(&c->stop_req)) {
+        UN_CTX(&c->mu);
+        free(m);
+        return ACT_EDEAD;
+    }
+    cmd **pp = &c->mbox_head, *prev = NULL, *queued = NULL;
+    for (; *pp; prev = *pp, pp = &(*pp)->next) {
+        frame f;
+        if ((*pp)->kind == CMD_FRAME && parse_frame((*pp)->data, (*pp)->len, &f) && f.req_id == req_id) {
+            queued = *pp;
+            *pp = queued->next;
+            if (c->mbox_tail == queued)
+                c->mbox_tail = prev;
+            break;
+        }
+    }
+    if (!queued) {
+        if (c->ncancels == c->cancels_cap) {
+            int ncap = c->cancels_cap ? c->cancels_cap * 2 : 4;
+            uint64_t *nv = realloc(c->cancels, (size_t)ncap * sizeof *nv);
+            if (!nv) {
+                UN_CTX(&c->mu);
+                free(m);
+                return ACT_ENOMEM;
+            }
+            c->cancels = nv;
+            c->cancels_cap = ncap;
+        }
+        c->cancels[c->ncancels++] = req_id;
+        atomic_fetch_add_explicit(&c->cancel_gen, 1, memory_order_release);
+        m->kind = CMD_CANCEL;
+        m->call_id = req_id;
+        m->w = NULL;
+        m->len = 0;
+        m->next = c->mbox_head;   /* before anything that could resume the operation */
+        c->mbox_head = m;
+        if (!c->mbox_tail)
+            c->mbox_tail = m;
+        m = NULL;
+        if (c->sched == S_IDLE)
+            pool_schedule_locked(c->pool, c);
+        pthread_cond_broadcast(&c->cv);   /* a parked callSync of that operation gives up */
+    }
+    UN_CTX(&c->mu);
+    free(m);
+    if (queued) {
+        if (queued->w) {
+            size_t n;
+            uint8_t *b = cancelled_result(&n);
+            if (b)
+                waiter_complete(queued->w, b, n);
+            waiter_unlink(c, queued->w);
+        }
+        free(queued);
+    }
+    return ACT_OK;
 }
 
 /* ---- compile once, load everywhere ------------------------------------------------------- */

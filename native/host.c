@@ -128,6 +128,28 @@ hcall *hcall_take(act_ctx *c, uint64_t call_id)
     return h;
 }
 
+/* Forget the outstanding calls of one operation (it failed by a limit or was
+   cancelled): their answers will find nothing. O(table size), paid only on a
+   failed operation. */
+void hcall_drop_op(act_ctx *c, uint64_t op_id)
+{
+    for (uint32_t i = 0; i < c->hc_nbuckets; i++) {
+        hcall **pp = &c->hc_buckets[i];
+        while (*pp) {
+            hcall *h = *pp;
+            if (h->op_id == op_id) {
+                *pp = h->next;
+                c->nhcalls--;
+                JS_FreeValue(c->jc, h->resolve);
+                JS_FreeValue(c->jc, h->reject);
+                js_free(c->jc, h);
+            } else {
+                pp = &h->next;
+            }
+        }
+    }
+}
+
 void hcall_free_all(act_ctx *c)
 {
     for (uint32_t i = 0; i < c->hc_nbuckets; i++) {
@@ -237,17 +259,18 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
     if (!b)
         return JS_ThrowOutOfMemory(jc);
 
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     c->sync_call_id = call_id;
     c->sync_ready = 0;
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     pool_emit_call(c->pool, b, n);
 
     /* park: this thread waits for Python, a spare thread takes our slot */
     if (c->cur_worker)
         pool_release_slot(c->cur_worker);
-    int64_t deadline = c->a ? c->a->deadline : 0;
-    int timed_out = 0;
+    int64_t deadline = c->run.deadline;
+    uint64_t req_id = c->run.req_id;
+    int timed_out = 0, cancelled = 0;
     /* a quick handler answers within tens of microseconds: spin that long
        before paying for a sleep and a wake-up */
     int budget = spin_budget(&c->sync_spin);
@@ -260,8 +283,12 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
         }
         spin_result(&c->sync_spin, budget, caught);
     }
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     while (!c->sync_ready && !atomic_load(&c->stop_req)) {
+        if (ctx_cancelled_locked(c, req_id)) {
+            cancelled = 1;
+            break;
+        }
         if (deadline) {
             struct timespec ts = {(time_t)(deadline / 1000000000LL), (long)(deadline % 1000000000LL)};
             if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT && !c->sync_ready) {
@@ -277,10 +304,10 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
     c->sync_payload = NULL;
     c->sync_ready = 0;
     c->sync_call_id = 0;
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
 
     if (!payload) {
-        c->abort_reason = timed_out ? ABORT_TIMEOUT : ABORT_STOP;
+        c->abort_reason = timed_out ? ABORT_TIMEOUT : cancelled ? ABORT_CANCEL : ABORT_STOP;
         return throw_uncatchable(jc);
     }
     bool ok;
@@ -456,23 +483,33 @@ int64_t host_timers_next_due(act_ctx *c)
 }
 
 /* Run the timers due now, each as an operation with its own budget. Timers
-   added while running wait for the next slice. */
-void host_timers_run_due(act_ctx *c)
+   added while running wait for the next slice. Commands come first: as soon
+   as one is queued (or the slice is used up) the remaining due timers wait,
+   so any number of due timers delays a command by one callback at most.
+   Returns true if due timers were left for later. */
+bool host_timers_run_due(act_ctx *c, int64_t slice_end)
 {
     if (!c->ntimers)
-        return;
+        return false;
     int64_t now = act_now_ns();
     uint32_t last_id = c->next_timer_id;
+    int ran = 0;
     while (c->ntimers && !c->crash && !atomic_load(&c->stop_req)) {
         jtimer *t = c->timers[c->ntimers - 1];
         if (t->due > now || t->id > last_id)
             break;
+        if (ran > 0 && (ctx_mailbox_waiting(c) || act_now_ns() > slice_end))
+            return true;
+        ran++;
         c->ntimers--;
         acct a;
         a.reductions = 0;
         a.max_reductions = c->opts.max_reductions;
         a.deadline = c->opts.timeout > 0 ? act_now_ns() + (int64_t)(c->opts.timeout * 1e9) : 0;
-        c->a = &a;
+        a.req_id = 0;
+        a.oom_base = JS_GetOutOfMemoryCount(c->rt);
+        c->abort_reason = ABORT_NONE;
+        acct saved = ctx_budget_enter(c, &a);
         c->cur_op_id = 0;
         c->running_timer = t->id;
         c->running_cleared = 0;
@@ -490,11 +527,12 @@ void host_timers_run_due(act_ctx *c)
         } else {
             JS_FreeValue(c->jc, r);
         }
+        a = c->run;
         int late = ctx_checkpoint(c, &a, 0);
         if (reason == ABORT_NONE && late != ABORT_NONE && late != ABORT_STOP) {
             ctx_report_uncaught(c, "timer", JS_UNDEFINED, late);
         }
-        c->a = NULL;
+        ctx_budget_leave(c, NULL, &saved);
         c->running_timer = 0;
         if (t->interval && reason == ABORT_NONE && !c->crash && !c->running_cleared) {
             t->due = act_now_ns() + t->interval;
@@ -503,6 +541,7 @@ void host_timers_run_due(act_ctx *c)
         }
         timer_free(c->jc, t);
     }
+    return false;
 }
 
 void host_free_state(act_ctx *c)

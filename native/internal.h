@@ -19,8 +19,51 @@
 #define ACT_SLICE_NS (2000000LL)         /* requeue a context after 2 ms of commands */
 #define ACT_HANDOFF_NS (5000000LL)       /* give the slot away after 5 ms in one slice */
 #define ACT_SLICE_CMDS 64
+/* the timer thread's watchdog (pump.c): a slot holder stuck this long in one
+   slice while others wait gives its slot to a spare even if it never polls;
+   in a worker process, an operation still running this long past its
+   deadline ends the process (its contexts exit `crashed`, the pool restarts
+   them) */
+#define ACT_STUCK_NS (20000000LL)
+#define ACT_KILL_GRACE_NS (2000000000LL)
+#define ACT_WATCH_NS (10000000LL)
 
 int64_t act_now_ns(void);
+
+/* ---- debug checks of the threading contract (pump.c's header) ------------
+   Builds without NDEBUG check that a context's engine is entered only by the
+   thread that owns it, and that locks are taken in the documented order:
+   ctx->mu, then pool->mu, then a leaf (queue, timer heap, waiter); never two
+   of one kind at once. Release builds compile all of it away. */
+#ifndef NDEBUG
+#include <assert.h>
+typedef struct act_held {
+    int ctx, pool, leaf;
+} act_held;
+extern _Thread_local act_held act_locks;
+#define LK_CTX(m) do { assert(!act_locks.ctx && !act_locks.pool && !act_locks.leaf); \
+    pthread_mutex_lock(m); act_locks.ctx++; } while (0)
+#define UN_CTX(m) do { assert(act_locks.ctx == 1); act_locks.ctx--; pthread_mutex_unlock(m); } while (0)
+#define LK_POOL(m) do { assert(!act_locks.pool && !act_locks.leaf); \
+    pthread_mutex_lock(m); act_locks.pool++; } while (0)
+#define UN_POOL(m) do { assert(act_locks.pool == 1); act_locks.pool--; pthread_mutex_unlock(m); } while (0)
+#define LK_LEAF(m) do { assert(!act_locks.leaf); pthread_mutex_lock(m); act_locks.leaf++; } while (0)
+#define UN_LEAF(m) do { assert(act_locks.leaf == 1); act_locks.leaf--; pthread_mutex_unlock(m); } while (0)
+#define CTX_ASSERT_OWNER(c) assert(!atomic_load(&(c)->owned) || pthread_equal(atomic_load(&(c)->owner), pthread_self()))
+#define CTX_OWN(c) do { int was_ = 0; assert(atomic_compare_exchange_strong(&(c)->owned, &was_, 1) && "two threads run one context"); \
+    atomic_store(&(c)->owner, pthread_self()); } while (0)
+#define CTX_DISOWN(c) do { CTX_ASSERT_OWNER(c); atomic_store(&(c)->owned, 0); } while (0)
+#else
+#define LK_CTX(m) pthread_mutex_lock(m)
+#define UN_CTX(m) pthread_mutex_unlock(m)
+#define LK_POOL(m) pthread_mutex_lock(m)
+#define UN_POOL(m) pthread_mutex_unlock(m)
+#define LK_LEAF(m) pthread_mutex_lock(m)
+#define UN_LEAF(m) pthread_mutex_unlock(m)
+#define CTX_ASSERT_OWNER(c) ((void)0)
+#define CTX_OWN(c) ((void)0)
+#define CTX_DISOWN(c) ((void)0)
+#endif
 
 /* Spin policy shared by every spin-then-sleep wait: spinning pays only when
    the other side is running on another core; on a saturated machine it
@@ -83,22 +126,26 @@ void waiter_unlink(act_ctx *c, act_waiter *w);   /* takes c->mu, drops the comma
 bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len);
 
 /* ---- commands in a mailbox ------------------------------------------------- */
-enum { CMD_FRAME = 1, CMD_RESOLVE = 2, CMD_STOP = 3 };
+enum { CMD_FRAME = 1, CMD_RESOLVE = 2, CMD_STOP = 3, CMD_CANCEL = 4 };
 
 typedef struct cmd {
     struct cmd *next;
     int kind;
-    uint64_t call_id;              /* CMD_RESOLVE */
+    uint64_t call_id;              /* CMD_RESOLVE; CMD_CANCEL: the request id */
     act_waiter *w;                 /* may be NULL: result goes to the event queue */
     size_t len;
     uint8_t data[];                /* the frame or the resolve payload */
 } cmd;
 
-/* accounting for one operation: what the interrupt handler checks */
+/* accounting for one operation: what the interrupt handler checks. Always
+   handled by value: the running budget is a copy in the context (c->run),
+   never a pointer into an op, which JS may settle and free under it. */
 typedef struct acct {
     uint64_t reductions;
     uint64_t max_reductions;
     int64_t deadline;              /* monotonic ns, 0 = none */
+    uint64_t req_id;               /* the caller's request id (cancellation), 0 = none */
+    uint64_t oom_base;             /* JS_GetOutOfMemoryCount when it started */
 } acct;
 
 /* an operation waiting for a promise (eval/call whose result is pending) */
@@ -137,7 +184,7 @@ typedef struct rejection {
 } rejection;
 
 enum { S_IDLE = 0, S_QUEUED = 1, S_RUNNING = 2 };
-enum { ABORT_NONE = 0, ABORT_REDUCTIONS, ABORT_TIMEOUT, ABORT_STOP };
+enum { ABORT_NONE = 0, ABORT_REDUCTIONS, ABORT_TIMEOUT, ABORT_STOP, ABORT_CANCEL };
 
 typedef struct worker worker;
 
@@ -166,13 +213,22 @@ struct act_ctx {
 
     _Atomic int stop_req;          /* 1 = stop, 2 = kill */
     _Atomic int exited;            /* EXIT event sent */
+    /* cancellation (act_ctx_cancel): ids under mu; cancel_gen tells the
+       interrupt handler, without a lock, that the list changed */
+    uint64_t *cancels;
+    int ncancels, cancels_cap;
+    _Atomic unsigned cancel_gen;
+    unsigned cancel_seen;          /* owner thread: cancel_gen last looked at */
+#ifndef NDEBUG
+    _Atomic(pthread_t) owner;      /* thread running the engine now (debug check) */
+    _Atomic int owned;
+#endif
 
     /* owned by the worker running the context (or the creator before first run) */
     JSRuntime *rt;
     JSContext *jc;
     worker *cur_worker;
-    acct *a;                       /* accounting of the running operation */
-    acct idle_acct;
+    acct run;                      /* budget of the running operation (a copy; zero = none) */
     int abort_reason;              /* ABORT_*: set by the interrupt handler */
     op *ops;
     hcall **hc_buckets;            /* outstanding Host.call records by call id (host.c) */
@@ -202,16 +258,19 @@ struct act_ctx {
     JSAtom dom_keys[6];            /* its node storage symbols */
     JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
     char conv_msg[600];
-    int op_oom;                    /* the running operation failed with out of memory */            /* set when an argument could not be converted */
+    int op_oom;                    /* the running operation failed with out of memory */
 };
 
 /* ---- workers and the pool -------------------------------------------------- */
 struct worker {
     act_pool *pool;
     pthread_t th;
-    int has_slot;
+    _Atomic int has_slot;          /* written under pool->mu; the interrupt handler peeks */
     int64_t slice_start;
     act_ctx *cur;
+    /* read by the watchdog on the timer thread */
+    _Atomic int64_t busy_since;    /* start of the slice running now, 0 = idle */
+    _Atomic int64_t deadline;      /* deadline of the operation running now, 0 = none */
 };
 
 typedef struct evnode {
@@ -305,6 +364,8 @@ struct act_pool {
     size_t heap_len, heap_cap;
     int tm_stop;
     pthread_t tm_thread;
+    _Atomic int watching;          /* the timer thread's watchdog is polling */
+    _Atomic int kill_runaways;     /* a worker process: end it on a runaway operation */
 };
 
 /* pump.c */
@@ -321,16 +382,23 @@ void pool_context_gone(act_pool *p, act_ctx *c);
 int ctx_engine_init(act_ctx *c);
 void ctx_run_slice(worker *w, act_ctx *c);
 bool ctx_has_work_locked(act_ctx *c);
+bool ctx_mailbox_waiting(act_ctx *c);   /* a command is queued (a hint, no lock) */
 int ctx_interrupt(JSRuntime *rt, void *opaque);
 void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
 /* the table of outstanding Host.call records (host.c): O(1) each */
 hcall *hcall_take(act_ctx *c, uint64_t call_id);
 void hcall_free_all(act_ctx *c);
+void hcall_drop_op(act_ctx *c, uint64_t op_id);
 int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
+/* Make `a` the running budget and clear a stale abort; returns the budget it
+   replaces (restore it with ctx_budget_leave). */
+acct ctx_budget_enter(act_ctx *c, const acct *a);
+void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved);
+bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id);   /* c->mu held */
 
 /* host.c */
 int host_install(act_ctx *c);
-void host_timers_run_due(act_ctx *c);
+bool host_timers_run_due(act_ctx *c, int64_t slice_end);
 int64_t host_timers_next_due(act_ctx *c);
 void host_free_state(act_ctx *c);
 JSValue host_new_error_value(JSContext *jc, const char *name, const char *msg);

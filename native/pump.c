@@ -40,6 +40,9 @@
 
 #include "internal.h"
 
+#ifndef NDEBUG
+_Thread_local act_held act_locks;
+#endif
 
 int64_t act_now_ns(void)
 {
@@ -138,11 +141,11 @@ bool waiter_complete(act_waiter *w, uint8_t *buf, size_t len)
     }
     w->buf = buf;
     w->len = len;
-    pthread_mutex_lock(&w->mu);
+    LK_LEAF(&w->mu);
     atomic_store(&w->state, W_DONE);
     if (w->sleeping)
         pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    UN_LEAF(&w->mu);
     return true;
 }
 
@@ -165,14 +168,14 @@ int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t
     if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE) {
         struct timespec ts;
         abs_deadline(&ts, timeout_s);
-        pthread_mutex_lock(&w->mu);
+        LK_LEAF(&w->mu);
         w->sleeping = 1;
         while (atomic_load(&w->state) != W_DONE) {
             if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
                 break;
         }
         w->sleeping = 0;
-        pthread_mutex_unlock(&w->mu);
+        UN_LEAF(&w->mu);
     }
     if (atomic_load_explicit(&w->state, memory_order_acquire) != W_DONE)
         return 0;
@@ -183,7 +186,7 @@ int act_waiter_wait(act_waiter *w, double timeout_s, const uint8_t **buf, size_t
 
 void waiter_unlink(act_ctx *c, act_waiter *w)
 {
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (atomic_load(&w->linked)) {
         if (w->prev)
             w->prev->next = w->next;
@@ -194,7 +197,7 @@ void waiter_unlink(act_ctx *c, act_waiter *w)
         w->prev = w->next = NULL;
         atomic_store(&w->linked, 0);
     }
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     act_waiter_release(w);
 }
 
@@ -250,7 +253,7 @@ void evq_push(evq *q, uint8_t *buf, size_t len)
     n->next = NULL;
     n->buf = buf;
     n->len = len;
-    pthread_mutex_lock(&q->mu);
+    LK_LEAF(&q->mu);
     if (q->tail)
         q->tail->next = n;
     else
@@ -258,19 +261,19 @@ void evq_push(evq *q, uint8_t *buf, size_t len)
     q->tail = n;
     if (q->waiting)
         pthread_cond_signal(&q->cv);
-    pthread_mutex_unlock(&q->mu);
+    UN_LEAF(&q->mu);
 }
 
 int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
 {
     int spun_budget = -1;
     bool spun_caught = false;
-    pthread_mutex_lock(&q->mu);
+    LK_LEAF(&q->mu);
     if (!q->head && !q->closed && timeout_s > 0) {
         /* a poller that just handled an event usually gets the next one soon:
            spin briefly before paying for a sleep and a wake-up */
         int budget = spin_budget(&q->spin);   /* q->mu held */
-        pthread_mutex_unlock(&q->mu);
+        UN_LEAF(&q->mu);
         int64_t until = act_now_ns() + budget;
         int n = 0;
         bool caught = budget > 0 && __atomic_load_n(&q->head, __ATOMIC_RELAXED) != NULL;
@@ -279,7 +282,7 @@ int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
             if ((++n & 63) == 0 && act_now_ns() > until)
                 break;
         }
-        pthread_mutex_lock(&q->mu);
+        LK_LEAF(&q->mu);
         spun_budget = budget;
         spun_caught = caught;
     }
@@ -302,7 +305,7 @@ int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
             q->tail = NULL;
     }
     int closed = q->closed;
-    pthread_mutex_unlock(&q->mu);
+    UN_LEAF(&q->mu);
     if (!n)
         return closed ? -1 : 0;
     if (closed) {
@@ -319,10 +322,10 @@ int evq_pop(evq *q, double timeout_s, uint8_t **buf, size_t *len)
 
 void evq_close(evq *q)
 {
-    pthread_mutex_lock(&q->mu);
+    LK_LEAF(&q->mu);
     q->closed = 1;
     pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
+    UN_LEAF(&q->mu);
 }
 
 void pool_emit(act_pool *p, uint8_t *buf, size_t len)
@@ -377,6 +380,7 @@ void ctx_unref(act_ctx *c)
     }
     free(c->sync_payload);
     free(c->groups);
+    free(c->cancels);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);
@@ -389,13 +393,14 @@ void act_ctx_release(act_ctx *c)
 }
 
 static int spawn_worker_locked(act_pool *p);
+static void watchdog_kick(act_pool *p);
 
 /* c->mu held and c->sched == S_IDLE: put c on the run queue. */
 void pool_schedule_locked(act_pool *p, act_ctx *c)
 {
     c->sched = S_QUEUED;
     ctx_retain(c);
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     c->rq_next = NULL;
     if (p->rq_tail)
         p->rq_tail->rq_next = c;
@@ -403,6 +408,7 @@ void pool_schedule_locked(act_pool *p, act_ctx *c)
         p->rq_head = c;
     p->rq_tail = c;
     atomic_fetch_add(&p->rq_len, 1);
+    bool full = p->active >= p->nslots;
     if (p->spinning == 0 && p->active < p->nslots) {
         if (p->sleepers > 0)
             pthread_cond_signal(&p->cv);
@@ -411,7 +417,9 @@ void pool_schedule_locked(act_pool *p, act_ctx *c)
                callSync or stuck in a long slice, so bring in a spare */
             spawn_worker_locked(p);
     }
-    pthread_mutex_unlock(&p->mu);
+    if (full && !atomic_load_explicit(&p->watching, memory_order_relaxed))
+        watchdog_kick(p);   /* pool->mu then a leaf: the documented order */
+    UN_POOL(&p->mu);
 }
 
 static void *worker_main(void *arg);
@@ -441,7 +449,7 @@ static int spawn_worker_locked(act_pool *p)
 void pool_release_slot(worker *w)
 {
     act_pool *p = w->pool;
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     if (w->has_slot) {
         w->has_slot = 0;
         p->active--;
@@ -453,7 +461,7 @@ void pool_release_slot(worker *w)
                 spawn_worker_locked(p);
         }
     }
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
 }
 
 static void *worker_main(void *arg)
@@ -461,7 +469,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     act_pool *p = w->pool;
     int spun = 0;   /* spin once after work, then sleep */
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     p->starting--;
     for (;;) {
         if (p->stopping)
@@ -478,13 +486,13 @@ static void *worker_main(void *arg)
             /* more work and free slots: make sure someone else picks it up */
             if (p->rq_head && p->active < p->nslots && p->sleepers > 0 && p->spinning == 0)
                 pthread_cond_signal(&p->cv);
-            pthread_mutex_unlock(&p->mu);
+            UN_POOL(&p->mu);
 
             atomic_fetch_add(&p->slices, 1);
             ctx_run_slice(w, c);   /* requeues c itself when work remains */
             ctx_unref(c);          /* the run queue's reference */
 
-            pthread_mutex_lock(&p->mu);
+            LK_POOL(&p->mu);
             if (w->has_slot) {
                 w->has_slot = 0;
                 p->active--;
@@ -495,7 +503,7 @@ static void *worker_main(void *arg)
             spun = 1;
             p->spinning = 1;
             int budget = spin_budget(&p->spin);   /* p->mu held */
-            pthread_mutex_unlock(&p->mu);
+            UN_POOL(&p->mu);
             int64_t until = act_now_ns() + budget;
             int n = 0;
             bool caught = false;
@@ -504,7 +512,7 @@ static void *worker_main(void *arg)
                 if ((++n & 63) == 0 && act_now_ns() > until)
                     break;
             }
-            pthread_mutex_lock(&p->mu);
+            LK_POOL(&p->mu);
             p->spinning = 0;
             spin_result(&p->spin, budget, caught);
             continue;
@@ -514,7 +522,7 @@ static void *worker_main(void *arg)
         p->sleepers--;
         spun = 0;
     }
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
     return NULL;
 }
 
@@ -529,12 +537,12 @@ static void heap_swap(tentry *h, size_t a, size_t b)
 
 void pool_wake_at(act_pool *p, act_ctx *c, int64_t due)
 {
-    pthread_mutex_lock(&p->tm_mu);
+    LK_LEAF(&p->tm_mu);
     if (p->heap_len == p->heap_cap) {
         size_t ncap = p->heap_cap ? p->heap_cap * 2 : 64;
         tentry *nh = realloc(p->heap, ncap * sizeof *nh);
         if (!nh) {
-            pthread_mutex_unlock(&p->tm_mu);
+            UN_LEAF(&p->tm_mu);
             fprintf(stderr, "actors: out of memory scheduling a timer\n");
             return;
         }
@@ -551,7 +559,7 @@ void pool_wake_at(act_pool *p, act_ctx *c, int64_t due)
     }
     if (i == 0)
         pthread_cond_signal(&p->tm_cv);
-    pthread_mutex_unlock(&p->tm_mu);
+    UN_LEAF(&p->tm_mu);
 }
 
 static act_ctx *heap_pop_due(act_pool *p, int64_t now)
@@ -575,40 +583,104 @@ static act_ctx *heap_pop_due(act_pool *p, int64_t now)
 
 static void ctx_wake(act_ctx *c)
 {
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     c->wake = 1;
     if (c->sched == S_IDLE && !c->dead)
         pool_schedule_locked(c->pool, c);
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
+}
+
+/* The watchdog, on the timer thread. A slice that never reaches an
+   interrupt poll (an engine loop we did not patch, a huge single string
+   operation without a memory limit) cannot hand its slot over itself: after
+   ACT_STUCK_NS with contexts waiting, its slot goes to a spare here, so
+   siblings keep being served. The stuck thread finishes its slice without a
+   slot. In a worker process (emit_hook set) an operation that runs
+   ACT_KILL_GRACE_NS past its deadline cannot be stopped any other way: the
+   process exits, the pool sees a crash, and the contexts are restarted.
+   Returns true while something is worth watching. */
+static bool watchdog(act_pool *p, int64_t now)
+{
+    bool watch = false;
+    LK_POOL(&p->mu);
+    bool waiting = p->rq_head != NULL;
+    for (int i = 0; i < p->nthreads; i++) {
+        worker *w = p->workers[i];
+        int64_t since = atomic_load(&w->busy_since);
+        if (!since)
+            continue;
+        if (atomic_load(&p->kill_runaways)) {
+            int64_t dl = atomic_load_explicit(&w->deadline, memory_order_relaxed);
+            if (dl && now > dl + ACT_KILL_GRACE_NS) {
+                fprintf(stderr, "actors: an operation ran %.1f s past its deadline without yielding: "
+                                "ending this worker process\n", (double)(now - dl) / 1e9);
+                _Exit(70);   /* stdlib's: unistd.h's acct() would clash with our type */
+            }
+            watch = watch || dl != 0;
+        }
+        if (w->has_slot && waiting) {
+            if (now - since > ACT_STUCK_NS) {
+                w->has_slot = 0;
+                p->active--;
+                atomic_fetch_add(&p->handoffs, 1);
+                if (p->sleepers > 0)
+                    pthread_cond_signal(&p->cv);
+                else if (p->starting == 0)
+                    spawn_worker_locked(p);
+            } else {
+                watch = true;
+            }
+        }
+    }
+    UN_POOL(&p->mu);
+    return watch;
 }
 
 static void *timer_main(void *arg)
 {
     act_pool *p = arg;
-    pthread_mutex_lock(&p->tm_mu);
+    bool watch = false;
+    LK_LEAF(&p->tm_mu);
     while (!p->tm_stop) {
         int64_t now = act_now_ns();
         act_ctx *c;
         while ((c = heap_pop_due(p, now)) != NULL) {
-            pthread_mutex_unlock(&p->tm_mu);
+            UN_LEAF(&p->tm_mu);
             ctx_wake(c);
             ctx_unref(c);
-            pthread_mutex_lock(&p->tm_mu);
+            LK_LEAF(&p->tm_mu);
         }
+        /* the watchdog takes pool->mu: never with tm_mu held (leaf lock) */
+        UN_LEAF(&p->tm_mu);
+        watch = watchdog(p, now);
+        atomic_store_explicit(&p->watching, watch, memory_order_relaxed);
+        LK_LEAF(&p->tm_mu);
         /* a stop signalled while tm_mu was released above must not be missed:
            the wait below would then never end (this hung act_pool_free) */
         if (p->tm_stop)
             break;
-        if (p->heap_len == 0) {
+        /* in a worker process, look every 100 ms for a runaway operation */
+        int64_t limit = watch ? now + ACT_WATCH_NS : atomic_load(&p->kill_runaways) ? now + 100000000LL : 0;
+        int64_t due = p->heap_len ? p->heap[0].due : 0;
+        if (limit && (!due || limit < due))
+            due = limit;
+        if (!due) {
             pthread_cond_wait(&p->tm_cv, &p->tm_mu);
         } else {
-            int64_t due = p->heap[0].due;
             struct timespec ts = {(time_t)(due / 1000000000LL), (long)(due % 1000000000LL)};
             pthread_cond_timedwait(&p->tm_cv, &p->tm_mu, &ts);
         }
     }
-    pthread_mutex_unlock(&p->tm_mu);
+    UN_LEAF(&p->tm_mu);
     return NULL;
+}
+
+/* Someone waits for a slot while every slot is held: start watching. */
+static void watchdog_kick(act_pool *p)
+{
+    LK_LEAF(&p->tm_mu);
+    pthread_cond_signal(&p->tm_cv);
+    UN_LEAF(&p->tm_mu);
 }
 
 /* ---- pool lifecycle --------------------------------------------------------------- */
@@ -640,15 +712,15 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     atomic_init(&p->handoffs, 0);
     if (pthread_create(&p->tm_thread, NULL, timer_main, p) != 0)
         goto fail;
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     for (int i = 0; i < nthreads; i++) {
         if (spawn_worker_locked(p) < 0) {
-            pthread_mutex_unlock(&p->mu);
+            UN_POOL(&p->mu);
             act_pool_free(p);
             return NULL;
         }
     }
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
     return p;
 fail:
     free(p->workers);
@@ -658,7 +730,7 @@ fail:
 
 void pool_context_gone(act_pool *p, act_ctx *c)
 {
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     if (c->all_prev)
         c->all_prev->all_next = c->all_next;
     else if (p->all == c)
@@ -668,7 +740,7 @@ void pool_context_gone(act_pool *p, act_ctx *c)
     c->all_prev = c->all_next = NULL;
     p->ncontexts--;
     pthread_cond_broadcast(&p->drained_cv);
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
 }
 
 void act_pool_free(act_pool *p)
@@ -676,7 +748,7 @@ void act_pool_free(act_pool *p)
     if (!p)
         return;
     /* stop every context and wait until the workers have torn them down */
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     for (;;) {
         act_ctx *c;
         for (c = p->all; c; c = c->all_next)
@@ -685,10 +757,10 @@ void act_pool_free(act_pool *p)
         if (!c)
             break;
         ctx_retain(c);
-        pthread_mutex_unlock(&p->mu);
+        UN_POOL(&p->mu);
         act_ctx_stop(c, 0);
         ctx_unref(c);
-        pthread_mutex_lock(&p->mu);
+        LK_POOL(&p->mu);
     }
     /* Wait for the teardowns. Every second, kick contexts that are stopping
        but idle (a lost wake-up would otherwise hang this forever); after 30 s
@@ -709,7 +781,7 @@ void act_pool_free(act_pool *p)
             for (act_ctx *c = p->all; c; c = c->all_next)
                 fprintf(stderr, "actors:   context %llu sched=%d stop=%d\n", (unsigned long long)c->id,
                         c->sched, atomic_load(&c->stop_req));
-            pthread_mutex_unlock(&p->mu);
+            UN_POOL(&p->mu);
             return;
         }
         act_ctx *stuck[64];
@@ -718,32 +790,32 @@ void act_pool_free(act_pool *p)
             ctx_retain(c);
             stuck[n++] = c;
         }
-        pthread_mutex_unlock(&p->mu);
+        UN_POOL(&p->mu);
         for (int i = 0; i < n; i++) {
-            pthread_mutex_lock(&stuck[i]->mu);
+            LK_CTX(&stuck[i]->mu);
             if (stuck[i]->sched == S_IDLE && !stuck[i]->dead) {
                 fprintf(stderr, "actors: context %llu was stopping but idle: rescheduled\n",
                         (unsigned long long)stuck[i]->id);
                 pool_schedule_locked(p, stuck[i]);
             }
             pthread_cond_broadcast(&stuck[i]->cv);
-            pthread_mutex_unlock(&stuck[i]->mu);
+            UN_CTX(&stuck[i]->mu);
             ctx_unref(stuck[i]);
         }
-        pthread_mutex_lock(&p->mu);
+        LK_POOL(&p->mu);
     }
     p->stopping = 1;
     pthread_cond_broadcast(&p->cv);
     int n = p->nthreads;
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
     for (int i = 0; i < n; i++) {
         pthread_join(p->workers[i]->th, NULL);
         free(p->workers[i]);
     }
-    pthread_mutex_lock(&p->tm_mu);
+    LK_LEAF(&p->tm_mu);
     p->tm_stop = 1;
     pthread_cond_signal(&p->tm_cv);
-    pthread_mutex_unlock(&p->tm_mu);
+    UN_LEAF(&p->tm_mu);
     pthread_join(p->tm_thread, NULL);
     for (size_t i = 0; i < p->heap_len; i++)
         ctx_unref(p->heap[i].c);
@@ -767,11 +839,11 @@ void act_pool_free(act_pool *p)
 
 void act_pool_get_stats(act_pool *p, act_pool_stats *out)
 {
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
     out->threads = p->nthreads;
     out->slots = p->nslots;
     out->contexts = p->ncontexts;
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
     out->slices = atomic_load(&p->slices);
     out->handoffs = atomic_load(&p->handoffs);
 }
@@ -835,9 +907,9 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
     m->w = w;
     m->len = len;
     memcpy(m->data, frame, len);
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (c->dead || atomic_load(&c->stop_req)) {
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         free(m);
         return ACT_EDEAD;
     }
@@ -859,7 +931,7 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
         outstanding_add_locked(c, w);
     }
     enqueue_locked(c, m);
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     return ACT_OK;
 }
 
@@ -867,16 +939,16 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
 {
     if (!c || !payload)
         return ACT_EINVAL;
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (c->dead) {
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         return ACT_EDEAD;
     }
     if (c->sync_call_id == call_id && call_id != 0) {
         /* the context is parked in Host.callSync waiting for exactly this */
         uint8_t *copy = malloc(len ? len : 1);
         if (!copy) {
-            pthread_mutex_unlock(&c->mu);
+            UN_CTX(&c->mu);
             return ACT_ENOMEM;
         }
         memcpy(copy, payload, len);
@@ -885,12 +957,12 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
         c->sync_len = len;
         __atomic_store_n(&c->sync_ready, 1, __ATOMIC_RELEASE);
         pthread_cond_broadcast(&c->cv);
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         return ACT_OK;
     }
     cmd *m = malloc(sizeof *m + len);
     if (!m) {
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         return ACT_ENOMEM;
     }
     m->kind = CMD_RESOLVE;
@@ -899,7 +971,7 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
     m->len = len;
     memcpy(m->data, payload, len);
     enqueue_locked(c, m);
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     return ACT_OK;
 }
 
@@ -907,9 +979,9 @@ int act_ctx_stop(act_ctx *c, int killed)
 {
     if (!c)
         return ACT_EINVAL;
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     if (c->dead || atomic_load(&c->stop_req)) {
-        pthread_mutex_unlock(&c->mu);
+        UN_CTX(&c->mu);
         return ACT_EDEAD;
     }
     atomic_store(&c->stop_req, killed ? 2 : 1);
@@ -936,15 +1008,15 @@ int act_ctx_stop(act_ctx *c, int killed)
     if (c->sched == S_IDLE)
         pool_schedule_locked(c->pool, c);
     pthread_cond_broadcast(&c->cv);   /* a parked callSync notices the stop */
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     return ACT_OK;
 }
 
 int act_ctx_alive(act_ctx *c)
 {
-    pthread_mutex_lock(&c->mu);
+    LK_CTX(&c->mu);
     int alive = !c->dead && !atomic_load(&c->stop_req);
-    pthread_mutex_unlock(&c->mu);
+    UN_CTX(&c->mu);
     return alive;
 }
 
@@ -980,7 +1052,9 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
         c->groups_len = opts->groups_len;
     }
     c->opts.groups = NULL;   /* the caller's buffer: use our copy */
+    CTX_OWN(c);   /* the creator owns the engine until act_ctx_new returns */
     int rc = ctx_engine_init(c);
+    CTX_DISOWN(c);
     if (rc != ACT_OK) {
         free(c->groups);
         pthread_mutex_destroy(&c->mu);
@@ -988,13 +1062,17 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
         free(c);
         return rc;
     }
-    pthread_mutex_lock(&p->mu);
+    LK_POOL(&p->mu);
+    /* emit_hook is set (serve.c) before the first context: from here on the
+       timer thread may read the flag, never the hook itself */
+    if (p->emit_hook)
+        atomic_store(&p->kill_runaways, 1);
     c->all_next = p->all;
     if (p->all)
         p->all->all_prev = c;
     p->all = c;
     p->ncontexts++;
-    pthread_mutex_unlock(&p->mu);
+    UN_POOL(&p->mu);
     *out = c;
     return ACT_OK;
 }

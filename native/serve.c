@@ -252,11 +252,13 @@ int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t 
     while ((rc = wire_next(&s->in, &m)) == 1) {
         if (m.kind == 'S') {
             handle_send(s, m.a, m.b, m.body, m.len);
-        } else if (m.kind == 'V' || m.kind == 'X') {
+        } else if (m.kind == 'V' || m.kind == 'X' || m.kind == 'K') {
             act_ctx *c = lookup(s, m.a);
             if (c) {
                 if (m.kind == 'V')
                     act_ctx_resolve(c, m.b, m.body, m.len);
+                else if (m.kind == 'K')
+                    act_ctx_cancel(c, m.b);   /* cancel one operation (native helper) */
                 else
                     act_ctx_stop(c, m.b ? 1 : 0);
                 act_ctx_release(c);

@@ -1,0 +1,150 @@
+"""Hazard: engine builtins that run long loops in C without polling the
+interrupt handler defeat every limit (issue 11, item 5).
+
+Each case runs in a child process: before native/patches/0002 these never
+returned (stop() could not end them either), which would wedge the test run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import actors
+
+# quadratic string search: still a loop the engine never polls in (see the
+# README's Security section); only the watchdog can act on it
+UNPOLLED = "'a'.repeat(2**20).indexOf('a'.repeat(2**19) + 'b')"
+
+CASES = [
+    "Array(2**32-1).join()",
+    "Array.prototype.join.call({length: 2**26}, '')",
+    "Array(2**32-1).toString()",
+    "Array.prototype.sort.call({length: 2**32-1})",
+    "Array.prototype.reverse.call({length: 2**32-1})",
+    "Array.prototype.copyWithin.call({length: 2**32-1}, 0, 1)",
+    "Array(2**32-1).flat()",
+    "Array.prototype.splice.call({length: 2**32-1}, 0, 1)",
+    "Array.prototype.unshift.call({length: 2**32-2}, 1)",
+    "Array.prototype.slice.call({length: 2**32-1})",
+    "Array.prototype.concat.call([], {length: 2**32-1, [Symbol.isConcatSpreadable]: true})",
+    "Array.prototype.fill.call({length: 2**32-1}, 0)",
+]
+
+
+def run_child(body: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    code = "import actors, time\n" + textwrap.dedent(body)
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(os.environ),
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the child did not finish within {timeout} s: the limit did not hold")
+
+
+@pytest.mark.parametrize("code", CASES)
+def test_a_builtin_walking_a_huge_array_like_is_ended_by_the_limits(code: str) -> None:
+    proc = run_child(
+        f"""
+        p = actors.ContextPool(size=1)
+        c = p.spawn(apis=None, timeout=1, max_reductions=1000, memory_limit=64 << 20)
+        t = time.monotonic()
+        try:
+            c.eval({code!r})
+        except actors.LimitError as exc:
+            print("limit", type(exc).__name__)
+        print("elapsed", time.monotonic() - t)
+        assert c.eval("1+1") == 2
+        p.stop()
+        """
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "limit" in proc.stdout
+    elapsed = float(proc.stdout.split("elapsed")[1].split()[0])
+    assert elapsed < 3.0
+
+
+@pytest.mark.parametrize("code", ["'x'.repeat(2**28).length", "'x'.padStart(2**30 - 2).length"])
+def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: str) -> None:
+    proc = run_child(
+        f"""
+        p = actors.ContextPool(size=1)
+        c = p.spawn(apis=None, timeout=1, max_reductions=1000)
+        t = time.monotonic()
+        try:
+            c.eval({code!r})
+        except actors.LimitError as exc:
+            print("limit", type(exc).__name__)
+        print("elapsed", time.monotonic() - t)
+        p.stop()
+        """
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "limit" in proc.stdout
+    assert float(proc.stdout.split("elapsed")[1].split()[0]) < 2.0
+
+
+def test_stop_ends_a_context_inside_a_long_builtin() -> None:
+    proc = run_child(
+        """
+        import threading
+        p = actors.ContextPool(size=1)
+        c = p.spawn(apis=None)
+        threading.Timer(0.3, c.stop).start()
+        try:
+            c.eval("Array(2**32-1).join()")
+        except actors.ContextDeadError:
+            print("stopped")
+        assert c.wait(5)
+        p.stop()
+        """
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "stopped" in proc.stdout
+
+
+@pytest.mark.thread_only("a thread cannot be killed: the stuck one keeps running, its slot goes to a spare")
+def test_a_sibling_on_a_one_thread_pool_is_served_while_a_context_is_stuck_in_an_unpolled_loop() -> None:
+    proc = run_child(
+        f"""
+        import threading
+        p = actors.ContextPool(size=1)
+        stuck = p.spawn(apis=None, timeout=1)
+        sib = p.spawn(apis=None)
+        threading.Thread(target=lambda: stuck.eval({UNPOLLED!r}), daemon=True).start()
+        time.sleep(0.2)  # let it start; the sibling's check below has its own deadline
+        t = time.monotonic()
+        assert sib.eval("1+1") == 2
+        print("sibling", time.monotonic() - t)
+        import os; os._exit(0)  # the stuck thread cannot be joined
+        """
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert float(proc.stdout.split("sibling")[1].split()[0]) < 1.0
+
+
+def test_process_mode_ends_a_worker_whose_operation_ignores_its_deadline(pool_mode: str) -> None:
+    if pool_mode != "processes":
+        pytest.skip("process mode: the worker process is ended")
+    p = actors.ContextPool(size=1, processes=1)
+    try:
+        c = p.spawn(apis=None, timeout=0.5)
+        t = time.monotonic()
+        with pytest.raises(actors.ActorsError):
+            c.eval(UNPOLLED)
+        assert time.monotonic() - t < 10
+        assert c.wait(5)
+        assert c.exit_reason == "crashed"
+        fresh = p.spawn(apis=None)
+        assert fresh.eval("1+1") == 2
+    finally:
+        p.stop()
