@@ -50,7 +50,7 @@ def main(out: Path) -> None:
     c_file = gen / "_native.c"
     ffi.emit_c_code(str(c_file))
     cflags, ldflags, macros = build._flags()
-    engine = build.engine_sources()
+    engine = gen / "engine"  # the patched engine copy make_ffi() wrote (native/patches applied)
     sources = [str(c_file)]
     sources += [str(ROOT / "native" / s) for s in build.OUR_SOURCES]
     sources += [str(gen / f"engine_{s}") for s in build.ENGINE_SOURCES]

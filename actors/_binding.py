@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 11
+ABI_VERSION = 12
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -40,6 +40,7 @@ OP_GC = lib.ACT_OP_GC
 OP_EVAL_BYTECODE = lib.ACT_OP_EVAL_BYTECODE
 OP_INTERNAL = lib.ACT_OP_INTERNAL
 OP_DOM = lib.ACT_OP_DOM
+OP_ASK = lib.ACT_OP_ASK
 
 R_OK = lib.ACT_R_OK
 R_JSERROR = lib.ACT_R_JSERROR

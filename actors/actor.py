@@ -6,7 +6,9 @@ Context go straight to the native mailbox. The actor gives the context an
 identity other actors can hold, link to, message and stop:
 
 - ``ref.tell(message)`` delivers ``message`` to the context's ``Host.onMessage``;
-- ``ref.ask(message)`` does the same and answers ``None`` once it is queued;
+- ``ref.ask(message)`` delivers it the same way and answers with what the
+  callbacks returned (:meth:`Context.ask`): the last value other than
+  ``undefined``, a promise awaited; a callback that throws fails the ask;
 - ``ref.proxy().eval("1 + 2").get()`` reaches the Context's methods;
 - ``ref.stop()`` stops the context (reason ``normal``).
 
@@ -26,12 +28,27 @@ if TYPE_CHECKING:
 __all__ = ["ContextActor"]
 
 
+def _is_pykka_control(message: Any) -> bool:
+    """Pykka's own messages (stop, proxy calls and attribute access), which the
+    actor machinery answers, never JS."""
+    return type(message).__module__.startswith("pykka")
+
+
 class ContextActor(DispatchActor):
     """The actor behind ``Context.actor_ref``."""
 
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
+
+    def _process_one(self, envelope: Any) -> None:
+        # An ask is answered from the pool's event thread when JS has
+        # answered: no shared dispatcher thread waits on a context.
+        reply = envelope.reply_to
+        if reply is not None and not _is_pykka_control(envelope.message):
+            self.context._ask_replying(envelope.message, reply)
+            return
+        super()._process_one(envelope)
 
     def on_receive(self, message: Any) -> Any:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from actors import _binding as nb
 from actors import codec
@@ -97,7 +97,7 @@ class Context:
         self._exited = threading.Event()
         self._exit_reason: str | None = None
         self._exit_detail: Any = None
-        self._pending_async: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
+        self._pending_async: dict[int, tuple[_Loop, _Settleable]] = {}
         self._reason_override: str | None = None
         self._stop_reason: str | None = None  # known as soon as a stop is asked for
         self._exiting = False
@@ -294,6 +294,17 @@ class Context:
         """Call the global function ``name`` (a dotted path like ``"api.render"`` works too)."""
         return self._request(lambda rid: self._call_frame(rid, name, args, timeout))
 
+    def ask(self, message: Any, *, timeout: float | None = None) -> Any:
+        """Deliver ``message`` to the ``Host.onMessage`` callbacks and return their answer.
+
+        The callbacks run in order as for :meth:`send`; the answer is the last
+        value other than ``undefined`` that one returned (a promise is awaited),
+        ``None`` when none did. A callback that throws raises :class:`JSError`
+        here (with :meth:`send` it would be uncaught). ``actor_ref.ask(message)``
+        answers the same way.
+        """
+        return self._request(lambda rid: self._frame(nb.OP_ASK, rid, timeout, message))
+
     def get_global(self, name: str, *, timeout: float | None = None) -> Any:
         """Read a global (or dotted path) of the context."""
         return self._request(lambda rid: self._frame(nb.OP_GET_GLOBAL, rid, timeout, _str(name)))
@@ -404,6 +415,36 @@ class Context:
     async def call_async(self, name: str, *args: Any, timeout: float | None = None) -> Any:
         """Coroutine form of :meth:`call`."""
         return await self._request_async(lambda rid: self._call_frame(rid, name, args, timeout))
+
+    async def ask_async(self, message: Any, *, timeout: float | None = None) -> Any:
+        """Coroutine form of :meth:`ask`."""
+        return await self._request_async(lambda rid: self._frame(nb.OP_ASK, rid, timeout, message))
+
+    def _ask_replying(self, message: Any, reply: Any) -> None:
+        """Post an ask whose answer settles the Pykka future ``reply`` (never blocks).
+
+        Used by the context's actor: the answer arrives on the pool's event
+        thread, so no dispatcher thread waits for JS.
+        """
+        shim = _FutureShim(reply)
+        try:
+            self._check_inherited()
+            if self._exited.is_set():
+                raise ContextDeadError(
+                    f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason
+                )
+            req_id = self._pool._next_request_id()
+            frame = self._frame(nb.OP_ASK, req_id, None, message)
+            with self._lock:
+                self._pending_async[req_id] = (_IMMEDIATE, shim)
+            try:
+                self._native.post(frame)
+            except BaseException:
+                with self._lock:
+                    self._pending_async.pop(req_id, None)
+                raise
+        except Exception as exc:
+            shim.set_exception(exc)
 
     async def get_global_async(self, name: str, *, timeout: float | None = None) -> Any:
         """Coroutine form of :meth:`get_global`."""
@@ -574,7 +615,7 @@ class Context:
             self._pending_async.clear()
         for _rid, (loop, fut) in pending:
 
-            def settle(fut: asyncio.Future[Any] = fut) -> None:
+            def settle(fut: _Settleable = fut) -> None:
                 if not fut.done():
                     fut.set_exception(ContextDeadError(message, reason=self._exit_reason))
 
@@ -615,6 +656,47 @@ class Context:
             self._exited.set()
         if interrupt is not None:
             raise interrupt  # on the main thread (a stop): the user sees it now
+
+
+class _Loop(Protocol):
+    def call_soon_threadsafe(self, callback: Callable[[], object], /) -> object: ...
+
+
+class _Settleable(Protocol):
+    def done(self) -> bool: ...
+    def set_result(self, result: Any, /) -> None: ...
+    def set_exception(self, exception: BaseException, /) -> None: ...
+
+
+class _Immediate:
+    """A "loop" for answers nobody awaits in asyncio: settles on the calling thread."""
+
+    def call_soon_threadsafe(self, callback: Callable[[], object], /) -> object:
+        return callback()
+
+
+_IMMEDIATE = _Immediate()
+
+
+class _FutureShim:
+    """An asyncio-future face on a Pykka future, for the pending-answer table."""
+
+    def __init__(self, reply: Any) -> None:
+        self._reply = reply
+        self._done = False
+
+    def done(self) -> bool:
+        return self._done
+
+    def set_result(self, result: Any, /) -> None:
+        if not self._done:
+            self._done = True
+            self._reply.set(result)
+
+    def set_exception(self, exception: BaseException, /) -> None:
+        if not self._done:
+            self._done = True
+            self._reply.set_exception(exc_info=(type(exception), exception, exception.__traceback__))
 
 
 def _dropped_by_reset(message: Any) -> bool:

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 11
+#define ACT_ABI_VERSION 12
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -49,6 +49,7 @@
 #define ACT_OP_COMPILE 12
 #define ACT_OP_INTERNAL 13
 #define ACT_OP_DOM 14
+#define ACT_OP_ASK 15   /* a message to Host.onMessage callbacks, answered with what they return */
 
 /* result status: first element of a result [status, payload] */
 #define ACT_R_OK 0

@@ -903,6 +903,50 @@ static void do_send(act_ctx *c, frame *f)
     deliver(c, f, c->msg_handlers, "message");
 }
 
+/* ctx.ask(message): the Host.onMessage callbacks run in order, as for a
+   send, but a caller waits: the answer is the last value other than
+   undefined that a callback returned (a promise is awaited, like an eval's),
+   and a callback that throws fails the ask with that error instead of being
+   reported as uncaught. */
+static JSValue do_ask(act_ctx *c, frame *f)
+{
+    conv_err err;
+    JSValue msg = mp_to_js(c->jc, &f->r, &err);
+    if (JS_IsException(msg)) {
+        snprintf(c->conv_msg, sizeof c->conv_msg, "message: %s", err.msg);
+        return JS_ThrowTypeError(c->jc, "ask: message: %s", err.msg);
+    }
+    JSValue answer = JS_UNDEFINED;
+    int64_t n = 0;
+    if (JS_IsObject(c->msg_handlers) && JS_GetLength(c->jc, c->msg_handlers, &n) < 0) {
+        JS_FreeValue(c->jc, msg);
+        return JS_EXCEPTION;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        JSValue fn = JS_GetPropertyInt64(c->jc, c->msg_handlers, i);
+        if (JS_IsException(fn)) {
+            JS_FreeValue(c->jc, answer);
+            answer = JS_EXCEPTION;
+            break;
+        }
+        JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&msg);
+        JS_FreeValue(c->jc, fn);
+        if (JS_IsException(r)) {
+            JS_FreeValue(c->jc, answer);
+            answer = JS_EXCEPTION;
+            break;
+        }
+        if (JS_IsUndefined(r)) {
+            JS_FreeValue(c->jc, r);
+        } else {
+            JS_FreeValue(c->jc, answer);
+            answer = r;
+        }
+    }
+    JS_FreeValue(c->jc, msg);
+    return answer;
+}
+
 /* An event for a polyfill group: [.., group, value] to the callbacks it
    registered with native.on(group, fn). */
 static void do_internal(act_ctx *c, frame *f)
@@ -1158,6 +1202,7 @@ static void process_frame(act_ctx *c, cmd *m)
     case ACT_OP_GET_GLOBAL: r = do_get_global(c, &f); break;
     case ACT_OP_SET_GLOBAL: r = do_set_global(c, &f); break;
     case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f); break;
+    case ACT_OP_ASK: r = do_ask(c, &f); break;
     default:
         ctx_budget_leave(c, NULL, &saved);
         c->cur_op_id = 0;
