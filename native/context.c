@@ -119,6 +119,10 @@ static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst
    `throw null`, or an InternalError('out of memory') of its own, is a JSError. */
 static bool oom_since(act_ctx *c, JSValueConst exc, uint64_t base)
 {
+    /* an exception slot left empty: an engine allocation failed without
+       throwing (no script can throw this value) */
+    if (JS_IsUninitialized(exc))
+        return true;
     return JS_GetOutOfMemoryCount(c->rt) != base && js_is_oom(c->jc, exc);
 }
 #define is_oom_error(jc, exc) oom_since(c, (exc), c->run.oom_base)

@@ -1065,14 +1065,15 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
     LK_POOL(&p->mu);
     /* emit_hook is set (serve.c) before the first context: from here on the
        timer thread may read the flag, never the hook itself */
-    if (p->emit_hook)
-        atomic_store(&p->kill_runaways, 1);
+    bool first_remote = p->emit_hook && !atomic_exchange(&p->kill_runaways, 1);
     c->all_next = p->all;
     if (p->all)
         p->all->all_prev = c;
     p->all = c;
     p->ncontexts++;
     UN_POOL(&p->mu);
+    if (first_remote)
+        watchdog_kick(p);   /* the timer thread may be asleep without a deadline */
     *out = c;
     return ACT_OK;
 }
