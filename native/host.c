@@ -654,8 +654,20 @@ static const JSCFunctionListEntry global_funcs[] = {
 
 /* Emit one log line at a Python logging level. The text may hold lone
    surrogates from JS strings: Python decodes it leniently, it is only printed. */
+/* A console line is host memory a context makes Python build (and log):
+   longer lines are cut at this many bytes, on a character boundary, and end
+   in an ellipsis, as error messages are (codec.c). */
+#define LOG_TEXT_MAX (64 * 1024)
+
 int host_emit_log(act_ctx *c, int level, const char *text, size_t len)
 {
+    static const char ellipsis[] = "\xe2\x80\xa6";   /* U+2026, UTF-8 */
+    bool cut = len > LOG_TEXT_MAX;
+    if (cut) {
+        len = LOG_TEXT_MAX;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;   /* text is UTF-8: never split a character */
+    }
     mpw ev;
     if (!mpw_init(&ev, len + 32))
         return -1;
@@ -663,7 +675,19 @@ int host_emit_log(act_ctx *c, int level, const char *text, size_t len)
     mpw_int(&ev, ACT_EV_LOG);
     mpw_uint(&ev, c->id);
     mpw_int(&ev, level);
-    mpw_str(&ev, text, len);
+    if (cut) {
+        char *line = malloc(len + sizeof ellipsis);
+        if (!line) {
+            mpw_free(&ev);
+            return -1;
+        }
+        memcpy(line, text, len);
+        memcpy(line + len, ellipsis, sizeof ellipsis);
+        mpw_str(&ev, line, len + sizeof ellipsis - 1);
+        free(line);
+    } else {
+        mpw_str(&ev, text, len);
+    }
     size_t n;
     uint8_t *b = mpw_take(&ev, &n);
     if (!b)

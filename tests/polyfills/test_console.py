@@ -86,3 +86,17 @@ def test_console_is_loaded_lazily_and_absent_from_bare_contexts(pool: actors.Con
     assert ctx.eval("typeof console.log") == "function"
     assert ctx.eval("'value' in Object.getOwnPropertyDescriptor(globalThis, 'console')") is True
     assert pool.spawn(apis=None).eval("typeof console") == "undefined"
+
+
+def test_a_huge_console_line_is_cut_before_the_host_builds_it(
+    pool: actors.ContextPool, caplog: LogCapture
+) -> None:
+    # 8 Mi characters of log text would be 8 MiB of Python string and log
+    # record per call; the host keeps at most 64 KiB of a line.
+    records = console_lines(pool, "console.log('é'.repeat(1 << 23)); console.log('after')", caplog)
+    messages = [r.getMessage() for r in records]
+    assert messages[-1] == "after"
+    long = messages[-2]
+    assert long.endswith("…")
+    assert len(long.encode("utf-8")) <= 64 * 1024 + 3
+    assert set(long[:-1]) == {"é"}  # cut on a character boundary
