@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 from typing import Any
 
@@ -122,12 +123,19 @@ def build(tree: list[Any], flags: set[str]) -> Any:
     if tag == "tuple":
         return tuple(build(t, flags) for t in tree[1])
     if tag == "dict":
-        out = {}
+        # A repeated key replaces the earlier entry: only the flags of the
+        # entries that survive describe the value that is sent.
+        out: dict[Any, Any] = {}
+        entry_flags: dict[Any, set[str]] = {}
         for k, v in tree[1]:
-            key = build(k, flags)
+            mine: set[str] = set()
+            key = build(k, mine)
             if not isinstance(key, str):
-                flags.add("non-str-key")
-            out[key] = build(v, flags)
+                mine.add("non-str-key")
+            out[key] = build(v, mine)
+            entry_flags[key] = mine
+        for mine in entry_flags.values():
+            flags |= mine
         return out
     if tag == "deep":
         value = build(tree[2], flags)
@@ -203,8 +211,14 @@ def run(case: dict[str, Any], env: Env) -> None:
             results.append((None, exc))
     if case["path"] in ("call", "both"):
         results.append(typed(lambda: ctx.call("id", value), "call"))
+    # Under ASan every C frame is larger, so the engine's stack limit (which
+    # also guards the converter's recursion into JS, e.g. reading a Date) is
+    # reached before 1,000 levels; the normal build converts them all.
+    deep_under_asan = bool(os.environ.get("LD_PRELOAD")) and _depth(value) >= 500
     for got, exc in results:
         if exc is not None:
+            if deep_under_asan and "stack size exceeded" in str(exc):
+                continue
             if not uncovered and not borderline:
                 raise Finding("typed-error-for-covered-value", f"{exc!r} for {short(value)}")
         elif uncovered:
