@@ -20,12 +20,13 @@ from actors.demo import CheckResult, format_table
 _PACKAGE_ROOT = str(Path(actors.__file__).resolve().parent.parent)
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Runs ``python -m actors ARGS`` and captures its output."""
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs ``python -m actors ARGS`` (with ``stdin`` as its input) and captures its output."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
     return subprocess.run(
         [sys.executable, "-m", "actors", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -234,35 +235,20 @@ def test_main_rejects_a_bad_memory_size(capsys: pytest.CaptureFixture[str]) -> N
 # -- standard input, version, deadline, program name ------------------------------------
 
 
-def run_cli_input(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Runs ``python -m actors ARGS`` with ``stdin`` as its standard input."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
-    return subprocess.run(
-        [sys.executable, "-m", "actors", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
-
-
 def test_eval_dash_reads_the_code_from_standard_input() -> None:
-    proc = run_cli_input("const x = 20;\nx + 22", "eval", "-")
+    proc = run_cli("eval", "-", stdin="const x = 20;\nx + 22")
     assert proc.returncode == EXIT_OK, explain(proc)
     assert json.loads(proc.stdout) == 42
 
 
 def test_run_dash_runs_standard_input_as_a_script() -> None:
-    proc = run_cli_input("await 0;\n[1, 2].map(x => x * 2)", "run", "-")
+    proc = run_cli("run", "-", stdin="await 0;\n[1, 2].map(x => x * 2)")
     assert proc.returncode == EXIT_OK, explain(proc)
     assert json.loads(proc.stdout) == [2, 4]
 
 
 def test_a_syntax_error_on_standard_input_names_stdin_and_the_line() -> None:
-    proc = run_cli_input("1 +\n+ +;", "run", "-")
+    proc = run_cli("run", "-", stdin="1 +\n+ +;")
     assert proc.returncode == EXIT_ERROR, explain(proc)
     assert "<stdin>:2:" in proc.stderr
 
