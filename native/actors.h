@@ -27,6 +27,7 @@
 #define ACT_EINVAL -3
 #define ACT_EENGINE -4
 #define ACT_EFULL -5       /* the context's mailbox is at its bound (ACT_MAILBOX_MAX_*) */
+#define ACT_ETIMEDOUT -6   /* a peer stopped in the middle of a frame (wire.c) */
 
 /* Per-context bounds. Host.call promises awaiting Python: past this many,
    Host.call throws a RangeError. Commands from Python waiting in a mailbox:

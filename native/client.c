@@ -383,6 +383,8 @@ static void *cl_read(void *arg)
     }
     if (!bad && rc == ACT_EINVAL)
         bad = "a frame longer than the protocol allows";
+    if (!bad && rc == ACT_ETIMEDOUT)
+        bad = "part of a frame and then nothing for 5 s";
     if (rc == ACT_ENOMEM)
         fprintf(stderr, "actors: out of memory reading from a worker process\n");
     pthread_mutex_lock(&c->mu);
@@ -405,6 +407,7 @@ act_client *act_client_new(int fd, act_hub *hub)
         free(c);
         return NULL;
     }
+    c->in.stall_ms = WIRE_STALL_MS;   /* the pool trusts no worker to finish a frame */
     c->fd = fd;
     c->hub = hub;
     pthread_mutex_init(&c->mu, NULL);

@@ -299,7 +299,14 @@ typedef struct wire_in {           /* one reader's buffer: unread bytes are buf[
     int fd;
     uint8_t *buf;
     size_t cap, start, end;
+    int stall_ms;                  /* > 0: a frame begun but not finished within this
+                                      long without new bytes is an error (ACT_ETIMEDOUT) */
 } wire_in;
+
+/* How long the pool waits, with part of a frame in hand, for the rest of it
+   from a worker process before it treats the worker as broken: a worker
+   writes each frame in one go, so only a frozen or lying worker stalls. */
+#define WIRE_STALL_MS 5000
 
 typedef struct wire_msg {
     int kind;

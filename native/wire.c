@@ -4,6 +4,7 @@
  * protocol's messages are described in actors/_wire.py.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -70,6 +71,7 @@ bool wire_in_init(wire_in *r, int fd)
     r->fd = fd;
     r->cap = 1 << 18;
     r->start = r->end = 0;
+    r->stall_ms = 0;
     r->buf = malloc(r->cap);
     return r->buf != NULL;
 }
@@ -114,6 +116,15 @@ int wire_next(wire_in *r, wire_msg *m)
                 r->buf = bigger;
                 r->cap = need;
             }
+        }
+        if (r->stall_ms > 0 && r->end > r->start) {
+            /* part of a frame in hand: the rest must keep coming */
+            struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+            int pr = poll(&pfd, 1, r->stall_ms);
+            if (pr < 0 && errno == EINTR)
+                continue;
+            if (pr == 0)
+                return ACT_ETIMEDOUT;
         }
         ssize_t n = recv(r->fd, r->buf + r->end, r->cap - r->end, 0);
         if (n < 0 && errno == EINTR)

@@ -124,6 +124,9 @@ BAD_FRAMES: dict[str, Callable[[int], bytes]] = {
     "an event of the wrong length": lambda me: frame("E", body=_event(nb.EV_MESSAGE, me)),
     "a reply for a token it was not given": lambda me: frame("R", a=(1 << 62) | 12345, body=b"\x92\x00\xc0"),
     "a second hello": lambda me: frame("H", a=1),
+    # a header that promises more than ever comes: the pool must not wait
+    # for the rest forever (WIRE_STALL_MS), nor its callers with it
+    "a frame begun and never finished": lambda me: frame("E", length=4096, body=b"\x94\x04"),
 }
 
 
