@@ -169,7 +169,9 @@ class _Worker:
         hello = _read_frame(mine, deadline)
         if hello is None or hello[0] != w.HELLO:
             raise RuntimeError(f"the worker did not say hello: {hello!r}")
-        new = msgpack.packb([1, 16 << 20, 100000, 2.0, 0, 1, 0, []])
+        # actors._worker's NEW body: ctx_id, memory_limit, max_reductions,
+        # timeout, max_stack_size, on_uncaught, group bits, apis, max_result_bytes
+        new = msgpack.packb([1, 16 << 20, 100000, 2.0, 0, 1, 0, [], 32 << 20])
         self.sock.sendall(HDR.pack(len(new), w.NEW, 7, 0) + new)
         reply = self._until(lambda m: m[0] == w.REPLY and m[1] == 7, time.monotonic() + 30)
         if reply is None:
