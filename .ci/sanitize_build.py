@@ -12,6 +12,7 @@ package, its polyfills and an ``_native`` built with
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sys
@@ -34,7 +35,9 @@ def main(out: Path) -> None:
     from cffi.ffiplatform import compile as cffi_compile
     from setuptools import Extension
 
-    import build  # native/build.py
+    # native/build.py, by path: a plain `import build` sorts differently for
+    # ruff depending on whether a build/ folder exists in the checkout
+    build = importlib.import_module("build")
 
     ffi = build.make_ffi()
     pkg = out / "pkg"
