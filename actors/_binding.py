@@ -6,7 +6,11 @@ import, owns every ``ffi.new``, and turns native status codes into exceptions.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from actors.errors import ActorsError, ContextDeadError, ConversionError, MailboxFullError
@@ -257,6 +261,27 @@ class Client:
         if h == ffi.NULL:
             raise MemoryError("could not start the worker connection")
         self._h: Any = h
+        self._fd = fd
+        # A worker can die while other threads spawn on it or call it: free()
+        # must never release the native client under a call still using it,
+        # and a call after free() gets a typed error, not a NULL handle.
+        self._lock = threading.Condition(threading.Lock())
+        self._users = 0
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[Any]:
+        with self._lock:
+            h = self._h
+            if h is None:
+                raise ContextDeadError("the worker process is gone", reason="crashed")
+            self._users += 1
+        try:
+            yield h
+        finally:
+            with self._lock:
+                self._users -= 1
+                if not self._users:
+                    self._lock.notify_all()
 
     def request(self, kind: int, ctx_id: int, body: bytes, slice_seconds: float, on_wait: Any) -> bytes:
         """Send a request and block this thread (GIL released) until its reply.
@@ -265,15 +290,20 @@ class Client:
         Raises ContextDeadError if the connection is closed.
         """
         w = _waiter()
-        status = lib.act_client_request(self._h, kind, ctx_id, body, len(body), w.h)
+        with self._using() as h:
+            status = lib.act_client_request(h, kind, ctx_id, body, len(body), w.h)
         if status != OK:
             check(status, "sending to a worker process")
         try:
             while not lib.act_waiter_wait(w.h, slice_seconds, w.buf, w.len):
                 on_wait()
         except BaseException:
-            lib.act_client_abandon(self._h, w.h)
             _local.w = None  # its reply may still land in it: never reuse it
+            try:
+                with self._using() as h:
+                    lib.act_client_abandon(h, w.h)
+            except ContextDeadError:
+                pass  # freed: free() already failed every waiter
             raise
         data = bytes(ffi.buffer(w.buf[0], w.len[0]))
         if not lib.act_waiter_reset(w.h):
@@ -282,33 +312,87 @@ class Client:
 
     def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
         """A message without a reply; False if the connection is gone."""
-        return bool(lib.act_client_send(self._h, kind, a, b, body, len(body)) == OK)
+        try:
+            with self._using() as h:
+                return bool(lib.act_client_send(h, kind, a, b, body, len(body)) == OK)
+        except ContextDeadError:
+            return False
 
     def fail_pending(self, payload: bytes) -> None:
         """Answer every blocked caller with ``payload`` and refuse new requests."""
-        lib.act_client_fail_pending(self._h, payload, len(payload))
+        try:
+            with self._using() as h:
+                lib.act_client_fail_pending(h, payload, len(payload))
+        except ContextDeadError:
+            pass  # freed: free() failed them
 
     def wait_hello(self, timeout: float) -> int:
         """The worker's pid once it said hello; 0 on timeout or if it closed first."""
-        return int(lib.act_client_wait_hello(self._h, timeout))
+        try:
+            with self._using() as h:
+                return int(lib.act_client_wait_hello(h, timeout))
+        except ContextDeadError:
+            return 0
 
     def wait_closed(self, timeout: float) -> bool:
         """True once the worker's end of the socket closed (or it was cut off)."""
-        return bool(lib.act_client_wait_closed(self._h, timeout))
+        try:
+            with self._using() as h:
+                return bool(lib.act_client_wait_closed(h, timeout))
+        except ContextDeadError:
+            return True
 
     def own(self, ctx_id: int, owned: bool = True) -> None:
-        """Context ``ctx_id`` lives in this worker (events for any other id are forged)."""
-        check(lib.act_client_own(self._h, ctx_id, 1 if owned else 0), "registering a context")
+        """Context ``ctx_id`` lives in this worker (events for any other id are forged).
+
+        Raises ContextDeadError when the worker is already gone (registering);
+        unregistering from a gone worker does nothing.
+        """
+        try:
+            with self._using() as h:
+                check(lib.act_client_own(h, ctx_id, 1 if owned else 0), "registering a context")
+        except ContextDeadError:
+            if owned:
+                raise
 
     def violation(self) -> str:
-        """Why the reader stopped trusting the worker ("" if it did not)."""
-        return str(ffi.string(lib.act_client_violation(self._h)).decode("utf-8", "replace"))
+        """Why the reader stopped trusting the worker ("" if it did not, or if freed)."""
+        try:
+            with self._using() as h:
+                return str(ffi.string(lib.act_client_violation(h)).decode("utf-8", "replace"))
+        except ContextDeadError:
+            return ""
 
     def free(self) -> None:
-        """Shut the socket down, join the reader, fail whoever still waits."""
-        if self._h is not None:
+        """Shut the socket down, join the reader, fail whoever still waits.
+
+        Waits for calls in progress on other threads (each is short: none
+        holds the client while it waits for a reply).
+        """
+        with self._lock:
             h, self._h = self._h, None
+            if h is not None and self._users:
+                # end the blocking waits (wait_closed, wait_hello) in progress:
+                # the reader sees end of file and marks the client closed
+                _shutdown_socket(self._fd)
+            while self._users:
+                self._lock.wait()
+        if h is not None:
             lib.act_client_free(h)
+
+
+def _shutdown_socket(fd: int) -> None:
+    """shutdown(2) the socket behind ``fd`` without closing ``fd`` (its owner does)."""
+    try:
+        dup = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        return
+    try:
+        dup.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        dup.close()
 
 
 class _Waiter:
