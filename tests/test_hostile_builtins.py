@@ -73,6 +73,35 @@ def test_a_builtin_walking_a_huge_array_like_is_ended_by_the_limits(code: str) -
     assert elapsed < 3.0
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "JSON.stringify(Array(2e6).fill({a: [1, 'b']})).length",
+        "JSON.parse('[' + '{\"a\":[1,\"b\"]},'.repeat(2e6) + '0]').length",
+    ],
+)
+def test_json_of_millions_of_values_is_ended_by_the_timeout(code: str) -> None:
+    # one builtin call walks every value (engine patch 0004): it took 1.6-3.5 s
+    # past timeout=1 and max_reductions=100 before
+    proc = run_child(
+        f"""
+        p = actors.ContextPool(size=1)
+        c = p.spawn(apis=None, timeout=0.5)
+        t = time.monotonic()
+        try:
+            c.eval({code!r})
+        except actors.LimitError as exc:
+            print("limit", type(exc).__name__)
+        print("elapsed", time.monotonic() - t)
+        assert c.eval("1+1") == 2
+        p.stop()
+        """
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "limit" in proc.stdout
+    assert float(proc.stdout.split("elapsed")[1].split()[0]) < 1.5
+
+
 @pytest.mark.parametrize("code", ["'x'.repeat(2**28).length", "'x'.padStart(2**30 - 2).length"])
 def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: str) -> None:
     proc = run_child(
