@@ -210,6 +210,14 @@ class Context:
         status, payload = codec.decode(data)
         return raise_for(status, payload, self)
 
+    def _post(self, frame: bytes) -> None:
+        try:
+            self._native.post(frame)
+        except ContextDeadError as exc:
+            if exc.reason is None:
+                exc.reason = self._dead_reason(str(exc))
+            raise
+
     def _cancel(self, req_id: int) -> None:
         # The caller gave up (asyncio cancellation, wait_for timeout,
         # KeyboardInterrupt): the engine interrupts that operation as a limit
@@ -231,9 +239,13 @@ class Context:
             self._pending_async[req_id] = (loop, fut)
         try:
             self._native.post(build(req_id))
-        except BaseException:
+        except BaseException as exc:
             with self._lock:
                 self._pending_async.pop(req_id, None)
+            if isinstance(exc, ContextDeadError) and exc.reason is None:
+                # Died by itself just now: its exit event (with the reason) is
+                # on its way; wait for it off the loop.
+                exc.reason = await loop.run_in_executor(None, self._dead_reason, str(exc))
             raise
         try:
             return await fut
@@ -318,7 +330,7 @@ class Context:
         self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
-        self._native.post(self._frame(nb.OP_SEND, 0, None, message))
+        self._post(self._frame(nb.OP_SEND, 0, None, message))
 
     def reset(self) -> None:
         """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
@@ -460,7 +472,7 @@ class Context:
         self._check_inherited()
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
-        self._native.post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
+        self._post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
 
     async def send_async(self, message: Any) -> None:
         """Coroutine form of :meth:`send` (returns once the message is queued)."""
