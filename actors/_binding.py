@@ -32,6 +32,9 @@ if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
 
 OK = lib.ACT_OK
 EDEAD = lib.ACT_EDEAD
+EFULL = lib.ACT_EFULL
+MAILBOX_MAX_CMDS = lib.ACT_MAILBOX_MAX_CMDS
+MAILBOX_MAX_BYTES = lib.ACT_MAILBOX_MAX_BYTES
 
 OP_EVAL = lib.ACT_OP_EVAL
 OP_CALL = lib.ACT_OP_CALL

@@ -163,6 +163,16 @@ class _Worker:
         deadline = time.monotonic() + timeout
         return self.client.request(kind, 0, body, 0.25, too_late)
 
+    def call_for(self, kind: int, ctx_id: int, timeout: float) -> bytes:
+        """A request about one context answered natively by the worker (``M``)."""
+
+        def too_late() -> None:
+            if time.monotonic() > deadline:
+                raise ActorsError(f"worker process {self.index} did not answer in {timeout} s")
+
+        deadline = time.monotonic() + timeout
+        return self.client.request(kind, ctx_id, b"", 0.25, too_late)
+
     def send(self, kind: int, a: int, b: int, body: bytes = b"") -> bool:
         return self.alive and self.client.send(kind, a, b, body)
 
@@ -460,28 +470,110 @@ def _check_size(body: bytes) -> None:
         )
 
 
+class _Mailbox:
+    """The pool's side of a remote context's mailbox bound.
+
+    The worker's pump does not refuse commands (a refused fire-and-forget
+    frame could only be dropped there): the bound is kept here, before a
+    frame leaves. ``sent`` counts every command frame written (and its
+    bytes); the last answer to an ``M`` query says how much was still
+    queued once everything sent before it had arrived (frames are taken in
+    order), so ``queued + (sent now - sent then)`` bounds the worker's queue
+    from above. Only when that estimate says full does a sender ask again,
+    one round trip, so the common path costs two additions.
+    """
+
+    __slots__ = (
+        "asked_bytes",
+        "asked_cmds",
+        "lock",
+        "queued_bytes",
+        "queued_cmds",
+        "sent_bytes",
+        "sent_cmds",
+    )
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sent_cmds = self.sent_bytes = 0
+        self.asked_cmds = self.asked_bytes = 0
+        self.queued_cmds = self.queued_bytes = 0
+
+    def room(self, size: int) -> bool:
+        cmds = self.queued_cmds + self.sent_cmds - self.asked_cmds
+        size_now = self.queued_bytes + self.sent_bytes - self.asked_bytes
+        return cmds < nb.MAILBOX_MAX_CMDS and (cmds == 0 or size_now + size <= nb.MAILBOX_MAX_BYTES)
+
+
 class RemoteContext:
     """A context living in a worker process; the ``NativeContext`` interface."""
 
-    __slots__ = ("dead", "id", "stopping", "worker")
+    __slots__ = ("box", "dead", "id", "stopping", "worker")
 
     def __init__(self, worker: _Worker, ctx_id: int) -> None:
         self.worker = worker
         self.id = ctx_id
         self.dead = False
         self.stopping = False
+        self.box = _Mailbox()
+
+    def _admit(self, frame: bytes) -> None:
+        """Counts ``frame`` in, or raises MailboxFullError as thread mode does."""
+        box = self.box
+        with box.lock:
+            if box.room(len(frame)):
+                box.sent_cmds += 1
+                box.sent_bytes += len(frame)
+                return
+        self._ask_queue()
+        with box.lock:
+            if box.room(len(frame)):
+                box.sent_cmds += 1
+                box.sent_bytes += len(frame)
+                return
+        nb.check(nb.EFULL, f"sending to context #{self.id}")
+
+    def _ask_queue(self) -> None:
+        box = self.box
+        with box.lock:
+            cmds, size = box.sent_cmds, box.sent_bytes
+        try:
+            answer = self.worker.call_for(w.MAILBOX, self.id, timeout=5.0)
+            queued = msgpack.unpackb(answer)
+        except ActorsError:
+            return  # the worker is gone or slow: the estimate stands
+        except ValueError:
+            queued = None
+        if not (
+            isinstance(queued, list) and len(queued) == 2 and all(type(v) is int and v >= 0 for v in queued)
+        ):
+            return  # (the client validated the msgpack; a worker that lies only hurts itself)
+        with box.lock:
+            if cmds >= box.asked_cmds:
+                box.asked_cmds, box.asked_bytes = cmds, size
+                box.queued_cmds, box.queued_bytes = queued
+
+    def _unadmit(self, frame: bytes) -> None:
+        with self.box.lock:
+            self.box.sent_cmds -= 1
+            self.box.sent_bytes -= len(frame)
 
     def request(self, frame: bytes, slice_seconds: float, on_wait: Any) -> bytes:
         _check_size(frame)
         nb.check_frame(frame)
         if self.dead:
             raise ContextDeadError(f"context #{self.id} is stopped")
+        self._admit(frame)
         return self.worker.client.request(w.SEND, self.id, frame, slice_seconds, on_wait)
 
     def post(self, frame: bytes) -> None:
         _check_size(frame)
         nb.check_frame(frame)
-        if self.dead or not self.worker.send(w.SEND, self.id, 0, frame):
+        if self.dead:
+            raise ContextDeadError(f"context #{self.id} is stopped")
+        self._admit(frame)
+        if not self.worker.send(w.SEND, self.id, 0, frame):
+            self._unadmit(frame)
             raise ContextDeadError(f"context #{self.id} is stopped")
 
     def resolve(self, call_id: int, payload: bytes) -> int:

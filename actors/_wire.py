@@ -18,6 +18,7 @@ kind   a                   b                 body
 ``V``  context id          host call id      the call's answer (msgpack)
 ``X``  context id          1 if killed       (empty): stop the context
 ``K``  context id          request id        (empty): cancel that operation
+``M``  context id          token             (empty): how much is queued for it?
 ``T``  token               0                 (empty): native stats, please
 ``F``  delay (ms)          0                 fault to inject (test hook)
 ``Q``  0                   0                 (empty): stop everything and exit
@@ -25,7 +26,12 @@ kind   a                   b                 body
 
 Worker to pool: ``H`` (ready, ``a`` = its pid), ``E`` (event frame), ``C``
 (host call frame), ``R`` (``a`` = token; body = the answer: for a command,
-the ``[status, payload]`` array a native waiter receives).
+the ``[status, payload]`` array a native waiter receives; for ``M``,
+``[commands, bytes]`` queued for the context once every frame sent before
+it has been taken in).
+
+The kinds are defined once, as ``ACT_W_*`` in ``native/actors.h``; the
+values here mirror them (``tests/test_wire_kinds.py`` checks).
 
 Bounds: no body is longer than :data:`MAX_BODY` (1 GiB + 1 MiB, the output
 budget's cap plus room for the event around it); a sender refuses to write
@@ -45,6 +51,7 @@ __all__ = [
     "EVENT",
     "FAULT",
     "HELLO",
+    "MAILBOX",
     "MAX_BODY",
     "NEW",
     "QUIT",
@@ -57,7 +64,7 @@ __all__ = [
 ]
 
 NEW, SEND, RESOLVE, STOP, STATS, FAULT, QUIT = (ord(c) for c in "NSVXTFQ")
-CANCEL = ord("K")
+CANCEL, MAILBOX = (ord(c) for c in "KM")
 HELLO, EVENT, CALL, REPLY = (ord(c) for c in "HECR")
 
 MAX_BODY = (1 << 30) + (1 << 20)  # WIRE_MAX_BODY (native/internal.h)

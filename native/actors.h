@@ -146,6 +146,24 @@ void act_buf_free(uint8_t *buf);
    into a context on first touch of one of its globals. */
 int act_register_group(int id, const uint8_t *bytecode, size_t len);
 
+/* Process-mode wire kinds: the u8 kind of a frame header (the one
+   definition; actors/_wire.py mirrors it, tests/test_wire_kinds.py checks).
+   Pool to worker: */
+#define ACT_W_NEW 78      /* 'N' a = token: a new context */
+#define ACT_W_SEND 83     /* 'S' a = context id, b = token or 0: a command frame */
+#define ACT_W_RESOLVE 86  /* 'V' a = context id, b = host call id: its answer */
+#define ACT_W_STOP 88     /* 'X' a = context id, b = killed */
+#define ACT_W_CANCEL 75   /* 'K' a = context id, b = request id */
+#define ACT_W_MAILBOX 77  /* 'M' a = context id, b = token: [commands, bytes] queued */
+#define ACT_W_STATS 84    /* 'T' a = token: native stats */
+#define ACT_W_FAULT 70    /* 'F' a = delay in ms: fault to inject (test hook) */
+#define ACT_W_QUIT 81     /* 'Q' stop everything and exit */
+/* Worker to pool: */
+#define ACT_W_HELLO 72    /* 'H' a = pid: ready */
+#define ACT_W_EVENT 69    /* 'E' an event frame */
+#define ACT_W_CALL 67     /* 'C' a host call frame */
+#define ACT_W_REPLY 82    /* 'R' a = token: the answer of a request */
+
 /* Process mode, worker side (native/serve.c): serve one socket carrying the
    frames of actors/_wire.py. act_server_read handles the hot commands itself
    and returns 1 with any other message (body: act_buf_free), 0 at EOF; the
@@ -161,8 +179,9 @@ int act_server_write_raw(act_server *s, const uint8_t *bytes, size_t len);
 
 /* Process mode, pool side (native/client.c): the hub's queues are polled
    like a pool's; a client per worker socket completes blocking callers'
-   waiters from its reader thread. act_client_request's kind is 'S' (a
-   command frame for ctx_id) or another request kind ('N', 'T'). */
+   waiters from its reader thread. act_client_request's kind is ACT_W_SEND
+   (a command frame for ctx_id), ACT_W_MAILBOX (ctx_id's queue) or another
+   request kind (ACT_W_NEW, ACT_W_STATS). */
 typedef struct act_hub act_hub;
 typedef struct act_client act_client;
 act_hub *act_hub_new(void);

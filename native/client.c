@@ -155,7 +155,7 @@ int act_client_request(act_client *c, int kind, uint64_t ctx_id, const uint8_t *
     c->buckets[token % CL_BUCKETS] = p;
     pthread_mutex_unlock(&c->mu);
     /* the token rides in b for a command frame, in a for the other requests */
-    int rc = kind == 'S' ? act_client_send(c, kind, ctx_id, token, body, len)
+    int rc = kind == ACT_W_SEND || kind == ACT_W_MAILBOX ? act_client_send(c, kind, ctx_id, token, body, len)
                          : act_client_send(c, kind, token, 0, body, len);
     if (rc != ACT_OK) {
         pthread_mutex_lock(&c->mu);
@@ -284,7 +284,7 @@ static const char *cl_event(act_client *c, int frame_kind, const uint8_t *body, 
         return "an event that is not [kind, context id, ...]";
     static const uint32_t arity[] = {0, 5, 6, 3, 4, 4, 4};
     uint64_t kind = k.v.u;
-    bool ok = frame_kind == 'C' ? kind == ACT_EV_HOST_CALL
+    bool ok = frame_kind == ACT_W_CALL ? kind == ACT_EV_HOST_CALL
                                 : kind >= ACT_EV_RESULT && kind <= ACT_EV_UNCAUGHT && kind != ACT_EV_HOST_CALL;
     if (!ok)
         return "an unknown event kind";
@@ -312,7 +312,7 @@ static const char *cl_event(act_client *c, int frame_kind, const uint8_t *body, 
             return NULL;
         return "an event for a context that does not live in that process";
     }
-    push_copy(frame_kind == 'E' ? &c->hub->events : &c->hub->calls, body, len);
+    push_copy(frame_kind == ACT_W_EVENT ? &c->hub->events : &c->hub->calls, body, len);
     return NULL;
 }
 
@@ -320,7 +320,7 @@ static const char *cl_event(act_client *c, int frame_kind, const uint8_t *body, 
 static const char *cl_message(act_client *c, const wire_msg *m)
 {
     switch (m->kind) {
-    case 'R': {
+    case ACT_W_REPLY: {
         const char *bad = wire_check_value(m->body, m->len, ACT_MAX_DEPTH + 4);
         if (bad)
             return bad;
@@ -348,7 +348,7 @@ static const char *cl_message(act_client *c, const wire_msg *m)
         act_waiter_release(w);
         return NULL;
     }
-    case 'H': {
+    case ACT_W_HELLO: {
         if (m->len || !m->a || m->a > INT32_MAX)
             return "a malformed hello";
         pthread_mutex_lock(&c->mu);
@@ -359,8 +359,8 @@ static const char *cl_message(act_client *c, const wire_msg *m)
         pthread_mutex_unlock(&c->mu);
         return again ? "a second hello" : NULL;
     }
-    case 'E':
-    case 'C':
+    case ACT_W_EVENT:
+    case ACT_W_CALL:
         return cl_event(c, m->kind, m->body, m->len);
     default:
         return "a frame of an unknown kind";

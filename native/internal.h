@@ -435,6 +435,8 @@ typedef struct conv_err {
 size_t act_result_bytes(const act_ctx *c);
 /* Puts w under c's output budget, unless it already is under one. */
 void act_result_budget(const act_ctx *c, mpw *w);
+/* Commands queued for c and their bytes (serve.c: the pool's mailbox bound). */
+void act_ctx_mailbox(act_ctx *c, size_t *cmds, size_t *bytes);
 const char *act_result_too_large(const act_ctx *c, int nodes, char *buf, size_t cap);
 
 int js_to_mp(JSContext *jc, mpw *w, JSValueConst v, conv_err *err);

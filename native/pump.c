@@ -890,6 +890,14 @@ int act_check_frame(const uint8_t *frame, size_t len, char *err, size_t errlen)
     return mp_validate_frame(frame, len, call, ACT_MAX_DEPTH, err, errlen) == 0 ? ACT_OK : ACT_EINVAL;
 }
 
+void act_ctx_mailbox(act_ctx *c, size_t *cmds, size_t *bytes)
+{
+    LK_CTX(&c->mu);
+    *cmds = c->mbox_cmds;
+    *bytes = c->mbox_bytes;
+    UN_CTX(&c->mu);
+}
+
 int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
 {
     if (!c || !frame)
@@ -915,8 +923,9 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
     }
     /* the bound: refused before anything is queued, so nothing below it is
        lost and what was accepted keeps its order. Not in a worker process
-       (emit_hook set): serve.c cannot yet tell a fire-and-forget sender, and
-       a refusal there would drop the message silently. */
+       (emit_hook set): there the pool's side keeps the bound, refusing the
+       sender before a frame leaves (it asks act_ctx_mailbox when its count
+       says full), and a refusal here would drop a message silently. */
     if (!c->pool->emit_hook && (c->mbox_cmds >= ACT_MAILBOX_MAX_CMDS ||
                                 (c->mbox_cmds > 0 && c->mbox_bytes + len > (size_t)ACT_MAILBOX_MAX_BYTES))) {
         pthread_mutex_unlock(&c->mu);

@@ -9,6 +9,8 @@
  *     token, body = [status, payload]) from the thread that answered it
  *   V (a = context id, b = call id): act_ctx_resolve
  *   X (a = context id, b = killed): act_ctx_stop
+ *   K (a = context id, b = request id): act_ctx_cancel
+ *   M (a = context id, b = token): the context's queue, for the pool's bound
  * Events and host calls are written by the thread that makes them (the
  * pool's emit hook), so a reply or a Host.call costs no extra hand-off.
  * Everything else is returned to Python by act_server_read().
@@ -183,7 +185,7 @@ static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, si
     size_t n;
     uint8_t *b = mpw_take(&w, &n);
     if (b) {
-        act_server_send(s, token ? 'R' : 'E', token, 0, b, n);
+        act_server_send(s, token ? ACT_W_REPLY : ACT_W_EVENT, token, 0, b, n);
         free(b);
     }
 }
@@ -191,11 +193,11 @@ static void answer_dead(act_server *s, uint64_t ctx_id, const uint8_t *frame, si
 /* The answer of a blocking command, written by the thread that completed it. */
 static void reply_now(void *arg, uint64_t token, uint8_t *buf, size_t len)
 {
-    if (act_server_send(arg, 'R', token, 0, buf, len) == ACT_EINVAL) {
+    if (act_server_send(arg, ACT_W_REPLY, token, 0, buf, len) == ACT_EINVAL) {
         /* cannot happen under the output budget (capped below the frame
            limit), but a caller must get an answer */
         static const char big[] = "\x92\x08\xd9\x2ethe answer is larger than a process-mode frame";
-        act_server_send(arg, 'R', token, 0, (const uint8_t *)big, sizeof big - 1);
+        act_server_send(arg, ACT_W_REPLY, token, 0, (const uint8_t *)big, sizeof big - 1);
     }
     free(buf);
 }
@@ -245,19 +247,46 @@ static void handle_send(act_server *s, uint64_t id, uint64_t token, const uint8_
         answer_dead(s, id, frame, len, token, rc == ACT_EDEAD ? "the context is stopped" : act_strerror(rc));
 }
 
+/* ACT_W_MAILBOX: what context `id` has queued, answered [commands, bytes].
+   Frames are handled in order, so the answer covers every command the pool
+   sent before asking (the pool's side of the mailbox bound, _procpool.py). */
+static void mailbox_reply(act_server *s, uint64_t id, uint64_t token)
+{
+    size_t cmds = 0, bytes = 0;
+    act_ctx *c = lookup(s, id);
+    if (c) {
+        act_ctx_mailbox(c, &cmds, &bytes);
+        act_ctx_release(c);
+    }
+    mpw w;
+    if (!mpw_init(&w, 32))
+        return;   /* the pool's wait gives up at its deadline */
+    mpw_array(&w, 2);
+    mpw_uint(&w, cmds);
+    mpw_uint(&w, bytes);
+    size_t n;
+    uint8_t *b = mpw_take(&w, &n);
+    if (b) {
+        act_server_send(s, ACT_W_REPLY, token, 0, b, n);
+        free(b);
+    }
+}
+
 int act_server_read(act_server *s, int *kind, uint64_t *a, uint64_t *b, uint8_t **body, size_t *len)
 {
     wire_msg m;
     int rc;
     while ((rc = wire_next(&s->in, &m)) == 1) {
-        if (m.kind == 'S') {
+        if (m.kind == ACT_W_SEND) {
             handle_send(s, m.a, m.b, m.body, m.len);
-        } else if (m.kind == 'V' || m.kind == 'X' || m.kind == 'K') {
+        } else if (m.kind == ACT_W_MAILBOX) {
+            mailbox_reply(s, m.a, m.b);
+        } else if (m.kind == ACT_W_RESOLVE || m.kind == ACT_W_STOP || m.kind == ACT_W_CANCEL) {
             act_ctx *c = lookup(s, m.a);
             if (c) {
-                if (m.kind == 'V')
+                if (m.kind == ACT_W_RESOLVE)
                     act_ctx_resolve(c, m.b, m.body, m.len);
-                else if (m.kind == 'K')
+                else if (m.kind == ACT_W_CANCEL)
                     act_ctx_cancel(c, m.b);   /* cancel one operation (native helper) */
                 else
                     act_ctx_stop(c, m.b ? 1 : 0);
@@ -290,7 +319,7 @@ static void emit(void *arg, int calls, uint8_t *buf, size_t len)
         if (peek_uint(buf, len, &pos, &ctx_id))
             drop(s, ctx_id);
     }
-    if (act_server_send(s, calls ? 'C' : 'E', 0, 0, buf, len) == ACT_EINVAL)
+    if (act_server_send(s, calls ? ACT_W_CALL : ACT_W_EVENT, 0, 0, buf, len) == ACT_EINVAL)
         fprintf(stderr, "actors: dropped an event larger than a process-mode frame (%zu bytes)\n", len);
     free(buf);
 }

@@ -520,7 +520,6 @@ def test_an_eval_after_a_timed_out_host_call_flood_answers_at_once(pool: actors.
     assert time.monotonic() - t0 < 5
 
 
-@pytest.mark.thread_only("the worker process does not yet report a full mailbox to a fire-and-forget sender")
 def test_a_flooded_mailbox_refuses_sends_past_its_bound_and_keeps_what_it_took(
     pool: actors.ContextPool,
 ) -> None:
