@@ -11,9 +11,12 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from actors.errors import ActorsError, ContextDeadError, ConversionError, MailboxFullError
+
+if TYPE_CHECKING:
+    from actors.backend import ContextSpec
 
 try:
     from actors._native import ffi, lib
@@ -179,33 +182,33 @@ class NativePool(_EventQueues):
             raise ActorsError(f"could not start a native pool of {threads} threads")
         super().__init__(handle)
 
-    def new_context(
-        self,
-        ctx_id: int,
-        memory_limit: int,
-        max_reductions: int,
-        timeout: float,
-        max_stack_size: int,
-        on_uncaught: int,
-        apis: int = 0,
-        groups: bytes = b"",
-        max_result_bytes: int = 0,
-    ) -> NativeContext:
+    def new_context(self, spec: ContextSpec) -> NativeContext:
+        from actors.apis.loader import lazy_spec
+
+        groups = lazy_spec(spec.groups)
         opts = ffi.new("act_ctx_opts *")
-        opts.max_result_bytes = max_result_bytes
-        opts.id = ctx_id
-        opts.memory_limit = memory_limit
-        opts.max_reductions = max_reductions
-        opts.timeout = timeout
-        opts.max_stack_size = max_stack_size
-        opts.on_uncaught = on_uncaught
-        opts.apis = apis
+        opts.max_result_bytes = spec.max_result_bytes
+        opts.id = spec.id
+        opts.memory_limit = spec.memory_limit
+        opts.max_reductions = spec.max_reductions
+        opts.timeout = spec.timeout
+        opts.max_stack_size = spec.max_stack_size
+        opts.on_uncaught = spec.on_uncaught
         keep = ffi.from_buffer(groups) if groups else ffi.NULL
         opts.groups = keep
         opts.groups_len = len(groups)
         out = ffi.new("act_ctx **")
         check(lib.act_ctx_new(self._h, opts, out), "creating a context")
         return NativeContext(ffi.gc(out[0], lib.act_ctx_release))
+
+    def context_exited(self, ctx_id: int) -> None:
+        pass  # the native side frees a context with its last reference
+
+    def pids(self) -> list[int]:
+        return []
+
+    def after_fork_in_child(self) -> None:
+        pass  # the threads are the parent's; nothing here is waited on
 
     def stats(self) -> dict[str, int]:
         s = ffi.new("act_pool_stats *")
@@ -478,6 +481,13 @@ class NativeContext:
 
     def alive(self) -> bool:
         return bool(lib.act_ctx_alive(self._h))
+
+    @property
+    def pid(self) -> int:
+        return os.getpid()
+
+    def inject_fault(self, how: str, delay: float, data: bytes = b"") -> None:
+        raise ActorsError("the context does not live in a worker process (the pool has processes=0)")
 
 
 class Server:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import _thread
 import asyncio
-import contextvars
 import ctypes
 import logging
 import threading
@@ -17,48 +16,21 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from actors._serving import SyncServe, serving, sync_serving, waits_on_parked
+
+__all__ = [
+    "AsyncHandlerLoop",
+    "CallPollers",
+    "SyncServe",
+    "deferring_interrupts",
+    "describe",
+    "escalate",
+    "run_callback",
+    "serving",
+    "waits_on_parked",
+]
+
 log = logging.getLogger("actors")
-
-
-class _Serving(threading.local):
-    """Per thread: what this thread is doing for a pool.
-
-    ``ctx``: the context whose Host.callSync this thread is answering.
-    ``event_thread``: this is a pool's event thread, which must never block
-    on something only it can deliver (exits, async answers).
-    """
-
-    ctx: Any = None
-    event_thread: bool = False
-
-
-serving = _Serving()
-
-
-class SyncServe:
-    """Marks the work done for one ``Host.callSync``: while ``active``, a call
-    that waits on ``ctx`` would wait on a context parked until that work ends."""
-
-    __slots__ = ("active", "ctx")
-
-    def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-        self.active = True
-
-
-# Set inside an ``async def`` handler answering a callSync; tasks it starts
-# inherit it, hence the ``active`` flag, cleared once the answer is sent.
-sync_serving: contextvars.ContextVar[SyncServe | None] = contextvars.ContextVar(
-    "actors_sync_serving", default=None
-)
-
-
-def waits_on_parked(ctx: Any) -> bool:
-    """True when the current thread or task answers a callSync of ``ctx``."""
-    if serving.ctx is ctx:
-        return True
-    mark = sync_serving.get()
-    return mark is not None and mark.active and mark.ctx is ctx
 
 
 # ---- user callbacks on pool threads ------------------------------------------------------
@@ -203,8 +175,8 @@ class CallPollers:
             frame = self._poll(0.5)
             if frame is False:
                 return
-            if frame is None or frame is True:
-                continue
+            if not isinstance(frame, bytes):
+                continue  # timed out
             with self._lock:
                 self._idle -= 1
                 if self._idle == 0 and len(self._threads) < self._max:

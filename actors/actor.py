@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from actors.context import ask_replying
 from actors.dispatch import DispatchActor
 from actors.errors import ContextDeadError
 
@@ -46,7 +47,7 @@ class ContextActor(DispatchActor):
         # answered: no shared dispatcher thread waits on a context.
         reply = envelope.reply_to
         if reply is not None and not _is_pykka_control(envelope.message):
-            self.context._ask_replying(envelope.message, reply)
+            ask_replying(self.context, envelope.message, reply)
             return
         super()._process_one(envelope)
 
@@ -59,7 +60,7 @@ class ContextActor(DispatchActor):
 
     def on_stop(self) -> None:
         if self.context.alive:
-            self.context._request_stop(killed=False)
+            self.context.stop(timeout=0)
 
     # proxied methods: ref.proxy().eval(...).get()
     def eval(self, code: str, **kwargs: Any) -> Any:

@@ -9,6 +9,7 @@ the ``*_async`` forms get their answer through the pool's event channel.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from actors import _binding as nb
 from actors import codec
 from actors._causes import HandlerErrors
-from actors._handlers import run_callback, waits_on_parked
+from actors._handlers import run_callback
+from actors._serving import waits_on_parked
 from actors.errors import (
     ActorsError,
     ContextDeadError,
@@ -29,12 +31,24 @@ from actors.errors import (
 )
 
 if TYPE_CHECKING:
+    from actors.backend import ContextHandle
     from actors.pool import ContextPool, SpawnOptions
 
-__all__ = ["Context"]
+__all__ = [
+    "Context",
+    "ContextOwner",
+    "ContextPort",
+    "ask_replying",
+    "handle_of",
+    "post_internal",
+    "spawn_options",
+    "stop_linked",
+]
 
 _WAIT_SLICE = 0.25  # seconds between checks for signals while blocked
 _DEFAULT_MS = -1  # "use the context's own timeout"
+
+_request_ids = itertools.count(1)  # unique per process: answers are matched per context anyway
 
 MessageCallback = Callable[[Any], None]
 ExitCallback = Callable[["Context", str, Any], None]
@@ -84,11 +98,17 @@ class Context:
     """
 
     def __init__(
-        self, pool: ContextPool, ctx_id: int, native: nb.NativeContext, options: SpawnOptions
+        self,
+        pool: ContextPool,
+        owner: ContextOwner,
+        ctx_id: int,
+        handle: ContextHandle,
+        options: SpawnOptions,
     ) -> None:
         self._pool = pool
+        self._owner = owner
         self._id = ctx_id
-        self._native = native
+        self._handle = handle
         self._options = options
         self._handlers: dict[str, Callable[..., Any]] = dict(options.handlers)
         self._message_callbacks: list[MessageCallback] = []
@@ -127,9 +147,19 @@ class Context:
         return own if own is not None else self._pool.fetch_policy
 
     @property
+    def origin(self) -> str:
+        """The web origin of the context (``spawn(origin=)``, ``"null"`` by default)."""
+        return self._options.origin
+
+    @property
+    def url(self) -> str:
+        """The URL ``location`` reports (``spawn(url=)``, ``about:blank`` by default)."""
+        return self._options.url
+
+    @property
     def alive(self) -> bool:
         """True until the context is stopped, killed or crashes."""
-        return not self._exited.is_set() and self._native.alive()
+        return not self._exited.is_set() and self._handle.alive()
 
     @property
     def exit_reason(self) -> str | None:
@@ -157,7 +187,7 @@ class Context:
 
     def _check_wait(self) -> None:
         # Between wait slices: lets KeyboardInterrupt in, notices a dead pool.
-        if self._pool.closed and not self._exited.is_set():
+        if self._owner.closed and not self._exited.is_set():
             reason = self._exit_reason or self._stop_reason or "normal"
             raise ContextDeadError("the pool is stopped", reason=reason)
 
@@ -172,7 +202,7 @@ class Context:
         reason = self._exit_reason or self._stop_reason
         if reason is None and _dropped_by_reset(message):
             return "reset"  # alive: a reset dropped the work this call waited for
-        if reason is None and not self._pool._on_event_thread():
+        if reason is None and not self._owner.on_event_thread():
             self._exited.wait(5.0)
             reason = self._exit_reason or self._stop_reason
         return reason or "crashed"
@@ -186,10 +216,10 @@ class Context:
             )
 
     def _check_inherited(self) -> None:
-        if self._pool._inherited:
+        if self._owner.inherited:
             raise ActorsError(
                 f"context #{self._id} lives on a pool of the process that forked this one "
-                f"(pid {self._pool._pid}): it cannot be used here. Create a new ContextPool in the child"
+                f"(pid {self._owner.pid}): it cannot be used here. Create a new ContextPool in the child"
             )
 
     def _request(self, build: Callable[[int], bytes]) -> Any:
@@ -197,10 +227,10 @@ class Context:
         if self._exited.is_set():
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._check_reentry()
-        req_id = self._pool._next_request_id()
+        req_id = next(_request_ids)
         frame = build(req_id)
         try:
-            data = self._native.request(frame, _WAIT_SLICE, self._check_wait)
+            data = self._handle.request(frame, _WAIT_SLICE, self._check_wait)
         except ContextDeadError as exc:
             exc.reason = self._dead_reason(str(exc))
             raise
@@ -212,7 +242,7 @@ class Context:
 
     def _post(self, frame: bytes) -> None:
         try:
-            self._native.post(frame)
+            self._handle.post(frame)
         except ContextDeadError as exc:
             if exc.reason is None:
                 exc.reason = self._dead_reason(str(exc))
@@ -223,7 +253,7 @@ class Context:
         # KeyboardInterrupt): the engine interrupts that operation as a limit
         # would, so the context answers its next call.
         try:
-            self._native.cancel(req_id)
+            self._handle.cancel(req_id)
         except ActorsError:
             pass  # stopped meanwhile: nothing left to interrupt
 
@@ -234,11 +264,11 @@ class Context:
         self._check_reentry()
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
-        req_id = self._pool._next_request_id()
+        req_id = next(_request_ids)
         with self._lock:
             self._pending_async[req_id] = (loop, fut)
         try:
-            self._native.post(build(req_id))
+            self._handle.post(build(req_id))
         except BaseException as exc:
             with self._lock:
                 self._pending_async.pop(req_id, None)
@@ -335,7 +365,13 @@ class Context:
     def reset(self) -> None:
         """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
         self._request(lambda rid: self._frame(nb.OP_RESET, rid, None))
-        self._pool._after_reset(self)
+        self._run_script()
+
+    def _run_script(self) -> None:
+        """The ``script=`` of the spawn, at start and after every reset."""
+        opts = self._options
+        if opts.script_source is not None:
+            self.eval(opts.script_source, filename=opts.script or "<script>")
 
     def memory_usage(self) -> dict[str, int]:
         """Engine memory figures: at least ``malloc_size`` and ``memory_limit`` (bytes)."""
@@ -432,32 +468,6 @@ class Context:
         """Coroutine form of :meth:`ask`."""
         return await self._request_async(lambda rid: self._frame(nb.OP_ASK, rid, timeout, message))
 
-    def _ask_replying(self, message: Any, reply: Any) -> None:
-        """Post an ask whose answer settles the Pykka future ``reply`` (never blocks).
-
-        Used by the context's actor: the answer arrives on the pool's event
-        thread, so no dispatcher thread waits for JS.
-        """
-        shim = _FutureShim(reply)
-        try:
-            self._check_inherited()
-            if self._exited.is_set():
-                raise ContextDeadError(
-                    f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason
-                )
-            req_id = self._pool._next_request_id()
-            frame = self._frame(nb.OP_ASK, req_id, None, message)
-            with self._lock:
-                self._pending_async[req_id] = (_IMMEDIATE, shim)
-            try:
-                self._native.post(frame)
-            except BaseException:
-                with self._lock:
-                    self._pending_async.pop(req_id, None)
-                raise
-        except Exception as exc:
-            shim.set_exception(exc)
-
     async def get_global_async(self, name: str, *, timeout: float | None = None) -> Any:
         """Coroutine form of :meth:`get_global`."""
         return await self._request_async(lambda rid: self._frame(nb.OP_GET_GLOBAL, rid, timeout, _str(name)))
@@ -466,14 +476,6 @@ class Context:
         """Coroutine form of :meth:`set_global`."""
         await self._request_async(lambda rid: self._frame(nb.OP_SET_GLOBAL, rid, timeout, _str(name), value))
 
-    def _post_internal(self, group: str, value: Any) -> None:
-        """Deliver ``value`` to the callbacks a polyfill group registered with
-        ``native.on(group, fn)`` (fire and forget; for the groups' Python side)."""
-        self._check_inherited()
-        if self._exited.is_set():
-            raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
-        self._post(self._frame(nb.OP_INTERNAL, 0, None, group, value))
-
     async def send_async(self, message: Any) -> None:
         """Coroutine form of :meth:`send` (returns once the message is queued)."""
         self.send(message)
@@ -481,7 +483,7 @@ class Context:
     async def reset_async(self) -> None:
         """Coroutine form of :meth:`reset`."""
         await self._request_async(lambda rid: self._frame(nb.OP_RESET, rid, None))
-        await asyncio.get_running_loop().run_in_executor(None, self._pool._after_reset, self)
+        await asyncio.get_running_loop().run_in_executor(None, self._run_script)
 
     async def memory_usage_async(self) -> dict[str, int]:
         """Coroutine form of :meth:`memory_usage`."""
@@ -582,7 +584,7 @@ class Context:
 
         links.unlink(self, other)
 
-    def _mark_crashed(self, why: str) -> None:
+    def _mark_crashed(self) -> None:
         """Its worker process died (process mode): calls in flight fail with reason ``crashed``."""
         self._reason_override = "crashed"
         self._stop_reason = "crashed"
@@ -591,13 +593,13 @@ class Context:
         self._request_stop(killed=False, reason="linked")
 
     def _request_stop(self, killed: bool, reason: str | None = None) -> None:
-        if self._pool._inherited:
+        if self._owner.inherited:
             return  # a forked child: the context is the parent's to stop
         if reason is not None and self._reason_override is None and not self._exited.is_set():
             self._reason_override = reason
         if self._stop_reason is None:
             self._stop_reason = self._reason_override or ("killed" if killed else "normal")
-        if self._native.stop(killed):
+        if self._handle.stop(killed):
             # Callers blocked on this context are answered by the native side;
             # async callers are answered here, now, not when a worker gets to it.
             self._fail_async("the context is stopped")
@@ -608,13 +610,13 @@ class Context:
         Calls in flight fail with :class:`ContextDeadError`. Idempotent.
         """
         self._request_stop(killed=False)
-        if not self._pool._on_event_thread() and not self._pool._inherited:
+        if not self._owner.on_event_thread() and not self._owner.inherited:
             self._exited.wait(timeout)
 
     def kill(self, timeout: float = 5.0) -> None:
         """Stop the context abnormally (reason ``killed``): its supervisor may restart it."""
         self._request_stop(killed=True)
-        if not self._pool._on_event_thread() and not self._pool._inherited:
+        if not self._owner.on_event_thread() and not self._owner.inherited:
             self._exited.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -720,3 +722,131 @@ def _str(value: str, what: str = "name") -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+# ---- the internal interfaces ----------------------------------------------------------------
+#
+# A Context's state is private to this module. Other modules of the package
+# reach it only through what follows: the pool through ContextPort, API
+# groups through post_internal, the context's actor through ask_replying,
+# the test hooks through handle_of. In the other direction a Context asks
+# its pool only what ContextOwner declares.
+
+
+class ContextOwner(Protocol):
+    """What a Context asks of the pool that spawned it."""
+
+    @property
+    def closed(self) -> bool:
+        """The pool is stopped (or stopping)."""
+        ...
+
+    @property
+    def inherited(self) -> bool:
+        """This process is a fork of the pool's: nothing may be sent or waited on."""
+        ...
+
+    @property
+    def pid(self) -> int:
+        """The process the pool belongs to."""
+        ...
+
+    def on_event_thread(self) -> bool:
+        """The current thread is the pool's event thread (which must never wait on an exit)."""
+        ...
+
+
+class ContextPort:
+    """What the pool may do to a context it spawned (and nothing else may)."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    @property
+    def handle(self) -> ContextHandle:
+        return self.context._handle
+
+    @property
+    def options(self) -> SpawnOptions:
+        return self.context._options
+
+    def run_script(self) -> None:
+        self.context._run_script()
+
+    def complete_async(self, req_id: int, status: int, payload: Any) -> None:
+        """On the event thread: the answer of an ``*_async`` call."""
+        self.context._complete_async(req_id, status, payload)
+
+    def exited(self, reason: str, detail: Any) -> None:
+        """Once, on the event thread (or in the pool's stop): the context is gone."""
+        self.context._on_exit(reason, detail)
+
+    def crashed(self) -> None:
+        """Its worker process died: calls in flight fail with reason ``crashed``."""
+        self.context._mark_crashed()
+
+    def request_stop(self) -> None:
+        self.context._request_stop(killed=False)
+
+    def wait_exited(self, timeout: float) -> bool:
+        return self.context._exited.wait(timeout)
+
+    def handler_names(self) -> list[str]:
+        with self.context._lock:
+            return sorted(self.context._handlers)
+
+    def record_handler_error(self, name: str, exc: BaseException) -> None:
+        """A handler raised: the JSError that may escape later gets it as its cause."""
+        self.context._handler_errors.record(name, exc)
+
+
+def post_internal(ctx: Context, group: str, value: Any) -> None:
+    """Deliver ``value`` to the callbacks API group ``group`` registered with
+    ``native.on(group, fn)`` in ``ctx`` (fire and forget; the groups' Python
+    side uses it). Raises ContextDeadError once the context has exited."""
+    ctx._check_inherited()
+    if ctx._exited.is_set():
+        raise ContextDeadError(f"context #{ctx._id} has exited ({ctx._exit_reason})", ctx._exit_reason)
+    ctx._post(ctx._frame(nb.OP_INTERNAL, 0, None, group, value))
+
+
+def ask_replying(ctx: Context, message: Any, reply: Any) -> None:
+    """Post an ask whose answer settles the Pykka future ``reply`` (never blocks).
+
+    Used by the context's actor: the answer arrives on the pool's event
+    thread, so no dispatcher thread waits for JS.
+    """
+    shim = _FutureShim(reply)
+    try:
+        ctx._check_inherited()
+        if ctx._exited.is_set():
+            raise ContextDeadError(f"context #{ctx._id} has exited ({ctx._exit_reason})", ctx._exit_reason)
+        req_id = next(_request_ids)
+        frame = ctx._frame(nb.OP_ASK, req_id, None, message)
+        with ctx._lock:
+            ctx._pending_async[req_id] = (_IMMEDIATE, shim)
+        try:
+            ctx._handle.post(frame)
+        except BaseException:
+            with ctx._lock:
+                ctx._pending_async.pop(req_id, None)
+            raise
+    except Exception as exc:
+        shim.set_exception(exc)
+
+
+def spawn_options(ctx: Context) -> SpawnOptions:
+    """The options ``ctx`` was spawned with (a Worker's context inherits its parent's)."""
+    return ctx._options
+
+
+def stop_linked(ctx: Context) -> None:
+    """Stop ``ctx`` because something it is linked to exited (reason ``linked``)."""
+    ctx._stop_linked()
+
+
+def handle_of(ctx: Context) -> ContextHandle:
+    """The backend's handle of ``ctx`` (for the test hooks in :mod:`actors.testing`)."""
+    return ctx._handle

@@ -12,7 +12,6 @@ import atexit
 import inspect
 import itertools
 import logging
-import multiprocessing.process
 import os
 import threading
 import time
@@ -28,20 +27,19 @@ from actors import codec
 from actors._handlers import (
     AsyncHandlerLoop,
     CallPollers,
-    SyncServe,
     deferring_interrupts,
     describe,
     escalate,
     run_callback,
-    serving,
 )
-from actors.apis import REGISTRY, native_bits, resolve_apis
-from actors.apis.loader import lazy_spec
+from actors._serving import SyncServe, serving
+from actors.apis import REGISTRY, resolve_apis
 from actors.apis.window import spawn_url
-from actors.context import Context
+from actors.backend import Backend, ContextSpec, start_backend
+from actors.context import Context, ContextPort
 from actors.errors import ActorsError, ContextDeadError, ConversionError
 
-__all__ = ["ContextPool", "SpawnOptions"]
+__all__ = ["ContextPool", "SpawnOptions", "backend_of"]
 
 log = logging.getLogger("actors")
 _uncaught_log = logging.getLogger("actors.context")
@@ -141,8 +139,8 @@ class ContextPool:
     Bounds per context: at most 10,000 ``Host.call`` promises awaiting Python
     (``Host.call`` throws a ``RangeError`` past that), and a mailbox of
     100,000 commands or 64 MiB (``send``/``eval``/... raise
-    :class:`MailboxFullError` past that; nothing accepted is lost or reordered;
-    process mode does not apply the mailbox bound yet).
+    :class:`MailboxFullError` past that, in both modes; nothing accepted is
+    lost or reordered).
     """
 
     _ids = itertools.count(1)
@@ -205,18 +203,14 @@ class ContextPool:
                 f"one of the pool's native threads (use size >= processes)"
             )
         self._processes = min(wanted, size)
-        self._native: Any
-        if self._processes:
-            from actors._procpool import ProcessPump
-
-            self._native = ProcessPump(size, spare, self._processes, self._id, _weak_crash_handler(wself))
-        else:
-            self._native = nb.NativePool(size, spare)
-        self._contexts: dict[int, Context] = {}
+        self._backend: Backend = start_backend(
+            size, spare, self._processes, self._id, _weak_crash_handler(wself)
+        )
+        self._owner = _Owner(self)
+        self._contexts: dict[int, ContextPort] = {}
         self._names: dict[str, Context] = {}
         self._starting: set[str] = set()  # names of contexts whose script is running
         self._lock = threading.Lock()
-        self._req_ids = itertools.count(1)
         self._child_ids = itertools.count(1)
         self._supervisor: Any = None
         self.storage_path = None if storage_path is None else os.fspath(storage_path)
@@ -225,9 +219,12 @@ class ContextPool:
         self._closed = False
         self._inherited = False  # set in a forked child: this pool is the parent's
         self._async_handlers = AsyncHandlerLoop()
-        self._pollers = CallPollers(self._native.poll_calls, _weak_call_handler(wself), handler_threads)
+        self._pollers = CallPollers(self._backend.poll_calls, _weak_call_handler(wself), handler_threads)
         self._event_thread = threading.Thread(
-            target=_event_loop, args=(wself, self._native), name=f"actors-pool-{self._id}-events", daemon=True
+            target=_event_loop,
+            args=(wself, self._backend),
+            name=f"actors-pool-{self._id}-events",
+            daemon=True,
         )
         self._event_thread.start()
         self._pid = os.getpid()
@@ -236,7 +233,7 @@ class ContextPool:
             _release_unstopped,
             self._id,
             self._pid,
-            self._native,
+            self._backend,
             self._pollers,
             self._async_handlers,
             self._event_thread,
@@ -265,13 +262,13 @@ class ContextPool:
         ``processes`` alive and ``crashes`` seen)."""
         if self._closed:
             return {"threads": 0, "slots": self._size, "contexts": 0, "slices": 0, "handoffs": 0}
-        stats: dict[str, int] = self._native.stats()
+        stats: dict[str, int] = self._backend.stats()
         return stats
 
     def contexts(self) -> list[Context]:
         """The contexts alive on this pool."""
         with self._lock:
-            return list(self._contexts.values())
+            return [port.context for port in self._contexts.values()]
 
     def service(self, name: str, factory: Callable[[ContextPool], Any]) -> Any:
         """The pool-wide helper object ``name`` of an API group (lock manager,
@@ -402,7 +399,7 @@ class ContextPool:
         return result
 
     def _pool_supervisor(self) -> Any:
-        from actors.supervision.supervisor import Supervisor
+        from actors.supervision.supervisor import PoolSupervisor
 
         with self._lock:
             if self._closed:
@@ -410,13 +407,7 @@ class ContextPool:
             if self._supervisor is None:
                 # intensity counted per context: one crash-looping context must
                 # not take its healthy siblings down with it
-                self._supervisor = Supervisor(
-                    "one_for_one",
-                    max_restarts=3,
-                    max_seconds=5.0,
-                    name=f"pool-{self._id}",
-                    _per_child_intensity=True,
-                )
+                self._supervisor = PoolSupervisor(name=f"pool-{self._id}")
             return self._supervisor
 
     def _start(self, opts: SpawnOptions) -> Context:
@@ -431,23 +422,23 @@ class ContextPool:
                 self._starting.add(name)
         try:
             ctx_id = self._next_context_id()
-            native = self._native.new_context(
+            spec = ContextSpec(
                 ctx_id,
-                opts.memory_limit or 0,
-                opts.max_reductions or 0,
-                float(opts.timeout or 0.0),
-                opts.max_stack_size or 0,
-                _ON_UNCAUGHT[opts.on_uncaught],
-                native_bits(opts.apis),
-                # a worker process builds (and registers) the lazy spec itself
-                opts.apis if self._processes else lazy_spec(opts.apis),
+                memory_limit=opts.memory_limit or 0,
+                max_reductions=opts.max_reductions or 0,
+                timeout=float(opts.timeout or 0.0),
+                max_stack_size=opts.max_stack_size or 0,
+                on_uncaught=_ON_UNCAUGHT[opts.on_uncaught],
+                groups=opts.apis,
                 max_result_bytes=opts.max_result_bytes or 0,
             )
-            ctx = Context(self, ctx_id, native, opts)
+            handle = self._backend.new_context(spec)
+            ctx = Context(self, self._owner, ctx_id, handle, opts)
+            port = ContextPort(ctx)
             with self._lock:
-                self._contexts[ctx_id] = ctx
+                self._contexts[ctx_id] = port
             try:
-                self._init_context(ctx)
+                port.run_script()
             except BaseException:
                 ctx.stop()
                 raise
@@ -463,21 +454,10 @@ class ContextPool:
                 with self._lock:
                     self._starting.discard(name)
 
-    def _init_context(self, ctx: Context) -> None:
-        opts = ctx._options
-        if opts.script_source is not None:
-            ctx.eval(opts.script_source, filename=opts.script or "<script>")
-
-    def _after_reset(self, ctx: Context) -> None:
-        self._init_context(ctx)
-
     _ctx_ids = itertools.count(1)
 
     def _next_context_id(self) -> int:
         return next(ContextPool._ctx_ids)
-
-    def _next_request_id(self) -> int:
-        return next(self._req_ids)
 
     # ---- fork -----------------------------------------------------------------------------------
 
@@ -496,13 +476,7 @@ class ContextPool:
         self._closed = True
         self._lock = threading.Lock()
         self._finalizer.detach()
-        for wk in getattr(self._native, "workers", ()):
-            # multiprocessing's exit hook in the child would terminate the
-            # parent's (daemon) worker processes
-            proc = getattr(wk, "proc", None)
-            children = getattr(multiprocessing.process, "_children", None)
-            if proc is not None and isinstance(children, set):
-                children.discard(proc)
+        self._backend.after_fork_in_child()
 
     # ---- the event thread ---------------------------------------------------------------------
 
@@ -525,18 +499,19 @@ class ContextPool:
             log.exception("actors: malformed native event")
             return
         if ev[0] == nb.EV_RESULT:
-            ctx = self._contexts.get(ev[1])
-            if ctx is not None:
-                ctx._complete_async(ev[2], nb.R_CONVERSION, str(exc))
+            port = self._contexts.get(ev[1])
+            if port is not None:
+                port.complete_async(ev[2], nb.R_CONVERSION, str(exc))
         else:
             log.warning("actors: dropped an event of context #%s: %s", ev[1], exc)
 
     def _dispatch(self, ev: list[Any]) -> None:
         kind, ctx_id = ev[0], ev[1]
-        ctx = self._contexts.get(ctx_id)
+        port = self._contexts.get(ctx_id)
+        ctx = port.context if port is not None else None
         if kind == nb.EV_RESULT:
-            if ctx is not None:
-                ctx._complete_async(ev[2], ev[3], ev[4])
+            if port is not None:
+                port.complete_async(ev[2], ev[3], ev[4])
         elif kind == nb.EV_MESSAGE:
             if ctx is not None:
                 for cb in ctx.message_callbacks:
@@ -556,21 +531,22 @@ class ContextPool:
             label = ctx.name if ctx is not None and ctx.name else f"#{ctx_id}"
             _console_log.log(ev[2], "%s", ev[3], extra={"context": label})
         elif kind == nb.EV_EXIT:
+            self._backend.context_exited(ctx_id)
             with self._lock:
-                ctx = self._contexts.pop(ctx_id, None)
+                self._contexts.pop(ctx_id, None)
                 if ctx is not None and ctx.name is not None and self._names.get(ctx.name) is ctx:
                     del self._names[ctx.name]
-            if ctx is not None:
+            if port is not None and ctx is not None:
                 if ev[2] not in ("normal", "killed"):
                     log.warning("context %s exited: %s", ctx.name or f"#{ctx_id}", ev[2])
-                ctx._on_exit(ev[2], ev[3])
+                port.exited(ev[2], ev[3])
 
     def _on_worker_crash(self, ctx_ids: list[int], why: str) -> None:
         """On a worker's reader thread, before its contexts' exits are reported."""
         with self._lock:
             lost = [self._contexts[i] for i in ctx_ids if i in self._contexts]
-        for ctx in lost:
-            ctx._mark_crashed(why)
+        for port in lost:
+            port.crashed()
 
     def _on_call_frame(self, frame: bytes) -> None:
         """On a poller thread: one host call from JS."""
@@ -579,18 +555,19 @@ class ContextPool:
         except Exception:
             log.exception("actors: malformed host call frame")
             return
-        ctx = self._contexts.get(ctx_id)
-        if ctx is None:
+        port = self._contexts.get(ctx_id)
+        if port is None:
             return
-        self._host_call(ctx, call_id, name, args, flags)
+        self._host_call(port, call_id, name, args, flags)
 
-    def _host_call(self, ctx: Context, call_id: int, name: str, args: list[Any], flags: int = 0) -> None:
+    def _host_call(self, port: ContextPort, call_id: int, name: str, args: list[Any], flags: int = 0) -> None:
+        ctx = port.context
         sync = bool(flags & nb.CALL_SYNC)
         if flags & nb.CALL_INTERNAL:
-            fn = _group_handler(ctx, name)
+            fn = _group_handler(port, name)
         else:
             fn = ctx.handler(name)
-        native = ctx._native
+        handle = port.handle
         answered = False
 
         def answer(value: Any, exc: BaseException | None) -> None:
@@ -609,17 +586,17 @@ class ContextPool:
                         what = f"handler {name!r} returned {err}"
                         payload = codec.encode([False, ["ConversionError", what]])
                 else:
-                    ctx._handler_errors.record(name, exc)
+                    port.record_handler_error(name, exc)
                     payload = codec.encode([False, list(describe(exc))])
             except BaseException:
                 payload = _ANSWER_FAILED
             try:
-                native.resolve(call_id, payload)
+                handle.resolve(call_id, payload)
             except BaseException as err:  # the context is gone: nobody waits
                 escalate(err, f"answering host call {name!r}")
 
         if fn is None:
-            known = ", ".join(sorted(ctx._handlers)) or "none"
+            known = ", ".join(port.handler_names()) or "none"
             answer(None, LookupError(f"no host handler named {name!r} (handlers: {known})"))
             return
         if inspect.iscoroutinefunction(fn):
@@ -674,27 +651,27 @@ class ContextPool:
             sup.stop()  # first: nothing may restart what is being stopped
         with self._lock:
             contexts = list(self._contexts.values())
-        for ctx in contexts:
-            ctx._request_stop(killed=False)
+        for port in contexts:
+            port.request_stop()
         # Let the event thread deliver what the contexts said before they
         # exited (console lines, messages): their exit events come last.
         if not self._on_event_thread():
             deadline = time.monotonic() + 5.0
-            for ctx in contexts:
-                if not ctx._exited.wait(max(0.0, deadline - time.monotonic())):
+            for port in contexts:
+                if not port.wait_exited(max(0.0, deadline - time.monotonic())):
                     break
         # The event thread must be gone before the native pool is freed; the
         # exits it would still have reported are applied below instead. A
         # context parked in Host.callSync is woken by its stop, so nothing
         # waits on it.
-        self._native.close_events()
+        self._backend.close_events()
         if self._event_thread is not threading.current_thread():
             self._event_thread.join(5.0)
-        self._native.free()  # waits (GIL released) until every context is torn down
+        self._backend.free()  # waits (GIL released) until every context is torn down
         interrupt: BaseException | None = None
-        for ctx in contexts:
+        for port in contexts:
             try:
-                ctx._on_exit(ctx.exit_reason or "normal", None)
+                port.exited(port.context.exit_reason or "normal", None)
             except BaseException as exc:  # an exit callback's KeyboardInterrupt: after the stop
                 interrupt = interrupt or exc
         with self._lock:
@@ -716,6 +693,35 @@ class ContextPool:
             raise interrupt
 
 
+class _Owner:
+    """The pool as its contexts see it (:class:`actors.context.ContextOwner`)."""
+
+    __slots__ = ("_pool",)
+
+    def __init__(self, pool: ContextPool) -> None:
+        self._pool = pool
+
+    @property
+    def closed(self) -> bool:
+        return self._pool._closed
+
+    @property
+    def inherited(self) -> bool:
+        return self._pool._inherited
+
+    @property
+    def pid(self) -> int:
+        return self._pool._pid
+
+    def on_event_thread(self) -> bool:
+        return self._pool._on_event_thread()
+
+
+def backend_of(pool: ContextPool) -> Backend:
+    """The backend running ``pool``'s contexts (for :mod:`actors.testing`)."""
+    return pool._backend
+
+
 def _processes_option(processes: int | None) -> int:
     if processes is None:
         env = os.environ.get("ACTORS_PROCESSES", "").strip()
@@ -730,11 +736,12 @@ def _processes_option(processes: int | None) -> int:
     return processes
 
 
-def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:
+def _group_handler(port: ContextPort, name: str) -> Callable[..., Any] | None:
     """A polyfill's private host call "<group>.<handler>", bound to its context."""
+    ctx = port.context
     group_name, _, handler = name.partition(".")
     group = REGISTRY.get(group_name)
-    if group is None or group_name not in ctx._options.apis:
+    if group is None or group_name not in port.options.apis:
         return None
     fn = group.handlers.get(handler)
     if fn is None:
@@ -748,14 +755,14 @@ def _group_handler(ctx: Context, name: str) -> Callable[..., Any] | None:
     return lambda *args: fn(ctx, *args)
 
 
-def _event_loop(wpool: weakref.ref[ContextPool], native: Any) -> None:
+def _event_loop(wpool: weakref.ref[ContextPool], native: Backend) -> None:
     """The event thread: holds its pool only while it handles an event."""
     serving.event_thread = True
     while True:
         frame = native.poll(0.5)
         if frame is False:
             return
-        if frame is None or frame is True:
+        if frame is None:
             continue
         pool = wpool()
         if pool is None:
@@ -854,8 +861,11 @@ def _forget_parent_forkserver() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+# Registered after multiprocessing's exit hook (imported above), so it runs
+# before it: pools stop their worker processes in order instead of having
+# them terminated under their feet (which would look like crashes).
 @atexit.register
-def _stop_all_pools() -> None:
+def _stop_pools_at_exit() -> None:
     for pool in list(_live_pools):
         try:
             pool.stop()

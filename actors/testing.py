@@ -6,21 +6,12 @@ drills of an application that runs a process-mode pool.
 
 from __future__ import annotations
 
-from actors.context import Context
-from actors.errors import ActorsError
+from actors.context import Context, handle_of
+from actors.pool import ContextPool, backend_of
 
-__all__ = ["FAULTS", "crash_worker", "forge_frames", "frame", "worker_pid"]
+__all__ = ["FAULTS", "crash_worker", "forge_frames", "frame", "worker_pid", "worker_pids"]
 
 FAULTS = ("segfault", "abort", "kill", "exit")
-
-
-def _remote(ctx: Context) -> object:
-    from actors._procpool import RemoteContext
-
-    native = ctx._native
-    if not isinstance(native, RemoteContext):
-        raise ActorsError("the context does not live in a worker process (the pool has processes=0)")
-    return native
 
 
 def crash_worker(ctx: Context, how: str = "segfault", delay: float = 0.0) -> None:
@@ -34,20 +25,17 @@ def crash_worker(ctx: Context, how: str = "segfault", delay: float = 0.0) -> Non
         raise ValueError(f"how must be one of {', '.join(FAULTS)}, got {how!r}")
     if delay < 0:
         raise ValueError("delay must be >= 0")
-    from actors._procpool import RemoteContext
-
-    remote = _remote(ctx)
-    assert isinstance(remote, RemoteContext)
-    remote.worker.send_fault(how, delay)
+    handle_of(ctx).inject_fault(how, delay)
 
 
 def worker_pid(ctx: Context) -> int:
-    """Process id of the worker process hosting ``ctx``."""
-    from actors._procpool import RemoteContext
+    """Process id of the process hosting ``ctx`` (this one in thread mode)."""
+    return handle_of(ctx).pid
 
-    remote = _remote(ctx)
-    assert isinstance(remote, RemoteContext)
-    return remote.pid
+
+def worker_pids(pool: ContextPool) -> list[int]:
+    """Process ids of ``pool``'s live worker processes (none in thread mode)."""
+    return backend_of(pool).pids()
 
 
 def frame(kind: str | int, a: int = 0, b: int = 0, body: bytes = b"", length: int | None = None) -> bytes:
@@ -64,12 +52,8 @@ def forge_frames(ctx: Context, data: bytes, delay: float = 0.0) -> None:
 
     Plays a worker that native code has taken over: the bytes go out
     between the worker's own frames, so the pool must treat whatever they
-    say with suspicion (see :mod:`actors._wire`).
+    say with suspicion (see :mod:`actors.process.wire`).
     """
     if delay < 0:
         raise ValueError("delay must be >= 0")
-    from actors._procpool import RemoteContext
-
-    remote = _remote(ctx)
-    assert isinstance(remote, RemoteContext)
-    remote.worker.send_fault("raw", delay, data)
+    handle_of(ctx).inject_fault("raw", delay, data)

@@ -453,7 +453,7 @@ def failover_trial(actors: Any, testing: Any, p: Params, script: Path, trial: in
         for c in victims:
             c.on_exit(on_exit)
         crashes_before = pool.stats()["crashes"]
-        survivors = set(pool._native.pids()) - {victim_pid}
+        survivors = set(testing.worker_pids(pool)) - {victim_pid}
         settle()
 
         t0 = clock()
@@ -466,7 +466,7 @@ def failover_trial(actors: Any, testing: Any, p: Params, script: Path, trial: in
         while pending or not t_process:
             progressed = False
             if not t_process:
-                pids = pool._native.pids()
+                pids = testing.worker_pids(pool)
                 if len(pids) == procs and victim_pid not in pids:
                     t_process = clock()
             for name, old in list(pending.items()):
@@ -557,7 +557,7 @@ def bench_failover(actors: Any, p: Params, logs: CountingHandler) -> tuple[list[
         "fault: segfault",
         "[2] 'answer eval': pool.whereis(name) is a new incarnation whose eval('globalThis.marker') "
         "returns the value its script set (polled every 0.5 ms, evals in series)",
-        "[2] 'process up': pool._native.pids() has 4 pids without the victim's; pool.stats() "
+        "[2] 'process up': actors.testing.worker_pids(pool) has 4 pids without the victim's; pool.stats() "
         "then says processes == 4 and crashes == 1",
         f"[2] actors log records during the trials: {logged or 'none'}",
     ]
@@ -727,11 +727,11 @@ def bench_soak(actors: Any, p: Params, logs: CountingHandler) -> tuple[list[list
                 if (i + 1) % max(1, p.soak_crashes // 10) == 0:
                     print(f"  {i + 1}/{p.soak_crashes} crashes", file=sys.stderr, flush=True)
             elapsed = time.perf_counter() - started
-            back = wait_for(lambda: len(pool._native.pids()) == procs, 30.0)
+            back = wait_for(lambda: len(testing.worker_pids(pool)) == procs, 30.0)
         # every worker up again, nothing in flight: the same state as at the start
         settle(0.2)
         stats = pool.stats()
-        pids = set(pool._native.pids())
+        pids = set(testing.worker_pids(pool))
         kids = check_children()
         # a descriptor being closed by a reader thread right now gets 5 s to go
         wait_for(lambda: fd_count() <= fds_before + FD_TOLERANCE, 5.0)
@@ -847,7 +847,8 @@ def bench_soak(actors: Any, p: Params, logs: CountingHandler) -> tuple[list[list
         "[3] sentinel: eval('n += 1') then 1 ms sleep, in a thread, for the whole soak and "
         f"{p.soak_baseline:.0f} s before it (its evals 'before the crashes')",
         "[3] processes: psutil children(recursive=True) of this process, minus the forkserver and the "
-        "resource tracker (by cmdline), compared with pool._native.pids() after the pool is back to "
+        "resource tracker (by cmdline), compared with actors.testing.worker_pids(pool) after the pool "
+        "is back to "
         f"{procs} workers (back in time: {back})",
         "[3] fds: /proc/self/fd counted after setup (pool, sentinel, contexts) and again after the "
         f"soak with {procs} workers alive; tolerance {FD_TOLERANCE}: the parent keeps a fixed "

@@ -24,7 +24,7 @@ import pytest
 from waiting import wait_until
 
 import actors
-from actors.testing import FAULTS, crash_worker, worker_pid
+from actors.testing import FAULTS, crash_worker, worker_pid, worker_pids
 
 pytestmark = pytest.mark.mode_independent
 
@@ -244,7 +244,7 @@ def test_crashes_leave_no_zombies_and_no_descriptors() -> None:
             assert wait_until(lambda: pool.stats()["processes"] == 2, timeout=10)
         assert wait_until(lambda: not _zombies(), timeout=5)
         assert wait_until(lambda: _fds() <= before, timeout=5), (before, _fds())
-        pids = pool._native.pids()
+        pids = worker_pids(pool)
         assert len(pids) == 2
     # stop() reaped every worker
     assert wait_until(lambda: not any(psutil.pid_exists(p) for p in pids), timeout=5)
@@ -255,7 +255,7 @@ def test_stop_terminates_every_worker_process() -> None:
     pool = actors.ContextPool(size=2, processes=2)
     ctx = pool.spawn(apis=None)
     ctx.eval("1")
-    pids = list(pool._native.pids())
+    pids = list(worker_pids(pool))
     assert len(pids) == 2
     pool.stop()
     assert wait_until(lambda: not any(psutil.pid_exists(p) for p in pids), timeout=5)

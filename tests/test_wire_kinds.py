@@ -1,12 +1,11 @@
 """The process-mode wire kinds are defined once (``ACT_W_*`` in native/actors.h);
-actors/_wire.py mirrors them. A kind that drifts on one side would make the
+actors/process/wire.py mirrors them. A kind that drifts on one side would make the
 pool treat a well-behaved worker as hostile (or worse, the reverse)."""
 
 from __future__ import annotations
 
-from actors._native import lib
-
-from actors import _wire as w
+from actors._binding import lib
+from actors.process import wire as w
 
 NAMES = (
     "NEW",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AVAILABLE", "GROUPS", "REGISTRY", "Group", "native_bits", "register", "resolve_apis"]
+__all__ = ["AVAILABLE", "GROUPS", "REGISTRY", "Group", "register", "resolve_apis"]
 
 GROUPS: tuple[str, ...] = (
     "console", "timers", "url", "encoding", "crypto", "buffer", "events", "fetch",
@@ -39,7 +39,6 @@ class Group:
         globals: the globals it defines, installed as lazy accessors.
         requires: groups it needs (installed with it, loaded first).
         polyfill: file name in ``polyfills/`` (None for native groups).
-        native_bit: ACT_API_* bit for groups implemented in C.
         handlers: ``{"name": fn(ctx, *args)}`` reachable from the polyfill as
             ``native.call("<group>.<name>", ...)``.
     """
@@ -48,7 +47,6 @@ class Group:
     globals: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     polyfill: str | None = None
-    native_bit: int = 0
     handlers: Mapping[str, GroupHandler] = field(default_factory=dict)
 
 
@@ -76,16 +74,6 @@ register(Group("console", globals=("console",), polyfill="console.js"))
 from actors.apis import groups as _groups  # noqa: E402,F401
 
 AVAILABLE: frozenset[str] = frozenset(name for name in REGISTRY if not name.startswith("_"))
-
-
-def native_bits(groups: Iterable[str]) -> int:
-    """The ACT_API_* bit mask for the native groups among ``groups``."""
-    bits = 0
-    for g in groups:
-        group = REGISTRY.get(g)
-        if group is not None:
-            bits |= group.native_bit
-    return bits
 
 
 def resolve_apis(spec: str | Iterable[str] | None) -> tuple[str, ...]:

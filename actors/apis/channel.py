@@ -4,7 +4,7 @@ Each pool has one :class:`ChannelHub` (a pool service) mapping a channel name
 to the open ``BroadcastChannel`` objects of that name, as ``(context, id)``
 pairs. ``postMessage`` reaches the hub through ``channel.post`` (one batch per
 context at a time, so a sender's messages keep their order) and the hub hands
-each message to every other subscriber with ``Context._post_internal``. A
+each message to every other subscriber with ``actors.context.post_internal``. A
 context's subscriptions are dropped when it exits; a subscriber whose context
 died meanwhile is skipped, never an error for the sender.
 
@@ -18,6 +18,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from actors.apis import Group, register
+from actors.context import post_internal
 from actors.errors import ContextDeadError
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ChannelHub:
                     out.setdefault(key[0], (target, []))[1].append([key[1], data])
         for target, messages in out.values():
             try:
-                target._post_internal("channel", messages)
+                post_internal(target, "channel", messages)
             except ContextDeadError:
                 pass  # exited meanwhile: its subscriptions go with its exit callback
 

@@ -10,7 +10,7 @@ can be closed independently at ``pool.stop()``). The polyfill
 body chunk by chunk, parses the ``text/event-stream`` format here (see
 :class:`EventStreamParser`) and reconnects after the ``retry`` delay with a
 ``Last-Event-ID`` header when the stream ends or fails. Everything it has to
-tell the context goes through ``ctx._post_internal("eventsource", msg)`` from
+tell the context goes through ``post_internal(ctx, "eventsource", msg)`` from
 that one task, so the context sees it in order:
 
 - ``["open", sid, origin]``: the connection is established (readyState OPEN);
@@ -43,6 +43,7 @@ import httpx
 from actors._handlers import LoopThread
 from actors.apis import Group, register
 from actors.apis.fetch import describe_http_error
+from actors.context import post_internal
 
 __all__ = ["DEFAULT_RETRY_MS", "MAX_OPEN", "MAX_REDIRECTS", "EventSourceService", "EventStreamParser"]
 
@@ -213,7 +214,7 @@ class EventSourceService:
         parser = EventStreamParser()
 
         def post(msg: list[Any]) -> None:
-            ctx._post_internal("eventsource", msg)  # raises ContextDeadError once it has exited
+            post_internal(ctx, "eventsource", msg)  # raises ContextDeadError once it has exited
 
         try:
             while True:

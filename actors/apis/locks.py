@@ -8,7 +8,7 @@ pool-wide: all contexts of the pool share them, whatever their origin.
 The JS side (``polyfills/locks.js``) asks with a synchronous host call
 (``locks.request``), which answers ``granted``, ``queued`` or ``unavailable``
 (for ``ifAvailable``). A queued request is granted later with
-``ctx._post_internal("locks", {"grant": id})``; a stolen lock is announced
+``post_internal(ctx, "locks", {"grant": id})``; a stolen lock is announced
 with ``{"stolen": id}``. The polyfill releases a lock (``locks.release``) when
 the promise of its callback settles, and withdraws an aborted queued request
 with ``locks.abort``.
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from actors.apis import Group, register
+from actors.context import post_internal
 from actors.errors import ContextDeadError
 
 if TYPE_CHECKING:
@@ -93,13 +94,13 @@ class LockManager:
     def _notify(self, grants: list[_Request], stolen: list[_Request] | None = None) -> None:
         for req in stolen or ():
             try:
-                req.ctx._post_internal("locks", {"stolen": req.id})
+                post_internal(req.ctx, "locks", {"stolen": req.id})
             except ContextDeadError:
                 pass
         while grants:
             req = grants.pop()
             try:
-                req.ctx._post_internal("locks", {"grant": req.id})
+                post_internal(req.ctx, "locks", {"grant": req.id})
             except ContextDeadError:
                 grants.extend(self._release(req.id))  # granted to a dead context: pass it on
 

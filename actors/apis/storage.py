@@ -159,7 +159,7 @@ def database(ctx: Context) -> LocalStorageDB:
 
 
 def _origin(ctx: Context) -> str:
-    return str(ctx._options.origin)
+    return ctx.origin
 
 
 def _str(value: Any, what: str) -> str:

@@ -11,7 +11,7 @@ The polyfill (``polyfills/websocket.js``) picks a socket id and calls
 ``websocket.open`` (returns at once), ``websocket.send`` (queues one text or
 binary message) and ``websocket.close`` (starts the close handshake, or fails
 the connection). Everything that happens afterwards reaches the context
-through ``ctx._post_internal("websocket", event)`` with ``event`` one of::
+through ``post_internal(ctx, "websocket", event)`` with ``event`` one of::
 
     {"id": n, "type": "open", "protocol": str, "extensions": str}
     {"id": n, "type": "message", "data": str | bytes}
@@ -37,6 +37,7 @@ from websockets.typing import Subprotocol
 
 from actors._handlers import LoopThread
 from actors.apis import Group, register
+from actors.context import post_internal
 
 __all__ = ["MAX_MESSAGE", "MAX_OPEN", "WebSocketError", "WebSocketService"]
 
@@ -170,7 +171,7 @@ class WebSocketService:
             return
         event["id"] = sock.sid
         try:
-            sock.ctx._post_internal("websocket", event)
+            post_internal(sock.ctx, "websocket", event)
         except Exception:  # the context is gone
             sock.dead = True
 

@@ -127,7 +127,7 @@ def location_parts(url: str) -> dict[str, str]:
 
 
 def _url(ctx: Any) -> dict[str, str]:
-    return location_parts(getattr(ctx._options, "url", DEFAULT_URL))
+    return location_parts(ctx.url)
 
 
 register(

@@ -5,7 +5,7 @@ which spawns a context (the worker) with the parent's API groups and limits,
 evaluates :data:`SCOPE_INIT` there (it installs ``self``, ``postMessage``,
 ``onmessage``, ``addEventListener``, ``close``) and then ``source``: a plain
 script string or a ``data:`` URL (percent-encoded or ``;base64``; other URLs
-are refused). Messages travel through ``Context._post_internal("worker", ...)``
+are refused). Messages travel through ``actors.context.post_internal(ctx, "worker", ...)``
 both ways; what the parent posts before the worker's script has run is queued.
 
 Lifetimes: the worker is stopped by ``terminate()``, by ``self.close()``, and
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from actors.apis import Group, register
+from actors.context import post_internal, spawn_options, stop_linked
 from actors.errors import ActorsError, ContextDeadError
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class WorkerHub:
             parent.on_exit(self._parent_exited)
         try:
             code, filename = decode_source(source)
-            opts = parent._options
+            opts = spawn_options(parent)
             apis = [a for a in opts.apis if not a.startswith("_")]
             if "worker" not in apis:
                 apis.append("worker")
@@ -227,7 +228,7 @@ class WorkerHub:
         if child is None:
             return
         try:
-            child._post_internal("worker", {"to": "scope", "data": messages})
+            post_internal(child, "worker", {"to": "scope", "data": messages})
         except ContextDeadError:
             pass
 
@@ -237,7 +238,7 @@ class WorkerHub:
         msg["to"] = "worker"
         msg["id"] = rec.wid
         try:
-            rec.parent._post_internal("worker", msg)
+            post_internal(rec.parent, "worker", msg)
         except ContextDeadError:
             pass
 
@@ -263,7 +264,7 @@ class WorkerHub:
         for rec in recs:
             self._end(rec)
             if rec.child is not None:
-                rec.child._request_stop(killed=False, reason="linked")
+                stop_linked(rec.child)
 
     def close(self) -> None:
         with self._lock:

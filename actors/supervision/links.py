@@ -26,12 +26,12 @@ import pykka
 from pykka.messages import ProxyCall
 
 from actors._handlers import escalate
+from actors.supervision.spec import NORMAL_REASONS
 
-__all__ = ["NORMAL", "link", "unlink"]
+__all__ = ["link", "linked", "unlink"]
 
 log = logging.getLogger("actors.links")
 
-NORMAL = frozenset({"normal", "shutdown"})
 _POLL_SECONDS = 0.02
 
 
@@ -60,7 +60,6 @@ class _LinkTable:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._links: dict[Any, dict[Any, Any]] = {}  # key -> {other key: other}
-        self._objects: dict[Any, Any] = {}
         self._hooked: set[Any] = set()
         self._watched: dict[Any, Any] = {}  # refs polled by the watcher
         self._watcher: threading.Thread | None = None
@@ -75,7 +74,6 @@ class _LinkTable:
                 return
         with self._lock:
             ka, kb = _key(a), _key(b)
-            self._objects[ka], self._objects[kb] = a, b
             self._links.setdefault(ka, {})[kb] = b
             self._links.setdefault(kb, {})[ka] = a
         self._hook(a)
@@ -125,7 +123,6 @@ class _LinkTable:
             for other in others:
                 self._links.get(_key(other), {}).pop(key, None)
             self._hooked.discard(key)
-            self._objects.pop(key, None)
         for other in others:
             self._deliver(other, obj, reason)
 
@@ -137,7 +134,7 @@ class _LinkTable:
             stop_linked: Callable[[], None] | None = getattr(other, "_stop_linked", None)
             if stop_linked is not None and getattr(other, "stops_on_any_link_exit", False):
                 stop_linked()  # a context: never outlives its link
-            elif reason not in NORMAL:
+            elif reason not in NORMAL_REASONS:
                 if stop_linked is not None:
                     stop_linked()  # a supervisor
                 elif _is_ref(other):
@@ -173,8 +170,3 @@ def unlink(a: Any, b: Any) -> None:
 def linked(obj: Any) -> list[Any]:
     """What ``obj`` is linked to now."""
     return _table.linked(obj)
-
-
-def report_exit(obj: Any, reason: str) -> None:
-    """For actors with their own exit hook: ``obj`` exited with ``reason``."""
-    _table.exited(obj, reason)

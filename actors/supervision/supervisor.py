@@ -27,7 +27,8 @@ from typing import Any
 
 import pykka
 
-from actors._handlers import escalate, run_callback, serving
+from actors._handlers import escalate, run_callback
+from actors._serving import serving
 from actors.dispatch import DispatchActor
 from actors.errors import ActorsError
 from actors.supervision import links
@@ -35,7 +36,7 @@ from actors.supervision.intensity import record_restart
 from actors.supervision.spec import NORMAL_REASONS, RESTART_TYPES, ChildSpec
 from actors.supervision.strategies import STRATEGIES, affected_children
 
-__all__ = ["Supervisor"]
+__all__ = ["PoolSupervisor", "Supervisor"]
 
 log = logging.getLogger("actors.supervisor")
 
@@ -100,6 +101,8 @@ class Supervisor:
     """
 
     stops_on_any_link_exit = False
+    # restart intensity counted per child (PoolSupervisor) or for all (OTP)
+    _per_child = False
 
     def __init__(
         self,
@@ -109,7 +112,6 @@ class Supervisor:
         *,
         name: str | None = None,
         clock: Callable[[], float] = time.monotonic,
-        _per_child_intensity: bool = False,
     ) -> None:
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
@@ -122,7 +124,6 @@ class Supervisor:
         self.max_seconds = float(max_seconds)
         self.name = name
         self._clock = clock
-        self._per_child = _per_child_intensity
         self._children: dict[str, _ChildState] = {}
         self._history: tuple[float, ...] = ()
         self._lock = threading.Lock()
@@ -503,3 +504,18 @@ class Supervisor:
 
 
 _current = threading.local()
+
+
+class PoolSupervisor(Supervisor):
+    """The supervisor of a pool's ``spawn(restart=...)`` contexts.
+
+    ``one_for_one`` with the restart intensity (3 in 5 s) counted per
+    context: one crash-looping context exhausts its own restarts and is
+    dropped, instead of taking its healthy siblings down with the
+    supervisor as a shared OTP intensity would.
+    """
+
+    _per_child = True
+
+    def __init__(self, *, name: str | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__("one_for_one", max_restarts=3, max_seconds=5.0, name=name, clock=clock)

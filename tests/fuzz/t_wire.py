@@ -1,6 +1,6 @@
 """Target ``wire``: malformed frames on both ends of process mode's socket.
 
-Framing (native/wire.c, actors/_wire.py): a 21-byte header ``<I B Q Q``
+Framing (native/wire.c, actors/process/wire.py): a 21-byte header ``<I B Q Q``
 (body length, kind, a, b) before each msgpack body.
 
 * ``worker`` cases play the pool against a real worker process
@@ -49,9 +49,9 @@ from typing import Any
 import msgpack
 
 from actors import _binding as nb
-from actors import _wire as w
 from actors import codec
-from actors.context import Context
+from actors.context import Context, handle_of
+from actors.process import wire as w
 from tests.fuzz.core import Finding, short, typed
 
 NEEDS_ENV = False
@@ -314,7 +314,7 @@ class _Forge:
 
     def __init__(self) -> None:
         import actors
-        import actors._procpool as procpool
+        import actors.process.pump as procpool
         from tests.fuzz import wire_evil
 
         self.plan = Path(os.getcwd()) / f"wire-plan-{os.getpid()}.json"
@@ -347,7 +347,7 @@ def _run_forge(case: dict[str, Any]) -> None:
     except actors.ActorsError:
         return  # the worker killed after the last case was still being replaced
     attacker.on_message(lambda m: None)
-    where, victim_at = attacker._native.worker, fg.victim._native.worker
+    where, victim_at = handle_of(attacker).worker, handle_of(fg.victim).worker  # type: ignore[attr-defined]
     if where is victim_at:
         attacker.kill()
         return  # placed beside the victim: this case tests nothing

@@ -1,6 +1,6 @@
 """A hostile worker process for the ``wire`` target's ``forge`` cases.
 
-``entry`` stands in for ``actors._procpool._worker_entry`` (the fuzz child
+``entry`` stands in for ``actors.process.pump._worker_entry`` (the fuzz child
 swaps it in before it builds its pool): the real worker (``actors._worker.main``)
 runs behind a proxy in the same process. Frames from the pool pass through
 untouched; frames to the pool are read one by one and, in the worker named

@@ -4,7 +4,7 @@ The worker lives exactly as long as the pool's end of its socket: when the
 pool's process dies for any reason, the socket closes and the worker exits
 (no parent-death signal, whose "parent" would be the forkserver).
 
-Started by :mod:`actors._procpool` through multiprocessing (``forkserver``,
+Started by :mod:`actors.process.pump` through multiprocessing (``forkserver``,
 so no process with live threads is ever forked). The main thread serves
 the socket in C (``native/serve.c``: commands go straight into the
 contexts' mailboxes, answers, events and host calls are written back by
@@ -25,7 +25,7 @@ import threading
 
 import msgpack
 
-from actors import _wire as w
+from actors.process import wire as w
 
 __all__ = ["main"]
 
@@ -55,7 +55,7 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from actors import _binding as nb
     from actors import codec
-    from actors.apis.loader import lazy_spec
+    from actors.backend import ContextSpec
 
     native = nb.NativePool(threads, spare_threads)
     server = nb.Server(native, sock.fileno())
@@ -65,12 +65,10 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
         while (msg := server.read()) is not None:
             kind, a, _b, body = msg
             if kind == w.NEW:
-                ctx_id, mem, red, tmo, stack, unc, bits, apis, out_bytes = msgpack.unpackb(body)
                 try:
-                    ctx = native.new_context(
-                        ctx_id, mem, red, tmo, stack, unc, bits, lazy_spec(tuple(apis)), out_bytes
-                    )
-                    server.add(ctx_id, ctx)
+                    spec = ContextSpec.from_list(msgpack.unpackb(body))
+                    ctx = native.new_context(spec)
+                    server.add(spec.id, ctx)
                 except Exception as exc:
                     server.send(w.REPLY, a, 0, codec.encode([1, f"{type(exc).__name__}: {exc}"]))
                 else:

@@ -4,7 +4,7 @@
 thread mode, and :class:`RemoteContext` where ``NativeContext`` does: the pool
 and its contexts cannot tell them apart. Command frames go to a worker as
 they are, events come back as the worker's pump wrote them (protocol in
-:mod:`actors._wire`).
+:mod:`actors.process.wire`).
 
 Each worker has a native client (``native/client.c``) whose reader thread
 completes blocked callers' waiters and feeds the hub's event and call queues,
@@ -17,10 +17,10 @@ process is reaped, its socket closed, and a replacement started.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.process
 import multiprocessing.util
 import socket
 import sys
@@ -32,9 +32,10 @@ from typing import Any
 import msgpack
 
 from actors import _binding as nb
-from actors import _wire as w
 from actors import codec
+from actors.backend import ContextSpec
 from actors.errors import ActorsError, ContextDeadError, ConversionError
+from actors.process import wire as w
 
 __all__ = ["ProcessPump", "RemoteContext"]
 
@@ -56,7 +57,7 @@ def _mp() -> Any:
             ctx: Any
             if "forkserver" in methods:
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["actors._worker"])
+                ctx.set_forkserver_preload(["actors.process.worker"])
             else:  # pragma: no cover - platforms without forkserver
                 ctx = multiprocessing.get_context("spawn")
             _mp_context = ctx
@@ -94,16 +95,6 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 _main_lock = threading.Lock()
-
-
-@atexit.register
-def _stop_pools_first() -> None:
-    # Registered after multiprocessing's own exit hook, so it runs before it:
-    # pools stop their workers in order instead of having them terminated
-    # under their feet (which would look like crashes).
-    from actors.pool import _stop_all_pools
-
-    _stop_all_pools()
 
 
 class _Worker:
@@ -256,7 +247,7 @@ class _Worker:
 
 
 def _worker_entry(sock: socket.socket, threads: int, spare: int) -> None:
-    from actors._worker import main
+    from actors.process.worker import main
 
     main(sock, threads, spare)
 
@@ -309,33 +300,11 @@ class ProcessPump:
             self.free()
             raise
 
-    # ---- the NativePool interface --------------------------------------------------------
+    # ---- the Backend interface (actors.backend) ------------------------------------------
 
-    def new_context(
-        self,
-        ctx_id: int,
-        memory_limit: int,
-        max_reductions: int,
-        timeout: float,
-        max_stack_size: int,
-        on_uncaught: int,
-        apis: int,
-        groups: tuple[str, ...],
-        max_result_bytes: int = 0,
-    ) -> RemoteContext:
-        body = msgpack.packb(
-            [
-                ctx_id,
-                memory_limit,
-                max_reductions,
-                timeout,
-                max_stack_size,
-                on_uncaught,
-                apis,
-                list(groups),
-                max_result_bytes,
-            ]
-        )
+    def new_context(self, spec: ContextSpec) -> RemoteContext:
+        body = msgpack.packb(spec.to_list())
+        ctx_id = spec.id
         wk = self._least_loaded()
         rc = RemoteContext(wk, ctx_id)
         with wk.lock:
@@ -354,6 +323,21 @@ class ProcessPump:
             wk.client.own(ctx_id, False)
             raise ActorsError(f"creating a context in worker process {wk.index}: {message}")
         return rc
+
+    def context_exited(self, ctx_id: int) -> None:
+        for wk in list(self.workers):
+            if wk is not None and ctx_id in wk.contexts:
+                wk.context_exited(ctx_id)
+
+    def after_fork_in_child(self) -> None:
+        # multiprocessing's exit hook in the child would terminate the
+        # parent's (daemon) worker processes
+        children = getattr(multiprocessing.process, "_children", None)
+        if not isinstance(children, set):
+            return
+        for wk in self.workers:
+            if wk is not None:
+                children.discard(wk.proc)
 
     def _least_loaded(self) -> _Worker:
         # While a crashed worker's replacement starts (~0.1 s), spawns (the
@@ -374,13 +358,7 @@ class ProcessPump:
                 self._lock.wait((patience if live else deadline) - now)
 
     def poll(self, timeout: float) -> bytes | bool | None:
-        frame = self.hub.poll(timeout)
-        if isinstance(frame, bytes) and len(frame) > 2 and frame[0] == 0x94 and frame[1] == nb.EV_EXIT:
-            ctx_id = w.peek_uint(frame, 2)[0]
-            for wk in list(self.workers):
-                if wk is not None and ctx_id in wk.contexts:
-                    wk.context_exited(ctx_id)
-        return frame
+        return self.hub.poll(timeout)
 
     def poll_calls(self, timeout: float) -> bytes | bool | None:
         return self.hub.poll_calls(timeout)
@@ -609,3 +587,6 @@ class RemoteContext:
     @property
     def pid(self) -> int:
         return self.worker.pid
+
+    def inject_fault(self, how: str, delay: float, data: bytes = b"") -> None:
+        self.worker.send_fault(how, delay, data)
