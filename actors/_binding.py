@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from actors.errors import ActorsError, ContextDeadError, ConversionError, MailboxFullError
 
@@ -119,15 +119,15 @@ class _EventQueues:
     def handle(self) -> Any:
         return self._h
 
-    def poll(self, timeout: float) -> bytes | bool | None:
+    def poll(self, timeout: float) -> bytes | Literal[False] | None:
         """Next event frame; None on timeout; False once the queues are closed."""
         return self._poll(self._poll_events, timeout)
 
-    def poll_calls(self, timeout: float) -> bytes | bool | None:
+    def poll_calls(self, timeout: float) -> bytes | Literal[False] | None:
         """Next host call frame; None on timeout; False once the queues are closed."""
         return self._poll(self._poll_calls, timeout)
 
-    def _poll(self, fn: Any, timeout: float) -> bytes | bool | None:
+    def _poll(self, fn: Any, timeout: float) -> bytes | Literal[False] | None:
         b = getattr(self._buf, "v", None)
         if b is None:
             b = self._buf.v = (ffi.new("uint8_t **"), ffi.new("size_t *"))

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from actors._serving import SyncServe, serving, sync_serving, waits_on_parked
 
@@ -149,7 +149,7 @@ class CallPollers:
 
     def __init__(
         self,
-        poll: Callable[[float], bytes | bool | None],
+        poll: Callable[[float], bytes | Literal[False] | None],
         handle: Callable[[bytes], None],
         max_threads: int,
         name: str = "actors-handler",
@@ -175,8 +175,8 @@ class CallPollers:
             frame = self._poll(0.5)
             if frame is False:
                 return
-            if not isinstance(frame, bytes):
-                continue  # timed out
+            if frame is None:
+                continue
             with self._lock:
                 self._idle -= 1
                 if self._idle == 0 and len(self._threads) < self._max:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 __all__ = ["Backend", "ContextHandle", "ContextSpec", "start_backend"]
 
@@ -113,11 +113,11 @@ class Backend(Protocol):
 
     def new_context(self, spec: ContextSpec) -> ContextHandle: ...
 
-    def poll(self, timeout: float) -> bytes | bool | None:
+    def poll(self, timeout: float) -> bytes | Literal[False] | None:
         """Next event frame; None on timeout; False once the queues are closed."""
         ...
 
-    def poll_calls(self, timeout: float) -> bytes | bool | None:
+    def poll_calls(self, timeout: float) -> bytes | Literal[False] | None:
         """Next host-call frame; None on timeout; False once the queues are closed."""
         ...
 

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import msgpack
 
@@ -357,10 +357,10 @@ class ProcessPump:
                     raise ActorsError("no worker process is running (they keep crashing?)")
                 self._lock.wait((patience if live else deadline) - now)
 
-    def poll(self, timeout: float) -> bytes | bool | None:
+    def poll(self, timeout: float) -> bytes | Literal[False] | None:
         return self.hub.poll(timeout)
 
-    def poll_calls(self, timeout: float) -> bytes | bool | None:
+    def poll_calls(self, timeout: float) -> bytes | Literal[False] | None:
         return self.hub.poll_calls(timeout)
 
     def close_events(self) -> None:
