@@ -11,7 +11,8 @@ with ``@pytest.mark.thread_only`` (and why).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,32 @@ def ctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
         yield c
     finally:
         c.stop()
+
+
+@pytest.fixture
+def group_context(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Context]]:
+    """Spawns contexts with API groups on ``pool``: ``group_context("fetch", setup=JS, **spawn_options)``.
+
+    ``setup`` (JS) runs in the new context before it is handed out. Every context
+    made is stopped after the test, before the pool is.
+    """
+    made: list[actors.Context] = []
+
+    def spawn(*groups: str, setup: str | None = None, **options: Any) -> actors.Context:
+        c = pool.spawn(apis=list(groups), **options)
+        made.append(c)
+        if setup is not None:
+            c.eval(setup)
+        return c
+
+    try:
+        yield spawn
+    finally:
+        for c in made:
+            c.stop()
+
+
+@pytest.fixture
+def dom(group_context: Callable[..., actors.Context]) -> actors.Context:
+    """A context with only the ``dom`` group (and ``events``, which it needs)."""
+    return group_context("dom")

@@ -15,24 +15,12 @@ from typing import Any
 import psutil
 import pykka
 import pytest
+from waiting import WAIT, wait_for
 
 import actors
 from actors.supervision import links
 
-WAIT = 5.0  # upper bound for anything that should happen promptly
 SETTLE = 0.15  # long enough for the link watcher (20 ms polls) to have noticed an exit
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.002)
 
 
 class Owner(pykka.ThreadingActor):

@@ -9,24 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import WAIT, wait_for
 
 import actors
 
-WAIT = 5.0  # upper bound for anything that should happen promptly
-
 Event = tuple[str, ...]
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.002)
 
 
 def new_incarnation(sup: actors.Supervisor, child_id: str, old: Any) -> Any:

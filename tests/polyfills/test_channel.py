@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from waiting import wait_until
@@ -24,13 +24,8 @@ undefined
 
 
 @pytest.fixture
-def three(pool: actors.ContextPool) -> Iterator[list[actors.Context]]:
-    cs = [pool.spawn(apis=["channel"]) for _ in range(3)]
-    for c in cs:
-        c.eval(SETUP)
-    yield cs
-    for c in cs:
-        c.stop()
+def three(group_context: Callable[..., actors.Context]) -> list[actors.Context]:
+    return [group_context("channel", setup=SETUP) for _ in range(3)]
 
 
 def got(c: actors.Context, key: str) -> list[object]:

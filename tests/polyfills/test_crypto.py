@@ -10,7 +10,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,14 +28,9 @@ from actors.apis import crypto as crypto_group
 
 
 @pytest.fixture
-def cx(pool: actors.ContextPool) -> Iterator[actors.Context]:
+def cx(group_context: Callable[..., actors.Context]) -> actors.Context:
     """A context with only the crypto group; ``S`` is ``crypto.subtle``."""
-    c = pool.spawn(apis=["crypto"])
-    c.eval("globalThis.S = crypto.subtle")  # short for the tests below
-    try:
-        yield c
-    finally:
-        c.stop()
+    return group_context("crypto", setup="globalThis.S = crypto.subtle")  # short for the tests below
 
 
 def js_bytes(data: bytes) -> str:

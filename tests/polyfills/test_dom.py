@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 import actors
 from actors.apis import REGISTRY
 
 GLOBALS = REGISTRY["dom"].globals
-
-
-@pytest.fixture
-def dom(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    """A context with only the ``dom`` group (and ``events``, which it needs)."""
-    c = pool.spawn(apis=["dom"])
-    try:
-        yield c
-    finally:
-        c.stop()
 
 
 def error_of(ctx: actors.Context, code: str) -> list[str]:

@@ -7,7 +7,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -169,12 +169,8 @@ def base(server: _Server) -> str:
 
 
 @pytest.fixture
-def fctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["fetch"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def fctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("fetch")
 
 
 def ev(c: actors.Context, code: str, timeout: float = 10.0) -> Any:
