@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from servers import LoopbackServer
 
 import actors
 
@@ -103,3 +104,20 @@ def group_context(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Con
 def dom(group_context: Callable[..., actors.Context]) -> actors.Context:
     """A context with only the ``dom`` group (and ``events``, which it needs)."""
     return group_context("dom")
+
+
+@pytest.fixture
+def base(server: LoopbackServer) -> str:
+    """The URL of the module's loopback ``server`` fixture (see tests/servers.py)."""
+    return server.base
+
+
+@pytest.fixture
+def ppool() -> Iterator[actors.ContextPool]:
+    """A process-mode pool (two worker processes, whatever ``pool_mode`` says) for
+    tests about what only process mode does; stopped after the test."""
+    p = actors.ContextPool(size=2, processes=2)
+    try:
+        yield p
+    finally:
+        p.stop()

@@ -17,34 +17,16 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 
 import psutil
 import pytest
 from waiting import wait_until
+from workers import on_other_process
 
 import actors
 from actors.testing import FAULTS, crash_worker, worker_pid
 
 pytestmark = pytest.mark.mode_independent
-
-
-@pytest.fixture
-def ppool() -> Iterator[actors.ContextPool]:
-    """Two worker processes with one thread each."""
-    p = actors.ContextPool(size=2, processes=2)
-    try:
-        yield p
-    finally:
-        p.stop()
-
-
-def _on_other_process(pool: actors.ContextPool, ctx: actors.Context, **kw: object) -> actors.Context:
-    for _ in range(8):
-        c = pool.spawn(**kw)  # type: ignore[arg-type]
-        if worker_pid(c) != worker_pid(ctx):
-            return c
-    raise AssertionError("spawn never picked the other process")
 
 
 def _fds() -> int:
@@ -134,7 +116,7 @@ def test_a_call_parked_in_a_host_handler_fails_when_its_process_dies(ppool: acto
 
 def test_contexts_on_other_processes_never_notice(ppool: actors.ContextPool) -> None:
     doomed = ppool.spawn(apis=None)
-    survivor = _on_other_process(ppool, doomed, apis=None)
+    survivor = on_other_process(ppool, doomed, apis=None)
     survivor.eval("globalThis.n = 0")
     stop = threading.Event()
     failures: list[BaseException] = []
@@ -201,7 +183,7 @@ def test_the_pool_supervisor_restarts_the_contexts_of_a_dead_process(
 
 def test_a_lock_held_in_a_crashed_process_is_released(ppool: actors.ContextPool) -> None:
     holder = ppool.spawn(apis=["locks"])
-    waiter = _on_other_process(ppool, holder, apis=["locks"])
+    waiter = on_other_process(ppool, holder, apis=["locks"])
     holder.eval("navigator.locks.request('shared', () => new Promise(() => {})); 0")
     assert wait_until(lambda: holder.eval("navigator.locks.query().then(q => q.held.length)") == 1)
     waiter.eval("globalThis.got = false; navigator.locks.request('shared', () => { got = true; }); 0")
@@ -213,7 +195,7 @@ def test_a_lock_held_in_a_crashed_process_is_released(ppool: actors.ContextPool)
 
 def test_broadcast_channel_and_messages_cross_processes(ppool: actors.ContextPool) -> None:
     a = ppool.spawn(apis=["channel"])
-    b = _on_other_process(ppool, a, apis=["channel"])
+    b = on_other_process(ppool, a, apis=["channel"])
     b.eval("globalThis.got = []; new BroadcastChannel('c').onmessage = (e) => got.push(e.data); 0")
     a.eval("new BroadcastChannel('c').postMessage({hello: 'there'}); 0")
     assert wait_until(lambda: b.eval("got.length") == 1)

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import select
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from servers import LoopbackServer, QuietHandler, serving
 from waiting import wait_js
 
 import actors
 from actors.apis.eventsource import EventStreamParser
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
+class _Server(LoopbackServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.disconnected: dict[str, threading.Event] = {}
+        super().__init__(_Handler)
         self.hits: dict[str, list[str | None]] = {}  # tag -> Last-Event-ID of each connection
-
-    def flag(self, name: str) -> threading.Event:
-        with self.lock:
-            return self.disconnected.setdefault(name, threading.Event())
 
     def hit(self, tag: str, last_id: str | None) -> int:
         with self.lock:
@@ -40,12 +26,9 @@ class _Server(ThreadingHTTPServer):
             return len(seen)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
     # HTTP/1.0: the body ends when the connection closes
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def _start(self, ctype: str = "text/event-stream", status: int = 200) -> None:
         self.send_response(status)
@@ -55,15 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _hold(self, tag: str, seconds: float = 10.0) -> None:
         """Keep the stream open until the client goes away (then set the flag ``tag``)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.connection], [], [], 0.05)
-            if r:
-                try:
-                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
-                        break
-                except OSError:
-                    break
+        self.client_gone(seconds)
         self.server.flag(tag).set()
 
     def do_GET(self) -> None:
@@ -133,19 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-
-
-@pytest.fixture
-def base(server: _Server) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture
