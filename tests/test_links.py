@@ -20,8 +20,6 @@ from waiting import WAIT, wait_for
 import actors
 from actors.supervision import links
 
-SETTLE = 0.15  # long enough for the link watcher (20 ms polls) to have noticed an exit
-
 
 class Owner(pykka.ThreadingActor):
     """A plain Pykka actor that does not trap exits."""
@@ -53,6 +51,45 @@ def trapper() -> Iterator[pykka.ActorRef[Any]]:
     ref = Trapper.start()
     yield ref
     ref.stop(block=False)
+
+
+def round_trip(ref: pykka.ActorRef[Any]) -> None:
+    """Return once ``ref`` has handled every message queued to it before the call (or has stopped).
+
+    A context's ``stop()``/``kill()`` return after its exit callbacks, the
+    link table's among them, so what the exit sends a linked actor (a stop, an
+    ``on_link_exit``) is queued by then: after this round trip it has been handled.
+    """
+    try:
+        ref.proxy().actor_urn.get(timeout=WAIT)
+    except pykka.ActorDeadError:
+        pass
+
+
+def link_watcher_caught_up(pool: actors.ContextPool) -> None:
+    """Return once the link watcher has reported every plain actor that had stopped before the call.
+
+    The watcher reports the actors it finds gone one pass at a time, in the
+    order they were linked, on its one thread: a marker actor linked and
+    stopped now is reported after any actor already gone, so its linked
+    context exiting proves those earlier reports were made.
+    """
+    marker = Owner.start()
+    probe = pool.spawn(apis=None, link=marker)
+    marker.stop()
+    assert probe.wait(WAIT), "the link watcher never reported the marker actor's exit"
+
+
+def pool_supervisor_caught_up(pool: actors.ContextPool) -> None:
+    """Return once the pool's supervisor has handled every exit the pool reported before the call.
+
+    The pool applies exits in order on its one event thread, telling the
+    supervisor from the exit callbacks: a context stopped now exits after
+    them, and a supervised spawn after that is a round trip through the
+    supervisor's actor, which handles what it was told in order.
+    """
+    pool.spawn(apis=None).stop()
+    pool.spawn(apis=None, restart="temporary").stop()
 
 
 def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
@@ -126,7 +163,7 @@ def test_a_trapping_owner_is_told_the_context_was_killed_and_stays_alive(
     ctx = pool.spawn(apis=None, link=trapper)
     ctx.kill()
     assert trapped(trapper, 1) == [(ctx.actor_ref.actor_urn, "killed")]
-    time.sleep(SETTLE)
+    round_trip(trapper)
     assert trapper.is_alive()
 
 
@@ -136,7 +173,7 @@ def test_a_context_stopping_normally_does_not_stop_a_non_trapping_owner(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.stop()
     assert ctx.exit_reason == "normal"
-    time.sleep(SETTLE)
+    round_trip(owner)
     assert owner.is_alive()
 
 
@@ -169,7 +206,7 @@ def test_unlink_stops_the_owner_s_exit_from_reaching_the_context(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.unlink(owner)
     owner.stop()
-    time.sleep(SETTLE)
+    link_watcher_caught_up(pool)
     assert ctx.alive
     assert ctx.eval("'still here'") == "still here"
 
@@ -180,7 +217,7 @@ def test_unlink_stops_the_context_s_crash_from_reaching_the_owner(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.unlink(owner)
     ctx.kill()
-    time.sleep(SETTLE)
+    round_trip(owner)
     assert owner.is_alive()
 
 
@@ -258,8 +295,8 @@ def test_a_context_stopping_normally_leaves_its_linked_supervisor_running(
 ) -> None:
     sup = make_sup()
     ctx = pool.spawn(apis=None, link=sup)
-    ctx.stop()
-    time.sleep(SETTLE)
+    ctx.stop()  # returns after ctx's exit callbacks: the link has delivered the exit
+    sup.count_children()  # and a round trip through the supervisor's actor
     assert sup.alive
 
 
@@ -336,8 +373,10 @@ def test_messages_told_to_a_context_that_is_then_killed_are_dropped_quietly(
             ref.tell(i)
         ctx.kill()
         refs.append(ref)
+    # Each actor handles the messages told to it before the stop its context's exit
+    # sends it: once every actor has stopped, every message was handled (and
+    # whatever handling it logged, logged).
     wait_for(lambda: not any(r.is_alive() for r in refs), what="the actors to stop")
-    time.sleep(SETTLE)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
 
@@ -367,7 +406,7 @@ def test_a_transient_context_of_the_pool_is_not_restarted_after_a_normal_stop(
 ) -> None:
     ctx = pool.spawn(apis=None, restart="transient", name="t")
     ctx.stop()
-    time.sleep(SETTLE)
+    pool_supervisor_caught_up(pool)
     assert pool.whereis("t") is None
 
 
@@ -390,7 +429,7 @@ def test_a_crash_looping_context_of_the_pool_is_given_up_on_and_its_siblings_kee
     )
 
     wait_for(lambda: len(starts) >= 4 and pool.whereis("looper") is None, what="the pool to give up")
-    time.sleep(SETTLE)
+    pool_supervisor_caught_up(pool)  # a fifth start would have come by now
     assert len(starts) == 4  # the first start and max_restarts=3 restarts
     assert pool.whereis("looper") is None
     assert pool.whereis("sibling") is sibling
