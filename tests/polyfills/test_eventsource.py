@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from servers import LoopbackServer, QuietHandler, serving
-from waiting import wait_js
+from waiting import WAIT, wait_for, wait_js
 
 import actors
+from actors.apis import eventsource as eventsource_group
 from actors.apis.eventsource import EventStreamParser
 
 
@@ -117,6 +119,23 @@ def ectx(group_context: Callable[..., actors.Context]) -> actors.Context:
     return group_context("eventsource")
 
 
+def streams_ended(ctx: actors.Context) -> None:
+    """Wait until the EventSource service of ``ctx``'s pool runs no stream task.
+
+    Each EventSource is one task on the service's loop that reconnects after
+    ``retry``: once none is left, no reconnection can come.
+    """
+    loop = eventsource_group._service(ctx)._loop
+
+    async def others() -> int:
+        return len(asyncio.all_tasks() - {asyncio.current_task()})
+
+    wait_for(
+        lambda: asyncio.run_coroutine_threadsafe(others(), loop).result(WAIT) == 0,
+        what="the EventSource tasks to end",
+    )
+
+
 LISTEN = """globalThis.got = []; globalThis.states = [];
 globalThis.es = new EventSource('%s');
 es.onopen = (e) => { got.push(['open', es.readyState]); };
@@ -210,7 +229,7 @@ def test_bad_response_fails_without_reconnecting(
     ectx.eval(LISTEN.replace("'%s'", f"'{base}{path}?tag={tag}'"))
     wait_js(ectx, "got.length > 0", show="got")
     assert ectx.eval("[got, es.readyState]") == [[["error", 2]], 2]
-    time.sleep(0.3)  # (a reconnection would come after 'retry'; none must come)
+    streams_ended(ectx)  # (a reconnection would come after 'retry'; none must come)
     assert len(server.hits[tag]) == 1
     assert ectx.eval("got.length") == 1
 
@@ -228,7 +247,7 @@ def test_close_stops_it(ectx: actors.Context, base: str, server: _Server) -> Non
     wait_js(ectx, "got.length >= 2", show="got")
     ectx.eval("es.close(); es.close(); 0")
     assert server.flag("close1").wait(3), "the server never saw the client go away"
-    time.sleep(0.2)
+    streams_ended(ectx)
     assert len(server.hits["close1"]) == 1
     assert ectx.eval("[es.readyState, got.length]") == [2, 2]
 

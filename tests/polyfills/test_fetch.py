@@ -103,7 +103,8 @@ class _Handler(QuietHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
         elif u.path == "/slow":
-            # no answer for a while; notes when the client gives up
+            # no answer for a while; notes when the request arrived and when the client gives up
+            self.server.flag(q.get("tag", "slow") + ":arrived").set()
             if self.client_gone(float(q.get("delay", "10"))):
                 self.server.flag(q.get("tag", "slow")).set()
                 self.close_connection = True
@@ -516,7 +517,7 @@ def test_context_stopped_during_request(base: str, server: _Server) -> None:
             " await rd.read(); 0",
             timeout=10,
         )
-        time.sleep(0.2)
+        assert server.flag("stop1:arrived").wait(5), "the request never reached the server"
         t0 = time.monotonic()
         c.stop()
         d.stop()
@@ -534,7 +535,7 @@ def test_pool_stop_with_requests_in_flight(base: str, server: _Server) -> None:
     p = actors.ContextPool(size=2)
     c = p.spawn(apis=["fetch"])
     c.eval(f"globalThis.pending = fetch('{base}/slow?tag=poolstop'); 0")
-    time.sleep(0.2)
+    assert server.flag("poolstop:arrived").wait(5), "the request never reached the server"
     t0 = time.monotonic()
     p.stop()
     assert time.monotonic() - t0 < 5
