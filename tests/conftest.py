@@ -1,5 +1,6 @@
-"""Shared fixtures: the pool mode every test runs in, a small pool per test and
-a bare context on it.
+"""Shared fixtures: the pool mode every test runs in, a small pool per test, a
+bare context on it, contexts with API groups (``group_context``, ``dom``), a
+process-mode pool (``ppool``) and the URL of a module's loopback ``server``.
 
 Every test runs twice: with pools in this process (thread mode) and with
 pools whose contexts live in worker processes (process mode). The mode is
@@ -57,14 +58,17 @@ def _mode_marks(request: pytest.FixtureRequest, pool_mode: str) -> None:
         pytest.skip(f"thread mode only: {mark.args[0] if mark.args else 'in-process behaviour'}")
 
 
-@pytest.fixture
-def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
-    """A two-thread pool, stopped (with every context on it) after the test."""
-    p = actors.ContextPool(size=2)
+def _stopped_after(p: actors.ContextPool) -> Iterator[actors.ContextPool]:
     try:
         yield p
     finally:
         p.stop()
+
+
+@pytest.fixture
+def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
+    """A two-thread pool, stopped (with every context on it) after the test."""
+    yield from _stopped_after(actors.ContextPool(size=2))
 
 
 @pytest.fixture
@@ -116,8 +120,4 @@ def base(server: LoopbackServer) -> str:
 def ppool() -> Iterator[actors.ContextPool]:
     """A process-mode pool (two worker processes, whatever ``pool_mode`` says) for
     tests about what only process mode does; stopped after the test."""
-    p = actors.ContextPool(size=2, processes=2)
-    try:
-        yield p
-    finally:
-        p.stop()
+    yield from _stopped_after(actors.ContextPool(size=2, processes=2))

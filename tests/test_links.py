@@ -6,7 +6,6 @@ import gc
 import itertools
 import logging
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from waiting import WAIT, wait_for
 
 import actors
+from actors.actor import ContextActor
 from actors.supervision import links
 
 
@@ -452,6 +452,11 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
     sup = make_sup()
     proc = psutil.Process()
 
+    def context_actors() -> set[str]:
+        return {r.actor_urn for r in pykka.ActorRegistry.get_all() if r.actor_class is ContextActor}
+
+    before = context_actors()
+
     def churn(n: int, sample: list[weakref.ref[actors.Context]] | None = None) -> None:
         for i in range(n):
             ctx = sup.start_child(f"c{i}", lambda: pool.spawn(apis=None), restart="temporary")
@@ -467,8 +472,10 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
 
     def quiet() -> None:
         wait_for(lambda: not links.linked(trapper), what="the link table to empty")
+        # an exiting context stops its actor without waiting for it: wait until those
+        # of this test's contexts are gone
+        wait_for(lambda: context_actors() <= before, what="the contexts' actors to stop")
         gc.collect()
-        time.sleep(0.05)
 
     churn(50)  # warm up: dispatcher workers, watcher thread, caches
     quiet()
