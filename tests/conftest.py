@@ -1,5 +1,6 @@
 """Shared fixtures: the pool mode every test runs in, a small pool per test, a
-bare context on it, contexts with API groups (``group_context``, ``dom``), a
+bare context on it, contexts with API groups (``group_context``, ``dom``), supervisors
+(``make_sup``), a
 process-mode pool (``ppool``) and the URL of a module's loopback ``server``.
 
 Every test runs twice: with pools in this process (thread mode) and with
@@ -102,6 +103,21 @@ def group_context(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Con
     finally:
         for c in made:
             c.stop()
+
+
+@pytest.fixture
+def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
+    """Supervisors for one test; stopped (with their children) after it, before the pool is."""
+    made: list[actors.Supervisor] = []
+
+    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
+        sup = actors.Supervisor(*args, **kwargs)
+        made.append(sup)
+        return sup
+
+    yield make
+    for sup in reversed(made):
+        sup.stop()
 
 
 @pytest.fixture

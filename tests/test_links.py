@@ -101,21 +101,6 @@ def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
     )
 
 
-@pytest.fixture
-def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
-    """Supervisors for one test; stopped before the pool is."""
-    made: list[actors.Supervisor] = []
-
-    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
-        sup = actors.Supervisor(*args, **kwargs)
-        made.append(sup)
-        return sup
-
-    yield make
-    for sup in reversed(made):
-        sup.stop()
-
-
 # ---- a context linked to a plain Pykka actor ------------------------------------------------------
 
 

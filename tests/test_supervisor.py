@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,21 +82,6 @@ class Journal:
 @pytest.fixture
 def journal(pool: actors.ContextPool) -> Journal:
     return Journal(pool)
-
-
-@pytest.fixture
-def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
-    """Supervisors for one test; stopped (with their children) before the pool is."""
-    made: list[actors.Supervisor] = []
-
-    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
-        sup = actors.Supervisor(*args, **kwargs)
-        made.append(sup)
-        return sup
-
-    yield make
-    for sup in reversed(made):
-        sup.stop()
 
 
 def start_all(sup: actors.Supervisor, journal: Journal, ids: str, restart: str = "permanent") -> None:
