@@ -1,7 +1,7 @@
 """Shared fixtures: the pool mode every test runs in, a small pool per test, a
-bare context on it, contexts with API groups (``group_context``, ``dom``), supervisors
-(``make_sup``), a
-process-mode pool (``ppool``) and the URL of a module's loopback ``server``.
+bare context on it, contexts with API groups (``group_context``, ``dom``),
+supervisors (``make_sup``), a process-mode pool (``ppool``) and the URL of a
+module's loopback ``server``.
 
 Every test runs twice: with pools in this process (thread mode) and with
 pools whose contexts live in worker processes (process mode). The mode is
