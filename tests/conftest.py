@@ -1,5 +1,7 @@
-"""Shared fixtures: the pool mode every test runs in, a small pool per test and
-a bare context on it.
+"""Shared fixtures: the pool mode every test runs in, a small pool per test, a
+bare context on it, contexts with API groups (``group_context``, ``dom``),
+supervisors (``make_sup``), a process-mode pool (``ppool``) and the URL of a
+module's loopback ``server``.
 
 Every test runs twice: with pools in this process (thread mode) and with
 pools whose contexts live in worker processes (process mode). The mode is
@@ -11,9 +13,11 @@ with ``@pytest.mark.thread_only`` (and why).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from servers import LoopbackServer
 
 import actors
 
@@ -55,14 +59,17 @@ def _mode_marks(request: pytest.FixtureRequest, pool_mode: str) -> None:
         pytest.skip(f"thread mode only: {mark.args[0] if mark.args else 'in-process behaviour'}")
 
 
-@pytest.fixture
-def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
-    """A two-thread pool, stopped (with every context on it) after the test."""
-    p = actors.ContextPool(size=2)
+def _stopped_after(p: actors.ContextPool) -> Iterator[actors.ContextPool]:
     try:
         yield p
     finally:
         p.stop()
+
+
+@pytest.fixture
+def pool(pool_mode: str) -> Iterator[actors.ContextPool]:
+    """A two-thread pool, stopped (with every context on it) after the test."""
+    yield from _stopped_after(actors.ContextPool(size=2))
 
 
 @pytest.fixture
@@ -73,3 +80,60 @@ def ctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
         yield c
     finally:
         c.stop()
+
+
+@pytest.fixture
+def group_context(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Context]]:
+    """Spawns contexts with API groups on ``pool``: ``group_context("fetch", setup=JS, **spawn_options)``.
+
+    ``setup`` (JS) runs in the new context before it is handed out. Every context
+    made is stopped after the test, before the pool is.
+    """
+    made: list[actors.Context] = []
+
+    def spawn(*groups: str, setup: str | None = None, **options: Any) -> actors.Context:
+        c = pool.spawn(apis=list(groups), **options)
+        made.append(c)
+        if setup is not None:
+            c.eval(setup)
+        return c
+
+    try:
+        yield spawn
+    finally:
+        for c in made:
+            c.stop()
+
+
+@pytest.fixture
+def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
+    """Supervisors for one test; stopped (with their children) after it, before the pool is."""
+    made: list[actors.Supervisor] = []
+
+    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
+        sup = actors.Supervisor(*args, **kwargs)
+        made.append(sup)
+        return sup
+
+    yield make
+    for sup in reversed(made):
+        sup.stop()
+
+
+@pytest.fixture
+def dom(group_context: Callable[..., actors.Context]) -> actors.Context:
+    """A context with only the ``dom`` group (and ``events``, which it needs)."""
+    return group_context("dom")
+
+
+@pytest.fixture
+def base(server: LoopbackServer) -> str:
+    """The URL of the module's loopback ``server`` fixture (see tests/servers.py)."""
+    return server.base
+
+
+@pytest.fixture
+def ppool() -> Iterator[actors.ContextPool]:
+    """A process-mode pool (two worker processes, whatever ``pool_mode`` says) for
+    tests about what only process mode does; stopped after the test."""
+    yield from _stopped_after(actors.ContextPool(size=2, processes=2))

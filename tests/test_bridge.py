@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import wait_until
 
 import actors
 
@@ -38,16 +39,6 @@ def gate(pool: actors.ContextPool) -> Iterator[threading.Event]:
 def catch(code: str) -> str:
     """JS that runs ``code`` (an expression) and evaluates to [e.name, e.message, e instanceof Error]."""
     return f"try {{ {code}; ['no error'] }} catch (e) {{ [e.name, e.message, e instanceof Error] }}"
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = DEADLINE) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` passes (for state without an Event)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
 
 
 # ---- Host.call / Host.callSync ------------------------------------------------------------------
@@ -510,7 +501,7 @@ def test_call_sync_in_one_context_does_not_block_a_sibling_on_a_one_thread_pool(
         parked_thread.start()
         assert entered.wait(DEADLINE)
         # the parked worker has given its slot away (the pool counts that as a handoff)
-        assert wait_for(lambda: one.stats()["handoffs"] > handoffs)
+        assert wait_until(lambda: one.stats()["handoffs"] > handoffs)
 
         answered = threading.Event()
         answer: list[Any] = []

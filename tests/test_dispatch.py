@@ -13,6 +13,7 @@ import pytest
 from pykka import messages
 from pykka._actor import ActorInbox
 from pykka._envelope import Envelope
+from waiting import wait_until
 
 from actors.dispatch import DispatchActor, Dispatcher
 
@@ -460,9 +461,7 @@ def test_an_actor_can_ask_another_synchronously_on_a_one_thread_dispatcher(
     assert dispatcher.thread_count > 1
 
     # The extra workers leave once idle.
-    deadline = time.monotonic() + WAIT
-    while dispatcher.thread_count > 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: dispatcher.thread_count <= 1, timeout=WAIT)
     assert dispatcher.thread_count == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -26,13 +26,8 @@ document.body.innerHTML = `
 
 
 @pytest.fixture
-def page(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["dom"])
-    c.eval(PAGE)
-    try:
-        yield c
-    finally:
-        c.stop()
+def page(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("dom", setup=PAGE)
 
 
 def test_dom_find_returns_tag_attrs_and_children(page: actors.Context) -> None:

@@ -526,7 +526,11 @@ def test_time_spent_in_the_async_twins_does_not_block_the_calling_loop(ctx: acto
                 order.append("tick")
 
         tick = asyncio.create_task(ticker())
-        result = await ctx.eval_async(f"await {sleep_js(100)}; 'done'")
+        # the context answers only once the calling loop has ticked three times meanwhile
+        ctx.add_handler("ticks", lambda: len(order))
+        result = await ctx.eval_async(
+            f"while (Host.callSync('ticks') < 3) await {sleep_js(5)}; 'done'", timeout=DEADLINE
+        )
         order.append(result)
         await tick
         return order

@@ -289,11 +289,12 @@ def test_a_task_started_by_a_callsync_handler_may_call_the_context_after_the_ans
     holder: list[actors.Context] = []
     later: list[object] = []
     tasks: list[asyncio.Future[None]] = []
-    done = threading.Event()
+    answered, done = threading.Event(), threading.Event()
 
     async def handler() -> int:
         async def after() -> None:
-            await asyncio.sleep(0.05)
+            # call only once the test has the answer of the callSync that started us
+            await asyncio.get_running_loop().run_in_executor(None, answered.wait, 5)
             try:
                 later.append(await holder[0].eval_async("40 + 2"))
             except BaseException as exc:  # pragma: no cover - the failure being tested
@@ -306,6 +307,7 @@ def test_a_task_started_by_a_callsync_handler_may_call_the_context_after_the_ans
     c = pool.spawn(apis=None, handlers={"h": handler})
     holder.append(c)
     assert c.eval("Host.callSync('h')") == 1
+    answered.set()
     assert done.wait(5)
     assert later == [42]
 
@@ -346,11 +348,18 @@ def test_an_async_caller_of_a_context_that_ran_out_of_memory_gets_the_reason(
 
 
 def test_a_pending_async_call_dropped_by_a_reset_says_reset(pool: actors.ContextPool) -> None:
+    called, release = threading.Event(), threading.Event()
+
+    def slow() -> None:
+        called.set()
+        release.wait(5)  # the call stays pending until the reset has been made
+
     async def run() -> str | None:
-        c = pool.spawn(apis=None, handlers={"slow": lambda: time.sleep(0.3)})
+        c = pool.spawn(apis=None, handlers={"slow": slow})
         pending = asyncio.ensure_future(c.eval_async("await Host.call('slow')"))
-        await asyncio.sleep(0.05)
+        assert await asyncio.get_running_loop().run_in_executor(None, called.wait, 5)
         c.reset()
+        release.set()
         try:
             await pending
         except ContextDeadError as exc:
@@ -450,9 +459,7 @@ def test_pools_dropped_without_stop_release_their_threads_with_a_resource_warnin
             p.spawn(apis=None).eval("1")
         del p
         gc.collect()
-    deadline = time.monotonic() + 10
-    while _os_threads() > base and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: _os_threads() <= base, timeout=10)
     assert _os_threads() <= base
     unstopped = [w for w in caught if issubclass(w.category, ResourceWarning)]
     assert len(unstopped) == 20
@@ -475,9 +482,7 @@ def test_messages_a_worker_posts_before_close_are_all_delivered(pool: actors.Con
     for _ in range(4):
         parent = pool.spawn(apis=["worker"])
         parent.eval(WORKERS)
-        deadline = time.monotonic() + 20
-        while parent.eval("results.length") < 80 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda p=parent: p.eval("results.length") >= 80, timeout=20)
         assert parent.eval("results.length") == 80
         assert parent.eval("results.filter(m => m === 'bye 1').length") == 40
         parent.stop()

@@ -144,14 +144,15 @@ def test_cancelling_an_async_eval_interrupts_it_and_the_context_answers_the_next
 
 
 def test_cancelling_an_async_eval_parked_on_a_host_call_fails_it(one_thread_pool: actors.ContextPool) -> None:
-    gate = threading.Event()
+    gate, parked = threading.Event(), threading.Event()
     c = one_thread_pool.spawn(apis=None)
-    c.add_handler("wait", lambda: gate.wait(10))
+    c.add_handler("wait", lambda: parked.set() or gate.wait(10))
     c.add_handler("ping", lambda: "pong")
 
     async def main() -> str:
         task = asyncio.ensure_future(c.eval_async("await Host.call('wait'); globalThis.after = 1; 1"))
-        await asyncio.sleep(0)  # let it send the command
+        # the eval is parked on the host call before it is cancelled
+        assert await asyncio.get_running_loop().run_in_executor(None, parked.wait, 5)
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(task, 0.3)
         gate.set()

@@ -51,25 +51,33 @@ def run_child(body: str, timeout: float = 30) -> subprocess.CompletedProcess[str
         pytest.fail(f"the child did not finish within {timeout} s: the limit did not hold")
 
 
-@pytest.mark.parametrize("code", CASES)
-def test_a_builtin_walking_a_huge_array_like_is_ended_by_the_limits(code: str) -> None:
+def eval_under_limits(code: str, spawn_options: str, then_still_works: bool = True) -> float:
+    """Evaluate ``code`` in a context spawned with ``spawn_options``, in a child process;
+    assert it was ended by a limit (and, if ``then_still_works``, that the context
+    answers afterwards); return how long the eval took."""
+    check = 'assert c.eval("1+1") == 2' if then_still_works else ""
     proc = run_child(
         f"""
         p = actors.ContextPool(size=1)
-        c = p.spawn(apis=None, timeout=1, max_reductions=1000, memory_limit=64 << 20)
+        c = p.spawn(apis=None, {spawn_options})
         t = time.monotonic()
         try:
             c.eval({code!r})
         except actors.LimitError as exc:
             print("limit", type(exc).__name__)
         print("elapsed", time.monotonic() - t)
-        assert c.eval("1+1") == 2
+        {check}
         p.stop()
         """
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "limit" in proc.stdout
-    elapsed = float(proc.stdout.split("elapsed")[1].split()[0])
+    return float(proc.stdout.split("elapsed")[1].split()[0])
+
+
+@pytest.mark.parametrize("code", CASES)
+def test_a_builtin_walking_a_huge_array_like_is_ended_by_the_limits(code: str) -> None:
+    elapsed = eval_under_limits(code, "timeout=1, max_reductions=1000, memory_limit=64 << 20")
     assert elapsed < 3.0
 
 
@@ -83,43 +91,12 @@ def test_a_builtin_walking_a_huge_array_like_is_ended_by_the_limits(code: str) -
 def test_json_of_millions_of_values_is_ended_by_the_timeout(code: str) -> None:
     # one builtin call walks every value (engine patch 0004): it took 1.6-3.5 s
     # past timeout=1 and max_reductions=100 before
-    proc = run_child(
-        f"""
-        p = actors.ContextPool(size=1)
-        c = p.spawn(apis=None, timeout=0.5)
-        t = time.monotonic()
-        try:
-            c.eval({code!r})
-        except actors.LimitError as exc:
-            print("limit", type(exc).__name__)
-        print("elapsed", time.monotonic() - t)
-        assert c.eval("1+1") == 2
-        p.stop()
-        """
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "limit" in proc.stdout
-    assert float(proc.stdout.split("elapsed")[1].split()[0]) < 1.5
+    assert eval_under_limits(code, "timeout=0.5") < 1.5
 
 
 @pytest.mark.parametrize("code", ["'x'.repeat(2**28).length", "'x'.padStart(2**30 - 2).length"])
 def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: str) -> None:
-    proc = run_child(
-        f"""
-        p = actors.ContextPool(size=1)
-        c = p.spawn(apis=None, timeout=1, max_reductions=1000)
-        t = time.monotonic()
-        try:
-            c.eval({code!r})
-        except actors.LimitError as exc:
-            print("limit", type(exc).__name__)
-        print("elapsed", time.monotonic() - t)
-        p.stop()
-        """
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "limit" in proc.stdout
-    assert float(proc.stdout.split("elapsed")[1].split()[0]) < 2.0
+    assert eval_under_limits(code, "timeout=1, max_reductions=1000", then_still_works=False) < 2.0
 
 
 def test_stop_ends_a_context_inside_a_long_builtin() -> None:
@@ -127,10 +104,12 @@ def test_stop_ends_a_context_inside_a_long_builtin() -> None:
         """
         import threading
         p = actors.ContextPool(size=1)
-        c = p.spawn(apis=None)
-        threading.Timer(0.3, c.stop).start()
+        entered = threading.Event()
+        c = p.spawn(apis=None, handlers={"entered": entered.set})
+        # stopped a while after the call entered JS: inside the builtin, not before it
+        threading.Thread(target=lambda: entered.wait(10) and threading.Timer(0.3, c.stop).start()).start()
         try:
-            c.eval("Array(2**32-1).join()")
+            c.eval("Host.callSync('entered'); Array(2**32-1).join()")
         except actors.ContextDeadError:
             print("stopped")
         assert c.wait(5)
@@ -147,10 +126,13 @@ def test_a_sibling_on_a_one_thread_pool_is_served_while_a_context_is_stuck_in_an
         f"""
         import threading
         p = actors.ContextPool(size=1)
-        stuck = p.spawn(apis=None, timeout=1)
+        entered = threading.Event()
+        stuck = p.spawn(apis=None, timeout=1, handlers={{"entered": entered.set}})
         sib = p.spawn(apis=None)
-        threading.Thread(target=lambda: stuck.eval({UNPOLLED!r}), daemon=True).start()
-        time.sleep(0.2)  # let it start; the sibling's check below has its own deadline
+        code = "Host.callSync('entered'); " + {UNPOLLED!r}
+        threading.Thread(target=lambda: stuck.eval(code), daemon=True).start()
+        # the one pool thread runs stuck's call from here on: the sibling needs the spare
+        assert entered.wait(10)
         t = time.monotonic()
         assert sib.eval("1+1") == 2
         print("sibling", time.monotonic() - t)

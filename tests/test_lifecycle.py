@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,6 @@ from waiting import wait_until
 import actors
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def lpool() -> Iterator[actors.ContextPool]:
-    """A two-thread pool of this module's own, stopped after the test."""
-    p = actors.ContextPool(size=2)
-    try:
-        yield p
-    finally:
-        p.stop()
 
 
 class Caller:
@@ -73,9 +63,9 @@ def assert_dead_error(exc: BaseException | None) -> None:
 
 
 def test_stopping_a_context_mid_eval_fails_the_caller_with_context_dead_error_within_a_second(
-    lpool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = lpool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     spinning = threading.Event()
     ctx.on_message(lambda message: spinning.set())
     caller = Caller(lambda: ctx.eval("Host.send('spinning'); while (true) {}"))
@@ -89,7 +79,7 @@ def test_stopping_a_context_mid_eval_fails_the_caller_with_context_dead_error_wi
     assert ctx.exit_reason == "normal"
 
 
-def test_stopping_a_context_parked_in_call_sync_fails_the_caller(lpool: actors.ContextPool) -> None:
+def test_stopping_a_context_parked_in_call_sync_fails_the_caller(pool: actors.ContextPool) -> None:
     entered, release = threading.Event(), threading.Event()
 
     def block() -> str:
@@ -97,7 +87,7 @@ def test_stopping_a_context_parked_in_call_sync_fails_the_caller(lpool: actors.C
         release.wait(10)
         return "too late"
 
-    ctx = lpool.spawn(apis=None, handlers={"block": block})
+    ctx = pool.spawn(apis=None, handlers={"block": block})
     try:
         caller = Caller(lambda: ctx.eval("Host.callSync('block')"))
         assert entered.wait(5)
@@ -110,10 +100,10 @@ def test_stopping_a_context_parked_in_call_sync_fails_the_caller(lpool: actors.C
     finally:
         release.set()
     # the handler's late answer goes nowhere; the pool carries on
-    assert lpool.spawn(apis=None).eval("1+2") == 3
+    assert pool.spawn(apis=None).eval("1+2") == 3
 
 
-def test_stopping_a_context_awaiting_a_host_call_fails_the_caller(lpool: actors.ContextPool) -> None:
+def test_stopping_a_context_awaiting_a_host_call_fails_the_caller(pool: actors.ContextPool) -> None:
     entered, release = threading.Event(), threading.Event()
 
     def block() -> str:
@@ -121,7 +111,7 @@ def test_stopping_a_context_awaiting_a_host_call_fails_the_caller(lpool: actors.
         release.wait(10)
         return "too late"
 
-    ctx = lpool.spawn(apis=None, handlers={"block": block})
+    ctx = pool.spawn(apis=None, handlers={"block": block})
     try:
         caller = Caller(lambda: ctx.eval("await Host.call('block')"))
         assert entered.wait(5)
@@ -132,11 +122,11 @@ def test_stopping_a_context_awaiting_a_host_call_fails_the_caller(lpool: actors.
         assert caller.finished_at is not None and caller.finished_at - stopped_at < 1.0
     finally:
         release.set()
-    assert lpool.spawn(apis=None).eval("1+2") == 3
+    assert pool.spawn(apis=None).eval("1+2") == 3
 
 
-def test_eval_async_callers_in_flight_and_queued_get_context_dead_error(lpool: actors.ContextPool) -> None:
-    ctx = lpool.spawn(apis=None)
+def test_eval_async_callers_in_flight_and_queued_get_context_dead_error(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     spinning = threading.Event()
     ctx.on_message(lambda message: spinning.set())
 
@@ -155,9 +145,9 @@ def test_eval_async_callers_in_flight_and_queued_get_context_dead_error(lpool: a
 
 
 def test_thirty_two_threads_stopping_one_context_at_once_all_return_cleanly(
-    lpool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = lpool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     barrier = threading.Barrier(32)
     errors: list[BaseException] = []
 
@@ -179,8 +169,8 @@ def test_thirty_two_threads_stopping_one_context_at_once_all_return_cleanly(
     assert ctx.exit_reason == "normal"
 
 
-def test_every_call_on_a_stopped_context_raises_context_dead_error_at_once(lpool: actors.ContextPool) -> None:
-    ctx = lpool.spawn(apis=None)
+def test_every_call_on_a_stopped_context_raises_context_dead_error_at_once(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     ctx.eval("globalThis.f = () => 1; undefined")
     ctx.stop()
     calls: list[Callable[[], Any]] = [
@@ -202,8 +192,8 @@ def test_every_call_on_a_stopped_context_raises_context_dead_error_at_once(lpool
         assert info.value.reason == "normal"
 
 
-def test_alive_flips_once_the_context_is_stopped_and_stop_is_idempotent(lpool: actors.ContextPool) -> None:
-    ctx = lpool.spawn(apis=None)
+def test_alive_flips_once_the_context_is_stopped_and_stop_is_idempotent(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     assert ctx.alive
     assert ctx.exit_reason is None
     ctx.stop()
@@ -213,17 +203,17 @@ def test_alive_flips_once_the_context_is_stopped_and_stop_is_idempotent(lpool: a
     ctx.stop()
     assert not ctx.alive
     assert ctx.exit_reason == "normal"
-    assert ctx not in lpool.contexts()
+    assert ctx not in pool.contexts()
 
 
-def test_a_context_used_as_a_context_manager_stops_on_exit(lpool: actors.ContextPool) -> None:
-    with lpool.spawn(apis=None) as ctx:
+def test_a_context_used_as_a_context_manager_stops_on_exit(pool: actors.ContextPool) -> None:
+    with pool.spawn(apis=None) as ctx:
         assert ctx.eval("1+2") == 3
         assert ctx.alive
     assert not ctx.alive
     assert ctx.exit_reason == "normal"
 
-    with pytest.raises(RuntimeError), lpool.spawn(apis=None) as failing:
+    with pytest.raises(RuntimeError), pool.spawn(apis=None) as failing:
         raise RuntimeError("boom")
     assert not failing.alive
 
@@ -345,9 +335,9 @@ print("exiting", flush=True)
 
 
 def test_an_uncaught_error_in_a_timer_callback_stops_the_context_with_reason_error(
-    lpool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = lpool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     ctx.eval("setTimeout(() => { throw new TypeError('boom in timer') }, 10)")
     assert ctx.wait(5)
     assert not ctx.alive
@@ -361,9 +351,9 @@ def test_an_uncaught_error_in_a_timer_callback_stops_the_context_with_reason_err
 
 
 def test_an_uncaught_error_in_a_message_handler_stops_the_context_with_reason_error(
-    lpool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = lpool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     ctx.eval("Host.onMessage(m => { throw new Error('bad message ' + m) })")
     ctx.send("x")
     assert ctx.wait(5)
@@ -374,9 +364,9 @@ def test_an_uncaught_error_in_a_message_handler_stops_the_context_with_reason_er
 
 
 def test_an_unhandled_promise_rejection_stops_the_context_with_reason_error(
-    lpool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = lpool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     # the eval itself succeeds; the rejection nobody handles is what ends the context
     assert ctx.eval("Promise.reject(new RangeError('nobody listens')); 1") == 1
     assert ctx.wait(5)
@@ -386,8 +376,8 @@ def test_an_unhandled_promise_rejection_stops_the_context_with_reason_error(
     assert ctx.exit_detail.message == "nobody listens"
 
 
-def test_a_rejection_from_an_async_timer_callback_stops_the_context(lpool: actors.ContextPool) -> None:
-    ctx = lpool.spawn(apis=None)
+def test_a_rejection_from_an_async_timer_callback_stops_the_context(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     ctx.eval("setTimeout(async () => { await null; throw new SyntaxError('late') }, 0)")
     assert ctx.wait(5)
     assert ctx.exit_reason == "error"
@@ -395,8 +385,8 @@ def test_a_rejection_from_an_async_timer_callback_stops_the_context(lpool: actor
     assert ctx.exit_detail.message == "late"
 
 
-def test_a_handled_rejection_does_not_stop_the_context(lpool: actors.ContextPool) -> None:
-    ctx = lpool.spawn(apis=None)
+def test_a_handled_rejection_does_not_stop_the_context(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     code = "globalThis.r = null; Promise.reject(new Error('x')).catch(e => { r = e.message }); 1"
     assert ctx.eval(code) == 1
     assert ctx.eval("r") == "x"
@@ -413,10 +403,10 @@ def test_a_handled_rejection_does_not_stop_the_context(lpool: actors.ContextPool
     ids=["timer", "message", "rejection"],
 )
 def test_on_uncaught_log_keeps_the_context_alive_and_logs_a_warning(
-    lpool: actors.ContextPool, caplog: pytest.LogCaptureFixture, setup: str, trigger: str | None, needle: str
+    pool: actors.ContextPool, caplog: pytest.LogCaptureFixture, setup: str, trigger: str | None, needle: str
 ) -> None:
     caplog.set_level(logging.WARNING, logger="actors.context")
-    ctx = lpool.spawn(apis=None, on_uncaught="log")
+    ctx = pool.spawn(apis=None, on_uncaught="log")
     ctx.eval(setup)
     if trigger is not None:
         ctx.send(trigger)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -25,19 +24,9 @@ SPIN = "while(true){}"
 
 
 @pytest.fixture
-def limits_pool() -> Iterator[actors.ContextPool]:
-    """A two-thread pool of our own (no shared fixture), stopped after the test."""
-    p = actors.ContextPool(size=2)
-    try:
-        yield p
-    finally:
-        p.stop()
-
-
-@pytest.fixture
-def sibling(limits_pool: actors.ContextPool) -> actors.Context:
+def sibling(pool: actors.ContextPool) -> actors.Context:
     """A context on the same pool with a marker global, to check it is unaffected."""
-    sib = limits_pool.spawn(apis=None)
+    sib = pool.spawn(apis=None)
     sib.eval("globalThis.mark = 'sib'; globalThis.hits = 0")
     return sib
 
@@ -70,9 +59,9 @@ def test_limit_errors_have_the_documented_bases() -> None:
 
 
 def test_a_huge_string_raises_memory_limit_error_and_the_context_still_answers(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, memory_limit=8 * 2**20)
+    ctx = pool.spawn(apis=None, memory_limit=8 * 2**20)
     with pytest.raises(actors.MemoryLimitError) as info:
         ctx.eval("'x'.repeat(2**28)")
     assert isinstance(info.value, actors.LimitError)
@@ -82,9 +71,9 @@ def test_a_huge_string_raises_memory_limit_error_and_the_context_still_answers(
 
 
 def test_an_allocation_loop_in_a_block_scope_raises_memory_limit_error_and_the_context_recovers(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, memory_limit=4 * 2**20)
+    ctx = pool.spawn(apis=None, memory_limit=4 * 2**20)
     with pytest.raises(actors.MemoryLimitError):
         ctx.eval("{ const a = []; while (true) a.push({k: [1, 2, 3]}); }")
     assert_answers(ctx)
@@ -99,11 +88,11 @@ def test_an_allocation_loop_in_a_block_scope_raises_memory_limit_error_and_the_c
 
 
 def test_running_out_of_memory_inside_a_js_try_block_leaves_the_context_usable(
-    limits_pool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
     # whether JS gets to catch the engine's out-of-memory error is not part of the contract;
     # either way the operation ends cleanly and the context stays usable
-    ctx = limits_pool.spawn(apis=None, memory_limit=4 * 2**20)
+    ctx = pool.spawn(apis=None, memory_limit=4 * 2**20)
     try:
         result = ctx.eval("let r; try { 'x'.repeat(2**28); r = 'allocated' } catch (e) { r = 'caught' } r")
     except actors.MemoryLimitError:
@@ -116,9 +105,9 @@ def test_running_out_of_memory_inside_a_js_try_block_leaves_the_context_usable(
 
 
 def test_an_infinite_loop_raises_reduction_limit_error_and_the_context_still_answers(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=2000)
+    ctx = pool.spawn(apis=None, max_reductions=2000)
     started = time.monotonic()
     with pytest.raises(actors.ReductionLimitError) as info:
         ctx.eval(SPIN)
@@ -129,9 +118,9 @@ def test_an_infinite_loop_raises_reduction_limit_error_and_the_context_still_ans
 
 
 def test_a_reduction_limit_error_cannot_be_caught_by_try_finally(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=2000)
+    ctx = pool.spawn(apis=None, max_reductions=2000)
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval("try { while(true){} } finally { globalThis.fin = 'ran' }")
     assert ctx.eval("typeof globalThis.fin") == "undefined"
@@ -143,9 +132,9 @@ def test_a_reduction_limit_error_cannot_be_caught_by_try_finally(
 
 
 def test_a_catch_and_retry_loop_cannot_outlive_the_reduction_budget(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=2000)
+    ctx = pool.spawn(apis=None, max_reductions=2000)
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval("""
             globalThis.caught = 0;
@@ -157,10 +146,10 @@ def test_a_catch_and_retry_loop_cannot_outlive_the_reduction_budget(
 
 
 def test_a_promise_job_chain_counts_against_the_operation_that_caused_it(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
     # 200 reductions: a job chain gets ~10,000 jobs per reduction (see module doc)
-    ctx = limits_pool.spawn(apis=None, max_reductions=200)
+    ctx = pool.spawn(apis=None, max_reductions=200)
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval("globalThis.n = 0; function f(){ n++; Promise.resolve().then(f) }; f()")
     # the chain is dead: reading n twice runs no more jobs in between
@@ -172,29 +161,29 @@ def test_a_promise_job_chain_counts_against_the_operation_that_caused_it(
 
 
 def test_the_bare_promise_job_loop_from_the_contract_ends_with_a_reduction_limit_error(
-    limits_pool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=200)
+    ctx = pool.spawn(apis=None, max_reductions=200)
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval("function f(){Promise.resolve().then(f)};f()")
     assert_answers(ctx)
 
 
-def test_the_reduction_budget_is_per_operation_not_cumulative(limits_pool: actors.ContextPool) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=2000)
+def test_the_reduction_budget_is_per_operation_not_cumulative(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None, max_reductions=2000)
     # each eval uses a small part of the budget; many of them in a row all succeed
     for _ in range(30):
         assert ctx.eval("{ let s = 0; for (let i = 0; i < 20000; i++) s += i; s }") == sum(range(20000))
 
 
-def test_reductions_do_not_count_while_a_call_sync_handler_runs(limits_pool: actors.ContextPool) -> None:
+def test_reductions_do_not_count_while_a_call_sync_handler_runs(pool: actors.ContextPool) -> None:
     budget = 100
 
     def sleep(seconds: float) -> str:
         time.sleep(seconds)
         return "slept"
 
-    ctx = limits_pool.spawn(apis=None, max_reductions=budget, handlers={"sleep": sleep})
+    ctx = pool.spawn(apis=None, max_reductions=budget, handlers={"sleep": sleep})
     # calibration: 0.3 s of busy work is well over this budget
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval("{ const t0 = Date.now(); while (Date.now() - t0 < 300) {} }")
@@ -210,9 +199,9 @@ def test_reductions_do_not_count_while_a_call_sync_handler_runs(limits_pool: act
 
 
 def test_a_spin_raises_eval_timeout_error_and_the_context_still_answers(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, timeout=0.3)
+    ctx = pool.spawn(apis=None, timeout=0.3)
     started = time.monotonic()
     with pytest.raises(actors.EvalTimeoutError) as info:
         ctx.eval(SPIN)
@@ -225,9 +214,9 @@ def test_a_spin_raises_eval_timeout_error_and_the_context_still_answers(
 
 
 def test_awaiting_a_long_timer_raises_eval_timeout_error(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, timeout=0.3)
+    ctx = pool.spawn(apis=None, timeout=0.3)
     started = time.monotonic()
     with pytest.raises(actors.EvalTimeoutError):
         ctx.eval("await new Promise(r => setTimeout(r, 10000))")
@@ -236,8 +225,8 @@ def test_awaiting_a_long_timer_raises_eval_timeout_error(
     assert_sibling_unaffected(sibling)
 
 
-def test_a_per_call_timeout_shorter_than_the_context_default_wins(limits_pool: actors.ContextPool) -> None:
-    ctx = limits_pool.spawn(apis=None, timeout=30.0)
+def test_a_per_call_timeout_shorter_than_the_context_default_wins(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None, timeout=30.0)
     started = time.monotonic()
     with pytest.raises(actors.EvalTimeoutError):
         ctx.eval(SPIN, timeout=0.2)
@@ -245,8 +234,8 @@ def test_a_per_call_timeout_shorter_than_the_context_default_wins(limits_pool: a
     assert_answers(ctx)
 
 
-def test_a_per_call_timeout_longer_than_the_context_default_wins(limits_pool: actors.ContextPool) -> None:
-    ctx = limits_pool.spawn(apis=None, timeout=0.2)
+def test_a_per_call_timeout_longer_than_the_context_default_wins(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None, timeout=0.2)
     slow = "await new Promise(r => setTimeout(() => r('done'), 500))"
     with pytest.raises(actors.EvalTimeoutError):
         ctx.eval(slow)
@@ -256,7 +245,7 @@ def test_a_per_call_timeout_longer_than_the_context_default_wins(limits_pool: ac
 
 @pytest.mark.parametrize("call", ["await Host.call('block')", "Host.callSync('block')"])
 def test_the_timeout_includes_time_spent_waiting_for_a_host_handler(
-    limits_pool: actors.ContextPool, call: str
+    pool: actors.ContextPool, call: str
 ) -> None:
     release = threading.Event()
 
@@ -264,7 +253,7 @@ def test_the_timeout_includes_time_spent_waiting_for_a_host_handler(
         release.wait(10)
         return "late"
 
-    ctx = limits_pool.spawn(apis=None, timeout=0.3, handlers={"block": block})
+    ctx = pool.spawn(apis=None, timeout=0.3, handlers={"block": block})
     try:
         started = time.monotonic()
         with pytest.raises(actors.EvalTimeoutError):
@@ -280,8 +269,8 @@ def test_the_timeout_includes_time_spent_waiting_for_a_host_handler(
 # ---- max_stack_size -----------------------------------------------------------------------------
 
 
-def test_deep_recursion_is_a_range_error_js_can_catch(limits_pool: actors.ContextPool) -> None:
-    ctx = limits_pool.spawn(apis=None)
+def test_deep_recursion_is_a_range_error_js_can_catch(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
     caught = ctx.eval("""
         function down(n) { return down(n + 1) + 1 }
         let r; try { down(0) } catch (e) { r = [e instanceof RangeError, e.name] } r
@@ -291,9 +280,9 @@ def test_deep_recursion_is_a_range_error_js_can_catch(limits_pool: actors.Contex
 
 
 def test_uncaught_deep_recursion_is_a_js_error_named_range_error(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     with pytest.raises(actors.JSError) as info:
         ctx.eval("function down(n) { return down(n + 1) + 1 }; down(0)")
     assert info.value.name == "RangeError"
@@ -302,17 +291,17 @@ def test_uncaught_deep_recursion_is_a_js_error_named_range_error(
     assert_sibling_unaffected(sibling)
 
 
-def test_max_stack_size_bounds_the_recursion_depth(limits_pool: actors.ContextPool) -> None:
+def test_max_stack_size_bounds_the_recursion_depth(pool: actors.ContextPool) -> None:
     depth = "let d = 0; function down() { d++; down() }; try { down() } catch (e) {} d"
-    small = limits_pool.spawn(apis=None, max_stack_size=128 * 1024).eval(depth)
-    large = limits_pool.spawn(apis=None, max_stack_size=4 * 2**20).eval(depth)
+    small = pool.spawn(apis=None, max_stack_size=128 * 1024).eval(depth)
+    large = pool.spawn(apis=None, max_stack_size=4 * 2**20).eval(depth)
     assert 0 < small < large
     assert large > 4 * small
 
 
-def test_a_max_stack_size_beyond_the_worker_stack_is_refused(limits_pool: actors.ContextPool) -> None:
+def test_a_max_stack_size_beyond_the_worker_stack_is_refused(pool: actors.ContextPool) -> None:
     with pytest.raises(ValueError):
-        limits_pool.spawn(apis=None, max_stack_size=64 * 2**20)
+        pool.spawn(apis=None, max_stack_size=64 * 2**20)
 
 
 # ---- hostile inputs -----------------------------------------------------------------------------
@@ -322,9 +311,9 @@ CATASTROPHIC_REGEX = "/(a+)+$/.test('a'.repeat(40) + 'b')"
 
 
 def test_a_catastrophic_regex_ends_with_a_reduction_limit_error(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, max_reductions=2000)
+    ctx = pool.spawn(apis=None, max_reductions=2000)
     started = time.monotonic()
     with pytest.raises(actors.ReductionLimitError):
         ctx.eval(CATASTROPHIC_REGEX)
@@ -334,9 +323,9 @@ def test_a_catastrophic_regex_ends_with_a_reduction_limit_error(
 
 
 def test_a_catastrophic_regex_ends_with_an_eval_timeout_error(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, timeout=0.3)
+    ctx = pool.spawn(apis=None, timeout=0.3)
     started = time.monotonic()
     with pytest.raises(actors.EvalTimeoutError):
         ctx.eval(CATASTROPHIC_REGEX)
@@ -346,9 +335,9 @@ def test_a_catastrophic_regex_ends_with_an_eval_timeout_error(
 
 
 def test_parsing_a_million_nested_arrays_is_an_error_not_a_crash(
-    limits_pool: actors.ContextPool, sibling: actors.Context
+    pool: actors.ContextPool, sibling: actors.Context
 ) -> None:
-    ctx = limits_pool.spawn(apis=None, memory_limit=64 * 2**20, timeout=10.0)
+    ctx = pool.spawn(apis=None, memory_limit=64 * 2**20, timeout=10.0)
     with pytest.raises((actors.JSError, actors.LimitError)) as info:
         ctx.eval("JSON.parse('['.repeat(1e6))")
     if isinstance(info.value, actors.JSError):

@@ -6,7 +6,6 @@ import gc
 import itertools
 import logging
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,24 +14,11 @@ from typing import Any
 import psutil
 import pykka
 import pytest
+from waiting import WAIT, wait_for
 
 import actors
+from actors.actor import ContextActor
 from actors.supervision import links
-
-WAIT = 5.0  # upper bound for anything that should happen promptly
-SETTLE = 0.15  # long enough for the link watcher (20 ms polls) to have noticed an exit
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.002)
 
 
 class Owner(pykka.ThreadingActor):
@@ -67,6 +53,45 @@ def trapper() -> Iterator[pykka.ActorRef[Any]]:
     ref.stop(block=False)
 
 
+def round_trip(ref: pykka.ActorRef[Any]) -> None:
+    """Return once ``ref`` has handled every message queued to it before the call (or has stopped).
+
+    A context's ``stop()``/``kill()`` return after its exit callbacks, the
+    link table's among them, so what the exit sends a linked actor (a stop, an
+    ``on_link_exit``) is queued by then: after this round trip it has been handled.
+    """
+    try:
+        ref.proxy().actor_urn.get(timeout=WAIT)
+    except pykka.ActorDeadError:
+        pass
+
+
+def link_watcher_caught_up(pool: actors.ContextPool) -> None:
+    """Return once the link watcher has reported every plain actor that had stopped before the call.
+
+    The watcher reports the actors it finds gone one pass at a time, in the
+    order they were linked, on its one thread: a marker actor linked and
+    stopped now is reported after any actor already gone, so its linked
+    context exiting proves those earlier reports were made.
+    """
+    marker = Owner.start()
+    probe = pool.spawn(apis=None, link=marker)
+    marker.stop()
+    assert probe.wait(WAIT), "the link watcher never reported the marker actor's exit"
+
+
+def pool_supervisor_caught_up(pool: actors.ContextPool) -> None:
+    """Return once the pool's supervisor has handled every exit the pool reported before the call.
+
+    The pool applies exits in order on its one event thread, telling the
+    supervisor from the exit callbacks: a context stopped now exits after
+    them, and a supervised spawn after that is a round trip through the
+    supervisor's actor, which handles what it was told in order.
+    """
+    pool.spawn(apis=None).stop()
+    pool.spawn(apis=None, restart="temporary").stop()
+
+
 def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
     """Wait until the trapping actor ``ref`` has been told about ``count`` exits; return them."""
     proxy = ref.proxy()
@@ -74,21 +99,6 @@ def trapped(ref: pykka.ActorRef[Any], count: int) -> list[tuple[str, str]]:
         lambda: (seen := proxy.seen().get(timeout=WAIT)) and len(seen) >= count and seen,
         what=f"{count} exit(s) trapped",
     )
-
-
-@pytest.fixture
-def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
-    """Supervisors for one test; stopped before the pool is."""
-    made: list[actors.Supervisor] = []
-
-    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
-        sup = actors.Supervisor(*args, **kwargs)
-        made.append(sup)
-        return sup
-
-    yield make
-    for sup in reversed(made):
-        sup.stop()
 
 
 # ---- a context linked to a plain Pykka actor ------------------------------------------------------
@@ -138,7 +148,7 @@ def test_a_trapping_owner_is_told_the_context_was_killed_and_stays_alive(
     ctx = pool.spawn(apis=None, link=trapper)
     ctx.kill()
     assert trapped(trapper, 1) == [(ctx.actor_ref.actor_urn, "killed")]
-    time.sleep(SETTLE)
+    round_trip(trapper)
     assert trapper.is_alive()
 
 
@@ -148,7 +158,7 @@ def test_a_context_stopping_normally_does_not_stop_a_non_trapping_owner(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.stop()
     assert ctx.exit_reason == "normal"
-    time.sleep(SETTLE)
+    round_trip(owner)
     assert owner.is_alive()
 
 
@@ -181,7 +191,7 @@ def test_unlink_stops_the_owner_s_exit_from_reaching_the_context(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.unlink(owner)
     owner.stop()
-    time.sleep(SETTLE)
+    link_watcher_caught_up(pool)
     assert ctx.alive
     assert ctx.eval("'still here'") == "still here"
 
@@ -192,7 +202,7 @@ def test_unlink_stops_the_context_s_crash_from_reaching_the_owner(
     ctx = pool.spawn(apis=None, link=owner)
     ctx.unlink(owner)
     ctx.kill()
-    time.sleep(SETTLE)
+    round_trip(owner)
     assert owner.is_alive()
 
 
@@ -270,8 +280,8 @@ def test_a_context_stopping_normally_leaves_its_linked_supervisor_running(
 ) -> None:
     sup = make_sup()
     ctx = pool.spawn(apis=None, link=sup)
-    ctx.stop()
-    time.sleep(SETTLE)
+    ctx.stop()  # returns after ctx's exit callbacks: the link has delivered the exit
+    sup.count_children()  # and a round trip through the supervisor's actor
     assert sup.alive
 
 
@@ -348,8 +358,10 @@ def test_messages_told_to_a_context_that_is_then_killed_are_dropped_quietly(
             ref.tell(i)
         ctx.kill()
         refs.append(ref)
+    # Each actor handles the messages told to it before the stop its context's exit
+    # sends it: once every actor has stopped, every message was handled (and
+    # whatever handling it logged, logged).
     wait_for(lambda: not any(r.is_alive() for r in refs), what="the actors to stop")
-    time.sleep(SETTLE)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
 
@@ -379,7 +391,7 @@ def test_a_transient_context_of_the_pool_is_not_restarted_after_a_normal_stop(
 ) -> None:
     ctx = pool.spawn(apis=None, restart="transient", name="t")
     ctx.stop()
-    time.sleep(SETTLE)
+    pool_supervisor_caught_up(pool)
     assert pool.whereis("t") is None
 
 
@@ -402,7 +414,7 @@ def test_a_crash_looping_context_of_the_pool_is_given_up_on_and_its_siblings_kee
     )
 
     wait_for(lambda: len(starts) >= 4 and pool.whereis("looper") is None, what="the pool to give up")
-    time.sleep(SETTLE)
+    pool_supervisor_caught_up(pool)  # a fifth start would have come by now
     assert len(starts) == 4  # the first start and max_restarts=3 restarts
     assert pool.whereis("looper") is None
     assert pool.whereis("sibling") is sibling
@@ -425,6 +437,11 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
     sup = make_sup()
     proc = psutil.Process()
 
+    def context_actors() -> set[str]:
+        return {r.actor_urn for r in pykka.ActorRegistry.get_all() if r.actor_class is ContextActor}
+
+    before = context_actors()
+
     def churn(n: int, sample: list[weakref.ref[actors.Context]] | None = None) -> None:
         for i in range(n):
             ctx = sup.start_child(f"c{i}", lambda: pool.spawn(apis=None), restart="temporary")
@@ -440,8 +457,10 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
 
     def quiet() -> None:
         wait_for(lambda: not links.linked(trapper), what="the link table to empty")
+        # an exiting context stops its actor without waiting for it: wait until those
+        # of this test's contexts are gone
+        wait_for(lambda: context_actors() <= before, what="the contexts' actors to stop")
         gc.collect()
-        time.sleep(0.05)
 
     churn(50)  # warm up: dispatcher workers, watcher thread, caches
     quiet()

@@ -17,34 +17,16 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 
 import psutil
 import pytest
 from waiting import wait_until
+from workers import on_other_process
 
 import actors
 from actors.testing import FAULTS, crash_worker, worker_pid, worker_pids
 
 pytestmark = pytest.mark.mode_independent
-
-
-@pytest.fixture
-def ppool() -> Iterator[actors.ContextPool]:
-    """Two worker processes with one thread each."""
-    p = actors.ContextPool(size=2, processes=2)
-    try:
-        yield p
-    finally:
-        p.stop()
-
-
-def _on_other_process(pool: actors.ContextPool, ctx: actors.Context, **kw: object) -> actors.Context:
-    for _ in range(8):
-        c = pool.spawn(**kw)  # type: ignore[arg-type]
-        if worker_pid(c) != worker_pid(ctx):
-            return c
-    raise AssertionError("spawn never picked the other process")
 
 
 def _fds() -> int:
@@ -88,11 +70,13 @@ def test_a_crash_fails_the_call_in_flight_with_reason_crashed(ppool: actors.Cont
 
 
 def test_async_calls_in_flight_fail_too(ppool: actors.ContextPool) -> None:
-    ctx = ppool.spawn(apis=None)
+    entered = threading.Event()
+    ctx = ppool.spawn(apis=None, handlers={"entered": entered.set})
 
     async def main() -> BaseException:
-        task = asyncio.ensure_future(ctx.eval_async("for (;;) {}", timeout=30))
-        await asyncio.sleep(0.1)
+        task = asyncio.ensure_future(ctx.eval_async("Host.callSync('entered'); for (;;) {}", timeout=30))
+        # the call is in flight (in its loop) when the process dies
+        assert await asyncio.get_running_loop().run_in_executor(None, entered.wait, 5)
         crash_worker(ctx, "segfault")
         try:
             await asyncio.wait_for(task, 5)
@@ -134,10 +118,11 @@ def test_a_call_parked_in_a_host_handler_fails_when_its_process_dies(ppool: acto
 
 def test_contexts_on_other_processes_never_notice(ppool: actors.ContextPool) -> None:
     doomed = ppool.spawn(apis=None)
-    survivor = _on_other_process(ppool, doomed, apis=None)
+    survivor = on_other_process(ppool, doomed, apis=None)
     survivor.eval("globalThis.n = 0")
     stop = threading.Event()
     failures: list[BaseException] = []
+    evals = [0]
 
     def hammer() -> None:
         while not stop.is_set():
@@ -146,12 +131,14 @@ def test_contexts_on_other_processes_never_notice(ppool: actors.ContextPool) -> 
             except BaseException as exc:  # pragma: no cover - the assertion below reports it
                 failures.append(exc)
                 return
+            evals[0] += 1
 
     t = threading.Thread(target=hammer)
     t.start()
     crash_worker(doomed, "segfault")
     assert doomed.wait(5)
-    time.sleep(0.1)  # let the hammer run across the crash
+    after_crash = evals[0]
+    wait_until(lambda: evals[0] >= after_crash + 20 or bool(failures))  # the hammer runs on past the crash
     stop.set()
     t.join(5)
     assert failures == []
@@ -201,11 +188,11 @@ def test_the_pool_supervisor_restarts_the_contexts_of_a_dead_process(
 
 def test_a_lock_held_in_a_crashed_process_is_released(ppool: actors.ContextPool) -> None:
     holder = ppool.spawn(apis=["locks"])
-    waiter = _on_other_process(ppool, holder, apis=["locks"])
+    waiter = on_other_process(ppool, holder, apis=["locks"])
     holder.eval("navigator.locks.request('shared', () => new Promise(() => {})); 0")
     assert wait_until(lambda: holder.eval("navigator.locks.query().then(q => q.held.length)") == 1)
     waiter.eval("globalThis.got = false; navigator.locks.request('shared', () => { got = true; }); 0")
-    time.sleep(0.05)
+    # the request is a callSync to the lock manager: a grant would have been answered in it
     assert waiter.eval("got") is False
     crash_worker(holder, "segfault")
     assert wait_until(lambda: waiter.eval("got") is True, timeout=5)
@@ -213,7 +200,7 @@ def test_a_lock_held_in_a_crashed_process_is_released(ppool: actors.ContextPool)
 
 def test_broadcast_channel_and_messages_cross_processes(ppool: actors.ContextPool) -> None:
     a = ppool.spawn(apis=["channel"])
-    b = _on_other_process(ppool, a, apis=["channel"])
+    b = on_other_process(ppool, a, apis=["channel"])
     b.eval("globalThis.got = []; new BroadcastChannel('c').onmessage = (e) => got.push(e.data); 0")
     a.eval("new BroadcastChannel('c').postMessage({hello: 'there'}); 0")
     assert wait_until(lambda: b.eval("got.length") == 1)

@@ -10,7 +10,6 @@ import asyncio
 import random
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,16 +19,6 @@ import actors
 N_CONTEXTS = 100
 EVALS_PER_CONTEXT = 50
 N_THREADS = 8
-
-
-@pytest.fixture
-def spool() -> Iterator[actors.ContextPool]:
-    """A two-thread pool of this module's own, stopped after the test."""
-    p = actors.ContextPool(size=2)
-    try:
-        yield p
-    finally:
-        p.stop()
 
 
 def run_threads(n: int, target: Any, *args: Any) -> list[BaseException]:
@@ -54,9 +43,9 @@ def run_threads(n: int, target: Any, *args: Any) -> list[BaseException]:
 
 
 def test_a_hundred_contexts_times_fifty_evals_from_eight_threads_all_answer_correctly_in_order(
-    spool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    contexts = [spool.spawn(apis=None) for _ in range(N_CONTEXTS)]
+    contexts = [pool.spawn(apis=None) for _ in range(N_CONTEXTS)]
     for i, ctx in enumerate(contexts):
         ctx.set_global("me", i)
         ctx.eval("globalThis.n = 0; undefined")
@@ -91,8 +80,8 @@ def test_a_hundred_contexts_times_fifty_evals_from_eight_threads_all_answer_corr
         assert values == sorted(values), f"thread {t}, context {i}: {values}"
 
 
-def test_each_context_keeps_its_own_globals(spool: actors.ContextPool) -> None:
-    a, b = spool.spawn(apis=None), spool.spawn(apis=None)
+def test_each_context_keeps_its_own_globals(pool: actors.ContextPool) -> None:
+    a, b = pool.spawn(apis=None), pool.spawn(apis=None)
     a.eval("globalThis.x = 'only in a'; var y = 1; function onlyA() { return 1 }")
     assert a.eval("x") == "only in a"
     assert b.eval("typeof globalThis.x") == "undefined"
@@ -103,8 +92,8 @@ def test_each_context_keeps_its_own_globals(spool: actors.ContextPool) -> None:
     assert a.eval("x") == "only in a"
 
 
-def test_builtins_changed_in_one_context_are_untouched_in_another(spool: actors.ContextPool) -> None:
-    a, b = spool.spawn(apis=None), spool.spawn(apis=None)
+def test_builtins_changed_in_one_context_are_untouched_in_another(pool: actors.ContextPool) -> None:
+    a, b = pool.spawn(apis=None), pool.spawn(apis=None)
     a.eval("""
         Array.prototype.polluted = 'yes';
         Object.prototype.evil = 1;
@@ -121,8 +110,8 @@ def test_builtins_changed_in_one_context_are_untouched_in_another(spool: actors.
     assert b.eval("Object.isFrozen(Object.prototype)") is False
 
 
-def test_many_contexts_keep_their_own_globals_under_concurrent_load(spool: actors.ContextPool) -> None:
-    contexts = [spool.spawn(apis=None) for _ in range(40)]
+def test_many_contexts_keep_their_own_globals_under_concurrent_load(pool: actors.ContextPool) -> None:
+    contexts = [pool.spawn(apis=None) for _ in range(40)]
 
     def worker(t: int) -> None:
         rng = random.Random(t)
@@ -140,9 +129,9 @@ def test_many_contexts_keep_their_own_globals_under_concurrent_load(spool: actor
 
 
 def test_many_concurrent_eval_async_on_one_context_run_one_at_a_time_in_send_order(
-    spool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = spool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     ctx.eval("globalThis.counter = 0; undefined")
     n = 300
 
@@ -155,9 +144,9 @@ def test_many_concurrent_eval_async_on_one_context_run_one_at_a_time_in_send_ord
 
 
 def test_concurrent_read_modify_write_evals_from_threads_never_lose_an_update(
-    spool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = spool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     ctx.eval("globalThis.c = 0; undefined")
     per_thread = 60
     results: list[int] = []
@@ -177,9 +166,9 @@ def test_concurrent_read_modify_write_evals_from_threads_never_lose_an_update(
 
 
 def test_sync_and_async_callers_mixed_on_one_context_see_one_consistent_sequence(
-    spool: actors.ContextPool,
+    pool: actors.ContextPool,
 ) -> None:
-    ctx = spool.spawn(apis=None)
+    ctx = pool.spawn(apis=None)
     ctx.eval("globalThis.seq = 0; undefined")
     sync_seen: list[int] = []
 
@@ -228,8 +217,8 @@ def test_a_context_moving_between_worker_threads_keeps_its_stack_limit_right() -
         assert pool.stats()["slices"] > 0
 
 
-def test_calls_answered_on_the_event_thread_reach_every_asyncio_loop(spool: actors.ContextPool) -> None:
-    contexts = [spool.spawn(apis=None) for _ in range(20)]
+def test_calls_answered_on_the_event_thread_reach_every_asyncio_loop(pool: actors.ContextPool) -> None:
+    contexts = [pool.spawn(apis=None) for _ in range(20)]
     for i, ctx in enumerate(contexts):
         ctx.set_global("me", i)
 

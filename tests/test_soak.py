@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 
 import pytest
+from waiting import wait_until
 
 import actors
 
@@ -129,9 +130,7 @@ class Chaos:
             "globalThis.r = []; for (let i = 0; i < 5; i++) "
             "new Worker(\"postMessage('bye'); close();\").onmessage = (e) => r.push(e.data); 0"
         )
-        deadline = time.monotonic() + 10
-        while c.eval("r.length") < 5 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: c.eval("r.length") >= 5, timeout=10)
         assert c.eval("r.length") == 5
         c.stop()
 
@@ -189,16 +188,12 @@ def test_a_sentinel_keeps_answering_while_tenants_misbehave_and_nothing_leaks() 
     assert p99 < 0.050, f"sentinel p99 {p99 * 1000:.1f} ms over {len(latencies)} evals"
     # no context leaks: only the sentinel is left
     assert pool.contexts() == [sentinel]
-    deadline = time.monotonic() + 5
-    while pool.stats()["contexts"] != 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: pool.stats()["contexts"] == 1)
     assert pool.stats()["contexts"] == 1
     pool.stop()
     gc.collect()
     # no thread or descriptor leaks once the pool is stopped (the shared
     # actor dispatcher and link watcher may have started: a few threads)
-    deadline = time.monotonic() + 10
-    while (_os_threads() > threads0 + 4 or _open_fds() > fds0 + 2) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: _os_threads() <= threads0 + 4 and _open_fds() <= fds0 + 2, timeout=10)
     assert _os_threads() <= threads0 + 4, (threads0, _os_threads())
     assert _open_fds() <= fds0 + 2, (fds0, _open_fds())

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import WAIT, wait_for
 
 import actors
 
-WAIT = 5.0  # upper bound for anything that should happen promptly
-
 Event = tuple[str, ...]
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.002)
 
 
 def new_incarnation(sup: actors.Supervisor, child_id: str, old: Any) -> Any:
@@ -37,6 +24,23 @@ def new_incarnation(sup: actors.Supervisor, child_id: str, old: Any) -> Any:
         return child if child is not None and child is not old and child.alive else None
 
     return wait_for(fresh, what=f"a new incarnation of {child_id!r}")
+
+
+def settled(sup: actors.Supervisor, *exited: actors.Context) -> None:
+    """Return once ``sup`` has done all it will about the exits of ``exited``.
+
+    A context's ``wait()`` returns after its exit callbacks, the supervisor's
+    tell among them; a round trip through the supervisor's actor then comes
+    after that exit's handling (and any restart it made).
+    """
+    for ctx in exited:
+        assert ctx.wait(WAIT), f"{ctx!r} did not exit"
+    sup.count_children()
+
+
+def actor_stopped(sup: actors.Supervisor) -> None:
+    """Wait until ``sup``'s actor has stopped: nothing it could restart can start after that."""
+    wait_for(lambda: not sup.actor_ref.is_alive(), what="the supervisor's actor to stop")
 
 
 class Journal:
@@ -78,21 +82,6 @@ class Journal:
 @pytest.fixture
 def journal(pool: actors.ContextPool) -> Journal:
     return Journal(pool)
-
-
-@pytest.fixture
-def make_sup(pool: actors.ContextPool) -> Iterator[Callable[..., actors.Supervisor]]:
-    """Supervisors for one test; stopped (with their children) before the pool is."""
-    made: list[actors.Supervisor] = []
-
-    def make(*args: Any, **kwargs: Any) -> actors.Supervisor:
-        sup = actors.Supervisor(*args, **kwargs)
-        made.append(sup)
-        return sup
-
-    yield make
-    for sup in reversed(made):
-        sup.stop()
 
 
 def start_all(sup: actors.Supervisor, journal: Journal, ids: str, restart: str = "permanent") -> None:
@@ -196,12 +185,13 @@ def test_one_for_all_restarting_every_child_counts_as_one_restart_against_the_in
 ) -> None:
     sup = make_sup("one_for_all", max_restarts=1, max_seconds=60.0)
     start_all(sup, journal, "abc")
+    before = [c for _id, c, _r in sup.which_children()]
     old = sup.child("b")
     mark = len(journal)
 
     old.kill()
     wait_for(lambda: len(journal.since(mark)) >= 6 or not sup.alive, what="the restart")
-    time.sleep(0.05)  # a give-up would follow right after the restarts
+    settled(sup, *before)  # a give-up would come while handling one of these exits
 
     assert sup.alive, f"gave up ({sup.exit_reason}) after a single failure; journal: {journal.since(mark)}"
     assert [c.alive for _id, c, _r in sup.which_children()] == [True, True, True]
@@ -289,8 +279,7 @@ def test_a_transient_child_is_not_restarted_after_a_normal_stop(
     old.stop()
     # the exit is handled on the supervisor's actor: a round trip through it orders us after it
     wait_for(lambda: sup.child("t") is None, what="the exit to be handled")
-    sup.count_children()
-    time.sleep(0.1)
+    settled(sup, old)
     assert journal.of("start") == ["t"]
     assert sup.which_children() == [("t", None, "transient")]
     assert sup.count_children() == {"specs": 1, "active": 0}
@@ -304,7 +293,7 @@ def test_a_temporary_child_is_never_restarted_and_leaves_which_children(
     old = sup.start_child("tmp", journal.starter("tmp"), restart="temporary")
     old.kill()
     wait_for(lambda: [cid for cid, _c, _r in sup.which_children()] == ["keep"], what="tmp to be removed")
-    time.sleep(0.1)
+    settled(sup, old)
     assert journal.of("start") == ["keep", "tmp"]
     assert sup.child("tmp") is None
     assert sup.count_children() == {"specs": 1, "active": 1}
@@ -394,7 +383,7 @@ def test_terminate_child_stops_it_without_restart_and_keeps_its_spec(
     ctx = sup.start_child("p", journal.starter("p"), restart="permanent")
     sup.terminate_child("p")
     assert not ctx.alive
-    time.sleep(0.1)
+    settled(sup, ctx)
     assert journal.of("start") == ["p"]
     assert sup.which_children() == [("p", None, "permanent")]
 
@@ -549,7 +538,7 @@ def test_a_child_whose_restart_keeps_failing_makes_the_supervisor_give_up_after_
     assert sup.wait(WAIT), f"still retrying after {len(attempts)} attempts"
     assert sup.exit_reason == "max_restarts"
     assert 2 <= len(attempts) <= sup.max_restarts + 1
-    time.sleep(0.1)
+    actor_stopped(sup)
     assert len(attempts) <= sup.max_restarts + 1
 
 
@@ -741,7 +730,7 @@ def test_stop_restarts_nothing_and_is_idempotent(
     start_all(sup, journal, "ab")
     sup.stop()
     sup.stop()
-    time.sleep(0.1)
+    actor_stopped(sup)
     assert journal.of("start") == ["a", "b"]
     with pytest.raises(actors.ActorsError):
         sup.start_child("c", journal.starter("c"))

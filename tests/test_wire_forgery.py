@@ -11,26 +11,18 @@ any crash.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import msgpack
 import pytest
 from waiting import wait_until
+from workers import on_other_process
 
 import actors
 from actors import _binding as nb
 from actors.testing import forge_frames, frame, worker_pid
 
 pytestmark = pytest.mark.mode_independent
-
-
-@pytest.fixture
-def ppool() -> Iterator[actors.ContextPool]:
-    p = actors.ContextPool(size=2, processes=2)
-    try:
-        yield p
-    finally:
-        p.stop()
 
 
 class Victim:
@@ -40,12 +32,7 @@ class Victim:
         self.calls: list[tuple[object, ...]] = []
         self.messages: list[object] = []
         self.lock = threading.Lock()
-        for _ in range(8):
-            ctx = pool.spawn(apis=None, handlers={"transfer": self.transfer})
-            if worker_pid(ctx) != worker_pid(attacker):
-                break
-        else:  # pragma: no cover
-            raise AssertionError("spawn never picked the other process")
+        ctx = on_other_process(pool, attacker, apis=None, handlers={"transfer": self.transfer})
         ctx.on_message(self.messages.append)
         self.ctx = ctx
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -16,12 +16,8 @@ TEXT = "héllo wörld € 𝄞 ok"
 
 
 @pytest.fixture
-def bctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["buffer"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def bctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("buffer")
 
 
 def js_str(s: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable
 
 import pytest
 from waiting import wait_until
@@ -24,18 +24,29 @@ undefined
 
 
 @pytest.fixture
-def three(pool: actors.ContextPool) -> Iterator[list[actors.Context]]:
-    cs = [pool.spawn(apis=["channel"]) for _ in range(3)]
-    for c in cs:
-        c.eval(SETUP)
-    yield cs
-    for c in cs:
-        c.stop()
+def three(group_context: Callable[..., actors.Context]) -> list[actors.Context]:
+    return [group_context("channel", setup=SETUP) for _ in range(3)]
 
 
 def got(c: actors.Context, key: str) -> list[object]:
     result: list[object] = c.eval(f"got[{key!r}]")
     return result
+
+
+_markers = itertools.count()
+
+
+def flushed(sender: actors.Context, receiver: actors.Context) -> None:
+    """Return once whatever ``sender`` posted before the call has reached ``receiver`` (or never will).
+
+    A context's posts leave in order, one batch at a time, and the hub hands
+    each receiving context its share in that order: a marker posted now on a
+    channel of their own arrives after all of it.
+    """
+    n = next(_markers)
+    receiver.eval(f"open('rx{n}', 'marker-{n}')")
+    sender.eval(f"open('tx{n}', 'marker-{n}'); tx{n}.postMessage('marker')")
+    assert wait_until(lambda: got(receiver, f"rx{n}") == ["marker"]), "the marker never arrived"
 
 
 def test_fan_out_in_order_not_echoed(three: list[actors.Context]) -> None:
@@ -49,7 +60,7 @@ def test_fan_out_in_order_not_echoed(three: list[actors.Context]) -> None:
     assert got(b, "x") == expected
     assert got(c, "x") == expected
     assert got(a, "y") == expected
-    time.sleep(0.05)
+    flushed(a, a)
     assert got(a, "x") == []  # never echoed to the sending object
 
 
@@ -74,7 +85,7 @@ def test_close(three: list[actors.Context]) -> None:
     b.eval("x.close()")
     a.eval("x.postMessage(1)")
     assert wait_until(lambda: got(c, "x") == [1])
-    time.sleep(0.05)
+    flushed(a, b)
     assert got(b, "x") == []
     err = b.eval("try { x.postMessage(2); 'no' } catch (e) { [e.name, e instanceof DOMException] }")
     assert err == ["InvalidStateError", True]
@@ -90,7 +101,9 @@ def test_names_are_isolated(three: list[actors.Context]) -> None:
     a.eval("x.postMessage('to one')")
     c.eval("x.postMessage('to two')")
     assert wait_until(lambda: got(b, "x") == ["to one"])
-    time.sleep(0.05)
+    for sender in (a, c):
+        for receiver in (a, c):
+            flushed(sender, receiver)
     assert got(c, "x") == []
     assert got(a, "x") == []
 

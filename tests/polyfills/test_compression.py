@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -36,13 +36,8 @@ globalThis.through = async (stream, data, pieces = 1) => {
 
 
 @pytest.fixture
-def cctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["compression"])
-    c.eval(HELPERS)
-    try:
-        yield c
-    finally:
-        c.stop()
+def cctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("compression", setup=HELPERS)
 
 
 def _py_compress(fmt: str, data: bytes) -> bytes:

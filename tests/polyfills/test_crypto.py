@@ -10,7 +10,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,14 +28,9 @@ from actors.apis import crypto as crypto_group
 
 
 @pytest.fixture
-def cx(pool: actors.ContextPool) -> Iterator[actors.Context]:
+def cx(group_context: Callable[..., actors.Context]) -> actors.Context:
     """A context with only the crypto group; ``S`` is ``crypto.subtle``."""
-    c = pool.spawn(apis=["crypto"])
-    c.eval("globalThis.S = crypto.subtle")  # short for the tests below
-    try:
-        yield c
-    finally:
-        c.stop()
+    return group_context("crypto", setup="globalThis.S = crypto.subtle")  # short for the tests below
 
 
 def js_bytes(data: bytes) -> str:
@@ -407,9 +402,7 @@ def test_key_table_is_dropped_when_the_context_exits(pool: actors.ContextPool) -
     c.eval("globalThis.k = await crypto.subtle.generateKey('Ed25519', false, ['sign'])")
     assert len(crypto_group._tables[c].keys) == 2  # the pair
     c.stop()
-    deadline = time.monotonic() + 5
-    while c in crypto_group._tables and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: c not in crypto_group._tables)
     assert c not in crypto_group._tables
 
 

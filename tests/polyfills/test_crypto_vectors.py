@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,8 @@ HASH.update({v: v for v in HASH.values()})
 
 
 @pytest.fixture
-def cx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["crypto"])
-    c.eval("globalThis.S = crypto.subtle")
-    try:
-        yield c
-    finally:
-        c.stop()
+def cx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("crypto", setup="globalThis.S = crypto.subtle")
 
 
 def records(path: str, trigger: str) -> Iterator[dict[str, str]]:

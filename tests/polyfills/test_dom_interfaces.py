@@ -3,20 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 import actors
-
-
-@pytest.fixture
-def dom(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["dom"])
-    try:
-        yield c
-    finally:
-        c.stop()
 
 
 def test_a_node_iterator_visits_in_tree_order_and_follows_removals(dom: actors.Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,8 +46,8 @@ def shared(pool_mode: str) -> Iterator[actors.Context]:
 
 
 @pytest.fixture
-def enc(pool: actors.ContextPool) -> actors.Context:
-    return pool.spawn(apis=["encoding"])
+def enc(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("encoding")
 
 
 def test_globals_are_lazy_accessors_before_first_use(enc: actors.Context) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from waiting import wait_until
@@ -15,13 +15,9 @@ GLOBALS = ("Event", "EventTarget", "CustomEvent", "AbortController", "AbortSigna
 
 
 @pytest.fixture
-def ev(pool: actors.ContextPool) -> Iterator[actors.Context]:
+def ev(group_context: Callable[..., actors.Context]) -> actors.Context:
     """A context with only the ``events`` group."""
-    c = pool.spawn(apis=["events"])
-    try:
-        yield c
-    finally:
-        c.stop()
+    return group_context("events")
 
 
 # ---- lazy loading ----------------------------------------------------------------------------

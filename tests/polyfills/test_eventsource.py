@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import select
-import socket
-import threading
+import asyncio
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from servers import LoopbackServer, QuietHandler, serving
+from waiting import WAIT, wait_for, wait_js
 
 import actors
+from actors.apis import eventsource as eventsource_group
 from actors.apis.eventsource import EventStreamParser
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
+class _Server(LoopbackServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.disconnected: dict[str, threading.Event] = {}
+        super().__init__(_Handler)
         self.hits: dict[str, list[str | None]] = {}  # tag -> Last-Event-ID of each connection
-
-    def flag(self, name: str) -> threading.Event:
-        with self.lock:
-            return self.disconnected.setdefault(name, threading.Event())
 
     def hit(self, tag: str, last_id: str | None) -> int:
         with self.lock:
@@ -39,12 +28,9 @@ class _Server(ThreadingHTTPServer):
             return len(seen)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
     # HTTP/1.0: the body ends when the connection closes
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def _start(self, ctype: str = "text/event-stream", status: int = 200) -> None:
         self.send_response(status)
@@ -54,15 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _hold(self, tag: str, seconds: float = 10.0) -> None:
         """Keep the stream open until the client goes away (then set the flag ``tag``)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.connection], [], [], 0.05)
-            if r:
-                try:
-                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
-                        break
-                except OSError:
-                    break
+        self.client_gone(seconds)
         self.server.flag(tag).set()
 
     def do_GET(self) -> None:
@@ -132,28 +110,30 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture
-def base(server: _Server) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}"
+def ectx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("eventsource")
 
 
-@pytest.fixture
-def ectx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["eventsource"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def streams_ended(ctx: actors.Context) -> None:
+    """Wait until the EventSource service of ``ctx``'s pool runs no stream task.
+
+    Each EventSource is one task on the service's loop that reconnects after
+    ``retry``: once none is left, no reconnection can come.
+    """
+    loop = eventsource_group._service(ctx)._loop
+
+    async def others() -> int:
+        return len(asyncio.all_tasks() - {asyncio.current_task()})
+
+    wait_for(
+        lambda: asyncio.run_coroutine_threadsafe(others(), loop).result(WAIT) == 0,
+        what="the EventSource tasks to end",
+    )
 
 
 LISTEN = """globalThis.got = []; globalThis.states = [];
@@ -166,18 +146,6 @@ for (const t of ['ping', 'done', 'end'])
 0"""
 
 
-def wait_for(c: actors.Context, expr: str, timeout: float = 5.0) -> Any:
-    """Poll ``expr`` until it is truthy (returns it) or fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = c.eval(expr)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expr!r}; got = {c.eval('globalThis.got')!r}")
-        time.sleep(0.01)
-
-
 def test_messages_named_events_multiline(ectx: actors.Context, base: str, server: _Server) -> None:
     ectx.eval(LISTEN % f"{base}/basic")
     assert ectx.eval("[es.readyState, es.url, es.withCredentials, es.CONNECTING, EventSource.CLOSED]") == [
@@ -187,7 +155,7 @@ def test_messages_named_events_multiline(ectx: actors.Context, base: str, server
         0,
         2,
     ]
-    wait_for(ectx, "got.some((x) => x[0] === 'done')")
+    wait_js(ectx, "got.some((x) => x[0] === 'done')", show="got")
     origin = base
     assert ectx.eval("got") == [
         ["open", 1],
@@ -206,7 +174,7 @@ def test_messages_named_events_multiline(ectx: actors.Context, base: str, server
 
 def test_line_endings_bom_and_fields(ectx: actors.Context, base: str) -> None:
     ectx.eval(LISTEN % f"{base}/formats")
-    wait_for(ectx, "got.some((x) => x[0] === 'end')")
+    wait_js(ectx, "got.some((x) => x[0] === 'end')", show="got")
     assert [x[:3] for x in ectx.eval("got")] == [
         ["open", 1],
         ["message", "no space", ""],
@@ -223,7 +191,7 @@ def test_line_endings_bom_and_fields(ectx: actors.Context, base: str) -> None:
 def test_reconnect_with_last_event_id(ectx: actors.Context, base: str, server: _Server) -> None:
     t0 = time.monotonic()
     ectx.eval(LISTEN.replace("'%s'", f"'{base}/reconnect?tag=rc'"))
-    wait_for(ectx, "got.some((x) => x[1] === 'fourth')")
+    wait_js(ectx, "got.some((x) => x[1] === 'fourth')", show="got")
     assert time.monotonic() - t0 < 3  # retry: 50 was honoured
     assert [x[:3] for x in ectx.eval("got")] == [
         ["open", 1],
@@ -244,9 +212,9 @@ def test_reconnect_with_last_event_id(ectx: actors.Context, base: str, server: _
 
 def test_retry_delay_is_used(ectx: actors.Context, base: str, server: _Server) -> None:
     ectx.eval(LISTEN.replace("'%s'", f"'{base}/slowretry?tag=slow'"))
-    wait_for(ectx, "got.some((x) => x[0] === 'error')")
+    wait_js(ectx, "got.some((x) => x[0] === 'error')", show="got")
     t0 = time.monotonic()
-    wait_for(ectx, "got.filter((x) => x[0] === 'open').length === 2")
+    wait_js(ectx, "got.filter((x) => x[0] === 'open').length === 2", show="got")
     waited = time.monotonic() - t0
     assert 0.4 < waited < 3, waited
     assert len(server.hits["slow"]) >= 2
@@ -259,16 +227,16 @@ def test_bad_response_fails_without_reconnecting(
 ) -> None:
     tag = f"fail{path.replace('/', '-')}"
     ectx.eval(LISTEN.replace("'%s'", f"'{base}{path}?tag={tag}'"))
-    wait_for(ectx, "got.length > 0")
+    wait_js(ectx, "got.length > 0", show="got")
     assert ectx.eval("[got, es.readyState]") == [[["error", 2]], 2]
-    time.sleep(0.3)  # (a reconnection would come after 'retry'; none must come)
+    streams_ended(ectx)  # (a reconnection would come after 'retry'; none must come)
     assert len(server.hits[tag]) == 1
     assert ectx.eval("got.length") == 1
 
 
 def test_redirect_is_followed(ectx: actors.Context, base: str, server: _Server) -> None:
     ectx.eval(LISTEN % f"{base}/redirect")
-    wait_for(ectx, "got.some((x) => x[0] === 'done')")
+    wait_js(ectx, "got.some((x) => x[0] === 'done')", show="got")
     assert ectx.eval("[got[1], es.url]") == [["message", "hello", "", base], f"{base}/redirect"]
     ectx.eval("es.close(); 0")
     assert server.flag("redirected").wait(3)
@@ -276,10 +244,10 @@ def test_redirect_is_followed(ectx: actors.Context, base: str, server: _Server) 
 
 def test_close_stops_it(ectx: actors.Context, base: str, server: _Server) -> None:
     ectx.eval(LISTEN.replace("'%s'", f"'{base}/hold?tag=close1'"))
-    wait_for(ectx, "got.length >= 2")
+    wait_js(ectx, "got.length >= 2", show="got")
     ectx.eval("es.close(); es.close(); 0")
     assert server.flag("close1").wait(3), "the server never saw the client go away"
-    time.sleep(0.2)
+    streams_ended(ectx)
     assert len(server.hits["close1"]) == 1
     assert ectx.eval("[es.readyState, got.length]") == [2, 2]
 
@@ -289,7 +257,7 @@ def test_close_from_a_listener_drops_the_rest(ectx: actors.Context, base: str, s
         f"""globalThis.got = []; globalThis.es = new EventSource('{base}/basic?tag=close2');
         es.onmessage = (e) => {{ got.push(e.data); es.close(); }}; 0"""
     )
-    wait_for(ectx, "got.length > 0")
+    wait_js(ectx, "got.length > 0", show="got")
     assert server.flag("close2").wait(3)
     assert ectx.eval("[got, es.readyState]") == [["hello"], 2]
 
@@ -297,7 +265,7 @@ def test_close_from_a_listener_drops_the_rest(ectx: actors.Context, base: str, s
 def test_context_stop_disconnects(pool: actors.ContextPool, base: str, server: _Server) -> None:
     c = pool.spawn(apis=["eventsource"])
     c.eval(LISTEN.replace("'%s'", f"'{base}/hold?tag=ctxstop'"))
-    wait_for(c, "got.length >= 2")
+    wait_js(c, "got.length >= 2", show="got")
     c.stop()
     assert server.flag("ctxstop").wait(3)
 
@@ -326,7 +294,7 @@ def test_fetch_policy_refusal(base: str, server: _Server) -> None:
     with actors.ContextPool(size=1, fetch_policy=policy) as p:
         c = p.spawn(apis=["eventsource"])
         c.eval(LISTEN.replace("'%s'", f"'{base}/hold?tag=blocked'"))
-        wait_for(c, "got.length > 0")
+        wait_js(c, "got.length > 0", show="got")
         assert c.eval("[got, es.readyState]") == [[["error", 2]], 2]
     assert "blocked" not in server.hits
     assert seen == [f"GET {base}/hold?tag=blocked"]
@@ -343,7 +311,7 @@ def test_many_contexts_listening(pool: actors.ContextPool, base: str, server: _S
                 for (const s of sources) s.onmessage = (e) => got.push(e.data); 0"""
             )
         for i, c in enumerate(ctxs):
-            wait_for(c, "got.length === 2", timeout=10)
+            wait_js(c, "got.length === 2", timeout=10, show="got")
             assert c.eval("got") == [f"hi {i}", f"hi {i}"]
         for c in ctxs:
             c.eval("sources.forEach((s) => s.close()); 0")
@@ -359,7 +327,7 @@ def test_pool_stop_with_streams_open(base: str, server: _Server) -> None:
     p = actors.ContextPool(size=1)
     c = p.spawn(apis=["eventsource"])
     c.eval(LISTEN.replace("'%s'", f"'{base}/hold?tag=poolstop'"))
-    wait_for(c, "got.length >= 2")
+    wait_js(c, "got.length >= 2", show="got")
     t0 = time.monotonic()
     p.stop()
     assert time.monotonic() - t0 < 5

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from servers import LoopbackServer, QuietHandler, serving
 
 import actors
 from actors.errors import JSError
@@ -20,26 +19,15 @@ from actors.errors import JSError
 BIG = bytes(range(256)) * (3 * 1024 * 1024 // 256)  # 3 MiB
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
+class _Server(LoopbackServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.disconnected: dict[str, threading.Event] = {}
+        super().__init__(_Handler)
         self.requests: list[str] = []
 
-    def flag(self, name: str) -> threading.Event:
-        return self.disconnected.setdefault(name, threading.Event())
 
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def _send(
         self, status: int, body: bytes, ctype: str = "text/plain", extra: dict[str, str] | None = None
@@ -51,19 +39,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
-
-    def _client_gone(self, seconds: float) -> bool:
-        """Wait up to ``seconds``; True as soon as the client closes the connection."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.connection], [], [], 0.05)
-            if r:
-                try:
-                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
-                        return True
-                except OSError:
-                    return True
-        return False
 
     def do_GET(self) -> None:
         self._route()
@@ -128,8 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
         elif u.path == "/slow":
-            # no answer for a while; notes when the client gives up
-            if self._client_gone(float(q.get("delay", "10"))):
+            # no answer for a while; notes when the request arrived and when the client gives up
+            self.server.flag(q.get("tag", "slow") + ":arrived").set()
+            if self.client_gone(float(q.get("delay", "10"))):
                 self.server.flag(q.get("tag", "slow")).set()
                 self.close_connection = True
                 return
@@ -143,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
                 for _ in range(200):
                     self.wfile.write(b"d" * 1024)
                     self.wfile.flush()
-                    if self._client_gone(0.05):
+                    if self.client_gone(0.05):
                         raise ConnectionResetError
             except OSError:
                 self.server.flag(q.get("tag", "drip")).set()
@@ -153,28 +129,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture
-def base(server: _Server) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}"
-
-
-@pytest.fixture
-def fctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["fetch"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def fctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("fetch")
 
 
 def ev(c: actors.Context, code: str, timeout: float = 10.0) -> Any:
@@ -556,7 +517,7 @@ def test_context_stopped_during_request(base: str, server: _Server) -> None:
             " await rd.read(); 0",
             timeout=10,
         )
-        time.sleep(0.2)
+        assert server.flag("stop1:arrived").wait(5), "the request never reached the server"
         t0 = time.monotonic()
         c.stop()
         d.stop()
@@ -574,7 +535,7 @@ def test_pool_stop_with_requests_in_flight(base: str, server: _Server) -> None:
     p = actors.ContextPool(size=2)
     c = p.spawn(apis=["fetch"])
     c.eval(f"globalThis.pending = fetch('{base}/slow?tag=poolstop'); 0")
-    time.sleep(0.2)
+    assert server.flag("poolstop:arrived").wait(5), "the request never reached the server"
     t0 = time.monotonic()
     p.stop()
     assert time.monotonic() - t0 < 5

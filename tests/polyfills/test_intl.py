@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,12 +15,8 @@ JAN_30 = "Date.UTC(2024, 0, 30, 15, 4, 5)"
 
 
 @pytest.fixture
-def ictx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["intl"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def ictx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("intl")
 
 
 def test_browser_includes_intl_and_a_bare_context_has_none(pool: actors.ContextPool) -> None:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+
+from waiting import wait_js
 
 import actors
 from actors.apis import locks as locks_group
 
 LOCK_APIS = ["locks", "events", "storage"]
-
-
-def wait_for(cx: actors.Context, expr: str, deadline: float = 5.0) -> Any:
-    end = time.monotonic() + deadline
-    while True:
-        value = cx.eval(expr)
-        if value or time.monotonic() > end:
-            return value
-        time.sleep(0.01)
 
 
 def test_globals(pool: actors.ContextPool) -> None:
@@ -81,7 +73,7 @@ def test_shared_locks_are_concurrent(pool: actors.ContextPool) -> None:
     )
     a.eval(hold)
     b.eval(hold)
-    assert wait_for(a, "rel !== null") and wait_for(b, "rel !== null")  # both hold it at once
+    assert wait_js(a, "rel !== null") and wait_js(b, "rel !== null")  # both hold it at once
     w.eval("globalThis.got = false; globalThis.wp = navigator.locks.request('r', () => { got = true; }); 1")
     state = a.eval("await navigator.locks.query()")
     assert sorted(h["mode"] for h in state["held"]) == ["shared", "shared"]
@@ -89,10 +81,11 @@ def test_shared_locks_are_concurrent(pool: actors.ContextPool) -> None:
     # a shared request behind a queued exclusive one waits (FIFO)
     assert b.eval("await navigator.locks.request('r', {mode: 'shared', ifAvailable: true}, (l) => l)") is None
     a.eval("rel(); await p")
-    time.sleep(0.05)
+    # the release is a callSync: a grant it made is already in w's mailbox, which keeps
+    # order, so it would be handled before this eval
     assert w.eval("got") is False
     b.eval("rel(); await p")
-    assert wait_for(w, "got")
+    assert wait_js(w, "got")
     w.eval("await wp")
 
 
@@ -101,7 +94,7 @@ def test_if_available(pool: actors.ContextPool) -> None:
     a.eval(
         "globalThis.p = navigator.locks.request('ia', (l) => new Promise((r) => { globalThis.rel = r; })); 1"
     )
-    assert wait_for(a, "typeof rel === 'function'")
+    assert wait_js(a, "typeof rel === 'function'")
     assert b.eval(
         "await navigator.locks.request('ia', {ifAvailable: true}, (l) => l === null ? 'none' : 'got')"
     ) == ("none")
@@ -115,9 +108,9 @@ def test_steal(pool: actors.ContextPool) -> None:
         "globalThis.outcome = null; navigator.locks.request('st', () => new Promise(() => {}))"
         ".then(() => { outcome = 'resolved'; }, (e) => { outcome = e.name; }); 1"
     )
-    assert wait_for(b, "(await navigator.locks.query()).held.length === 1")
+    assert wait_js(b, "(await navigator.locks.query()).held.length === 1")
     assert b.eval("await navigator.locks.request('st', {steal: true}, async (l) => l.mode)") == "exclusive"
-    assert wait_for(a, "outcome") == "AbortError"
+    assert wait_js(a, "outcome") == "AbortError"
     assert b.eval("(await navigator.locks.query()).held.length") == 0
     assert b.eval(
         "try { await navigator.locks.request('st', {steal: true, mode: 'shared'}, () => 1) }"
@@ -130,7 +123,7 @@ def test_abort_signal(pool: actors.ContextPool) -> None:
     a.eval(
         "globalThis.p = navigator.locks.request('ab', (l) => new Promise((r) => { globalThis.rel = r; })); 1"
     )
-    assert wait_for(a, "typeof rel === 'function'")
+    assert wait_js(a, "typeof rel === 'function'")
     got = b.eval(
         """const ac = new AbortController();
         const req = navigator.locks.request('ab', {signal: ac.signal}, () => 'ran');
@@ -158,7 +151,7 @@ def test_query_lists_held_and_pending(pool: actors.ContextPool) -> None:
     a.eval(
         "globalThis.p = navigator.locks.request('q', (l) => new Promise((r) => { globalThis.rel = r; })); 1"
     )
-    assert wait_for(a, "typeof rel === 'function'")
+    assert wait_js(a, "typeof rel === 'function'")
     b.eval("globalThis.p = navigator.locks.request('q', {mode: 'shared'}, () => 'b'); 1")
     state = b.eval("await navigator.locks.query()")
     assert state == {
@@ -175,11 +168,11 @@ def test_killed_holder_releases(pool: actors.ContextPool) -> None:
     waiter = pool.spawn(apis=LOCK_APIS)
     queued = pool.spawn(apis=LOCK_APIS)
     holder.eval("navigator.locks.request('k', () => new Promise(() => {})); 1")
-    assert wait_for(waiter, "(await navigator.locks.query()).held.length === 1")
+    assert wait_js(waiter, "(await navigator.locks.query()).held.length === 1")
     waiter.eval("globalThis.got = 0; navigator.locks.request('k', () => { got = Date.now(); }); 1")
     start = time.monotonic()
     holder.kill()
-    assert wait_for(waiter, "got", deadline=2.0)
+    assert wait_js(waiter, "got", timeout=2.0)
     assert time.monotonic() - start < 2.0
     # a dead context's queued requests are dropped too
     queued.eval("navigator.locks.request('k2', () => new Promise(() => {})); 1")
@@ -187,7 +180,7 @@ def test_killed_holder_releases(pool: actors.ContextPool) -> None:
     dying.eval("navigator.locks.request('k2', () => 1); 1")
     assert len(waiter.eval("await navigator.locks.query()")["pending"]) == 1
     dying.kill()
-    assert wait_for(waiter, "(await navigator.locks.query()).pending.length === 0")
+    assert wait_js(waiter, "(await navigator.locks.query()).pending.length === 0")
 
 
 def test_manager_starts_empty() -> None:

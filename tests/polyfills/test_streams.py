@@ -5,7 +5,7 @@ Streams cannot be named in ``apis=``; ``compression`` requires them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -14,12 +14,8 @@ from actors.errors import JSError
 
 
 @pytest.fixture
-def sctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["compression"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def sctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("compression")
 
 
 def test_streams_group_is_internal() -> None:

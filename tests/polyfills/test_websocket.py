@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -130,12 +130,8 @@ def server() -> Iterator[_WSServer]:
 
 
 @pytest.fixture
-def wctx(pool: actors.ContextPool) -> Iterator[actors.Context]:
-    c = pool.spawn(apis=["websocket"])
-    try:
-        yield c
-    finally:
-        c.stop()
+def wctx(group_context: Callable[..., actors.Context]) -> actors.Context:
+    return group_context("websocket")
 
 
 def ev(c: actors.Context, code: str, timeout: float = 10.0) -> Any:

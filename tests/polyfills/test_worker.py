@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 
 from waiting import wait_until
@@ -70,7 +69,8 @@ def test_terminate_stops_the_child_context(pool: actors.ContextPool) -> None:
     parent.eval("w.terminate(); w.postMessage(2)")
     assert child.wait(5.0)
     assert not child.alive
-    time.sleep(0.05)
+    # the host marks the worker ended before it stops the child, and drops what an ended
+    # worker sends: once the child has exited, nothing more of it reaches the parent
     assert parent.alive and parent.eval("got.length") == 1 and parent.eval("errs") == []
 
 
