@@ -566,9 +566,10 @@ class Context:
                     ref = new_ref
                 else:
                     ref = self._actor_ref
-            if ref is not new_ref:
-                new_ref.stop(block=False)
-            elif self._exited.is_set():
+                # read during the exit callbacks (a link handing on the exit):
+                # _on_exit has already stopped the actor it knew of, which was none
+                exiting = self._exiting
+            if ref is not new_ref or exiting:
                 new_ref.stop(block=False)
         return ref
 

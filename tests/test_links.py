@@ -481,3 +481,21 @@ def test_a_thousand_supervised_contexts_created_and_killed_leave_nothing_behind(
     assert len(sample) == 20
     assert [r() for r in sample] == [None] * len(sample)
     assert trapper.is_alive()
+
+
+def test_the_actor_a_link_creates_while_its_context_exits_is_stopped(
+    pool: actors.ContextPool, trapper: pykka.ActorRef[Any]
+) -> None:
+    # The link table hands the exit on with the context's ActorRef, which it
+    # reads during the exit callbacks: a context that never had an actor gets
+    # one right then, and it must not stay registered for good.
+    ctx = pool.spawn(apis=None)
+    ctx.link(trapper)
+    ctx.kill()
+    round_trip(trapper)
+    (urn, reason) = trapper.proxy().seen().get(timeout=WAIT)[0]
+    assert reason == "killed"
+    wait_for(
+        lambda: pykka.ActorRegistry.get_by_urn(urn) is None,
+        what="the context's actor, created during its exit, to stop",
+    )
