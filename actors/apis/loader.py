@@ -5,10 +5,21 @@ Each polyfill file is a script whose completion value is a function
 first time a context needs it, registered with the native side under a small
 integer id, and from then on every context loads it from bytecode, on first
 touch of one of its globals.
+
+Shared pieces: a polyfill (or a piece) may name pieces on a line
+``// @shared name ...``; each lives once in ``polyfills/shared.<name>.js`` as
+a function ``(native, globalThis, shared) -> value``. The group is compiled
+linked with them (dependencies first): its installer is called as
+``install(native, globalThis, shared)`` with ``shared.<name>`` set to each
+piece's value, made when the group loads. A piece is code a group carries,
+not a global: a script cannot reach or replace it. What must be one object per
+context (the events group's classes, MessageEvent) the pieces keep on the
+private ``native`` object, which only polyfills are handed.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -17,7 +28,7 @@ import msgpack
 from actors import _binding as nb
 from actors.apis import REGISTRY
 
-__all__ = ["lazy_spec", "polyfill_dir"]
+__all__ = ["group_source", "lazy_spec", "polyfill_dir"]
 
 _lock = threading.Lock()
 _registered: set[str] = set()
@@ -31,6 +42,53 @@ def polyfill_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "polyfills"
 
 
+_SHARED_LINE = re.compile(r"^// @shared ([A-Za-z]\w*(?: [A-Za-z]\w*)*)[ \t]*$", re.M)
+
+
+def _shared_names(source: str) -> list[str]:
+    found = _SHARED_LINE.search(source)
+    return found.group(1).split() if found else []
+
+
+def _link_order(source: str) -> list[tuple[str, str]]:
+    """The pieces ``source`` names, with theirs, dependencies first: [(name, source)]."""
+    order: list[tuple[str, str]] = []
+    done: set[str] = set()
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in chain:
+            raise ValueError(f"shared polyfill pieces depend on each other in a cycle: {' -> '.join(chain + (name,))}")
+        piece = (polyfill_dir() / f"shared.{name}.js").read_text(encoding="utf-8")
+        for dep in _shared_names(piece):
+            visit(dep, chain + (name,))
+        done.add(name)
+        order.append((name, piece))
+
+    for name in _shared_names(source):
+        visit(name, ())
+    return order
+
+
+def group_source(name: str) -> str:
+    """The JavaScript compiled for group ``name``: its polyfill, linked with the pieces it names."""
+    group = REGISTRY[name]
+    assert group.polyfill is not None
+    source = (polyfill_dir() / group.polyfill).read_text(encoding="utf-8")
+    pieces = _link_order(source)
+    if not pieces:
+        return source
+    # one line of glue before the polyfill, so its own line numbers stay right
+    params = ", ".join(f"p{i}" for i in range(len(pieces)))
+    make = " ".join(f"shared.{n} = p{i}(native, g, shared);" for i, (n, _) in enumerate(pieces))
+    head = (
+        f"(function (install, {params}) {{ 'use strict'; return function (native, g) {{ "
+        f"const shared = {{ __proto__: null }}; {make} return install(native, g, shared); }}; }})("
+    )
+    return head + source + "".join(f"\n, {piece}" for _, piece in pieces) + "\n)"
+
+
 def group_id(name: str) -> int:
     """A stable small id per group (the native side keeps up to 64)."""
     return list(REGISTRY).index(name)
@@ -42,9 +100,7 @@ def _ensure_registered(name: str) -> None:
         return
     group = REGISTRY[name]
     assert group.polyfill is not None
-    path = polyfill_dir() / group.polyfill
-    source = path.read_text(encoding="utf-8")
-    bytecode = nb.compile_script(source, f"polyfills/{group.polyfill}")
+    bytecode = nb.compile_script(group_source(name), f"polyfills/{group.polyfill}")
     nb.register_group(group_id(name), bytecode)
     _registered.add(name)
 
