@@ -59,10 +59,11 @@ def _link_order(source: str) -> list[tuple[str, str]]:
         if name in done:
             return
         if name in chain:
-            raise ValueError(f"shared polyfill pieces depend on each other in a cycle: {' -> '.join(chain + (name,))}")
+            cycle = " -> ".join((*chain, name))
+            raise ValueError(f"shared polyfill pieces depend on each other in a cycle: {cycle}")
         piece = (polyfill_dir() / f"shared.{name}.js").read_text(encoding="utf-8")
         for dep in _shared_names(piece):
-            visit(dep, chain + (name,))
+            visit(dep, (*chain, name))
         done.add(name)
         order.append((name, piece))
 

@@ -1,0 +1,142 @@
+"""Pieces shared between API groups (polyfills/shared.*.js, events.js's internals):
+one DOMException and one MessageEvent per context whichever group makes them,
+and a script that replaced the globals before the groups loaded does not
+change what the groups build."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waiting import wait_until
+
+import actors
+
+# [name, code, instanceof DOMException, prototype is DOMException.prototype, toString tag]
+DESCRIBE = """const describe = (e) => [e.name, e.code, e instanceof DOMException,
+  Object.getPrototypeOf(e) === DOMException.prototype, Object.prototype.toString.call(e)];"""
+
+# a DOMException from each group that throws one
+FROM_EACH_GROUP = """
+const errors = {};
+try { crypto.getRandomValues(new Uint8Array(65537)); } catch (e) { errors.crypto = e; }
+try { await navigator.locks.request('-reserved', () => {}); } catch (e) { errors.locks = e; }
+try { sessionStorage.big = 'x'.repeat(6 * 1024 * 1024); } catch (e) { errors.storage = e; }
+try { atob('!'); } catch (e) { errors.encoding = e; }
+"""
+DESCRIBE_ALL = "const out = {}; for (const k in errors) out[k] = describe(errors[k]); out"
+
+
+def test_a_dom_exception_is_one_class_whichever_group_throws_it(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis=["crypto", "locks", "storage", "encoding", "events"])
+    got: dict[str, Any] = c.eval(DESCRIBE + FROM_EACH_GROUP + DESCRIBE_ALL)
+    assert got == {
+        "crypto": ["QuotaExceededError", 22, True, True, "[object DOMException]"],
+        "locks": ["NotSupportedError", 9, True, True, "[object DOMException]"],
+        "storage": ["QuotaExceededError", 22, True, True, "[object DOMException]"],
+        "encoding": ["InvalidCharacterError", 5, True, True, "[object DOMException]"],
+    }
+
+
+def test_without_the_events_group_errors_are_the_engines_dom_exception(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis=["crypto", "locks", "storage", "encoding"])
+    got: dict[str, Any] = c.eval(DESCRIBE + FROM_EACH_GROUP + DESCRIBE_ALL)
+    assert {k: v[:3] for k, v in got.items()} == {
+        "crypto": ["QuotaExceededError", 22, True],
+        "locks": ["NotSupportedError", 9, True],
+        "storage": ["QuotaExceededError", 22, True],
+        "encoding": ["InvalidCharacterError", 5, True],
+    }
+
+
+def test_replaced_globals_do_not_change_the_errors_groups_throw(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis=["crypto", "locks", "storage", "encoding", "events"])
+    got = c.eval(
+        """
+        globalThis.built = 0;
+        const Fake = class DOMException extends Error { constructor() { super('fake'); built++; } };
+        // before anything loaded the events group, and where groups might look up internals
+        globalThis.DOMException = Fake;
+        Object.defineProperty(Object.prototype, 'events',
+          { get() { built++; return { DOMException: Fake }; } });
+        Object.prototype.domError = () => { built++; return new Fake(); };
+        """
+        + FROM_EACH_GROUP
+        + """
+        const names = Object.keys(errors).map((k) => [k, errors[k].name, errors[k].code,
+          Object.prototype.toString.call(errors[k]), errors[k] instanceof Fake]);
+        delete Object.prototype.events;
+        delete Object.prototype.domError;
+        [names, built]"""
+    )
+    assert got == [
+        [
+            ["crypto", "QuotaExceededError", 22, "[object DOMException]", False],
+            ["locks", "NotSupportedError", 9, "[object DOMException]", False],
+            ["storage", "QuotaExceededError", 22, "[object DOMException]", False],
+            ["encoding", "InvalidCharacterError", 5, "[object DOMException]", False],
+        ],
+        0,
+    ]
+
+
+def test_a_message_event_is_one_class_across_channel_worker_and_websocket(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis="browser")
+    c.eval(
+        """
+        globalThis.Original = MessageEvent;
+        globalThis.seen = [];
+        const a = new BroadcastChannel('shared-pieces'), b = new BroadcastChannel('shared-pieces');
+        b.onmessage = (e) => seen.push(['channel', Object.getPrototypeOf(e) === Original.prototype]);
+        a.postMessage(1);
+        const w = new Worker('postMessage(2)');
+        w.onmessage = (e) => seen.push(['worker', Object.getPrototypeOf(e) === Original.prototype]);
+        0"""
+    )
+    assert wait_until(lambda: c.eval("seen.length") == 2)
+    assert sorted(c.eval("seen")) == [["channel", True], ["worker", True]]
+
+
+def test_groups_loaded_after_the_globals_were_replaced_use_the_real_classes(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis="browser")
+    got = c.eval(
+        """
+        globalThis.calls = 0;
+        class Fake { constructor() { calls++; } addEventListener() { calls++; } dispatchEvent() { calls++; } }
+        // replaced before any group that needs them is loaded
+        Object.prototype.MessageEvent = Fake;
+        globalThis.MessageEvent = Fake;
+        const realEvent = Event; // loads the events group
+        globalThis.EventTarget = Fake;
+        globalThis.Event = Fake;
+        const bc = new BroadcastChannel('x');
+        const div = document.createElement('div');
+        document.body.append(div);
+        const log = [];
+        document.body.addEventListener('ping',
+          (e) => log.push([e.eventPhase, e.currentTarget === document.body]));
+        div.addEventListener('ping',
+          (e) => log.push([e.eventPhase, e.target === div, e.composedPath().length]));
+        div.dispatchEvent(new realEvent('ping', { bubbles: true }));
+        const r = [bc instanceof Fake, Object.getPrototypeOf(Object.getPrototypeOf(bc)) === Fake.prototype,
+                   div instanceof Fake, log, calls];
+        delete Object.prototype.MessageEvent;
+        bc.close();
+        r"""
+    )
+    # the body and the html element, the document: a path of four from the div
+    assert got == [False, False, False, [[2, True, 4], [3, True]], 0]
+
+
+def test_a_dom_dispatch_leaves_no_own_properties_on_the_event(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis=["dom"])
+    got = c.eval(
+        """
+        const d = document.createElement('div');
+        document.body.append(d);
+        let during;
+        d.addEventListener('x', (e) => { during = Object.getOwnPropertyNames(e); });
+        const e = new Event('x', { bubbles: true });
+        d.dispatchEvent(e);
+        [during, Object.getOwnPropertyNames(e), e.target === d, e.currentTarget, e.eventPhase]"""
+    )
+    assert got == [[], [], True, None, 0]
