@@ -6,10 +6,10 @@
 // that replaced it before then is building its own errors, as it could
 // before), or failing that an Error with that `name`.
 // @shared events
-(function domError(native, g, shared) {
+(function (native, g, shared) {
   'use strict';
   let fallback; // the DOMException global of a context without events, once read
-  return function domError(name, message) {
+  return (name, message) => {
     const events = shared.events();
     if (events !== null) return new events.DOMException(message, name);
     if (fallback === undefined) {

@@ -9,21 +9,17 @@
 // Without the events group (or when a script replaced all of its globals
 // before anything loaded it) the answer is null, or a TypeError when
 // `required` (for the groups that require events: they cannot work without).
-(function events(native, g) {
+(function (native, g) {
   'use strict';
-  const ownValue = (o, key) => {
-    const d = Object.getOwnPropertyDescriptor(o, key); // never a value a script put on Object.prototype
-    return d === undefined ? undefined : d.value;
-  };
-  // a lazy global of the group loads it on first read; any one left in place will do
+  // any lazy global of the group left in place loads it on first read
   const GLOBALS = ['DOMException', 'Event', 'EventTarget', 'CustomEvent', 'AbortSignal', 'AbortController'];
   let found = null;
-  return function events(required = false) {
-    if (found !== null) return found;
+  return (required) => {
     for (let i = 0; found === null; i++) {
-      const internals = ownValue(native, 'events');
-      if (internals !== undefined) {
-        found = internals;
+      // an own property only: never a value a script put on Object.prototype
+      const own = Object.getOwnPropertyDescriptor(native, 'events');
+      if (own !== undefined) {
+        found = own.value;
       } else if (i === GLOBALS.length) {
         if (required) throw new TypeError('the events API group could not be loaded: a script replaced its globals first');
         return null;

@@ -5,9 +5,9 @@
 // `native` object, so events of every group are instances of one class and a
 // script's own `MessageEvent` global never stands in for it.
 // @shared events
-(function messageEvent(native, g, shared) {
+(function (native, g, shared) {
   'use strict';
-  return function messageEvent() {
+  return () => {
     const own = Object.getOwnPropertyDescriptor(native, 'MessageEvent');
     if (own !== undefined) return own.value;
     const { Event } = shared.events(true);

@@ -80,14 +80,14 @@ def group_source(name: str) -> str:
     pieces = _link_order(source)
     if not pieces:
         return source
-    # one line of glue before the polyfill, so its own line numbers stay right
-    params = ", ".join(f"p{i}" for i in range(len(pieces)))
-    make = " ".join(f"shared.{n} = p{i}(native, g, shared);" for i, (n, _) in enumerate(pieces))
-    head = (
-        f"(function (install, {params}) {{ 'use strict'; return function (native, g) {{ "
-        f"const shared = {{ __proto__: null }}; {make} return install(native, g, shared); }}; }})("
+    # the installer the engine calls: makes the pieces, then calls the group's
+    # own installer with them (bytecode keeps no line numbers, so the glue may
+    # come first)
+    make = "".join(f"shared.{n} = ({piece}\n)(native, g, shared);\n" for n, piece in pieces)
+    return (
+        "(function (native, g) {\n'use strict';\nconst shared = { __proto__: null };\n"
+        f"{make}return ({source}\n)(native, g, shared);\n}})"
     )
-    return head + source + "".join(f"\n, {piece}" for _, piece in pieces) + "\n)"
 
 
 def group_id(name: str) -> int:

@@ -5,8 +5,10 @@ change what the groups build."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from waiting import wait_until
 
 import actors
@@ -140,3 +142,28 @@ def test_a_dom_dispatch_leaves_no_own_properties_on_the_event(pool: actors.Conte
         [during, Object.getOwnPropertyNames(e), e.target === d, e.currentTarget, e.eventPhase]"""
     )
     assert got == [[], [], True, None, 0]
+
+
+@pytest.mark.mode_independent
+def test_pieces_link_dependencies_first_and_a_cycle_is_refused(tmp_path: Path, monkeypatch: Any) -> None:
+    from actors.apis import loader
+
+    monkeypatch.setattr(loader, "polyfill_dir", lambda: tmp_path)
+    (tmp_path / "shared.a.js").write_text("// @shared b\n(function () { return 'a'; })")
+    (tmp_path / "shared.b.js").write_text("(function () { return 'b'; })")
+    assert [name for name, _ in loader._link_order("// @shared a b\n(function install() {})")] == ["b", "a"]
+    (tmp_path / "shared.b.js").write_text("// @shared a\n(function () { return 'b'; })")
+    with pytest.raises(ValueError, match="cycle: a -> b -> a"):
+        loader._link_order("// @shared a\n(function install() {})")
+
+
+@pytest.mark.mode_independent
+def test_the_shared_pieces_sit_where_the_build_collects_polyfills() -> None:
+    # setup.py's build_py copies polyfills/*.js into actors/_polyfills and
+    # MANIFEST.in puts polyfills/*.js in the sdist; loader.polyfill_dir reads
+    # pieces beside the group files
+    root = Path(__file__).resolve().parents[2]
+    assert 'glob("*.js")' in (root / "setup.py").read_text()
+    assert "include polyfills/*.js" in (root / "MANIFEST.in").read_text()
+    pieces = {p.name for p in (root / "polyfills").glob("shared.*.js")}
+    assert {"shared.events.js", "shared.domError.js", "shared.messageEvent.js"} <= pieces
