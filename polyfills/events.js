@@ -316,13 +316,18 @@
   // Dispatch `event` along `path` (the target first, then its ancestors):
   // capture listeners from the root down, the target's capture listeners then
   // its others, then (when the event bubbles) the others from the target up.
-  function dispatchPath(target, event, path, listenersOf, already) {
+  // `first(event)`, if given, runs at the target before any listener (the
+  // global's `on<event>` handler property).
+  function dispatchPath(target, event, path, listenersOf, already, first = undefined) {
     if (!isEvent(event)) {
       throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
     }
     beginDispatch(event, target, path, already);
     try {
       enterTarget(event, target, AT_TARGET);
+      if (first !== undefined && !stopped(event)) {
+        try { first(event); } catch (error) { report(error); }
+      }
       for (let i = path.length - 1; i > 0; i--) invoke(path[i], event, CAPTURING_PHASE, true, listenersOf);
       invoke(target, event, AT_TARGET, true, listenersOf);
       invoke(target, event, AT_TARGET, false, listenersOf);
@@ -515,7 +520,7 @@
   Object.defineProperty(native, 'events', {
     value: Object.freeze({
       __proto__: null,
-      Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException,
+      Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException, isEvent,
       addListener, findListener, removeListener, dispatchPath,
     }),
     configurable: true,

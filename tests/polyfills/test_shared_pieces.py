@@ -167,3 +167,30 @@ def test_the_shared_pieces_sit_where_the_build_collects_polyfills() -> None:
     assert "include polyfills/*.js" in (root / "MANIFEST.in").read_text()
     pieces = {p.name for p in (root / "polyfills").glob("shared.*.js")}
     assert {"shared.events.js", "shared.domError.js", "shared.messageEvent.js"} <= pieces
+
+
+def test_an_event_dispatched_on_the_window_then_on_a_node_reports_each_target(
+    pool: actors.ContextPool,
+) -> None:
+    c = pool.spawn(apis="browser")
+    got = c.eval(
+        """
+        const seen = [], G = globalThis;
+        const div = document.createElement('div');
+        G.onmessage = function (e) { seen.push(['handler', this === G, e.currentTarget === G]); };
+        addEventListener('message', function (e) {
+          seen.push(['window', this === G, e.target === G, e.eventPhase, e.composedPath().length]);
+        });
+        div.addEventListener('message', (e) => seen.push(['div', e.target === div, e.currentTarget === div]));
+        const e = new Event('message');
+        dispatchEvent(e);
+        const afterWindow = [e.target === G, e.currentTarget, Object.getOwnPropertyNames(e)];
+        div.dispatchEvent(e);
+        [seen, afterWindow, e.target === div, Object.getOwnPropertyNames(e)]"""
+    )
+    assert got == [
+        [["handler", True, True], ["window", True, True, 2, 1], ["div", True, True]],
+        [True, None, []],
+        True,
+        [],
+    ]
