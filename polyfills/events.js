@@ -369,7 +369,6 @@
       ownListeners = (target) => target.#listeners;
     }
   }
-  const dispatch = (target, event) => dispatchPath(target, event, [target], ownListeners, 'The event is already being dispatched.');
 
   // ---- AbortSignal and AbortController ---------------------------------------------------------
 
@@ -471,7 +470,7 @@
         const algorithms = [...s.#algorithms];
         s.#algorithms.clear();
         for (const algorithm of algorithms) algorithm();
-        dispatch(s, new Event('abort'));
+        dispatchPath(s, new Event('abort'), [s], ownListeners, 'The event is already being dispatched.');
       };
       const detach = (s) => {
         for (const source of s.#sources) source.#dependents.delete(s);

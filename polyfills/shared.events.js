@@ -1,32 +1,29 @@
-// Shared piece `events`, linked into the groups whose polyfill names it on a
-// `// @shared ...` line (actors/apis/loader.py): `shared.events(required)`
-// answers the `events` group's internals (what events.js publishes as
-// `native.events`: its classes as loaded, and its dispatch), loading the group
-// first if this context has it and it is not loaded yet. A group reads them
-// here, not from globalThis, so a script that replaced `DOMException` or
-// `EventTarget` does not change what the group builds or extends.
+// Shared piece `events`. A piece is one function, written once in
+// polyfills/shared.<name>.js and linked at compile time into the groups that
+// name it on a `// @shared ...` line (actors/apis/loader.py); it runs in the
+// scope of the group's installer, so `native`, `g` (globalThis) and `shared`
+// (the other pieces) are in scope, and no script can reach it.
 //
-// Without the events group (or when a script replaced all of its globals
-// before anything loaded it) the answer is null, or a TypeError when
-// `required` (for the groups that require events: they cannot work without).
-(function (native, g) {
-  'use strict';
+// `shared.events(required)` answers the `events` group's internals (what
+// events.js publishes as `native.events`: its classes as loaded, and its
+// dispatch), loading the group first if this context has it and it is not
+// loaded yet. A group reads them here, not from globalThis, so a script that
+// replaced `DOMException` or `EventTarget` does not change what the group
+// builds or extends. Without the events group (or when a script replaced all
+// of its globals before anything loaded it) the answer is null, or a
+// TypeError when `required` (the groups that require events cannot work
+// without it).
+(required = false) => {
   // any lazy global of the group left in place loads it on first read
   const GLOBALS = ['DOMException', 'Event', 'EventTarget', 'CustomEvent', 'AbortSignal', 'AbortController'];
-  let found = null;
-  return (required) => {
-    for (let i = 0; found === null; i++) {
-      // an own property only: never a value a script put on Object.prototype
-      const own = Object.getOwnPropertyDescriptor(native, 'events');
-      if (own !== undefined) {
-        found = own.value;
-      } else if (i === GLOBALS.length) {
-        if (required) throw new TypeError('the events API group could not be loaded: a script replaced its globals first');
-        return null;
-      } else {
-        try { void g[GLOBALS[i]]; } catch (_) { /* a failed load or a script's own getter: try the next */ }
-      }
+  for (let i = 0; ; i++) {
+    // an own property only: never a value a script put on Object.prototype
+    const own = Object.getOwnPropertyDescriptor(native, 'events');
+    if (own !== undefined) return own.value;
+    if (i === GLOBALS.length) {
+      if (required) throw new TypeError('the events API group could not be loaded: a script replaced its globals first');
+      return null;
     }
-    return found;
-  };
-})
+    try { void g[GLOBALS[i]]; } catch (_) { /* a failed load or a script's own getter: try the next */ }
+  }
+}

@@ -1,46 +1,43 @@
-// Shared piece `messageEvent` (see shared.events.js for how pieces are linked):
+// Shared piece `messageEvent` (see shared.events.js for what a piece is):
 // `shared.messageEvent()` answers the context's one MessageEvent class, made
 // by whichever group needs it first (`channel` exports it as the global;
 // `eventsource`, `websocket` and `worker` fire it) and kept on the private
 // `native` object, so events of every group are instances of one class and a
 // script's own `MessageEvent` global never stands in for it.
 // @shared events
-(function (native, g, shared) {
-  'use strict';
-  return () => {
-    const own = Object.getOwnPropertyDescriptor(native, 'MessageEvent');
-    if (own !== undefined) return own.value;
-    const { Event } = shared.events(true);
+() => {
+  const own = Object.getOwnPropertyDescriptor(native, 'MessageEvent');
+  if (own !== undefined) return own.value;
+  const { Event } = shared.events(true);
 
-    class MessageEvent extends Event {
-      #data;
-      #origin;
-      #lastEventId;
-      #source;
-      #ports;
+  class MessageEvent extends Event {
+    #data;
+    #origin;
+    #lastEventId;
+    #source;
+    #ports;
 
-      constructor(type, init = {}) {
-        if (arguments.length < 1) throw new TypeError("MessageEvent: 1 argument required, but only 0 present.");
-        if (init === null || init === undefined) init = {};
-        if (typeof init !== 'object' && typeof init !== 'function') {
-          throw new TypeError('MessageEvent: the event init must be an object');
-        }
-        super(type, init);
-        this.#data = init.data === undefined ? null : init.data;
-        this.#origin = init.origin === undefined ? '' : String(init.origin);
-        this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
-        this.#source = init.source === undefined ? null : init.source;
-        this.#ports = Object.freeze(Array.from(init.ports === undefined ? [] : init.ports));
+    constructor(type, init = {}) {
+      if (arguments.length < 1) throw new TypeError("MessageEvent: 1 argument required, but only 0 present.");
+      if (init === null || init === undefined) init = {};
+      if (typeof init !== 'object' && typeof init !== 'function') {
+        throw new TypeError('MessageEvent: the event init must be an object');
       }
-
-      get data() { return this.#data; }
-      get origin() { return this.#origin; }
-      get lastEventId() { return this.#lastEventId; }
-      get source() { return this.#source; }
-      get ports() { return this.#ports; }
+      super(type, init);
+      this.#data = init.data === undefined ? null : init.data;
+      this.#origin = init.origin === undefined ? '' : String(init.origin);
+      this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
+      this.#source = init.source === undefined ? null : init.source;
+      this.#ports = Object.freeze(Array.from(init.ports === undefined ? [] : init.ports));
     }
-    Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });
-    Object.defineProperty(native, 'MessageEvent', { value: MessageEvent, configurable: true });
-    return MessageEvent;
-  };
-})
+
+    get data() { return this.#data; }
+    get origin() { return this.#origin; }
+    get lastEventId() { return this.#lastEventId; }
+    get source() { return this.#source; }
+    get ports() { return this.#ports; }
+  }
+  Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });
+  Object.defineProperty(native, 'MessageEvent', { value: MessageEvent, configurable: true });
+  return MessageEvent;
+}

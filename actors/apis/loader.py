@@ -7,14 +7,15 @@ integer id, and from then on every context loads it from bytecode, on first
 touch of one of its globals.
 
 Shared pieces: a polyfill (or a piece) may name pieces on a line
-``// @shared name ...``; each lives once in ``polyfills/shared.<name>.js`` as
-a function ``(native, globalThis, shared) -> value``. The group is compiled
-linked with them (dependencies first): its installer is called as
-``install(native, globalThis, shared)`` with ``shared.<name>`` set to each
-piece's value, made when the group loads. A piece is code a group carries,
-not a global: a script cannot reach or replace it. What must be one object per
-context (the events group's classes, MessageEvent) the pieces keep on the
-private ``native`` object, which only polyfills are handed.
+``// @shared name ...``; each is one function expression, written once in
+``polyfills/shared.<name>.js``. The group is compiled linked with them
+(dependencies first) inside one installer, so that a piece sees ``native``,
+``g`` (globalThis) and ``shared`` (the pieces) in its scope, and the group's
+own installer is called as ``install(native, globalThis, shared)``. A piece
+is code a group carries, not a global: a script cannot reach or replace it.
+What must be one object per context (the events group's classes,
+MessageEvent) the pieces keep on the private ``native`` object, which only
+polyfills are handed.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def group_source(name: str) -> str:
     # the installer the engine calls: makes the pieces, then calls the group's
     # own installer with them (bytecode keeps no line numbers, so the glue may
     # come first)
-    make = "".join(f"shared.{n} = ({piece}\n)(native, g, shared);\n" for n, piece in pieces)
+    make = "".join(f"shared.{n} = ({piece}\n);\n" for n, piece in pieces)
     return (
         "(function (native, g) {\n'use strict';\nconst shared = { __proto__: null };\n"
         f"{make}return ({source}\n)(native, g, shared);\n}})"

@@ -149,10 +149,10 @@ def test_pieces_link_dependencies_first_and_a_cycle_is_refused(tmp_path: Path, m
     from actors.apis import loader
 
     monkeypatch.setattr(loader, "polyfill_dir", lambda: tmp_path)
-    (tmp_path / "shared.a.js").write_text("// @shared b\n(function () { return 'a'; })")
-    (tmp_path / "shared.b.js").write_text("(function () { return 'b'; })")
+    (tmp_path / "shared.a.js").write_text("// @shared b\n() => 'a'")
+    (tmp_path / "shared.b.js").write_text("() => 'b'")
     assert [name for name, _ in loader._link_order("// @shared a b\n(function install() {})")] == ["b", "a"]
-    (tmp_path / "shared.b.js").write_text("// @shared a\n(function () { return 'b'; })")
+    (tmp_path / "shared.b.js").write_text("// @shared a\n() => 'b'")
     with pytest.raises(ValueError, match="cycle: a -> b -> a"):
         loader._link_order("// @shared a\n(function install() {})")
 
