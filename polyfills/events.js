@@ -9,7 +9,7 @@
 // stop the context, or log a warning) sees it, the way a browser reports it.
 // All state lives in #private fields; nothing is written onto globalThis.
 //
-// Other groups reach this one's internals through `native.events` (see the
+// Other groups reach this one's internals through `native['@events']` (see the
 // end of this file): the classes as loaded (a script that later replaces the
 // globals does not change what the groups construct) and the dispatch, which
 // the `dom` group runs over its node trees with listener lists of its own.
@@ -513,17 +513,22 @@
   }
   Object.defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
 
-  // What other groups use (polyfills/shared.events.js finds it): `native` is
-  // private to polyfills, so no script reaches these. Configurable only so
-  // that a load retried after a failure can publish its own.
-  Object.defineProperty(native, 'events', {
-    value: Object.freeze({
-      __proto__: null,
-      Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException, isEvent,
-      addListener, findListener, removeListener, dispatchPath,
-    }),
-    configurable: true,
-  });
+  // What other groups use (polyfills/shared.events.js finds it), as an own
+  // property of `native`, which is private to polyfills. Defined by a class
+  // field (on the object the base constructor returns), not through
+  // Object.defineProperty or a plain assignment: a function or a setter a
+  // script put in place before this group loaded would be handed `native`.
+  const internals = {
+    __proto__: null,
+    Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException, isEvent,
+    addListener, findListener, removeListener, dispatchPath,
+  };
+  class Carrier { constructor(o) { return o; } }
+  class Publish extends Carrier {
+    '@events' = internals;
+    constructor(o) { super(o); }
+  }
+  new Publish(native);
 
   return { Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException };
 })

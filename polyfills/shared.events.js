@@ -5,7 +5,7 @@
 // (the other pieces) are in scope, and no script can reach it.
 //
 // `shared.events(required)` answers the `events` group's internals (what
-// events.js publishes as `native.events`: its classes as loaded, and its
+// events.js publishes as `native['@events']`: its classes as loaded, and its
 // dispatch), loading the group first if this context has it and it is not
 // loaded yet. A group reads them here, not from globalThis, so a script that
 // replaced `DOMException` or `EventTarget` does not change what the group
@@ -17,9 +17,14 @@
   // any lazy global of the group left in place loads it on first read
   const GLOBALS = ['DOMException', 'Event', 'EventTarget', 'CustomEvent', 'AbortSignal', 'AbortController'];
   for (let i = 0; ; i++) {
-    // an own property only: never a value a script put on Object.prototype
-    const own = Object.getOwnPropertyDescriptor(native, 'events');
-    if (own !== undefined) return own.value;
+    // `native` must never reach a script, so only syntax touches it: a
+    // function a script replaced (Object.getOwnPropertyDescriptor) would be
+    // handed it, and so would a getter a script put on Object.prototype under
+    // this key, were it read while absent. `in` runs no script; native's only
+    // prototype is Object.prototype, so when `{}` lacks the key, `in native`
+    // means native's own property (a script that puts the key on
+    // Object.prototype only goes without the group's internals).
+    if (!('@events' in {}) && '@events' in native) return native['@events'];
     if (i === GLOBALS.length) {
       if (required) throw new TypeError('the events API group could not be loaded: a script replaced its globals first');
       return null;

@@ -6,8 +6,8 @@
 // script's own `MessageEvent` global never stands in for it.
 // @shared events
 () => {
-  const own = Object.getOwnPropertyDescriptor(native, 'MessageEvent');
-  if (own !== undefined) return own.value;
+  // read and written with syntax only (see shared.events.js)
+  if (!('@MessageEvent' in {}) && '@MessageEvent' in native) return native['@MessageEvent'];
   const { Event } = shared.events(true);
 
   class MessageEvent extends Event {
@@ -38,6 +38,13 @@
     get ports() { return this.#ports; }
   }
   Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });
-  Object.defineProperty(native, 'MessageEvent', { value: MessageEvent, configurable: true });
+  // a class field defines an own property of the object its base constructor
+  // returns, without a setter a script put on Object.prototype
+  class Carrier { constructor(o) { return o; } }
+  class Keep extends Carrier {
+    '@MessageEvent' = MessageEvent;
+    constructor(o) { super(o); }
+  }
+  new Keep(native);
   return MessageEvent;
 }

@@ -194,3 +194,73 @@ def test_an_event_dispatched_on_the_window_then_on_a_node_reports_each_target(
         True,
         [],
     ]
+
+
+# Before any group loads: every function the shared pieces could call is
+# wrapped (delegating, so the groups still work), and accessors wait on
+# Object.prototype under every key the pieces use. Anything handed to them
+# that has `callSync` is the private `native` object.
+TRAP_NATIVE = """
+globalThis.handed = [];
+const isNative = (x) => x !== null && typeof x === 'object' && typeof x.callSync === 'function';
+const note = (...xs) => { for (const x of xs) if (isNative(x)) handed.push(x); };
+const WRAPPED = [
+  [Object, ['getOwnPropertyDescriptor', 'defineProperty', 'freeze', 'hasOwn', 'getPrototypeOf',
+    'setPrototypeOf', 'keys', 'assign']],
+  [Reflect, ['get', 'has', 'defineProperty', 'ownKeys']],
+];
+for (const [owner, names] of WRAPPED) {
+  for (const name of names) {
+    const original = owner[name];
+    owner[name] = function (...args) { note(this, ...args); return original.apply(this, args); };
+  }
+}
+for (const key of KEYS) {
+  Object.defineProperty(Object.prototype, key, {
+    get() { note(this); return undefined; }, set(v) { note(this); }, configurable: true,
+  });
+}
+"""
+
+
+def test_no_script_is_handed_the_private_native_object_by_the_shared_pieces(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis="browser")
+    got = c.eval(
+        "const KEYS = ['events', 'MessageEvent', 'domError'];"
+        + TRAP_NATIVE
+        + FROM_EACH_GROUP
+        + """
+        const bc = new BroadcastChannel('trap');
+        const d = document.createElement('div');
+        d.addEventListener('x', () => {});
+        d.dispatchEvent(new Event('x', { bubbles: true }));
+        addEventListener('x', () => {});
+        dispatchEvent(new Event('x'));
+        void new EventSource('http://127.0.0.1:9/'), new MessageEvent('m');
+        bc.close();
+        [handed.length, Object.keys(errors).map((k) => errors[k].name)]"""
+    )
+    assert got == [
+        0,
+        ["QuotaExceededError", "NotSupportedError", "QuotaExceededError", "InvalidCharacterError"],
+    ]
+
+
+def test_a_script_squatting_the_internal_keys_is_not_handed_native_and_only_loses_the_groups(
+    pool: actors.ContextPool,
+) -> None:
+    c = pool.spawn(apis="browser")
+    got = c.eval(
+        "const KEYS = ['@events', '@MessageEvent'];"
+        + TRAP_NATIVE
+        + FROM_EACH_GROUP
+        + """
+        let channel;
+        try { new BroadcastChannel('trap'); channel = 'made'; } catch (e) { channel = e.name; }
+        [handed.length, Object.keys(errors).map((k) => errors[k].name), channel]"""
+    )
+    assert got == [
+        0,
+        ["QuotaExceededError", "NotSupportedError", "QuotaExceededError", "InvalidCharacterError"],
+        "TypeError",
+    ]
