@@ -67,14 +67,14 @@ def load_cost(n: int) -> list[tuple[str, float, float]]:
     """Per group: ms to load from bytecode (first touch) vs evaluating the source."""
     import actors
     from actors.apis import REGISTRY
-    from actors.apis.loader import polyfill_dir
+    from actors.apis.loader import group_source
 
     rows = []
     with actors.ContextPool(size=1) as pool:
         for name, group in REGISTRY.items():
             if group.polyfill is None or name.startswith("_"):
                 continue
-            source = (polyfill_dir() / group.polyfill).read_text()
+            source = group_source(name)  # as compiled: linked with its shared pieces
             first = group.globals[0]
             bc, src = [], []
             for _ in range(n):

@@ -10,43 +10,13 @@
 // other objects in the sending context included) through
 // `native.on('channel')`, so delivery is always asynchronous.
 // State lives in closures and #private fields; nothing is written onto globalThis.
-(function install(native, g) {
+// @shared messageEvent
+(function install(native, g, shared) {
   'use strict';
 
-  const EventTarget = g.EventTarget;
-  const Event = g.Event;
-  const DOMException = g.DOMException;
+  const { EventTarget, DOMException } = shared.events(true);
 
-  // ---- MessageEvent ----------------------------------------------------------------------------
-
-  class MessageEvent extends Event {
-    #data;
-    #origin;
-    #lastEventId;
-    #source;
-    #ports;
-
-    constructor(type, init = {}) {
-      if (arguments.length < 1) throw new TypeError("MessageEvent: 1 argument required, but only 0 present.");
-      if (init === null || init === undefined) init = {};
-      if (typeof init !== 'object' && typeof init !== 'function') {
-        throw new TypeError('MessageEvent: the event init must be an object');
-      }
-      super(type, init);
-      this.#data = init.data === undefined ? null : init.data;
-      this.#origin = init.origin === undefined ? '' : String(init.origin);
-      this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
-      this.#source = init.source === undefined ? null : init.source;
-      this.#ports = Object.freeze(Array.from(init.ports === undefined ? [] : init.ports));
-    }
-
-    get data() { return this.#data; }
-    get origin() { return this.#origin; }
-    get lastEventId() { return this.#lastEventId; }
-    get source() { return this.#source; }
-    get ports() { return this.#ports; }
-  }
-  Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });
+  const MessageEvent = shared.messageEvent();
 
   // ---- BroadcastChannel ------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@
  * never enters this heap: a CryptoKey holds the integer handle of its entry
  * in the context's key table in a private field, and the handle is released
  * when the key is garbage collected. */
-(function install(native, g) {
+// @shared domError
+(function install(native, g, shared) {
   'use strict';
 
   const DOMErrorNames = new Set([
@@ -15,14 +16,7 @@
     'SyntaxError', 'QuotaExceededError', 'TypeMismatchError', 'InvalidCharacterError',
   ]);
 
-  function domError(name, message) {
-    if (typeof g.DOMException === 'function') {
-      try { return new g.DOMException(message, name); } catch (_) { /* fall through */ }
-    }
-    const e = new Error(message);
-    e.name = name;
-    return e;
-  }
+  const domError = shared.domError;
 
   // A host error (an Error named after the Python exception class) as the web error.
   function webError(err) {

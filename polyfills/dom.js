@@ -18,22 +18,19 @@
 // observers, lazily created wrappers such as classList) is also kept under
 // symbols, so nothing shows up as string keys on nodes or on globalThis.
 //
-// Events dispatched to nodes go through the tree (capture, target, bubble).
-// The `events` group keeps an Event's state in #private fields, so while a
-// node dispatches an event it shadows target/currentTarget/eventPhase and the
-// propagation methods with own properties on that event, and removes them
-// afterwards (target and srcElement stay, as they do after a browser dispatch).
+// Events dispatched to nodes go through the tree (capture, target, bubble)
+// by the `events` group's own dispatch (reached through shared.events), with
+// the node's listener map as the listener list: an Event's state stays in
+// that group's #private fields.
 //
 // Walks over the tree (serialization, textContent, cloning, selectors) are
 // iterative: a 10,000-deep tree does not exhaust the JS stack.
-(function install(native, g) {
+// @shared events
+(function install(native, g, shared) {
   'use strict';
 
-  const EventTarget = g.EventTarget;
-  const Event = g.Event;
-  const DOMException = g.DOMException;
-  const EventProto = Event.prototype;
-  const eventPreventDefault = EventProto.preventDefault;
+  const events = shared.events(true);
+  const { EventTarget, Event, CustomEvent, DOMException } = events;
 
   // ---- storage keys ----------------------------------------------------------------------------
 
@@ -2266,103 +2263,14 @@
 
   // ---- events ----------------------------------------------------------------------------------
 
-  const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
-  const eventStates = new WeakMap(); // event -> its dispatch state (see dispatch())
-  const stateOf = (e) => eventStates.get(e);
-  const SHADOW = {
-    currentTarget: { get() { const s = stateOf(this); return s ? s.current : null; }, configurable: true },
-    eventPhase: { get() { const s = stateOf(this); return s ? s.phase : NONE; }, configurable: true },
-    cancelBubble: {
-      get() { const s = stateOf(this); return s ? s.stop : false; },
-      set(v) { const s = stateOf(this); if (s && v) s.stop = true; },
-      configurable: true,
-    },
-    stopPropagation: { value() { const s = stateOf(this); if (s) s.stop = true; }, configurable: true, writable: true },
-    stopImmediatePropagation: {
-      value() { const s = stateOf(this); if (s) s.stop = s.immediate = true; },
-      configurable: true,
-      writable: true,
-    },
-    preventDefault: {
-      value() { const s = stateOf(this); if (!s || !s.passive) eventPreventDefault.call(this); },
-      configurable: true,
-      writable: true,
-    },
-    composedPath: {
-      value() { const s = stateOf(this); return s && s.phase !== NONE ? s.path.slice() : []; },
-      configurable: true,
-      writable: true,
-    },
-  };
-  // target stays after the dispatch, unless the event was dispatched since by
-  // a plain EventTarget (the events group's own getter then reads differently)
-  const eventTarget = Object.getOwnPropertyDescriptor(EventProto, 'target').get;
-  function shadowTarget() {
-    const s = stateOf(this);
-    if (s === undefined) return null;
-    if (s.active) return s.target;
-    const own = eventTarget.call(this);
-    return own !== s.ownTarget ? own : s.target;
-  }
-  const TARGET_SHADOW = {
-    target: { get: shadowTarget, configurable: true },
-    srcElement: { get: shadowTarget, configurable: true },
-  };
-  const SHADOW_KEYS = Object.keys(SHADOW);
-
+  // a node's listeners: a Map type -> [record] in its EXTRA, made on the first one
   function listenersOf(node, create) {
     const x = create ? extra(node) : node[EXTRA];
     if (x === undefined) return undefined;
     if (x.listeners === undefined && create) x.listeners = new Map();
     return x.listeners;
   }
-  function removeListener(node, type, record) {
-    record.removed = true;
-    const map = listenersOf(node, false);
-    const list = map && map.get(type);
-    if (list) {
-      const i = list.indexOf(record);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) map.delete(type);
-    }
-    if (record.signal) record.signal.removeEventListener('abort', record.onabort);
-  }
-  function addListener(node, type, callback, options) {
-    type = String(type);
-    let capture = false, once = false, passive = false, signal = null;
-    if (options !== null && typeof options === 'object') {
-      capture = !!options.capture;
-      once = !!options.once;
-      passive = !!options.passive;
-      if (options.signal !== undefined) {
-        signal = options.signal;
-        if (!(signal instanceof g.AbortSignal)) {
-          throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
-        }
-      }
-    } else {
-      capture = !!options;
-    }
-    if (callback === null || callback === undefined) return;
-    if (typeof callback !== 'function' && typeof callback !== 'object') {
-      throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'Object'.");
-    }
-    if (signal !== null && signal.aborted) return;
-    const map = listenersOf(node, true);
-    let list = map.get(type);
-    if (list === undefined) {
-      list = [];
-      map.set(type, list);
-    } else if (list.some((r) => !r.handler && r.callback === callback && r.capture === capture)) {
-      return;
-    }
-    const record = { callback, capture, once, passive, removed: false, signal, onabort: null };
-    list.push(record);
-    if (signal !== null) {
-      record.onabort = () => removeListener(node, type, record);
-      signal.addEventListener('abort', record.onabort);
-    }
-  }
+  const removeListener = (node, type, record) => events.removeListener(node, type, record, listenersOf);
   // Event handlers (`el.onclick = fn`) are listener records flagged `handler`:
   // the first assignment puts one in the listener list (so it runs in order
   // with addEventListener's listeners), later ones replace its callback in
@@ -2391,7 +2299,7 @@
       return;
     }
     if (x.handlers === undefined) x.handlers = new Map();
-    r = { callback: fn, capture: false, once: false, passive: false, removed: false, signal: null, onabort: null, handler: true };
+    r = { callback: fn, capture: false, once: false, passive: false, removed: false, signal: null, algorithm: null, handler: true };
     const map = listenersOf(node, true);
     let list = map.get(type);
     if (list === undefined) map.set(type, (list = []));
@@ -2419,75 +2327,11 @@
       enumerable: true,
     };
   }
-  function invoke(node, event, state, phase) {
-    if (state.stop) return;
-    const capturePass = phase === CAPTURING_PHASE || (phase === AT_TARGET && state.targetCapture);
-    const map = listenersOf(node, false);
-    const list = map === undefined ? undefined : map.get(event.type);
-    if (list === undefined) return;
-    state.current = node;
-    state.phase = phase;
-    const snapshot = list.slice();
-    for (const r of snapshot) {
-      if (r.removed || r.capture !== capturePass) continue;
-      if (r.once) removeListener(node, event.type, r);
-      state.passive = r.passive;
-      try {
-        const cb = r.callback;
-        if (r.handler) {
-          if (typeof cb === 'function' && cb.call(node, event) === false) event.preventDefault();
-        } else if (typeof cb === 'function') {
-          cb.call(node, event);
-        } else {
-          const handleEvent = cb.handleEvent;
-          if (typeof handleEvent !== 'function') throw new TypeError("The listener's handleEvent is not a function.");
-          handleEvent.call(cb, event);
-        }
-      } catch (error) {
-        report(error);
-      }
-      state.passive = false;
-      if (state.immediate) return;
-    }
-  }
   function dispatch(target, event) {
-    if (!(event instanceof Event)) {
-      throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
-    }
-    const prior = eventStates.get(event);
-    if (prior !== undefined && prior.active) {
-      throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
-    }
-    for (const k of SHADOW_KEYS) delete event[k];
     const path = [];
     for (let n = target; n !== null; n = n[PARENT]) path.push(n);
-    const state = {
-      target, current: null, phase: NONE, stop: !!event.cancelBubble, immediate: false,
-      passive: false, path, targetCapture: false, active: true,
-      ownTarget: null,
-    };
-    eventStates.set(event, state);
-    try {
-      Object.defineProperties(event, SHADOW);
-      if (prior === undefined) Object.defineProperties(event, TARGET_SHADOW);
-      for (let i = path.length - 1; i > 0; i--) invoke(path[i], event, state, CAPTURING_PHASE);
-      state.targetCapture = true;
-      invoke(target, event, state, AT_TARGET);
-      state.targetCapture = false;
-      invoke(target, event, state, AT_TARGET);
-      if (event.bubbles) {
-        for (let i = 1; i < path.length; i++) invoke(path[i], event, state, BUBBLING_PHASE);
-      }
-    } finally {
-      state.ownTarget = eventTarget.call(event);
-      state.active = false;
-      state.phase = NONE;
-      state.current = null;
-      state.stop = false;
-      state.immediate = false;
-      for (const k of SHADOW_KEYS) delete event[k];
-    }
-    return !event.defaultPrevented;
+    return events.dispatchPath(target, event, path, listenersOf,
+      "Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.");
   }
 
   // ---- mutation observers ----------------------------------------------------------------------
@@ -3233,16 +3077,14 @@
       if (arguments.length < 2) {
         throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': 2 arguments required.");
       }
-      addListener(this, type, callback, options);
+      events.addListener(this, type, callback, options, listenersOf);
     }
     removeEventListener(type, callback, options = undefined) {
       if (arguments.length < 2) {
         throw new TypeError("Failed to execute 'removeEventListener' on 'EventTarget': 2 arguments required.");
       }
-      const capture = options !== null && typeof options === 'object' ? !!options.capture : !!options;
       type = String(type);
-      const map = listenersOf(this, false);
-      const r = map && map.get(type) && map.get(type).find((x) => !x.handler && x.callback === callback && x.capture === capture);
+      const r = events.findListener(this, type, callback, options, listenersOf);
       if (r) removeListener(this, type, r);
     }
     dispatchEvent(event) {
@@ -4610,7 +4452,7 @@
     createEvent(kind) {
       const k = asciiLower(String(kind));
       if (k === 'event' || k === 'events' || k === 'htmlevents') return new Event('');
-      if (k === 'customevent') return new g.CustomEvent('');
+      if (k === 'customevent') return new CustomEvent('');
       throw new DOMException(`The provided event type ('${kind}') is invalid.`, 'NotSupportedError');
     }
     importNode(node, deep = false) {

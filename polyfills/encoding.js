@@ -1,4 +1,5 @@
-(function install(native, g) {
+// @shared domError
+(function install(native, g, shared) {
   "use strict";
 
   // WHATWG Encoding Standard: [name, space-separated labels], generated from
@@ -350,13 +351,7 @@
   const VALUES = new Uint8Array(128);
   for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
-  const invalidCharacter = (message) => {
-    const DOMEx = g.DOMException;
-    if (typeof DOMEx === "function") return new DOMEx(message, "InvalidCharacterError");
-    const err = new Error(message);
-    err.name = "InvalidCharacterError";
-    return err;
-  };
+  const invalidCharacter = (message) => shared.domError("InvalidCharacterError", message);
 
   const requireArg = (args, fn) => {
     if (args.length < 1) throw new TypeError(`${fn} requires 1 argument`);

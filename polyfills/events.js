@@ -8,6 +8,11 @@
 // from a microtask, so the context's uncaught-error policy (`on_uncaught`:
 // stop the context, or log a warning) sees it, the way a browser reports it.
 // All state lives in #private fields; nothing is written onto globalThis.
+//
+// Other groups reach this one's internals through `native['@events']` (see the
+// end of this file): the classes as loaded (a script that later replaces the
+// globals does not change what the groups construct) and the dispatch, which
+// the `dom` group runs over its node trees with listener lists of its own.
 (function install(native, g) {
   'use strict';
 
@@ -79,7 +84,7 @@
   const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
 
   // reach an Event's internal state from the dispatch below
-  let isEvent, beginDispatch, endDispatch, setPassive, stopped, immediatelyStopped;
+  let isEvent, beginDispatch, enterTarget, endDispatch, setPassive, stopped, immediatelyStopped;
 
   function dictionary(init, what) {
     if (init === undefined || init === null) return {};
@@ -97,6 +102,7 @@
     #timeStamp;
     #target = null;
     #currentTarget = null;
+    #path = null; // while dispatched: the targets from the target up
     #phase = NONE;
     #canceled = false;
     #passive = false;
@@ -135,7 +141,7 @@
     set cancelBubble(value) { if (value) this.#stop = true; }
 
     composedPath() {
-      return this.#dispatching && this.#currentTarget !== null ? [this.#currentTarget] : [];
+      return this.#dispatching && this.#currentTarget !== null ? this.#path.slice() : [];
     }
 
     preventDefault() {
@@ -153,16 +159,20 @@
 
     static {
       isEvent = (e) => e !== null && typeof e === 'object' && #type in e;
-      beginDispatch = (e, target) => {
-        if (e.#dispatching) throw new DOMException('The event is already being dispatched.', 'InvalidStateError');
+      beginDispatch = (e, target, path, already) => {
+        if (e.#dispatching) throw new DOMException(already, 'InvalidStateError');
         e.#dispatching = true;
         e.#target = target;
-        e.#currentTarget = target;
-        e.#phase = AT_TARGET;
+        e.#path = path;
+      };
+      enterTarget = (e, current, phase) => {
+        e.#currentTarget = current;
+        e.#phase = phase;
       };
       endDispatch = (e) => {
         e.#dispatching = false;
         e.#currentTarget = null;
+        e.#path = null;
         e.#phase = NONE;
         e.#stop = false;
         e.#stopImmediate = false;
@@ -204,59 +214,142 @@
     return !!options;
   }
 
-  let dispatch, isAbortSignal, addAbortAlgorithm, removeAbortAlgorithm;
+  let isAbortSignal, addAbortAlgorithm, removeAbortAlgorithm;
+
+  // Listener lists: a Map type -> [record] per target, reached through
+  // `listenersOf(target, create)`: an EventTarget's own #listeners, or (for
+  // the dom group's nodes, which hold no #private fields) the node's own map,
+  // made on the first listener. A record is { callback, capture, once,
+  // passive, removed, signal, algorithm, handler }; `handler` marks an event
+  // handler property's record (`el.onclick`), which addEventListener and
+  // removeEventListener never match and whose `false` result cancels.
+
+  function removeListener(target, type, record, listenersOf) {
+    record.removed = true;
+    const map = listenersOf(target, false);
+    const list = map === undefined ? undefined : map.get(type);
+    if (list !== undefined) {
+      const i = list.indexOf(record);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) map.delete(type);
+    }
+    if (record.signal) removeAbortAlgorithm(record.signal, record.algorithm);
+  }
+
+  function addListener(target, type, callback, options, listenersOf) {
+    type = String(type);
+    let capture = false, once = false, passive = false, signal = null;
+    if (options !== null && typeof options === 'object') {
+      capture = !!options.capture;
+      once = !!options.once;
+      passive = !!options.passive;
+      if (options.signal !== undefined) {
+        signal = options.signal;
+        if (!isAbortSignal(signal)) {
+          throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
+        }
+      }
+    } else {
+      capture = !!options;
+    }
+    if (callback === null || callback === undefined) return;
+    if (typeof callback !== 'function' && typeof callback !== 'object') {
+      throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'Object'.");
+    }
+    if (signal !== null && signal.aborted) return;
+    const map = listenersOf(target, true);
+    let list = map.get(type);
+    if (list === undefined) {
+      list = [];
+      map.set(type, list);
+    } else if (list.some((r) => !r.handler && r.callback === callback && r.capture === capture)) {
+      return;
+    }
+    const record = { callback, capture, once, passive, removed: false, signal, algorithm: null, handler: false };
+    list.push(record);
+    if (signal !== null) {
+      record.algorithm = () => removeListener(target, type, record, listenersOf);
+      addAbortAlgorithm(signal, record.algorithm);
+    }
+  }
+
+  // the record addEventListener(type, callback, options) made, if any (`type` a string)
+  function findListener(target, type, callback, options, listenersOf) {
+    const capture = flattenCapture(options);
+    const map = listenersOf(target, false);
+    const list = map === undefined ? undefined : map.get(type);
+    return list === undefined ? undefined : list.find((r) => !r.handler && r.callback === callback && r.capture === capture);
+  }
+
+  // run `node`'s listeners of one pass (capture or not) for the event
+  function invoke(node, event, phase, capturePass, listenersOf) {
+    if (stopped(event)) return;
+    const map = listenersOf(node, false);
+    const list = map === undefined ? undefined : map.get(event.type);
+    if (list === undefined) return;
+    enterTarget(event, node, phase);
+    for (const record of list.slice()) {
+      if (record.removed || record.capture !== capturePass) continue;
+      if (record.once) removeListener(node, event.type, record, listenersOf);
+      if (record.passive) setPassive(event, true);
+      try {
+        const callback = record.callback;
+        if (record.handler) {
+          if (typeof callback === 'function' && callback.call(node, event) === false) event.preventDefault();
+        } else if (typeof callback === 'function') {
+          callback.call(node, event);
+        } else {
+          const handleEvent = callback.handleEvent;
+          if (typeof handleEvent !== 'function') {
+            throw new TypeError("The listener's handleEvent is not a function.");
+          }
+          handleEvent.call(callback, event);
+        }
+      } catch (error) {
+        report(error);
+      }
+      setPassive(event, false);
+      if (immediatelyStopped(event)) return;
+    }
+  }
+
+  // Dispatch `event` along `path` (the target first, then its ancestors):
+  // capture listeners from the root down, the target's capture listeners then
+  // its others, then (when the event bubbles) the others from the target up.
+  // `first(event)`, if given, runs at the target before any listener (the
+  // global's `on<event>` handler property).
+  function dispatchPath(target, event, path, listenersOf, already, first = undefined) {
+    if (!isEvent(event)) {
+      throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
+    }
+    beginDispatch(event, target, path, already);
+    try {
+      enterTarget(event, target, AT_TARGET);
+      if (first !== undefined && !stopped(event)) {
+        try { first(event); } catch (error) { report(error); }
+      }
+      for (let i = path.length - 1; i > 0; i--) invoke(path[i], event, CAPTURING_PHASE, true, listenersOf);
+      invoke(target, event, AT_TARGET, true, listenersOf);
+      invoke(target, event, AT_TARGET, false, listenersOf);
+      if (event.bubbles) {
+        for (let i = 1; i < path.length; i++) invoke(path[i], event, BUBBLING_PHASE, false, listenersOf);
+      }
+    } finally {
+      endDispatch(event);
+    }
+    return !event.defaultPrevented;
+  }
+
+  let ownListeners;
 
   class EventTarget {
-    #listeners = new Map(); // type -> [{ callback, capture, once, passive, removed, signal, algorithm }]
-
-    #remove(type, record) {
-      record.removed = true;
-      const list = this.#listeners.get(type);
-      if (list) {
-        const i = list.indexOf(record);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) this.#listeners.delete(type);
-      }
-      if (record.signal) removeAbortAlgorithm(record.signal, record.algorithm);
-    }
+    #listeners = new Map(); // type -> [record]
 
     addEventListener(type, callback, options = undefined) {
       if (arguments.length < 2) {
         throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': 2 arguments required.");
       }
-      type = String(type);
-      let capture = false, once = false, passive = false, signal = null;
-      if (options !== null && typeof options === 'object') {
-        capture = !!options.capture;
-        once = !!options.once;
-        passive = !!options.passive;
-        if (options.signal !== undefined) {
-          signal = options.signal;
-          if (!isAbortSignal(signal)) {
-            throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': member signal is not of type AbortSignal.");
-          }
-        }
-      } else {
-        capture = !!options;
-      }
-      if (callback === null || callback === undefined) return;
-      if (typeof callback !== 'function' && typeof callback !== 'object') {
-        throw new TypeError("Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'Object'.");
-      }
-      if (signal !== null && signal.aborted) return;
-      let list = this.#listeners.get(type);
-      if (list === undefined) {
-        list = [];
-        this.#listeners.set(type, list);
-      } else if (list.some((r) => r.callback === callback && r.capture === capture)) {
-        return;
-      }
-      const record = { callback, capture, once, passive, removed: false, signal, algorithm: null };
-      list.push(record);
-      if (signal !== null) {
-        record.algorithm = () => this.#remove(type, record);
-        addAbortAlgorithm(signal, record.algorithm);
-      }
+      addListener(this, type, callback, options, ownListeners);
     }
 
     removeEventListener(type, callback, options = undefined) {
@@ -264,56 +357,16 @@
         throw new TypeError("Failed to execute 'removeEventListener' on 'EventTarget': 2 arguments required.");
       }
       type = String(type);
-      const capture = flattenCapture(options);
-      const record = this.#listeners.get(type)?.find((r) => r.callback === callback && r.capture === capture);
-      if (record) this.#remove(type, record);
+      const record = findListener(this, type, callback, options, ownListeners);
+      if (record) removeListener(this, type, record, ownListeners);
     }
 
     dispatchEvent(event) {
-      if (!isEvent(event)) {
-        throw new TypeError("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
-      }
-      return dispatch(this, event);
+      return dispatchPath(this, event, [this], ownListeners, 'The event is already being dispatched.');
     }
 
     static {
-      dispatch = (target, event) => {
-        beginDispatch(event, target);
-        try {
-          const list = target.#listeners.get(event.type);
-          if (list !== undefined) {
-            const snapshot = list.slice();
-            // at the target: capture listeners first, then the others
-            for (const capturePass of [true, false]) {
-              if (stopped(event)) break;
-              for (const record of snapshot) {
-                if (record.removed || record.capture !== capturePass) continue;
-                if (record.once) target.#remove(event.type, record);
-                if (record.passive) setPassive(event, true);
-                try {
-                  const callback = record.callback;
-                  if (typeof callback === 'function') {
-                    callback.call(target, event);
-                  } else {
-                    const handleEvent = callback.handleEvent;
-                    if (typeof handleEvent !== 'function') {
-                      throw new TypeError("The listener's handleEvent is not a function.");
-                    }
-                    handleEvent.call(callback, event);
-                  }
-                } catch (error) {
-                  report(error);
-                }
-                setPassive(event, false);
-                if (immediatelyStopped(event)) break;
-              }
-            }
-          }
-        } finally {
-          endDispatch(event);
-        }
-        return !event.defaultPrevented;
-      };
+      ownListeners = (target) => target.#listeners;
     }
   }
 
@@ -417,7 +470,7 @@
         const algorithms = [...s.#algorithms];
         s.#algorithms.clear();
         for (const algorithm of algorithms) algorithm();
-        dispatch(s, new Event('abort'));
+        dispatchPath(s, new Event('abort'), [s], ownListeners, 'The event is already being dispatched.');
       };
       const detach = (s) => {
         for (const source of s.#sources) source.#dependents.delete(s);
@@ -459,6 +512,23 @@
     }
   }
   Object.defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
+
+  // What other groups use (polyfills/shared.events.js finds it), as an own
+  // property of `native`, which is private to polyfills. Defined by a class
+  // field (on the object the base constructor returns), not through
+  // Object.defineProperty or a plain assignment: a function or a setter a
+  // script put in place before this group loaded would be handed `native`.
+  const internals = {
+    __proto__: null,
+    Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException, isEvent,
+    addListener, findListener, removeListener, dispatchPath,
+  };
+  class Carrier { constructor(o) { return o; } }
+  class Publish extends Carrier {
+    '@events' = internals;
+    constructor(o) { super(o); }
+  }
+  new Publish(native);
 
   return { Event, EventTarget, CustomEvent, AbortController, AbortSignal, DOMException };
 })

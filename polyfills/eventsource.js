@@ -4,34 +4,12 @@
 // `eventsource.close` stops them, and the host reports through
 // `native.on('eventsource')`, in order: ['open', id, origin],
 // ['events', id, [[type, data, lastEventId], ...]], ['error', id, reconnecting, why].
-(function install(native, g) {
+// @shared messageEvent
+(function install(native, g, shared) {
   'use strict';
-  const EventTarget = g.EventTarget;
-  const Event = g.Event;
-  const DOMException = g.DOMException;
+  const { EventTarget, Event, DOMException } = shared.events(true);
 
-  let MessageEvent = typeof g.MessageEvent === 'function' ? g.MessageEvent : undefined;
-  if (MessageEvent === undefined) {
-    MessageEvent = class MessageEvent extends Event {
-      #data; #origin; #lastEventId; #source; #ports;
-      constructor(type, init = {}) {
-        if (arguments.length < 1) throw new TypeError('MessageEvent: 1 argument required, but only 0 present.');
-        if (init === null || init === undefined) init = {};
-        super(type, init);
-        this.#data = init.data === undefined ? null : init.data;
-        this.#origin = init.origin === undefined ? '' : String(init.origin);
-        this.#lastEventId = init.lastEventId === undefined ? '' : String(init.lastEventId);
-        this.#source = init.source === undefined ? null : init.source;
-        this.#ports = Object.freeze(Array.from(init.ports === undefined ? [] : init.ports));
-      }
-      get data() { return this.#data; }
-      get origin() { return this.#origin; }
-      get lastEventId() { return this.#lastEventId; }
-      get source() { return this.#source; }
-      get ports() { return this.#ports; }
-    };
-    Object.defineProperty(MessageEvent.prototype, Symbol.toStringTag, { value: 'MessageEvent', configurable: true });
-  }
+  const MessageEvent = shared.messageEvent();
 
   const CONNECTING = 0, OPEN = 1, CLOSED = 2;
   const sources = new Map(); // id -> EventSource (not closed)

@@ -6,17 +6,11 @@
  * granted later by an internal message {grant: id}, and a stolen lock is
  * announced by {stolen: id}. The lock is released when the promise returned
  * by the callback settles. `navigator` here is minimal: {locks, userAgent}. */
-(function install(native, g) {
+// @shared domError
+(function install(native, g, shared) {
   'use strict';
 
-  function domError(name, message) {
-    if (typeof g.DOMException === 'function') {
-      try { return new g.DOMException(message, name); } catch (_) { /* fall through */ }
-    }
-    const e = new Error(message);
-    e.name = name;
-    return e;
-  }
+  const domError = shared.domError;
 
   const abortReason = (signal) => (signal.reason !== undefined ? signal.reason
     : domError('AbortError', 'The lock request was aborted'));

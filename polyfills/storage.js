@@ -8,17 +8,11 @@
  * `localStorage.foo = 'x'`, `delete localStorage.foo` and
  * `Object.keys(localStorage)` reach the items. Quota: 5 MiB counted as the
  * sum of key and value lengths in characters. */
-(function install(native, g) {
+// @shared domError
+(function install(native, g, shared) {
   'use strict';
 
-  function domError(name, message) {
-    if (typeof g.DOMException === 'function') {
-      try { return new g.DOMException(message, name); } catch (_) { /* fall through */ }
-    }
-    const e = new Error(message);
-    e.name = name;
-    return e;
-  }
+  const domError = shared.domError;
 
   function hostSync(name, ...args) {
     try {

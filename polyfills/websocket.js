@@ -5,11 +5,10 @@
 // handshake (or fails a connection still being made). Everything else comes
 // back through `native.on('websocket')` as {id, type, ...} events, in order.
 // State lives in closures and #private fields; nothing is written onto globalThis.
-(function install(native, g) {
+// @shared messageEvent
+(function install(native, g, shared) {
   'use strict';
-  const EventTarget = g.EventTarget;
-  const Event = g.Event;
-  const DOMException = g.DOMException;
+  const { EventTarget, Event, DOMException } = shared.events(true);
   const encoder = new g.TextEncoder();
   const sockets = new Map(); // id -> WebSocket (while not CLOSED)
   let nextId = 1;
@@ -35,28 +34,10 @@
     get [Symbol.toStringTag]() { return 'CloseEvent'; }
   }
 
-  // MessageEvent is the `channel` group's when it is installed, else a minimal one.
-  let MessageEventClass = null;
+  let MessageEvent = null; // made on the first message
   function messageEvent(data, origin) {
-    if (MessageEventClass === null) {
-      let M;
-      try { M = g.MessageEvent; } catch (e) { M = undefined; }
-      MessageEventClass = typeof M === 'function' ? M : class MessageEvent extends Event {
-        #data; #origin;
-        constructor(type, init = {}) {
-          super(type, init);
-          this.#data = init.data === undefined ? null : init.data;
-          this.#origin = init.origin === undefined ? '' : String(init.origin);
-        }
-        get data() { return this.#data; }
-        get origin() { return this.#origin; }
-        get lastEventId() { return ''; }
-        get source() { return null; }
-        get ports() { return []; }
-        get [Symbol.toStringTag]() { return 'MessageEvent'; }
-      };
-    }
-    return new MessageEventClass('message', { data, origin });
+    if (MessageEvent === null) MessageEvent = shared.messageEvent();
+    return new MessageEvent('message', { data, origin });
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

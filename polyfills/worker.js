@@ -18,13 +18,12 @@
 // worker stopped by its limits (timeout, memory).
 //
 // State lives in closures and #private fields; nothing is written onto globalThis.
-(function install(native, g) {
+// @shared messageEvent
+(function install(native, g, shared) {
   'use strict';
 
-  const EventTarget = g.EventTarget;
-  const Event = g.Event;
-  const MessageEvent = g.MessageEvent;
-  const DOMException = g.DOMException;
+  const { EventTarget, Event, DOMException } = shared.events(true);
+  const MessageEvent = shared.messageEvent();
 
   class ErrorEvent extends Event {
     #message; #filename; #lineno; #colno; #error;

@@ -172,6 +172,22 @@ def test_messages_named_events_multiline(ectx: actors.Context, base: str, server
     assert server.flag("/basic").wait(3), "the server never saw the client go away"
 
 
+def test_its_message_events_are_the_channel_groups_message_event_class(
+    pool: actors.ContextPool, base: str
+) -> None:
+    c = pool.spawn(apis="browser")
+    c.eval(
+        f"""globalThis.Original = MessageEvent;
+        globalThis.MessageEvent = class Fake {{}};  // a script's own global is never used
+        globalThis.got = [];
+        globalThis.es = new EventSource('{base}/basic');
+        es.onmessage = (e) => got.push([Object.getPrototypeOf(e) === Original.prototype, e instanceof Event]);
+        0"""
+    )
+    wait_for(c, "got.length >= 2")
+    assert c.eval("es.close(); got.slice(0, 2)") == [[True, True], [True, True]]
+
+
 def test_line_endings_bom_and_fields(ectx: actors.Context, base: str) -> None:
     ectx.eval(LISTEN % f"{base}/formats")
     wait_js(ectx, "got.some((x) => x[0] === 'end')", show="got")
