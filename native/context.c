@@ -101,8 +101,8 @@ static void reply_value(act_ctx *c, uint64_t req_id, act_waiter *w, JSValueConst
         /* a getter or proxy trap the conversion ran hit a limit: that limit
            is the answer, not a conversion error, and it ends here (the next
            operation starts with its own budget) */
-        int aborted = c->abort_reason;
-        c->abort_reason = ABORT_NONE;
+        int aborted = c->lim.abort_reason;
+        c->lim.abort_reason = ABORT_NONE;
         int st = limit_status(aborted);
         if (st)
             reply_msg(c, req_id, w, st, limit_message(st));
@@ -125,7 +125,7 @@ static bool oom_since(act_ctx *c, JSValueConst exc, uint64_t base)
         return true;
     return JS_GetOutOfMemoryCount(c->rt) != base && js_is_oom(c->jc, exc);
 }
-#define is_oom_error(jc, exc) oom_since(c, (exc), c->run.oom_base)
+#define is_oom_error(jc, exc) oom_since(c, (exc), c->lim.run.oom_base)
 
 /* After the engine ran out of memory: collect, then see whether it can still
    work. A heap still full of live data (reachable from globals) leaves no
@@ -150,8 +150,8 @@ static void check_after_oom(act_ctx *c)
             JS_FreeValue(c->jc, JS_GetException(c->jc));
         JS_FreeValue(c->jc, probe);
     }
-    if (dead && !c->crash)
-        c->crash = "memory";
+    if (dead && !c->crash.reason)
+        c->crash.reason = "memory";
 }
 
 /* A thrown value as [name, message, stack]. By the time this runs, a real
@@ -198,14 +198,14 @@ static void reply_error(act_ctx *c, uint64_t req_id, act_waiter *w, JSValue exc,
 
 static void set_crash(act_ctx *c, const char *reason, JSContext *jc, JSValueConst exc)
 {
-    if (c->crash)
+    if (c->crash.reason)
         return;
-    c->crash = reason;
+    c->crash.reason = reason;
     if (jc) {
         mpw d;
         if (mpw_init(&d, 128)) {
             write_thrown(jc, &d, exc);
-            c->crash_detail = mpw_take(&d, &c->crash_detail_len);
+            c->crash.detail = mpw_take(&d, &c->crash.detail_len);
         }
     }
 }
@@ -265,7 +265,7 @@ static void acct_start(act_ctx *c, acct *a, int64_t timeout_ms)
     a->oom_base = JS_GetOutOfMemoryCount(c->rt);
 }
 
-/* The running budget is c->run, a copy. Before this was a pointer into the
+/* The running budget is c->lim.run, a copy. Before this was a pointer into the
    running op (or a caller's local), and JS run after that op was settled
    and freed (a getter on an unhandled rejection's reason, a continuation of
    a resolved host call) made the interrupt handler write to freed memory.
@@ -274,8 +274,8 @@ static void acct_start(act_ctx *c, acct *a, int64_t timeout_ms)
 acct ctx_budget_enter(act_ctx *c, const acct *a)
 {
     CTX_ASSERT_OWNER(c);
-    acct saved = c->run;
-    c->run = *a;
+    acct saved = c->lim.run;
+    c->lim.run = *a;
     if (c->cur_worker)
         atomic_store_explicit(&c->cur_worker->deadline, a->deadline, memory_order_relaxed);
     return saved;
@@ -284,16 +284,16 @@ acct ctx_budget_enter(act_ctx *c, const acct *a)
 void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved)
 {
     if (a)
-        *a = c->run;
-    c->run = *saved;
+        *a = c->lim.run;
+    c->lim.run = *saved;
     if (c->cur_worker)
         atomic_store_explicit(&c->cur_worker->deadline, saved->deadline, memory_order_relaxed);
 }
 
 bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id)
 {
-    for (int i = 0; req_id && i < c->ncancels; i++)
-        if (c->cancels[i] == req_id)
+    for (int i = 0; req_id && i < c->cancel.n; i++)
+        if (c->cancel.ids[i] == req_id)
             return true;
     return false;
 }
@@ -302,9 +302,9 @@ bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id)
 static void cancel_forget(act_ctx *c, uint64_t req_id)
 {
     LK_CTX(&c->mu);
-    for (int i = 0; i < c->ncancels; i++) {
-        if (c->cancels[i] == req_id) {
-            c->cancels[i] = c->cancels[--c->ncancels];
+    for (int i = 0; i < c->cancel.n; i++) {
+        if (c->cancel.ids[i] == req_id) {
+            c->cancel.ids[i] = c->cancel.ids[--c->cancel.n];
             break;
         }
     }
@@ -314,17 +314,17 @@ static void cancel_forget(act_ctx *c, uint64_t req_id)
 /* Is the running operation cancelled? A lock only when the list changed. */
 static bool running_cancelled(act_ctx *c)
 {
-    unsigned gen = atomic_load_explicit(&c->cancel_gen, memory_order_acquire);
-    if (gen == c->cancel_seen || !c->run.req_id)
+    unsigned gen = atomic_load_explicit(&c->cancel.gen, memory_order_acquire);
+    if (gen == c->cancel.seen || !c->lim.run.req_id)
         return false;
     LK_CTX(&c->mu);
-    bool hit = ctx_cancelled_locked(c, c->run.req_id);
-    bool empty = c->ncancels == 0;
+    bool hit = ctx_cancelled_locked(c, c->lim.run.req_id);
+    bool empty = c->cancel.n == 0;
     UN_CTX(&c->mu);
     /* while cancellations are outstanding, every poll looks (the running
        operation may change); once they are all handled, none does */
     if (empty)
-        c->cancel_seen = gen;
+        c->cancel.seen = gen;
     return hit;
 }
 
@@ -333,25 +333,25 @@ int ctx_interrupt(JSRuntime *rt, void *opaque)
     (void)rt;
     act_ctx *c = opaque;
     CTX_ASSERT_OWNER(c);
-    if (c->abort_reason != ABORT_NONE)
+    if (c->lim.abort_reason != ABORT_NONE)
         return 1;
     if (atomic_load_explicit(&c->stop_req, memory_order_relaxed)) {
-        c->abort_reason = ABORT_STOP;
+        c->lim.abort_reason = ABORT_STOP;
         return 1;
     }
     if (running_cancelled(c)) {
-        c->abort_reason = ABORT_CANCEL;
+        c->lim.abort_reason = ABORT_CANCEL;
         return 1;
     }
-    acct *a = &c->run;
+    acct *a = &c->lim.run;
     a->reductions++;
     if (a->max_reductions && a->reductions > a->max_reductions) {
-        c->abort_reason = ABORT_REDUCTIONS;
+        c->lim.abort_reason = ABORT_REDUCTIONS;
         return 1;
     }
     int64_t now = act_now_ns();
     if (a->deadline && now >= a->deadline) {
-        c->abort_reason = ABORT_TIMEOUT;
+        c->lim.abort_reason = ABORT_TIMEOUT;
         return 1;
     }
     worker *w = c->cur_worker;
@@ -365,7 +365,7 @@ int ctx_interrupt(JSRuntime *rt, void *opaque)
 
 static void drop_rejection(act_ctx *c, JSValueConst promise)
 {
-    rejection **pp = &c->rejections;
+    rejection **pp = &c->ops.rejections;
     while (*pp) {
         rejection *r = *pp;
         if (JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
@@ -392,8 +392,8 @@ static void rejection_tracker(JSContext *jc, JSValueConst promise, JSValueConst 
         return;
     r->promise = JS_DupValue(jc, promise);
     r->reason = JS_DupValue(jc, reason);
-    r->next = c->rejections;
-    c->rejections = r;
+    r->next = c->ops.rejections;
+    c->ops.rejections = r;
 }
 
 static void op_free(act_ctx *c, op *o)
@@ -404,7 +404,7 @@ static void op_free(act_ctx *c, op *o)
 
 static void unlink_op(act_ctx *c, op *o)
 {
-    op **pp = &c->ops;
+    op **pp = &c->ops.pending;
     while (*pp && *pp != o)
         pp = &(*pp)->next;
     if (*pp)
@@ -413,7 +413,7 @@ static void unlink_op(act_ctx *c, op *o)
 
 static op *find_op(act_ctx *c, uint64_t op_id)
 {
-    for (op *o = c->ops; o; o = o->next)
+    for (op *o = c->ops.pending; o; o = o->next)
         if (o->op_id == op_id)
             return o;
     return NULL;
@@ -444,7 +444,7 @@ static void op_fail(act_ctx *c, op *o, int status)
    so the link `pp` stays valid across a reply. */
 static void settle_ops(act_ctx *c)
 {
-    op **pp = &c->ops;
+    op **pp = &c->ops.pending;
     while (*pp) {
         op *o = *pp;
         JSPromiseStateEnum st = JS_PromiseState(c->jc, o->promise);
@@ -470,7 +470,7 @@ static void settle_ops(act_ctx *c)
         if (st == JS_PROMISE_REJECTED) {
             drop_rejection(c, o->promise);
             if (is_oom_error(c->jc, val))
-                c->op_oom = 1;
+                c->lim.op_oom = 1;
             reply_error(c, o->req_id, o->w, val, ABORT_NONE);   /* takes val */
         } else {
             reply_value(c, o->req_id, o->w, val);
@@ -483,12 +483,12 @@ static void settle_ops(act_ctx *c)
 
 static void report_rejections(act_ctx *c)
 {
-    while (c->rejections) {
-        rejection *r = c->rejections;
-        c->rejections = r->next;
+    while (c->ops.rejections) {
+        rejection *r = c->ops.rejections;
+        c->ops.rejections = r->next;
         /* an operation that failed with out of memory leaves promises of its
            own rejected with the same error: its caller has been told already */
-        if (!(c->op_oom && is_oom_error(c->jc, r->reason)))
+        if (!(c->lim.op_oom && is_oom_error(c->jc, r->reason)))
             report_uncaught(c, "rejection", r->reason, ABORT_NONE);
         JS_FreeValue(c->jc, r->promise);
         JS_FreeValue(c->jc, r->reason);
@@ -520,21 +520,21 @@ int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id)
 static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
 {
     acct saved = ctx_budget_enter(c, a);
-    uint64_t saved_op = c->cur_op_id;
-    c->cur_op_id = op_id;
-    while (c->abort_reason == ABORT_NONE && JS_IsJobPending(c->rt) && !c->crash) {
+    uint64_t saved_op = c->ops.cur_id;
+    c->ops.cur_id = op_id;
+    while (c->lim.abort_reason == ABORT_NONE && JS_IsJobPending(c->rt) && !c->crash.reason) {
         JSContext *jc;
         int r = JS_ExecutePendingJob(c->rt, &jc);
         if (r < 0) {
             JSValue exc = JS_GetException(c->jc);
-            if (c->abort_reason == ABORT_NONE)
+            if (c->lim.abort_reason == ABORT_NONE)
                 report_uncaught(c, "microtask", exc, ABORT_NONE);
             JS_FreeValue(c->jc, exc);
         }
-        if (atomic_load_explicit(&c->stop_req, memory_order_relaxed) && c->abort_reason == ABORT_NONE)
-            c->abort_reason = ABORT_STOP;
+        if (atomic_load_explicit(&c->stop_req, memory_order_relaxed) && c->lim.abort_reason == ABORT_NONE)
+            c->lim.abort_reason = ABORT_STOP;
     }
-    int aborted = c->abort_reason;
+    int aborted = c->lim.abort_reason;
     if (aborted != ABORT_NONE) {
         long guard = 0;
         while (JS_IsJobPending(c->rt) && guard++ < 50000000L) {
@@ -542,17 +542,17 @@ static int checkpoint(act_ctx *c, acct *a, uint64_t op_id)
             if (JS_ExecutePendingJob(c->rt, &jc) < 0)
                 JS_FreeValue(c->jc, JS_GetException(c->jc));
         }
-        if (JS_IsJobPending(c->rt) && !c->crash)
-            c->crash = "crashed";   /* a job chain that never polls: give up on it */
-        c->abort_reason = ABORT_NONE;
+        if (JS_IsJobPending(c->rt) && !c->crash.reason)
+            c->crash.reason = "crashed";   /* a job chain that never polls: give up on it */
+        c->lim.abort_reason = ABORT_NONE;
         if (op_id)
             fail_op_limit(c, op_id, aborted);
     }
     settle_ops(c);
     report_rejections(c);
-    c->op_oom = 0;
+    c->lim.op_oom = 0;
     ctx_budget_leave(c, a, &saved);
-    c->cur_op_id = saved_op;
+    c->ops.cur_id = saved_op;
     return aborted;
 }
 
@@ -568,24 +568,24 @@ static int checkpoint_op(act_ctx *c, uint64_t op_id, const acct *start)
     return aborted;
 }
 
-/* Finish an operation whose code has run under c->run: `r` is its result
+/* Finish an operation whose code has run under c->lim.run: `r` is its result
    (owned) or JS_EXCEPTION. A promise result parks the operation until it
    settles. */
 static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w, JSValue r, int unwrap)
 {
-    acct cur = c->run;
-    if (JS_IsException(r) && c->conv_msg[0]) {
+    acct cur = c->lim.run;
+    if (JS_IsException(r) && c->codec.conv_msg[0]) {
         JS_FreeValue(c->jc, JS_GetException(c->jc));
-        reply_msg(c, req_id, w, ACT_R_CONVERSION, c->conv_msg);
-        c->conv_msg[0] = '\0';
+        reply_msg(c, req_id, w, ACT_R_CONVERSION, c->codec.conv_msg);
+        c->codec.conv_msg[0] = '\0';
         return;
     }
     if (JS_IsException(r)) {
         /* an abort stays set, so the checkpoint drains leftover jobs of this
            operation with every poll failing instead of a fresh budget */
-        int abort_reason = c->abort_reason;
+        int abort_reason = c->lim.abort_reason;
         JSValue exc = JS_GetException(c->jc);
-        c->op_oom = is_oom_error(c->jc, exc);
+        c->lim.op_oom = is_oom_error(c->jc, exc);
         int late = checkpoint(c, &cur, 0);
         if (abort_reason != ABORT_NONE || late != ABORT_NONE)
             drop_hcalls_of(c, op_id);
@@ -605,8 +605,8 @@ static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w
         o->promise = r;
         o->unwrap = unwrap;
         o->a = cur;
-        o->next = c->ops;
-        c->ops = o;
+        o->next = c->ops.pending;
+        c->ops.pending = o;
         checkpoint_op(c, op_id, &cur);
         return;
     }
@@ -616,7 +616,7 @@ static void finish_op(act_ctx *c, uint64_t op_id, uint64_t req_id, act_waiter *w
         int st = limit_status(aborted);
         reply_msg(c, req_id, w, st, limit_message(st));
     } else {
-        c->run = cur;   /* the conversion's getters spend what is left */
+        c->lim.run = cur;   /* the conversion's getters spend what is left */
         reply_value(c, req_id, w, r);
     }
     JS_FreeValue(c->jc, r);
@@ -738,7 +738,7 @@ static JSValue do_call(act_ctx *c, frame *f)
     for (; got < argc; got++) {
         argv[got] = mp_to_js(c->jc, &f->r, &err);
         if (JS_IsException(argv[got])) {
-            snprintf(c->conv_msg, sizeof c->conv_msg, "argument %u: %s", got, err.msg);
+            snprintf(c->codec.conv_msg, sizeof c->codec.conv_msg, "argument %u: %s", got, err.msg);
             r = JS_ThrowTypeError(c->jc, "call: argument %u: %s", got, err.msg);
             break;
         }
@@ -781,7 +781,7 @@ static JSValue do_set_global(act_ctx *c, frame *f)
     conv_err err;
     JSValue v = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(v)) {
-        snprintf(c->conv_msg, sizeof c->conv_msg, "%s", err.msg);
+        snprintf(c->codec.conv_msg, sizeof c->codec.conv_msg, "%s", err.msg);
         return JS_ThrowTypeError(c->jc, "set_global: %s", err.msg);
     }
     /* "a.b.c": set c on the object at a.b, like get_global reads it */
@@ -860,9 +860,9 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
 {
     acct a;
     acct_start(c, &a, f->timeout_ms);
-    uint64_t op_id = ++c->next_op_id;
+    uint64_t op_id = ++c->ops.next_id;
     conv_err err;
-    c->abort_reason = ABORT_NONE;
+    c->lim.abort_reason = ABORT_NONE;
     JSValue msg = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(msg)) {
         JSValue e = host_new_error_value(c->jc, "TypeError", err.msg);
@@ -871,22 +871,22 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
         return;
     }
     acct saved = ctx_budget_enter(c, &a);
-    c->cur_op_id = op_id;
+    c->ops.cur_id = op_id;
     int64_t n = 0;
     if (JS_IsObject(handlers))
         JS_GetLength(c->jc, handlers, &n);
-    for (int64_t i = 0; i < n && !c->crash; i++) {
+    for (int64_t i = 0; i < n && !c->crash.reason; i++) {
         JSValue fn = JS_GetPropertyInt64(c->jc, handlers, i);
         JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&msg);
         JS_FreeValue(c->jc, fn);
         if (JS_IsException(r)) {
             JSValue exc = JS_GetException(c->jc);
-            int reason = c->abort_reason;
-            c->abort_reason = ABORT_NONE;
+            int reason = c->lim.abort_reason;
+            c->lim.abort_reason = ABORT_NONE;
             report_uncaught(c, where, exc, reason);
             JS_FreeValue(c->jc, exc);
             if (reason != ABORT_NONE) {
-                c->abort_reason = reason;
+                c->lim.abort_reason = reason;
                 break;
             }
         } else {
@@ -894,17 +894,17 @@ static void deliver(act_ctx *c, frame *f, JSValueConst handlers, const char *whe
         }
     }
     JS_FreeValue(c->jc, msg);
-    a = c->run;
+    a = c->lim.run;
     int aborted = checkpoint(c, &a, op_id);
-    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !c->crash)
+    if (aborted != ABORT_NONE && aborted != ABORT_STOP && !c->crash.reason)
         report_uncaught(c, where, JS_UNDEFINED, aborted);
     ctx_budget_leave(c, NULL, &saved);
-    c->cur_op_id = 0;
+    c->ops.cur_id = 0;
 }
 
 static void do_send(act_ctx *c, frame *f)
 {
-    deliver(c, f, c->msg_handlers, "message");
+    deliver(c, f, c->ops.msg_handlers, "message");
 }
 
 /* ctx.ask(message): the Host.onMessage callbacks run in order, as for a
@@ -917,17 +917,17 @@ static JSValue do_ask(act_ctx *c, frame *f)
     conv_err err;
     JSValue msg = mp_to_js(c->jc, &f->r, &err);
     if (JS_IsException(msg)) {
-        snprintf(c->conv_msg, sizeof c->conv_msg, "message: %s", err.msg);
+        snprintf(c->codec.conv_msg, sizeof c->codec.conv_msg, "message: %s", err.msg);
         return JS_ThrowTypeError(c->jc, "ask: message: %s", err.msg);
     }
     JSValue answer = JS_UNDEFINED;
     int64_t n = 0;
-    if (JS_IsObject(c->msg_handlers) && JS_GetLength(c->jc, c->msg_handlers, &n) < 0) {
+    if (JS_IsObject(c->ops.msg_handlers) && JS_GetLength(c->jc, c->ops.msg_handlers, &n) < 0) {
         JS_FreeValue(c->jc, msg);
         return JS_EXCEPTION;
     }
     for (int64_t i = 0; i < n; i++) {
-        JSValue fn = JS_GetPropertyInt64(c->jc, c->msg_handlers, i);
+        JSValue fn = JS_GetPropertyInt64(c->jc, c->ops.msg_handlers, i);
         if (JS_IsException(fn)) {
             JS_FreeValue(c->jc, answer);
             answer = JS_EXCEPTION;
@@ -960,10 +960,10 @@ static void do_internal(act_ctx *c, frame *f)
     if (f->nargs < 2 || !arg_str(f, &group, &n))
         return;
     JSValue handlers = JS_UNDEFINED;
-    if (JS_IsObject(c->internal_handlers)) {
+    if (JS_IsObject(c->grp.handlers)) {
         JSAtom atom = JS_NewAtomLen(c->jc, (const char *)group, n);
         if (atom != JS_ATOM_NULL) {
-            handlers = JS_GetProperty(c->jc, c->internal_handlers, atom);
+            handlers = JS_GetProperty(c->jc, c->grp.handlers, atom);
             JS_FreeAtom(c->jc, atom);
         }
         if (JS_IsException(handlers)) {
@@ -991,14 +991,14 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
         run = owner->a;
     else
         acct_start(c, &run, -1);
-    c->abort_reason = ABORT_NONE;
+    c->lim.abort_reason = ABORT_NONE;
 
     bool is_ok;
     JSValue arg = host_decode_answer(c->jc, data, len, &is_ok);
     if (JS_IsException(arg))
         arg = JS_GetException(c->jc);   /* out of memory: reject with that */
     acct saved = ctx_budget_enter(c, &run);
-    c->cur_op_id = h->op_id;
+    c->ops.cur_id = h->op_id;
     JSValue fn = is_ok ? h->resolve : h->reject;
     JSValue res = JS_Call(c->jc, fn, JS_UNDEFINED, 1, (JSValueConst *)&arg);
     if (JS_IsException(res))
@@ -1011,7 +1011,7 @@ static void do_resolve(act_ctx *c, uint64_t call_id, const uint8_t *data, size_t
     js_free(c->jc, h);
     ctx_budget_leave(c, &run, &saved);
     int aborted = owned ? checkpoint_op(c, op_id, &run) : checkpoint(c, &run, 0);
-    c->cur_op_id = 0;
+    c->ops.cur_id = 0;
     if (aborted != ABORT_NONE && aborted != ABORT_STOP && !owned)
         report_uncaught(c, "callback", JS_UNDEFINED, aborted);
 }
@@ -1036,10 +1036,9 @@ int ctx_engine_init(act_ctx *c)
         return ACT_EENGINE;
     }
     JS_SetContextOpaque(c->jc, c);
-    c->created_ns = act_now_ns();
-    c->msg_handlers = JS_UNDEFINED;
-    c->native_obj = JS_UNDEFINED;
-    c->internal_handlers = JS_UNDEFINED;
+    c->ops.msg_handlers = JS_UNDEFINED;
+    c->grp.native_obj = JS_UNDEFINED;
+    c->grp.handlers = JS_UNDEFINED;
     if (host_install(c) < 0) {
         JS_FreeValue(c->jc, JS_GetException(c->jc));
         JS_FreeContext(c->jc);
@@ -1056,32 +1055,32 @@ int ctx_engine_init(act_ctx *c)
 /* Free every JS value the context holds and the runtime; fail pending work. */
 static void engine_teardown(act_ctx *c, const char *why)
 {
-    while (c->ops) {
-        op *o = c->ops;
-        c->ops = o->next;
+    while (c->ops.pending) {
+        op *o = c->ops.pending;
+        c->ops.pending = o->next;
         reply_msg(c, o->req_id, o->w, ACT_R_DEAD, why);
         op_free(c, o);
     }
     hcall_free_all(c);
-    while (c->rejections) {
-        rejection *r = c->rejections;
-        c->rejections = r->next;
+    while (c->ops.rejections) {
+        rejection *r = c->ops.rejections;
+        c->ops.rejections = r->next;
         JS_FreeValue(c->jc, r->promise);
         JS_FreeValue(c->jc, r->reason);
         free(r);
     }
     host_free_state(c);
     groups_free_state(c);
-    JS_FreeValue(c->jc, c->msg_handlers);
-    c->msg_handlers = JS_UNDEFINED;
+    JS_FreeValue(c->jc, c->ops.msg_handlers);
+    c->ops.msg_handlers = JS_UNDEFINED;
     /* pending jobs hold values too: run them with every poll failing */
-    c->abort_reason = ABORT_STOP;
+    c->lim.abort_reason = ABORT_STOP;
     JSContext *jc;
     long guard = 0;
     while (JS_IsJobPending(c->rt) && guard++ < 10000000L)
         if (JS_ExecutePendingJob(c->rt, &jc) < 0)
             JS_FreeValue(c->jc, JS_GetException(c->jc));
-    c->abort_reason = ABORT_NONE;
+    c->lim.abort_reason = ABORT_NONE;
     JS_FreeContext(c->jc);
     JS_FreeRuntime(c->rt);
     c->jc = NULL;
@@ -1091,9 +1090,9 @@ static void engine_teardown(act_ctx *c, const char *why)
 static void fail_mailbox(act_ctx *c, const char *why)
 {
     LK_CTX(&c->mu);
-    cmd *m = c->mbox_head;
-    c->mbox_head = c->mbox_tail = NULL;
-    c->mbox_cmds = c->mbox_bytes = 0;
+    cmd *m = c->mbox.head;
+    c->mbox.head = c->mbox.tail = NULL;
+    c->mbox.cmds = c->mbox.bytes = 0;
     UN_CTX(&c->mu);
     while (m) {
         cmd *nx = m->next;
@@ -1116,7 +1115,7 @@ static void ctx_exit(act_ctx *c, const char *reason)
     engine_teardown(c, "the context is stopped");
     fail_mailbox(c, "the context is stopped");
     LK_CTX(&c->mu);
-    c->dead = 1;
+    c->sch.dead = 1;
     atomic_store(&c->stop_req, atomic_load(&c->stop_req) ? atomic_load(&c->stop_req) : 1);
     UN_CTX(&c->mu);
     /* commands that raced in before `dead` was set */
@@ -1128,17 +1127,16 @@ static void ctx_exit(act_ctx *c, const char *reason)
         mpw_int(&w, ACT_EV_EXIT);
         mpw_uint(&w, c->id);
         mpw_cstr(&w, reason);
-        if (c->crash_detail)
-            mpw_raw(&w, c->crash_detail, c->crash_detail_len);
+        if (c->crash.detail)
+            mpw_raw(&w, c->crash.detail, c->crash.detail_len);
         else
             mpw_nil(&w);
         size_t n;
         uint8_t *b = mpw_take(&w, &n);
         pool_emit(c->pool, b, n);
     }
-    free(c->crash_detail);
-    c->crash_detail = NULL;
-    atomic_store(&c->exited, 1);
+    free(c->crash.detail);
+    c->crash.detail = NULL;
     pool_context_gone(c->pool, c);
     ctx_unref(c);   /* the pool's reference */
 }
@@ -1148,7 +1146,7 @@ static void do_reset(act_ctx *c, frame *f, act_waiter *w)
     engine_teardown(c, "the context was reset");
     int rc = ctx_engine_init(c);
     if (rc != ACT_OK) {
-        c->crash = "crashed";
+        c->crash.reason = "crashed";
         reply_msg(c, f->req_id, w, ACT_R_DEAD, "the engine could not be restarted");
         return;
     }
@@ -1167,9 +1165,9 @@ static void process_frame(act_ctx *c, cmd *m)
     acct a;
     acct_start(c, &a, f.timeout_ms);
     a.req_id = f.req_id;
-    uint64_t op_id = ++c->next_op_id;
+    uint64_t op_id = ++c->ops.next_id;
     int unwrap = 0;
-    c->abort_reason = ABORT_NONE;   /* nothing a previous operation spent carries over */
+    c->lim.abort_reason = ABORT_NONE;   /* nothing a previous operation spent carries over */
     JSValue r;
     switch (f.op) {
     case ACT_OP_SEND:
@@ -1199,7 +1197,7 @@ static void process_frame(act_ctx *c, cmd *m)
         break;
     }
     acct saved = ctx_budget_enter(c, &a);
-    c->cur_op_id = op_id;
+    c->ops.cur_id = op_id;
     switch (f.op) {
     case ACT_OP_EVAL: r = do_eval(c, &f, &unwrap); break;
     case ACT_OP_CALL: r = do_call(c, &f); break;
@@ -1209,20 +1207,20 @@ static void process_frame(act_ctx *c, cmd *m)
     case ACT_OP_ASK: r = do_ask(c, &f); break;
     default:
         ctx_budget_leave(c, NULL, &saved);
-        c->cur_op_id = 0;
+        c->ops.cur_id = 0;
         reply_msg(c, f.req_id, w, ACT_R_BADREQ, "unknown command");
         return;
     }
     finish_op(c, op_id, f.req_id, w, r, unwrap);
     ctx_budget_leave(c, NULL, &saved);
-    c->cur_op_id = 0;
+    c->ops.cur_id = 0;
 }
 
 /* Fail pending operations whose deadline passed while they waited. */
 static int64_t expire_ops(act_ctx *c, int64_t now)
 {
     int64_t next = 0;
-    op *o = c->ops;
+    op *o = c->ops.pending;
     while (o) {
         op *nx = o->next;
         if (o->a.deadline && o->a.deadline <= now) {
@@ -1240,7 +1238,7 @@ static int64_t expire_ops(act_ctx *c, int64_t now)
 static void do_cancel(act_ctx *c, uint64_t req_id)
 {
     op *o = NULL;
-    for (op *p = c->ops; p; p = p->next)
+    for (op *p = c->ops.pending; p; p = p->next)
         if (p->req_id == req_id)
             o = p;
     if (o)
@@ -1251,26 +1249,26 @@ static void do_cancel(act_ctx *c, uint64_t req_id)
 bool ctx_mailbox_waiting(act_ctx *c)
 {
     LK_CTX(&c->mu);
-    bool waiting = c->mbox_head != NULL;
+    bool waiting = c->mbox.head != NULL;
     UN_CTX(&c->mu);
     return waiting;
 }
 
 bool ctx_has_work_locked(act_ctx *c)
 {
-    return c->mbox_head != NULL || c->wake || atomic_load(&c->stop_req);
+    return c->mbox.head != NULL || c->sch.wake || atomic_load(&c->stop_req);
 }
 
 void ctx_run_slice(worker *w, act_ctx *c)
 {
     LK_CTX(&c->mu);
-    if (c->dead) {
-        c->sched = S_IDLE;
+    if (c->sch.dead) {
+        c->sch.state = S_IDLE;
         UN_CTX(&c->mu);
         return;
     }
-    c->sched = S_RUNNING;
-    c->wake = 0;
+    c->sch.state = S_RUNNING;
+    c->sch.wake = 0;
     UN_CTX(&c->mu);
     CTX_OWN(c);
 
@@ -1283,26 +1281,26 @@ void ctx_run_slice(worker *w, act_ctx *c)
     int ncmds = 0;
     for (;;) {
         int stop = atomic_load(&c->stop_req);
-        if (stop || c->crash) {
+        if (stop || c->crash.reason) {
             c->cur_worker = NULL;
             w->cur = NULL;
             atomic_store(&w->busy_since, 0);
-            ctx_exit(c, stop == 2 ? "killed" : stop ? "normal" : c->crash);
+            ctx_exit(c, stop == 2 ? "killed" : stop ? "normal" : c->crash.reason);
             CTX_DISOWN(c);
             LK_CTX(&c->mu);
-            c->sched = S_IDLE;
+            c->sch.state = S_IDLE;
             UN_CTX(&c->mu);
             return;
         }
         LK_CTX(&c->mu);
-        cmd *m = c->mbox_head;
+        cmd *m = c->mbox.head;
         if (m) {
-            c->mbox_head = m->next;
-            if (!c->mbox_head)
-                c->mbox_tail = NULL;
+            c->mbox.head = m->next;
+            if (!c->mbox.head)
+                c->mbox.tail = NULL;
             if (m->kind == CMD_FRAME) {
-                c->mbox_cmds--;
-                c->mbox_bytes -= m->len;
+                c->mbox.cmds--;
+                c->mbox.bytes -= m->len;
             }
         }
         UN_CTX(&c->mu);
@@ -1311,7 +1309,7 @@ void ctx_run_slice(worker *w, act_ctx *c)
                 /* mailbox empty: timers and deadlines, then done */
                 host_timers_run_due(c, act_now_ns() + ACT_SLICE_NS);
                 ncmds = -1;
-                if (c->crash || atomic_load(&c->stop_req))
+                if (c->crash.reason || atomic_load(&c->stop_req))
                     continue;
             }
             break;
@@ -1338,15 +1336,15 @@ void ctx_run_slice(worker *w, act_ctx *c)
     CTX_DISOWN(c);
 
     bool due_now = next && next <= now;
-    if (next && !due_now && (c->wake_at == 0 || c->wake_at <= now || next < c->wake_at)) {
-        c->wake_at = next;
+    if (next && !due_now && (c->tm.wake_at == 0 || c->tm.wake_at <= now || next < c->tm.wake_at)) {
+        c->tm.wake_at = next;
         pool_wake_at(c->pool, c, next);
     }
     LK_CTX(&c->mu);
-    if (ctx_has_work_locked(c) || due_now || c->crash)
+    if (ctx_has_work_locked(c) || due_now || c->crash.reason)
         pool_schedule_locked(c->pool, c);
     else
-        c->sched = S_IDLE;
+        c->sch.state = S_IDLE;
     UN_CTX(&c->mu);
 }
 
@@ -1376,46 +1374,46 @@ int act_ctx_cancel(act_ctx *c, uint64_t req_id)
     if (!m)
         return ACT_ENOMEM;
     LK_CTX(&c->mu);
-    if (c->dead || atomic_load(&c->stop_req)) {
+    if (c->sch.dead || atomic_load(&c->stop_req)) {
         UN_CTX(&c->mu);
         free(m);
         return ACT_EDEAD;
     }
-    cmd **pp = &c->mbox_head, *prev = NULL, *queued = NULL;
+    cmd **pp = &c->mbox.head, *prev = NULL, *queued = NULL;
     for (; *pp; prev = *pp, pp = &(*pp)->next) {
         frame f;
         if ((*pp)->kind == CMD_FRAME && parse_frame((*pp)->data, (*pp)->len, &f) && f.req_id == req_id) {
             queued = *pp;
             *pp = queued->next;
-            if (c->mbox_tail == queued)
-                c->mbox_tail = prev;
+            if (c->mbox.tail == queued)
+                c->mbox.tail = prev;
             break;
         }
     }
     if (!queued) {
-        if (c->ncancels == c->cancels_cap) {
-            int ncap = c->cancels_cap ? c->cancels_cap * 2 : 4;
-            uint64_t *nv = realloc(c->cancels, (size_t)ncap * sizeof *nv);
+        if (c->cancel.n == c->cancel.cap) {
+            int ncap = c->cancel.cap ? c->cancel.cap * 2 : 4;
+            uint64_t *nv = realloc(c->cancel.ids, (size_t)ncap * sizeof *nv);
             if (!nv) {
                 UN_CTX(&c->mu);
                 free(m);
                 return ACT_ENOMEM;
             }
-            c->cancels = nv;
-            c->cancels_cap = ncap;
+            c->cancel.ids = nv;
+            c->cancel.cap = ncap;
         }
-        c->cancels[c->ncancels++] = req_id;
-        atomic_fetch_add_explicit(&c->cancel_gen, 1, memory_order_release);
+        c->cancel.ids[c->cancel.n++] = req_id;
+        atomic_fetch_add_explicit(&c->cancel.gen, 1, memory_order_release);
         m->kind = CMD_CANCEL;
         m->call_id = req_id;
         m->w = NULL;
         m->len = 0;
-        m->next = c->mbox_head;   /* before anything that could resume the operation */
-        c->mbox_head = m;
-        if (!c->mbox_tail)
-            c->mbox_tail = m;
+        m->next = c->mbox.head;   /* before anything that could resume the operation */
+        c->mbox.head = m;
+        if (!c->mbox.tail)
+            c->mbox.tail = m;
         m = NULL;
-        if (c->sched == S_IDLE)
+        if (c->sch.state == S_IDLE)
             pool_schedule_locked(c->pool, c);
         pthread_cond_broadcast(&c->cv);   /* a parked callSync of that operation gives up */
     }

@@ -138,7 +138,7 @@ typedef struct cmd {
 } cmd;
 
 /* accounting for one operation: what the interrupt handler checks. Always
-   handled by value: the running budget is a copy in the context (c->run),
+   handled by value: the running budget is a copy in the context (c->lim.run),
    never a pointer into an op, which JS may settle and free under it. */
 typedef struct acct {
     uint64_t reductions;
@@ -188,77 +188,135 @@ enum { ABORT_NONE = 0, ABORT_REDUCTIONS, ABORT_TIMEOUT, ABORT_STOP, ABORT_CANCEL
 
 typedef struct worker worker;
 
+/* One context. Grouped by owner, which is the threading contract (pump.c's
+   header) field by field: what any thread may touch and under which lock,
+   and what only the thread running the context's engine may touch (the
+   creator inside act_ctx_new, then the worker that dequeued it). */
 struct act_ctx {
+    /* set by act_ctx_new before the context is published; read-only after */
     uint64_t id;
     act_pool *pool;
+    act_ctx_opts opts;             /* opts.groups is NULL: grp.spec is the copy */
     _Atomic int refs;
-    act_ctx_opts opts;
 
-    /* guarded by mu */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    cmd *mbox_head, *mbox_tail;
-    size_t mbox_cmds, mbox_bytes;  /* CMD_FRAMEs queued and their size (the bound) */
-    int sched;                     /* S_* */
-    int wake;                      /* a timer or deadline came due */
-    int dead;                      /* runtime torn down */
-    act_waiter *outstanding;       /* waiters of commands not answered yet */
-    uint64_t sync_call_id;         /* callSync being waited for, 0 = none */
-    uint8_t *sync_payload;
-    size_t sync_len;
-    int sync_ready;
-    spinpol sync_spin;             /* adaptive spin of a parked callSync (owner thread) */
-    act_ctx *all_prev, *all_next;  /* pool->all list, under pool->mu */
-    act_ctx *rq_next;              /* run queue link, under pool->mu */
-
-    _Atomic int stop_req;          /* 1 = stop, 2 = kill */
-    _Atomic int exited;            /* EXIT event sent */
-    /* cancellation (act_ctx_cancel): ids under mu; cancel_gen tells the
-       interrupt handler, without a lock, that the list changed */
-    uint64_t *cancels;
-    int ncancels, cancels_cap;
-    _Atomic unsigned cancel_gen;
-    unsigned cancel_seen;          /* owner thread: cancel_gen last looked at */
+    /* any thread, no lock */
+    _Atomic int stop_req;          /* 1 = stop, 2 = kill (written under mu) */
 #ifndef NDEBUG
     _Atomic(pthread_t) owner;      /* thread running the engine now (debug check) */
     _Atomic int owned;
 #endif
 
-    /* owned by the worker running the context (or the creator before first run) */
+    pthread_mutex_t mu;            /* the context's lock: first in the lock order */
+    pthread_cond_t cv;             /* a parked callSync waits here */
+
+    /* the mailbox (pump.c): under mu, any thread */
+    struct ctx_mailbox {
+        cmd *head, *tail;
+        size_t cmds, bytes;        /* CMD_FRAMEs queued and their size (the bound) */
+        act_waiter *outstanding;   /* waiters of commands not answered yet */
+    } mbox;
+
+    /* the context's place in the scheduler (pump.c, context.c): under mu */
+    struct ctx_sched {
+        int state;                 /* S_* */
+        int wake;                  /* a timer or deadline came due */
+        int dead;                  /* runtime torn down */
+    } sch;
+
+    /* the pool's lists (pump.c): under pool->mu */
+    struct ctx_links {
+        act_ctx *rq_next;          /* run queue */
+        act_ctx *all_prev, *all_next;   /* every live context */
+    } link;
+
+    /* the callSync slot (host.c, pump.c): call_id, payload and len under mu;
+       ready is set under mu and peeked without it by the parked owner;
+       spin is the owner thread's */
+    struct ctx_sync {
+        uint64_t call_id;          /* callSync being waited for, 0 = none */
+        uint8_t *payload;
+        size_t len;
+        int ready;
+        spinpol spin;              /* adaptive spin of a parked callSync */
+    } sync;
+
+    /* cancellation (act_ctx_cancel, limits.c): ids under mu; gen tells the
+       interrupt handler, without a lock, that the list changed; seen is the
+       owner thread's */
+    struct ctx_cancels {
+        uint64_t *ids;
+        int n, cap;
+        _Atomic unsigned gen;
+        unsigned seen;             /* gen last looked at */
+    } cancel;
+
+    /* ---- everything below: the owner thread only ---- */
     JSRuntime *rt;
     JSContext *jc;
-    worker *cur_worker;
-    acct run;                      /* budget of the running operation (a copy; zero = none) */
-    int abort_reason;              /* ABORT_*: set by the interrupt handler */
-    op *ops;
-    hcall **hc_buckets;            /* outstanding Host.call records by call id (host.c) */
-    uint32_t hc_nbuckets;          /* a power of two, or 0 */
-    int nhcalls;
-    jtimer **timers;               /* sorted by due, latest first: the next is last */
-    int ntimers, timers_cap;
-    uint32_t running_timer;        /* id of the timer whose callback runs now */
-    int running_cleared;           /* ... and it called clearTimeout/clearInterval on itself */
-    rejection *rejections;
-    JSValue msg_handlers;          /* array of Host.onMessage callbacks */
-    uint64_t next_op_id, next_call_id;
-    uint32_t next_timer_id;
-    int64_t created_ns;
-    int64_t wake_at;               /* earliest wake already asked of the timer thread */
-    uint64_t cur_op_id;            /* operation whose code is running (0 = none) */
-    const char *crash;             /* exit reason when the context must die after this command */
-    uint8_t *crash_detail;         /* msgpack [name, message, stack] or NULL */
-    size_t crash_detail_len;
-    uint8_t *groups;               /* copy of opts.groups (kept for reset) */
-    size_t groups_len;
-    uint64_t groups_loaded;        /* bit per group id */
-    JSValue native_obj;            /* the private `native` object handed to polyfills */
-    JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
-    JSValue group_resolvers;       /* [gid] = a loaded group's "@resolve" function (groups.c) */
-    JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
-    JSAtom dom_keys[6];            /* its node storage symbols */
-    JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
-    char conv_msg[600];
-    int op_oom;                    /* the running operation failed with out of memory */
+    worker *cur_worker;            /* the worker running this slice, or NULL */
+
+    /* the running budget and what stopped it (limits.c) */
+    struct ctx_limits {
+        acct run;                  /* budget of the running operation (a copy; zero = none) */
+        int abort_reason;          /* ABORT_*: set by the interrupt handler */
+        int op_oom;                /* the running operation failed with out of memory */
+    } lim;
+
+    /* operations (ops.c) */
+    struct ctx_ops {
+        op *pending;               /* operations waiting for a promise */
+        uint64_t next_id;
+        uint64_t cur_id;           /* operation whose code is running (0 = none) */
+        rejection *rejections;     /* unhandled so far, reported after the checkpoint */
+        JSValue msg_handlers;      /* array of Host.onMessage callbacks (host.c) */
+    } ops;
+
+    /* why the context must exit after this command (lifecycle.c) */
+    struct ctx_crash {
+        const char *reason;        /* exit reason, or NULL */
+        uint8_t *detail;           /* msgpack [name, message, stack] or NULL */
+        size_t detail_len;
+    } crash;
+
+    /* outstanding Host.call records by call id (host.c): O(1) each */
+    struct ctx_hcalls {
+        hcall **buckets;
+        uint32_t nbuckets;         /* a power of two, or 0 */
+        int n;
+        uint64_t next_id;
+    } hc;
+
+    /* JS timers (host.c) */
+    struct ctx_timers {
+        jtimer **list;             /* sorted by due, latest first: the next is last */
+        int n, cap;
+        uint32_t next_id;
+        uint32_t running;          /* id of the timer whose callback runs now */
+        int running_cleared;       /* ... and it called clearTimeout/clearInterval on itself */
+        int64_t wake_at;           /* earliest wake already asked of the timer thread */
+    } tm;
+
+    /* lazy polyfill groups (groups.c) */
+    struct ctx_groups {
+        uint8_t *spec;             /* copy of opts.groups (kept for reset) */
+        size_t spec_len;
+        uint64_t loaded;           /* bit per group id */
+        JSValue native_obj;        /* the private `native` object handed to polyfills */
+        JSValue handlers;          /* {group: [fn, ...]} registered with native.on */
+        JSValue resolvers;         /* [gid] = a loaded group's "@resolve" function */
+    } grp;
+
+    /* the dom group's document (dom.c) */
+    struct ctx_dom {
+        JSValue doc;               /* the document given to native.domAttach */
+        JSAtom keys[6];            /* its node storage symbols */
+    } dom;
+
+    /* value conversion (codec.c) */
+    struct ctx_codec {
+        JSValue intrinsics[9];     /* the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
+        char conv_msg[600];        /* why a command's arguments did not convert (ops.c) */
+    } codec;
 };
 
 /* ---- workers and the pool -------------------------------------------------- */

@@ -190,8 +190,8 @@ void waiter_unlink(act_ctx *c, act_waiter *w)
     if (atomic_load(&w->linked)) {
         if (w->prev)
             w->prev->next = w->next;
-        else if (c->outstanding == w)
-            c->outstanding = w->next;
+        else if (c->mbox.outstanding == w)
+            c->mbox.outstanding = w->next;
         if (w->next)
             w->next->prev = w->prev;
         w->prev = w->next = NULL;
@@ -370,7 +370,7 @@ void ctx_unref(act_ctx *c)
         return;
     /* last reference: the runtime is gone already (teardown happens before the
        pool drops its reference), only the shell and stray commands remain */
-    cmd *m = c->mbox_head;
+    cmd *m = c->mbox.head;
     while (m) {
         cmd *nx = m->next;
         if (m->w)
@@ -378,9 +378,9 @@ void ctx_unref(act_ctx *c)
         free(m);
         m = nx;
     }
-    free(c->sync_payload);
-    free(c->groups);
-    free(c->cancels);
+    free(c->sync.payload);
+    free(c->grp.spec);
+    free(c->cancel.ids);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);
@@ -395,15 +395,15 @@ void act_ctx_release(act_ctx *c)
 static int spawn_worker_locked(act_pool *p);
 static void watchdog_kick(act_pool *p);
 
-/* c->mu held and c->sched == S_IDLE: put c on the run queue. */
+/* c->mu held and c->sch.state == S_IDLE: put c on the run queue. */
 void pool_schedule_locked(act_pool *p, act_ctx *c)
 {
-    c->sched = S_QUEUED;
+    c->sch.state = S_QUEUED;
     ctx_retain(c);
     LK_POOL(&p->mu);
-    c->rq_next = NULL;
+    c->link.rq_next = NULL;
     if (p->rq_tail)
-        p->rq_tail->rq_next = c;
+        p->rq_tail->link.rq_next = c;
     else
         p->rq_head = c;
     p->rq_tail = c;
@@ -477,7 +477,7 @@ static void *worker_main(void *arg)
         if (p->rq_head && p->active < p->nslots) {
             spun = 0;
             act_ctx *c = p->rq_head;
-            p->rq_head = c->rq_next;
+            p->rq_head = c->link.rq_next;
             if (!p->rq_head)
                 p->rq_tail = NULL;
             atomic_fetch_sub(&p->rq_len, 1);
@@ -584,8 +584,8 @@ static act_ctx *heap_pop_due(act_pool *p, int64_t now)
 static void ctx_wake(act_ctx *c)
 {
     LK_CTX(&c->mu);
-    c->wake = 1;
-    if (c->sched == S_IDLE && !c->dead)
+    c->sch.wake = 1;
+    if (c->sch.state == S_IDLE && !c->sch.dead)
         pool_schedule_locked(c->pool, c);
     UN_CTX(&c->mu);
 }
@@ -731,13 +731,13 @@ fail:
 void pool_context_gone(act_pool *p, act_ctx *c)
 {
     LK_POOL(&p->mu);
-    if (c->all_prev)
-        c->all_prev->all_next = c->all_next;
+    if (c->link.all_prev)
+        c->link.all_prev->link.all_next = c->link.all_next;
     else if (p->all == c)
-        p->all = c->all_next;
-    if (c->all_next)
-        c->all_next->all_prev = c->all_prev;
-    c->all_prev = c->all_next = NULL;
+        p->all = c->link.all_next;
+    if (c->link.all_next)
+        c->link.all_next->link.all_prev = c->link.all_prev;
+    c->link.all_prev = c->link.all_next = NULL;
     p->ncontexts--;
     pthread_cond_broadcast(&p->drained_cv);
     UN_POOL(&p->mu);
@@ -751,7 +751,7 @@ void act_pool_free(act_pool *p)
     LK_POOL(&p->mu);
     for (;;) {
         act_ctx *c;
-        for (c = p->all; c; c = c->all_next)
+        for (c = p->all; c; c = c->link.all_next)
             if (!atomic_load(&c->stop_req))
                 break;
         if (!c)
@@ -778,22 +778,22 @@ void act_pool_free(act_pool *p)
                             "(active=%d slots=%d sleepers=%d threads=%d queued=%zu)\n",
                     p->ncontexts, p->active, p->nslots, p->sleepers, p->nthreads,
                     (size_t)atomic_load(&p->rq_len));
-            for (act_ctx *c = p->all; c; c = c->all_next)
+            for (act_ctx *c = p->all; c; c = c->link.all_next)
                 fprintf(stderr, "actors:   context %llu sched=%d stop=%d\n", (unsigned long long)c->id,
-                        c->sched, atomic_load(&c->stop_req));
+                        c->sch.state, atomic_load(&c->stop_req));
             UN_POOL(&p->mu);
             return;
         }
         act_ctx *stuck[64];
         int n = 0;
-        for (act_ctx *c = p->all; c && n < 64; c = c->all_next) {
+        for (act_ctx *c = p->all; c && n < 64; c = c->link.all_next) {
             ctx_retain(c);
             stuck[n++] = c;
         }
         UN_POOL(&p->mu);
         for (int i = 0; i < n; i++) {
             LK_CTX(&stuck[i]->mu);
-            if (stuck[i]->sched == S_IDLE && !stuck[i]->dead) {
+            if (stuck[i]->sch.state == S_IDLE && !stuck[i]->sch.dead) {
                 fprintf(stderr, "actors: context %llu was stopping but idle: rescheduled\n",
                         (unsigned long long)stuck[i]->id);
                 pool_schedule_locked(p, stuck[i]);
@@ -823,7 +823,7 @@ void act_pool_free(act_pool *p)
     /* any context still queued holds a run-queue reference */
     while (p->rq_head) {
         act_ctx *c = p->rq_head;
-        p->rq_head = c->rq_next;
+        p->rq_head = c->link.rq_next;
         ctx_unref(c);
     }
     evq_destroy(&p->events);
@@ -854,21 +854,21 @@ static void outstanding_add_locked(act_ctx *c, act_waiter *w)
 {
     atomic_store(&w->linked, 1);
     w->prev = NULL;
-    w->next = c->outstanding;
-    if (c->outstanding)
-        c->outstanding->prev = w;
-    c->outstanding = w;
+    w->next = c->mbox.outstanding;
+    if (c->mbox.outstanding)
+        c->mbox.outstanding->prev = w;
+    c->mbox.outstanding = w;
 }
 
 static void enqueue_locked(act_ctx *c, cmd *m)
 {
     m->next = NULL;
-    if (c->mbox_tail)
-        c->mbox_tail->next = m;
+    if (c->mbox.tail)
+        c->mbox.tail->next = m;
     else
-        c->mbox_head = m;
-    c->mbox_tail = m;
-    if (c->sched == S_IDLE)
+        c->mbox.head = m;
+    c->mbox.tail = m;
+    if (c->sch.state == S_IDLE)
         pool_schedule_locked(c->pool, c);
 }
 
@@ -893,8 +893,8 @@ int act_check_frame(const uint8_t *frame, size_t len, char *err, size_t errlen)
 void act_ctx_mailbox(act_ctx *c, size_t *cmds, size_t *bytes)
 {
     LK_CTX(&c->mu);
-    *cmds = c->mbox_cmds;
-    *bytes = c->mbox_bytes;
+    *cmds = c->mbox.cmds;
+    *bytes = c->mbox.bytes;
     UN_CTX(&c->mu);
 }
 
@@ -916,7 +916,7 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
     m->len = len;
     memcpy(m->data, frame, len);
     LK_CTX(&c->mu);
-    if (c->dead || atomic_load(&c->stop_req)) {
+    if (c->sch.dead || atomic_load(&c->stop_req)) {
         UN_CTX(&c->mu);
         free(m);
         return ACT_EDEAD;
@@ -926,14 +926,14 @@ int act_ctx_send(act_ctx *c, const uint8_t *frame, size_t len, act_waiter *w)
        (emit_hook set): there the pool's side keeps the bound, refusing the
        sender before a frame leaves (it asks act_ctx_mailbox when its count
        says full), and a refusal here would drop a message silently. */
-    if (!c->pool->emit_hook && (c->mbox_cmds >= ACT_MAILBOX_MAX_CMDS ||
-                                (c->mbox_cmds > 0 && c->mbox_bytes + len > (size_t)ACT_MAILBOX_MAX_BYTES))) {
-        pthread_mutex_unlock(&c->mu);
+    if (!c->pool->emit_hook && (c->mbox.cmds >= ACT_MAILBOX_MAX_CMDS ||
+                                (c->mbox.cmds > 0 && c->mbox.bytes + len > (size_t)ACT_MAILBOX_MAX_BYTES))) {
+        UN_CTX(&c->mu);
         free(m);
         return ACT_EFULL;
     }
-    c->mbox_cmds++;
-    c->mbox_bytes += len;
+    c->mbox.cmds++;
+    c->mbox.bytes += len;
     if (w) {
         waiter_retain(w);
         atomic_store(&w->state, W_PENDING);
@@ -949,11 +949,11 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
     if (!c || !payload)
         return ACT_EINVAL;
     LK_CTX(&c->mu);
-    if (c->dead) {
+    if (c->sch.dead) {
         UN_CTX(&c->mu);
         return ACT_EDEAD;
     }
-    if (c->sync_call_id == call_id && call_id != 0) {
+    if (c->sync.call_id == call_id && call_id != 0) {
         /* the context is parked in Host.callSync waiting for exactly this */
         uint8_t *copy = malloc(len ? len : 1);
         if (!copy) {
@@ -961,10 +961,10 @@ int act_ctx_resolve(act_ctx *c, uint64_t call_id, const uint8_t *payload, size_t
             return ACT_ENOMEM;
         }
         memcpy(copy, payload, len);
-        free(c->sync_payload);
-        c->sync_payload = copy;
-        c->sync_len = len;
-        __atomic_store_n(&c->sync_ready, 1, __ATOMIC_RELEASE);
+        free(c->sync.payload);
+        c->sync.payload = copy;
+        c->sync.len = len;
+        __atomic_store_n(&c->sync.ready, 1, __ATOMIC_RELEASE);
         pthread_cond_broadcast(&c->cv);
         UN_CTX(&c->mu);
         return ACT_OK;
@@ -989,14 +989,14 @@ int act_ctx_stop(act_ctx *c, int killed)
     if (!c)
         return ACT_EINVAL;
     LK_CTX(&c->mu);
-    if (c->dead || atomic_load(&c->stop_req)) {
+    if (c->sch.dead || atomic_load(&c->stop_req)) {
         UN_CTX(&c->mu);
         return ACT_EDEAD;
     }
     atomic_store(&c->stop_req, killed ? 2 : 1);
     /* callers blocked on this context get their answer now, not when a worker
        gets round to the teardown */
-    for (act_waiter *w = c->outstanding; w; w = w->next) {
+    for (act_waiter *w = c->mbox.outstanding; w; w = w->next) {
         size_t n;
         uint8_t *b = dead_result(&n);
         if (b)
@@ -1009,12 +1009,12 @@ int act_ctx_stop(act_ctx *c, int killed)
         m->w = NULL;
         m->len = 0;
         /* jump the queue: nothing queued behind a stop would run anyway */
-        m->next = c->mbox_head;
-        c->mbox_head = m;
-        if (!c->mbox_tail)
-            c->mbox_tail = m;
+        m->next = c->mbox.head;
+        c->mbox.head = m;
+        if (!c->mbox.tail)
+            c->mbox.tail = m;
     }
-    if (c->sched == S_IDLE)
+    if (c->sch.state == S_IDLE)
         pool_schedule_locked(c->pool, c);
     pthread_cond_broadcast(&c->cv);   /* a parked callSync notices the stop */
     UN_CTX(&c->mu);
@@ -1024,7 +1024,7 @@ int act_ctx_stop(act_ctx *c, int killed)
 int act_ctx_alive(act_ctx *c)
 {
     LK_CTX(&c->mu);
-    int alive = !c->dead && !atomic_load(&c->stop_req);
+    int alive = !c->sch.dead && !atomic_load(&c->stop_req);
     UN_CTX(&c->mu);
     return alive;
 }
@@ -1043,29 +1043,28 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
     c->opts = *opts;
     atomic_init(&c->refs, 2);      /* the caller's and the pool's */
     atomic_init(&c->stop_req, 0);
-    atomic_init(&c->exited, 0);
     pthread_mutex_init(&c->mu, NULL);
     cond_init_mono(&c->cv);
-    c->msg_handlers = JS_UNDEFINED;
-    c->native_obj = JS_UNDEFINED;
+    c->ops.msg_handlers = JS_UNDEFINED;
+    c->grp.native_obj = JS_UNDEFINED;
     dom_init_state(c);
     if (opts->groups && opts->groups_len) {
-        c->groups = malloc(opts->groups_len);
-        if (!c->groups) {
+        c->grp.spec = malloc(opts->groups_len);
+        if (!c->grp.spec) {
             pthread_mutex_destroy(&c->mu);
             pthread_cond_destroy(&c->cv);
             free(c);
             return ACT_ENOMEM;
         }
-        memcpy(c->groups, opts->groups, opts->groups_len);
-        c->groups_len = opts->groups_len;
+        memcpy(c->grp.spec, opts->groups, opts->groups_len);
+        c->grp.spec_len = opts->groups_len;
     }
     c->opts.groups = NULL;   /* the caller's buffer: use our copy */
     CTX_OWN(c);   /* the creator owns the engine until act_ctx_new returns */
     int rc = ctx_engine_init(c);
     CTX_DISOWN(c);
     if (rc != ACT_OK) {
-        free(c->groups);
+        free(c->grp.spec);
         pthread_mutex_destroy(&c->mu);
         pthread_cond_destroy(&c->cv);
         free(c);
@@ -1075,9 +1074,9 @@ int act_ctx_new(act_pool *p, const act_ctx_opts *opts, act_ctx **out)
     /* emit_hook is set (serve.c) before the first context: from here on the
        timer thread may read the flag, never the hook itself */
     bool first_remote = p->emit_hook && !atomic_exchange(&p->kill_runaways, 1);
-    c->all_next = p->all;
+    c->link.all_next = p->all;
     if (p->all)
-        p->all->all_prev = c;
+        p->all->link.all_prev = c;
     p->all = c;
     p->ncontexts++;
     UN_POOL(&p->mu);
