@@ -30,13 +30,27 @@ from engine import patched_sources  # noqa: E402
 ARENA_OFF = "#ifndef __SANITIZE_ADDRESS__\n#define __SANITIZE_ADDRESS__ 1\n#endif\n"
 
 OUR_SOURCES = [
+    # the pool and its threads
     "pump.c",
-    "context.c",
+    "clock.c",
+    "waiter.c",
+    "events.c",
+    "sched.c",
+    "timers.c",
+    "ctx_api.c",
+    # a context on its owner thread
+    "lifecycle.c",
+    "commands.c",
+    "ops.c",
+    "reply.c",
+    "limits.c",
+    "compile.c",
     "host.c",
     "codec.c",
     "mpack.c",
     "groups.c",
     "dom.c",
+    # process mode
     "serve.c",
     "client.c",
     "wire.c",

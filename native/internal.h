@@ -19,7 +19,7 @@
 #define ACT_SLICE_NS (2000000LL)         /* requeue a context after 2 ms of commands */
 #define ACT_HANDOFF_NS (5000000LL)       /* give the slot away after 5 ms in one slice */
 #define ACT_SLICE_CMDS 64
-/* the timer thread's watchdog (pump.c): a slot holder stuck this long in one
+/* the timer thread's watchdog (timers.c): a slot holder stuck this long in one
    slice while others wait gives its slot to a spare even if it never polls;
    in a worker process, an operation still running this long past its
    deadline ends the process (its contexts exit `crashed`, the pool restarts
@@ -64,6 +64,15 @@ extern _Thread_local act_held act_locks;
 #define CTX_OWN(c) ((void)0)
 #define CTX_DISOWN(c) ((void)0)
 #endif
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 /* Spin policy shared by every spin-then-sleep wait: spinning pays only when
    the other side is running on another core; on a saturated machine it
@@ -209,27 +218,27 @@ struct act_ctx {
     pthread_mutex_t mu;            /* the context's lock: first in the lock order */
     pthread_cond_t cv;             /* a parked callSync waits here */
 
-    /* the mailbox (pump.c): under mu, any thread */
+    /* the mailbox (ctx_api.c, lifecycle.c): under mu, any thread */
     struct ctx_mailbox {
         cmd *head, *tail;
         size_t cmds, bytes;        /* CMD_FRAMEs queued and their size (the bound) */
         act_waiter *outstanding;   /* waiters of commands not answered yet */
     } mbox;
 
-    /* the context's place in the scheduler (pump.c, context.c): under mu */
+    /* the context's place in the scheduler (sched.c, lifecycle.c): under mu */
     struct ctx_sched {
         int state;                 /* S_* */
         int wake;                  /* a timer or deadline came due */
         int dead;                  /* runtime torn down */
     } sch;
 
-    /* the pool's lists (pump.c): under pool->mu */
+    /* the pool's lists (sched.c, pump.c): under pool->mu */
     struct ctx_links {
         act_ctx *rq_next;          /* run queue */
         act_ctx *all_prev, *all_next;   /* every live context */
     } link;
 
-    /* the callSync slot (host.c, pump.c): call_id, payload and len under mu;
+    /* the callSync slot (host.c, ctx_api.c): call_id, payload and len under mu;
        ready is set under mu and peeked without it by the parked owner;
        spin is the owner thread's */
     struct ctx_sync {
@@ -385,11 +394,11 @@ int wire_next(wire_in *r, wire_msg *m);
    extension types, well formed), else what is wrong with it. */
 const char *wire_check_value(const uint8_t *body, size_t len, int max_depth);
 
-/* monotonic clock helpers (pump.c) */
+/* monotonic clock helpers (clock.c) */
 void abs_deadline(struct timespec *ts, double seconds);
 void cond_init_mono(pthread_cond_t *cv);
 
-/* event queues (pump.c): push takes ownership of buf; pop hands it over
+/* event queues (events.c): push takes ownership of buf; pop hands it over
    (1), times out (0) or reports the queue closed (-1) */
 void evq_init(evq *q);
 void evq_destroy(evq *q);
@@ -433,33 +442,56 @@ struct act_pool {
     _Atomic int kill_runaways;     /* a worker process: end it on a runaway operation */
 };
 
-/* pump.c */
+/* ctx_api.c: references (any thread) */
 void ctx_retain(act_ctx *c);
 void ctx_unref(act_ctx *c);
+
+/* sched.c: the run queue and its workers */
 void pool_schedule_locked(act_pool *p, act_ctx *c);   /* c->mu held, c is S_IDLE */
 void pool_release_slot(worker *w);                    /* hand the slot to another thread */
+int pool_spawn_worker_locked(act_pool *p);            /* pool->mu held */
+
+/* timers.c: the timer thread */
 void pool_wake_at(act_pool *p, act_ctx *c, int64_t due);
+void pool_watchdog_kick(act_pool *p);                 /* a leaf lock: pool->mu may be held */
+void *pool_timer_main(void *arg);
+
+/* events.c */
 void pool_emit(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
 void pool_emit_call(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
+
+/* pump.c */
 void pool_context_gone(act_pool *p, act_ctx *c);
 
-/* context.c */
+/* lifecycle.c */
 int ctx_engine_init(act_ctx *c);
 void ctx_run_slice(worker *w, act_ctx *c);
 bool ctx_has_work_locked(act_ctx *c);
-bool ctx_mailbox_waiting(act_ctx *c);   /* a command is queued (a hint, no lock) */
+bool ctx_mailbox_waiting(act_ctx *c);   /* a command is queued (takes c->mu) */
+
+/* limits.c */
 int ctx_interrupt(JSRuntime *rt, void *opaque);
-void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
-/* the table of outstanding Host.call records (host.c): O(1) each */
-hcall *hcall_take(act_ctx *c, uint64_t call_id);
-void hcall_free_all(act_ctx *c);
-void hcall_drop_op(act_ctx *c, uint64_t op_id);
-int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
 /* Make `a` the running budget and clear a stale abort; returns the budget it
    replaces (restore it with ctx_budget_leave). */
 acct ctx_budget_enter(act_ctx *c, const acct *a);
 void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved);
 bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id);   /* c->mu held */
+
+/* reply.c: `exc` is borrowed. `where` is "timer", "message", "rejection", "microtask", ... */
+void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
+
+/* ops.c: run the pending promise jobs under `a` (see there) */
+int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
+
+/* the table of outstanding Host.call records (host.c): O(1) each */
+hcall *hcall_take(act_ctx *c, uint64_t call_id);
+void hcall_free_all(act_ctx *c);
+/* An operation that failed by a limit or was cancelled leaves no work
+   behind: the host calls it started are forgotten, so their answers find
+   nothing and their continuations never run (a timed-out eval's
+   `await Host.call(..).then(..)` does nothing later). Timers it set are
+   operations of their own and still fire, each under its own budget. */
+void hcall_drop_op(act_ctx *c, uint64_t op_id);
 
 /* host.c */
 int host_install(act_ctx *c);
