@@ -199,7 +199,6 @@ class NativePool(_EventQueues):
         opts.timeout = timeout
         opts.max_stack_size = max_stack_size
         opts.on_uncaught = on_uncaught
-        opts.apis = apis
         keep = ffi.from_buffer(groups) if groups else ffi.NULL
         opts.groups = keep
         opts.groups_len = len(groups)
