@@ -51,9 +51,9 @@ OUR_SOURCES = [
     "groups.c",
     "dom.c",
     # process mode
-    "serve.c",
-    "client.c",
-    "wire.c",
+    "process/serve.c",
+    "process/client.c",
+    "process/wire.c",
 ]
 ENGINE_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c"]
 

@@ -3,7 +3,8 @@
  * sched.c (run queue and workers), timers.c (timer thread and watchdog),
  * ctx_api.c (a context's any-thread API); the owner-thread side of a
  * context: lifecycle.c, ops.c, commands.c, reply.c, limits.c, with host.c,
- * codec.c, groups.c and dom.c.
+ * codec.c, groups.c and dom.c. Process mode's two socket ends and their
+ * framing: process/client.c, process/serve.c, process/wire.c.
  *
  * The threading contract below is the whole of it; each file's header says
  * which part it relies on, and struct act_ctx (internal.h) says field by
