@@ -194,17 +194,29 @@ void act_pool_free(act_pool *p)
     }
     p->stopping = 1;
     pthread_cond_broadcast(&p->cv);
-    int n = p->nthreads;
     UN_POOL(&p->mu);
-    for (int i = 0; i < n; i++) {
-        pthread_join(p->workers[i]->th, NULL);
-        free(p->workers[i]);
-    }
+    /* The timer thread goes first: its watchdog walks p->workers under
+       pool->mu and may start a spare, so no worker is freed (and the thread
+       list is not final) while it runs. Freeing them before stopping it was
+       a use-after-free in the watchdog (ASan, a pool stopped while its
+       handlers were blocked). */
     LK_LEAF(&p->tm_mu);
     p->tm_stop = 1;
     pthread_cond_signal(&p->tm_cv);
     UN_LEAF(&p->tm_mu);
     pthread_join(p->tm_thread, NULL);
+    /* a worker handing its slot away may still start a spare, which sees
+       `stopping` and exits: join until the list stops growing */
+    for (int i = 0;; i++) {
+        LK_POOL(&p->mu);
+        worker *w = i < p->nthreads ? p->workers[i] : NULL;
+        UN_POOL(&p->mu);
+        if (!w)
+            break;
+        pthread_join(w->th, NULL);
+    }
+    for (int i = 0; i < p->nthreads; i++)
+        free(p->workers[i]);
     for (size_t i = 0; i < p->heap_len; i++)
         ctx_unref(p->heap[i].c);
     free(p->heap);
