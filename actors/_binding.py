@@ -231,7 +231,7 @@ class NativePool(_EventQueues):
 
 
 class Hub(_EventQueues):
-    """The event and host-call queues of a process-mode pool (``native/client.c``),
+    """The event and host-call queues of a process-mode pool (``native/process/client.c``),
     polled like a :class:`NativePool`'s; fed by each worker's :class:`Client`."""
 
     _poll_events = staticmethod(lib.act_hub_poll)
@@ -257,7 +257,7 @@ class Hub(_EventQueues):
 
 
 class Client:
-    """The pool's end of one worker process's socket (``native/client.c``).
+    """The pool's end of one worker process's socket (``native/process/client.c``).
 
     Owns a native reader thread; ``fd`` must stay open until :meth:`free`.
     """
@@ -491,7 +491,7 @@ class NativeContext:
 
 
 class Server:
-    """The worker-process end of process mode (``native/serve.c``) on socket ``fd``."""
+    """The worker-process end of process mode (``native/process/serve.c``) on socket ``fd``."""
 
     def __init__(self, pool: NativePool, fd: int) -> None:
         h = lib.act_server_new(pool.handle, fd)

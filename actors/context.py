@@ -715,7 +715,7 @@ class _FutureShim:
 
 
 def _dropped_by_reset(message: Any) -> bool:
-    # the native side's answer to work a reset dropped (context.c, do_reset)
+    # the native side's answer to work a reset dropped (lifecycle.c, ctx_reset)
     return isinstance(message, str) and "was reset" in message
 
 

@@ -81,9 +81,6 @@
 #define ACT_CALL_SYNC 1
 #define ACT_CALL_INTERNAL 2
 
-/* native API groups (act_ctx_opts.apis): none at the moment, every group
-   is a polyfill loaded through act_ctx_opts.groups */
-
 /* on_uncaught policies */
 #define ACT_UNCAUGHT_CRASH 0
 #define ACT_UNCAUGHT_LOG 1
@@ -99,7 +96,6 @@ typedef struct act_ctx_opts {
     double timeout;            /* seconds per operation, 0 = none */
     size_t max_stack_size;     /* bytes of JS stack, 0 = 1 MiB */
     int on_uncaught;           /* ACT_UNCAUGHT_* */
-    uint32_t apis;             /* ACT_API_* bits of the native API groups to install */
     const uint8_t *groups;     /* msgpack [[group_id, [global, ...]], ...]: lazy polyfill groups */
     size_t groups_len;         /* (copied; may be NULL/0) */
     size_t max_result_bytes;   /* output budget (codec.c), 0 = from memory_limit */

@@ -30,16 +30,30 @@ from engine import patched_sources  # noqa: E402
 ARENA_OFF = "#ifndef __SANITIZE_ADDRESS__\n#define __SANITIZE_ADDRESS__ 1\n#endif\n"
 
 OUR_SOURCES = [
+    # the pool and its threads
     "pump.c",
-    "context.c",
+    "clock.c",
+    "waiter.c",
+    "events.c",
+    "sched.c",
+    "timers.c",
+    "ctx_api.c",
+    # a context on its owner thread
+    "lifecycle.c",
+    "commands.c",
+    "ops.c",
+    "reply.c",
+    "limits.c",
+    "compile.c",
     "host.c",
     "codec.c",
     "mpack.c",
     "groups.c",
     "dom.c",
-    "serve.c",
-    "client.c",
-    "wire.c",
+    # process mode
+    "process/serve.c",
+    "process/client.c",
+    "process/wire.c",
 ]
 ENGINE_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "dtoa.c"]
 

@@ -113,14 +113,14 @@ static _Atomic int sab_class;      /* class id of SharedArrayBuffer (same in eve
 void codec_init_state(act_ctx *c)
 {
     for (int i = 0; i < I_COUNT; i++)
-        c->intrinsics[i] = JS_UNDEFINED;
+        c->codec.intrinsics[i] = JS_UNDEFINED;
 }
 
 void codec_free_state(act_ctx *c)
 {
     if (c->jc)
         for (int i = 0; i < I_COUNT; i++)
-            JS_FreeValue(c->jc, c->intrinsics[i]);
+            JS_FreeValue(c->jc, c->codec.intrinsics[i]);
     codec_init_state(c);
 }
 
@@ -164,21 +164,21 @@ int codec_install(act_ctx *c)
     JSValue sp = get_chain(jc, g, "Set", "prototype");
     JSValue dp = get_chain(jc, g, "Date", "prototype");
     JSValue bp = get_chain(jc, g, "BigInt", "prototype");
-    c->intrinsics[I_MAP_ENTRIES] = JS_GetPropertyStr(jc, mp, "entries");
-    c->intrinsics[I_SET_VALUES] = JS_GetPropertyStr(jc, sp, "values");
-    c->intrinsics[I_DATE_TIME] = JS_GetPropertyStr(jc, dp, "getTime");
-    c->intrinsics[I_BIGINT_STR] = JS_GetPropertyStr(jc, bp, "toString");
-    c->intrinsics[I_MAP_NEXT] = iter_next_of(jc, g, "Map", c->intrinsics[I_MAP_ENTRIES]);
+    c->codec.intrinsics[I_MAP_ENTRIES] = JS_GetPropertyStr(jc, mp, "entries");
+    c->codec.intrinsics[I_SET_VALUES] = JS_GetPropertyStr(jc, sp, "values");
+    c->codec.intrinsics[I_DATE_TIME] = JS_GetPropertyStr(jc, dp, "getTime");
+    c->codec.intrinsics[I_BIGINT_STR] = JS_GetPropertyStr(jc, bp, "toString");
+    c->codec.intrinsics[I_MAP_NEXT] = iter_next_of(jc, g, "Map", c->codec.intrinsics[I_MAP_ENTRIES]);
     JSValue ep = get_chain(jc, g, "Error", "prototype");
-    c->intrinsics[I_ERROR_STACK] = getter_of(jc, ep, "stack");
+    c->codec.intrinsics[I_ERROR_STACK] = getter_of(jc, ep, "stack");
     JS_FreeValue(jc, ep);
     JSValue dx = get_chain(jc, g, "DOMException", "prototype");
     if (JS_IsException(dx))
         JS_FreeValue(jc, JS_GetException(jc));
-    c->intrinsics[I_DOMEX_NAME] = getter_of(jc, dx, "name");
-    c->intrinsics[I_DOMEX_MESSAGE] = getter_of(jc, dx, "message");
+    c->codec.intrinsics[I_DOMEX_NAME] = getter_of(jc, dx, "name");
+    c->codec.intrinsics[I_DOMEX_MESSAGE] = getter_of(jc, dx, "message");
     JS_FreeValue(jc, dx);
-    c->intrinsics[I_SET_NEXT] = iter_next_of(jc, g, "Set", c->intrinsics[I_SET_VALUES]);
+    c->codec.intrinsics[I_SET_NEXT] = iter_next_of(jc, g, "Set", c->codec.intrinsics[I_SET_VALUES]);
     JS_FreeValue(jc, mp);
     JS_FreeValue(jc, sp);
     JS_FreeValue(jc, dp);
@@ -186,12 +186,12 @@ int codec_install(act_ctx *c)
     JS_FreeValue(jc, g);
     int rc = 0;
     for (int i = 0; i < I_REQUIRED; i++)
-        if (JS_IsException(c->intrinsics[i]) || !JS_IsFunction(jc, c->intrinsics[i]))
+        if (JS_IsException(c->codec.intrinsics[i]) || !JS_IsFunction(jc, c->codec.intrinsics[i]))
             rc = -1;
     if (rc < 0) {
         for (int i = 0; i < I_COUNT; i++)
-            if (JS_IsException(c->intrinsics[i]))
-                c->intrinsics[i] = JS_UNDEFINED;
+            if (JS_IsException(c->codec.intrinsics[i]))
+                c->codec.intrinsics[i] = JS_UNDEFINED;
         codec_free_state(c);
         JS_ThrowInternalError(jc, "the engine lacks a builtin the value converter needs");
         return -1;
@@ -285,7 +285,7 @@ static int count(enc *e, uint64_t n)
         e->since_poll = 0;
         if (atomic_load_explicit(&e->c->stop_req, memory_order_relaxed))
             return fail_status(e, ACT_R_DEAD, "the context is stopped");
-        int64_t deadline = e->c->run.deadline;  /* zero: no operation, or none set */
+        int64_t deadline = e->c->lim.run.deadline;  /* zero: no operation, or none set */
         if (deadline && act_now_ns() >= deadline)
             return fail_status(e, ACT_R_TIMEOUT, "operation exceeded its timeout while converting its value");
     }
@@ -336,7 +336,7 @@ static int enc_bigint(enc *e, JSValueConst v)
     /* hexadecimal text: Python parses any length of it, while decimal text
        is capped at 4,300 digits by default */
     JSValue radix = JS_NewInt32(e->jc, 16);
-    JSValue hex = JS_Call(e->jc, e->c->intrinsics[I_BIGINT_STR], v, 1, (JSValueConst *)&radix);
+    JSValue hex = JS_Call(e->jc, e->c->codec.intrinsics[I_BIGINT_STR], v, 1, (JSValueConst *)&radix);
     if (JS_IsException(hex))
         return fail_js(e, "formatting a BigInt");
     s = JS_ToCStringLen(e->jc, &n, hex);
@@ -442,10 +442,10 @@ static int enc_object(enc *e, JSValueConst v)
 static int enc_collection(enc *e, JSValueConst v, bool is_map)
 {
     JSContext *jc = e->jc;
-    JSValue it = JS_Call(jc, e->c->intrinsics[is_map ? I_MAP_ENTRIES : I_SET_VALUES], v, 0, NULL);
+    JSValue it = JS_Call(jc, e->c->codec.intrinsics[is_map ? I_MAP_ENTRIES : I_SET_VALUES], v, 0, NULL);
     if (JS_IsException(it))
         return fail_js(e, is_map ? "iterating a Map" : "iterating a Set");
-    JSValueConst next = e->c->intrinsics[is_map ? I_MAP_NEXT : I_SET_NEXT];
+    JSValueConst next = e->c->codec.intrinsics[is_map ? I_MAP_NEXT : I_SET_NEXT];
     size_t at = mpw_reserve32(e->w);
     uint32_t count_items = 0;
     int rc = check_written(e);
@@ -563,7 +563,7 @@ static int enc_dataview(enc *e, JSValueConst v)
 static int enc_date(enc *e, JSValueConst v)
 {
     double t;
-    JSValue tv = JS_Call(e->jc, e->c->intrinsics[I_DATE_TIME], v, 0, NULL);
+    JSValue tv = JS_Call(e->jc, e->c->codec.intrinsics[I_DATE_TIME], v, 0, NULL);
     if (JS_IsException(tv))
         return fail_js(e, "reading a Date");
     int bad = JS_ToFloat64(e->jc, &t, tv);   /* a number: no guest code */
@@ -1027,7 +1027,7 @@ static bool trusted_getter(JSContext *jc, JSValueConst fn)
     if (!c || !JS_IsObject(fn))
         return false;
     for (int i = I_ERROR_STACK; i < I_COUNT; i++)
-        if (JS_IsObject(c->intrinsics[i]) && JS_VALUE_GET_PTR(c->intrinsics[i]) == JS_VALUE_GET_PTR(fn))
+        if (JS_IsObject(c->codec.intrinsics[i]) && JS_VALUE_GET_PTR(c->codec.intrinsics[i]) == JS_VALUE_GET_PTR(fn))
             return true;
     return false;
 }
@@ -1109,9 +1109,9 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
         *message = dup_prop(jc, exc, "message", ERR_TEXT_MAX);
         *stack = dup_prop(jc, exc, "stack", ERR_TEXT_MAX);
         act_ctx *c = JS_GetContextOpaque(jc);
-        if (!*stack && JS_IsError(exc) && c && JS_IsFunction(jc, c->intrinsics[I_ERROR_STACK])) {
+        if (!*stack && JS_IsError(exc) && c && JS_IsFunction(jc, c->codec.intrinsics[I_ERROR_STACK])) {
             /* the engine's getter: the stack it recorded, whatever the guest did to the accessor */
-            JSValue st = JS_Call(jc, c->intrinsics[I_ERROR_STACK], exc, 0, NULL);
+            JSValue st = JS_Call(jc, c->codec.intrinsics[I_ERROR_STACK], exc, 0, NULL);
             if (JS_IsException(st))
                 JS_FreeValue(jc, JS_GetException(jc));
             else

@@ -34,26 +34,26 @@ enum { K_T, K_NAME, K_ATTRS, K_KIDS, K_DATA, K_CONTENT, K_COUNT };
 static void dom_free_keys(act_ctx *c)
 {
     for (int i = 0; i < K_COUNT; i++) {
-        if (c->dom_keys[i] != JS_ATOM_NULL)
-            JS_FreeAtom(c->jc, c->dom_keys[i]);
-        c->dom_keys[i] = JS_ATOM_NULL;
+        if (c->dom.keys[i] != JS_ATOM_NULL)
+            JS_FreeAtom(c->jc, c->dom.keys[i]);
+        c->dom.keys[i] = JS_ATOM_NULL;
     }
 }
 
 void dom_init_state(act_ctx *c)
 {
-    c->dom_doc = JS_UNDEFINED;
+    c->dom.doc = JS_UNDEFINED;
     for (int i = 0; i < K_COUNT; i++)
-        c->dom_keys[i] = JS_ATOM_NULL;
+        c->dom.keys[i] = JS_ATOM_NULL;
 }
 
 void dom_free_state(act_ctx *c)
 {
     if (c->jc) {
-        JS_FreeValue(c->jc, c->dom_doc);
+        JS_FreeValue(c->jc, c->dom.doc);
         dom_free_keys(c);
     }
-    c->dom_doc = JS_UNDEFINED;
+    c->dom.doc = JS_UNDEFINED;
 }
 
 /* native.domAttach(document, keys): once per context (a second call replaces
@@ -82,8 +82,8 @@ JSValue dom_native_attach(JSContext *jc, JSValueConst this_val, int argc, JSValu
         }
     }
     dom_free_state(c);
-    memcpy(c->dom_keys, keys, sizeof keys);
-    c->dom_doc = JS_DupValue(jc, argv[0]);
+    memcpy(c->dom.keys, keys, sizeof keys);
+    c->dom.doc = JS_DupValue(jc, argv[0]);
     return JS_UNDEFINED;
 }
 
@@ -173,7 +173,7 @@ static bool spend(mpw *out, uint64_t n)
 
 static int32_t node_type(JSContext *jc, act_ctx *c, JSValueConst node)
 {
-    JSValue t = own_data(jc, node, c->dom_keys[K_T]);
+    JSValue t = own_data(jc, node, c->dom.keys[K_T]);
     int32_t v = 0;
     if (JS_IsNumber(t) && JS_ToInt32(jc, &v, t) < 0) {
         JS_FreeValue(jc, JS_GetException(jc));
@@ -185,7 +185,7 @@ static int32_t node_type(JSContext *jc, act_ctx *c, JSValueConst node)
 
 static bool put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
 {
-    JSValue attrs = own_data(jc, el, c->dom_keys[K_ATTRS]);
+    JSValue attrs = own_data(jc, el, c->dom.keys[K_ATTRS]);
     uint32_t n = array_len(jc, attrs);
     if (!spend(out, n)) {
         JS_FreeValue(jc, attrs);
@@ -212,14 +212,14 @@ static bool put_attrs(JSContext *jc, act_ctx *c, mpw *out, JSValueConst el)
 /* The child array a node's snapshot lists: a template's content's children. */
 static JSValue child_array(JSContext *jc, act_ctx *c, JSValueConst node)
 {
-    JSValue content = own_data(jc, node, c->dom_keys[K_CONTENT]);
+    JSValue content = own_data(jc, node, c->dom.keys[K_CONTENT]);
     if (JS_IsObject(content) && node_type(jc, c, content) == 11) {
-        JSValue kids = own_data(jc, content, c->dom_keys[K_KIDS]);
+        JSValue kids = own_data(jc, content, c->dom.keys[K_KIDS]);
         JS_FreeValue(jc, content);
         return kids;
     }
     JS_FreeValue(jc, content);
-    return own_data(jc, node, c->dom_keys[K_KIDS]);
+    return own_data(jc, node, c->dom.keys[K_KIDS]);
 }
 
 typedef struct walk {
@@ -234,7 +234,7 @@ typedef struct walk {
 const char *dom_snapshot(act_ctx *c, mpw *out, char *why, size_t why_cap)
 {
     JSContext *jc = c->jc;
-    if (!JS_IsObject(c->dom_doc)) {
+    if (!JS_IsObject(c->dom.doc)) {
         mpw_nil(out);
         return NULL;
     }
@@ -243,7 +243,7 @@ const char *dom_snapshot(act_ctx *c, mpw *out, char *why, size_t why_cap)
     if (!st)
         return "out of memory reading the document";
     size_t at = mpw_reserve32(out);
-    st[sp].kids = child_array(jc, c, c->dom_doc);
+    st[sp].kids = child_array(jc, c, c->dom.doc);
     st[sp].i = 0;
     st[sp].n = array_len(jc, st[sp].kids);
     sp++;
@@ -271,7 +271,7 @@ const char *dom_snapshot(act_ctx *c, mpw *out, char *why, size_t why_cap)
         mpw_array(out, type == 1 ? 4 : 3);
         mpw_int(out, type);
         mpw_uint(out, sp);
-        JSValue v = own_data(jc, node, c->dom_keys[type == 3 || type == 8 ? K_DATA : K_NAME]);
+        JSValue v = own_data(jc, node, c->dom.keys[type == 3 || type == 8 ? K_DATA : K_NAME]);
         put_string(jc, out, v);
         JS_FreeValue(jc, v);
         if (type == 1) {

@@ -87,22 +87,22 @@ static JSValue native_on(JSContext *jc, JSValueConst this_val, int argc, JSValue
     act_ctx *c = JS_GetContextOpaque(jc);
     if (argc < 2 || !JS_IsString(argv[0]) || !JS_IsFunction(jc, argv[1]))
         return JS_ThrowTypeError(jc, "native.on(group, fn)");
-    if (!JS_IsObject(c->internal_handlers)) {
-        c->internal_handlers = JS_NewObject(jc);
-        if (JS_IsException(c->internal_handlers)) {
-            c->internal_handlers = JS_UNDEFINED;
+    if (!JS_IsObject(c->grp.handlers)) {
+        c->grp.handlers = JS_NewObject(jc);
+        if (JS_IsException(c->grp.handlers)) {
+            c->grp.handlers = JS_UNDEFINED;
             return JS_EXCEPTION;
         }
     }
     JSAtom atom = JS_ValueToAtom(jc, argv[0]);
     if (atom == JS_ATOM_NULL)
         return JS_EXCEPTION;
-    JSValue list = JS_GetProperty(jc, c->internal_handlers, atom);
+    JSValue list = JS_GetProperty(jc, c->grp.handlers, atom);
     if (!JS_IsObject(list)) {
         JS_FreeValue(jc, list);
         list = JS_NewArray(jc);
         if (JS_IsException(list) ||
-            JS_SetProperty(jc, c->internal_handlers, atom, JS_DupValue(jc, list)) < 0) {
+            JS_SetProperty(jc, c->grp.handlers, atom, JS_DupValue(jc, list)) < 0) {
             JS_FreeAtom(jc, atom);
             JS_FreeValue(jc, list);
             return JS_EXCEPTION;
@@ -125,7 +125,7 @@ static const JSCFunctionListEntry native_funcs[] = {
 
 static JSValue native_object(act_ctx *c)
 {
-    if (JS_IsUndefined(c->native_obj)) {
+    if (JS_IsUndefined(c->grp.native_obj)) {
         JSValue o = JS_NewObject(c->jc);
         if (JS_IsException(o))
             return o;
@@ -134,9 +134,9 @@ static JSValue native_object(act_ctx *c)
             JS_FreeValue(c->jc, o);
             return JS_EXCEPTION;
         }
-        c->native_obj = o;
+        c->grp.native_obj = o;
     }
-    return JS_DupValue(c->jc, c->native_obj);
+    return JS_DupValue(c->jc, c->grp.native_obj);
 }
 
 /* Keep the exports' "@resolve" function, if any, as the group's resolver. */
@@ -152,15 +152,15 @@ static int keep_resolver(act_ctx *c, int gid, JSValueConst exports)
         JS_FreeValue(jc, fn);
         return 0;
     }
-    if (!JS_IsObject(c->group_resolvers)) {
-        c->group_resolvers = JS_NewArray(jc);
-        if (JS_IsException(c->group_resolvers)) {
-            c->group_resolvers = JS_UNDEFINED;
+    if (!JS_IsObject(c->grp.resolvers)) {
+        c->grp.resolvers = JS_NewArray(jc);
+        if (JS_IsException(c->grp.resolvers)) {
+            c->grp.resolvers = JS_UNDEFINED;
             JS_FreeValue(jc, fn);
             return -1;
         }
     }
-    return JS_SetPropertyUint32(jc, c->group_resolvers, (uint32_t)gid, fn) < 0 ? -1 : 0;
+    return JS_SetPropertyUint32(jc, c->grp.resolvers, (uint32_t)gid, fn) < 0 ? -1 : 0;
 }
 
 /* A global the loaded group `gid` left to its resolver: resolve(name), and
@@ -168,9 +168,9 @@ static int keep_resolver(act_ctx *c, int gid, JSValueConst exports)
 static JSValue resolve_global(act_ctx *c, int gid, JSAtom atom, JSValueConst name)
 {
     JSContext *jc = c->jc;
-    if (!JS_IsObject(c->group_resolvers))
+    if (!JS_IsObject(c->grp.resolvers))
         return JS_UNDEFINED;
-    JSValue fn = JS_GetPropertyUint32(jc, c->group_resolvers, (uint32_t)gid);
+    JSValue fn = JS_GetPropertyUint32(jc, c->grp.resolvers, (uint32_t)gid);
     if (!JS_IsFunction(jc, fn)) {
         JS_FreeValue(jc, fn);
         return JS_IsException(fn) ? JS_EXCEPTION : JS_UNDEFINED;
@@ -193,7 +193,7 @@ static JSValue resolve_global(act_ctx *c, int gid, JSAtom atom, JSValueConst nam
 static int load_group(act_ctx *c, int gid)
 {
     JSContext *jc = c->jc;
-    if (c->groups_loaded & (1ull << gid))
+    if (c->grp.loaded & (1ull << gid))
         return 0;
     if (!registry[gid].bc) {
         JS_ThrowInternalError(jc, "API group %d is not registered", gid);
@@ -201,7 +201,7 @@ static int load_group(act_ctx *c, int gid)
     }
     /* mark first: a group that touches its own globals while loading must
        not load itself again */
-    c->groups_loaded |= 1ull << gid;
+    c->grp.loaded |= 1ull << gid;
     JSValue fn = JS_ReadObject(jc, registry[gid].bc, registry[gid].len, JS_READ_OBJ_BYTECODE);
     JSValue install = JS_IsException(fn) ? JS_EXCEPTION : JS_EvalFunction(jc, fn);
     JSValue exports = JS_EXCEPTION;
@@ -216,7 +216,7 @@ static int load_group(act_ctx *c, int gid)
         JS_FreeValue(jc, install);
     }
     if (JS_IsException(exports)) {
-        c->groups_loaded &= ~(1ull << gid);
+        c->grp.loaded &= ~(1ull << gid);
         return -1;
     }
     int rc = keep_resolver(c, gid, exports);
@@ -240,7 +240,7 @@ static int load_group(act_ctx *c, int gid)
     JS_FreeValue(jc, global);
     JS_FreeValue(jc, exports);
     if (rc < 0)
-        c->groups_loaded &= ~(1ull << gid);
+        c->grp.loaded &= ~(1ull << gid);
     return rc;
 }
 
@@ -319,19 +319,19 @@ static JSValue lazy_set(JSContext *jc, JSValueConst this_val, int argc, JSValueC
 
 int groups_install(act_ctx *c)
 {
-    c->native_obj = JS_UNDEFINED;
-    c->internal_handlers = JS_UNDEFINED;
-    c->group_resolvers = JS_UNDEFINED;
-    c->groups_loaded = 0;
+    c->grp.native_obj = JS_UNDEFINED;
+    c->grp.handlers = JS_UNDEFINED;
+    c->grp.resolvers = JS_UNDEFINED;
+    c->grp.loaded = 0;
     dom_init_state(c);
     if (codec_install(c) < 0)
         return -1;
-    if (!c->groups || !c->groups_len)
+    if (!c->grp.spec || !c->grp.spec_len)
         return 0;
     JSContext *jc = c->jc;
     mpr r;
     mp_obj top;
-    mpr_init(&r, c->groups, c->groups_len);
+    mpr_init(&r, c->grp.spec, c->grp.spec_len);
     if (!mpr_read(&r, &top) || top.type != MP_ARRAY) {
         codec_free_state(c);
         return -1;
@@ -378,13 +378,13 @@ int groups_install(act_ctx *c)
 
 void groups_free_state(act_ctx *c)
 {
-    JS_FreeValue(c->jc, c->native_obj);
-    c->native_obj = JS_UNDEFINED;
-    JS_FreeValue(c->jc, c->internal_handlers);
-    c->internal_handlers = JS_UNDEFINED;
-    JS_FreeValue(c->jc, c->group_resolvers);
-    c->group_resolvers = JS_UNDEFINED;
-    c->groups_loaded = 0;
+    JS_FreeValue(c->jc, c->grp.native_obj);
+    c->grp.native_obj = JS_UNDEFINED;
+    JS_FreeValue(c->jc, c->grp.handlers);
+    c->grp.handlers = JS_UNDEFINED;
+    JS_FreeValue(c->jc, c->grp.resolvers);
+    c->grp.resolvers = JS_UNDEFINED;
+    c->grp.loaded = 0;
     dom_free_state(c);
     codec_free_state(c);
 }

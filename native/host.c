@@ -80,20 +80,20 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
 static uint32_t hcall_slot(const act_ctx *c, uint64_t call_id)
 {
     /* call ids are consecutive: a multiplicative hash spreads them anyway */
-    return (uint32_t)((call_id * 0x9E3779B97F4A7C15ull) >> 32) & (c->hc_nbuckets - 1);
+    return (uint32_t)((call_id * 0x9E3779B97F4A7C15ull) >> 32) & (c->hc.nbuckets - 1);
 }
 
 static int hcall_add(act_ctx *c, hcall *h)
 {
-    if ((uint32_t)c->nhcalls >= c->hc_nbuckets) {
-        uint32_t ncap = c->hc_nbuckets ? c->hc_nbuckets * 2 : 16;
+    if ((uint32_t)c->hc.n >= c->hc.nbuckets) {
+        uint32_t ncap = c->hc.nbuckets ? c->hc.nbuckets * 2 : 16;
         hcall **nb = js_mallocz(c->jc, (size_t)ncap * sizeof *nb);
         if (!nb)
             return -1;
-        uint32_t old_n = c->hc_nbuckets;
-        hcall **old = c->hc_buckets;
-        c->hc_buckets = nb;
-        c->hc_nbuckets = ncap;
+        uint32_t old_n = c->hc.nbuckets;
+        hcall **old = c->hc.buckets;
+        c->hc.buckets = nb;
+        c->hc.nbuckets = ncap;
         for (uint32_t i = 0; i < old_n; i++) {
             hcall *e = old[i];
             while (e) {
@@ -107,23 +107,23 @@ static int hcall_add(act_ctx *c, hcall *h)
         js_free(c->jc, old);
     }
     uint32_t s = hcall_slot(c, h->call_id);
-    h->next = c->hc_buckets[s];
-    c->hc_buckets[s] = h;
-    c->nhcalls++;
+    h->next = c->hc.buckets[s];
+    c->hc.buckets[s] = h;
+    c->hc.n++;
     return 0;
 }
 
 hcall *hcall_take(act_ctx *c, uint64_t call_id)
 {
-    if (!c->hc_nbuckets)
+    if (!c->hc.nbuckets)
         return NULL;
-    hcall **pp = &c->hc_buckets[hcall_slot(c, call_id)];
+    hcall **pp = &c->hc.buckets[hcall_slot(c, call_id)];
     while (*pp && (*pp)->call_id != call_id)
         pp = &(*pp)->next;
     hcall *h = *pp;
     if (h) {
         *pp = h->next;
-        c->nhcalls--;
+        c->hc.n--;
     }
     return h;
 }
@@ -133,13 +133,13 @@ hcall *hcall_take(act_ctx *c, uint64_t call_id)
    failed operation. */
 void hcall_drop_op(act_ctx *c, uint64_t op_id)
 {
-    for (uint32_t i = 0; i < c->hc_nbuckets; i++) {
-        hcall **pp = &c->hc_buckets[i];
+    for (uint32_t i = 0; i < c->hc.nbuckets; i++) {
+        hcall **pp = &c->hc.buckets[i];
         while (*pp) {
             hcall *h = *pp;
             if (h->op_id == op_id) {
                 *pp = h->next;
-                c->nhcalls--;
+                c->hc.n--;
                 JS_FreeValue(c->jc, h->resolve);
                 JS_FreeValue(c->jc, h->reject);
                 js_free(c->jc, h);
@@ -152,8 +152,8 @@ void hcall_drop_op(act_ctx *c, uint64_t op_id)
 
 void hcall_free_all(act_ctx *c)
 {
-    for (uint32_t i = 0; i < c->hc_nbuckets; i++) {
-        hcall *h = c->hc_buckets[i];
+    for (uint32_t i = 0; i < c->hc.nbuckets; i++) {
+        hcall *h = c->hc.buckets[i];
         while (h) {
             hcall *nx = h->next;
             JS_FreeValue(c->jc, h->resolve);
@@ -162,10 +162,10 @@ void hcall_free_all(act_ctx *c)
             h = nx;
         }
     }
-    js_free(c->jc, c->hc_buckets);
-    c->hc_buckets = NULL;
-    c->hc_nbuckets = 0;
-    c->nhcalls = 0;
+    js_free(c->jc, c->hc.buckets);
+    c->hc.buckets = NULL;
+    c->hc.nbuckets = 0;
+    c->hc.n = 0;
 }
 
 /* Host.call / Host.callSync, and the polyfills' private native.call(Sync)
@@ -175,13 +175,13 @@ JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
     if (flags & ACT_CALL_SYNC)
         return host_call_sync(jc, argc, argv, flags);
     act_ctx *c = ctx_of(jc);
-    if (c->nhcalls >= ACT_MAX_HOST_CALLS)
+    if (c->hc.n >= ACT_MAX_HOST_CALLS)
         return JS_ThrowRangeError(jc, "too many outstanding host calls (limit %d per context): await some first",
                                   ACT_MAX_HOST_CALLS);
     hcall *h = js_mallocz(jc, sizeof *h);
     if (!h)
         return JS_EXCEPTION;
-    uint64_t call_id = ++c->next_call_id;
+    uint64_t call_id = ++c->hc.next_id;
     mpw w;
     if (encode_call(c, &w, call_id, flags, argc, argv) < 0) {
         js_free(jc, h);
@@ -195,7 +195,7 @@ JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags)
         return promise;
     }
     h->call_id = call_id;
-    h->op_id = c->cur_op_id;
+    h->op_id = c->ops.cur_id;
     h->resolve = funcs[0];
     h->reject = funcs[1];
     size_t n;
@@ -250,7 +250,7 @@ JSValue host_decode_answer(JSContext *jc, const uint8_t *data, size_t len, bool 
 static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int flags)
 {
     act_ctx *c = ctx_of(jc);
-    uint64_t call_id = ++c->next_call_id;
+    uint64_t call_id = ++c->hc.next_id;
     mpw w;
     if (encode_call(c, &w, call_id, flags, argc, argv) < 0)
         return JS_EXCEPTION;
@@ -260,38 +260,38 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
         return JS_ThrowOutOfMemory(jc);
 
     LK_CTX(&c->mu);
-    c->sync_call_id = call_id;
-    c->sync_ready = 0;
+    c->sync.call_id = call_id;
+    c->sync.ready = 0;
     UN_CTX(&c->mu);
     pool_emit_call(c->pool, b, n);
 
     /* park: this thread waits for Python, a spare thread takes our slot */
     if (c->cur_worker)
         pool_release_slot(c->cur_worker);
-    int64_t deadline = c->run.deadline;
-    uint64_t req_id = c->run.req_id;
+    int64_t deadline = c->lim.run.deadline;
+    uint64_t req_id = c->lim.run.req_id;
     int timed_out = 0, cancelled = 0;
     /* a quick handler answers within tens of microseconds: spin that long
        before paying for a sleep and a wake-up */
-    int budget = spin_budget(&c->sync_spin);
+    int budget = spin_budget(&c->sync.spin);
     if (budget > 0) {
         int64_t spin_until = act_now_ns() + budget;
         bool caught = false;
-        for (int n = 1; !(caught = __atomic_load_n(&c->sync_ready, __ATOMIC_ACQUIRE)); n++) {
+        for (int n = 1; !(caught = __atomic_load_n(&c->sync.ready, __ATOMIC_ACQUIRE)); n++) {
             if ((n & 63) == 0 && (act_now_ns() > spin_until || atomic_load(&c->stop_req)))
                 break;
         }
-        spin_result(&c->sync_spin, budget, caught);
+        spin_result(&c->sync.spin, budget, caught);
     }
     LK_CTX(&c->mu);
-    while (!c->sync_ready && !atomic_load(&c->stop_req)) {
+    while (!c->sync.ready && !atomic_load(&c->stop_req)) {
         if (ctx_cancelled_locked(c, req_id)) {
             cancelled = 1;
             break;
         }
         if (deadline) {
             struct timespec ts = {(time_t)(deadline / 1000000000LL), (long)(deadline % 1000000000LL)};
-            if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT && !c->sync_ready) {
+            if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT && !c->sync.ready) {
                 timed_out = 1;
                 break;
             }
@@ -299,15 +299,15 @@ static JSValue host_call_sync(JSContext *jc, int argc, JSValueConst *argv, int f
             pthread_cond_wait(&c->cv, &c->mu);
         }
     }
-    uint8_t *payload = c->sync_ready ? c->sync_payload : NULL;
-    size_t plen = c->sync_len;
-    c->sync_payload = NULL;
-    c->sync_ready = 0;
-    c->sync_call_id = 0;
+    uint8_t *payload = c->sync.ready ? c->sync.payload : NULL;
+    size_t plen = c->sync.len;
+    c->sync.payload = NULL;
+    c->sync.ready = 0;
+    c->sync.call_id = 0;
     UN_CTX(&c->mu);
 
     if (!payload) {
-        c->abort_reason = timed_out ? ABORT_TIMEOUT : cancelled ? ABORT_CANCEL : ABORT_STOP;
+        c->lim.abort_reason = timed_out ? ABORT_TIMEOUT : cancelled ? ABORT_CANCEL : ABORT_STOP;
         return throw_uncatchable(jc);
     }
     bool ok;
@@ -324,17 +324,17 @@ static JSValue host_on_message(JSContext *jc, JSValueConst this_val, int argc, J
     act_ctx *c = ctx_of(jc);
     if (argc < 1 || !JS_IsFunction(jc, argv[0]))
         return JS_ThrowTypeError(jc, "Host.onMessage: expected a function");
-    if (!JS_IsObject(c->msg_handlers)) {
-        c->msg_handlers = JS_NewArray(jc);
-        if (JS_IsException(c->msg_handlers)) {
-            c->msg_handlers = JS_UNDEFINED;
+    if (!JS_IsObject(c->ops.msg_handlers)) {
+        c->ops.msg_handlers = JS_NewArray(jc);
+        if (JS_IsException(c->ops.msg_handlers)) {
+            c->ops.msg_handlers = JS_UNDEFINED;
             return JS_EXCEPTION;
         }
     }
     int64_t n;
-    if (JS_GetLength(jc, c->msg_handlers, &n) < 0)
+    if (JS_GetLength(jc, c->ops.msg_handlers, &n) < 0)
         return JS_EXCEPTION;
-    if (JS_SetPropertyInt64(jc, c->msg_handlers, n, JS_DupValue(jc, argv[0])) < 0)
+    if (JS_SetPropertyInt64(jc, c->ops.msg_handlers, n, JS_DupValue(jc, argv[0])) < 0)
         return JS_EXCEPTION;
     return JS_UNDEFINED;
 }
@@ -391,26 +391,26 @@ static void timer_free(JSContext *jc, jtimer *t)
 /* insert keeping timers[] sorted by (due, id) descending: the next to fire is last */
 static int timer_insert(act_ctx *c, jtimer *t)
 {
-    if (c->ntimers == c->timers_cap) {
-        int ncap = c->timers_cap ? c->timers_cap * 2 : 8;
-        jtimer **nv = js_realloc(c->jc, c->timers, (size_t)ncap * sizeof *nv);
+    if (c->tm.n == c->tm.cap) {
+        int ncap = c->tm.cap ? c->tm.cap * 2 : 8;
+        jtimer **nv = js_realloc(c->jc, c->tm.list, (size_t)ncap * sizeof *nv);
         if (!nv)
             return -1;
-        c->timers = nv;
-        c->timers_cap = ncap;
+        c->tm.list = nv;
+        c->tm.cap = ncap;
     }
-    int lo = 0, hi = c->ntimers;
+    int lo = 0, hi = c->tm.n;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        jtimer *m = c->timers[mid];
+        jtimer *m = c->tm.list[mid];
         if (m->due > t->due || (m->due == t->due && m->id > t->id))
             lo = mid + 1;
         else
             hi = mid;
     }
-    memmove(&c->timers[lo + 1], &c->timers[lo], (size_t)(c->ntimers - lo) * sizeof *c->timers);
-    c->timers[lo] = t;
-    c->ntimers++;
+    memmove(&c->tm.list[lo + 1], &c->tm.list[lo], (size_t)(c->tm.n - lo) * sizeof *c->tm.list);
+    c->tm.list[lo] = t;
+    c->tm.n++;
     return 0;
 }
 
@@ -427,7 +427,7 @@ static JSValue set_timer(JSContext *jc, JSValueConst this_val, int argc, JSValue
         delay = delay > 0 ? 2147483647.0 : (repeat ? 1 : 0);
     if (delay > 2147483647.0)
         delay = 2147483647.0;
-    if (c->ntimers >= ACT_MAX_TIMERS)
+    if (c->tm.n >= ACT_MAX_TIMERS)
         return JS_ThrowRangeError(jc, "too many active timers (limit %d per context)", ACT_MAX_TIMERS);
     jtimer *t = js_mallocz(jc, sizeof *t);
     if (!t)
@@ -443,9 +443,9 @@ static JSValue set_timer(JSContext *jc, JSValueConst this_val, int argc, JSValue
             t->argv[i] = JS_DupValue(jc, argv[i + 2]);
     }
     t->fn = JS_DupValue(jc, argv[0]);
-    t->id = ++c->next_timer_id;
+    t->id = ++c->tm.next_id;
     if (t->id == 0)
-        t->id = ++c->next_timer_id;
+        t->id = ++c->tm.next_id;
     int64_t ns = (int64_t)(delay * 1e6);
     t->interval = repeat ? ns : 0;
     t->due = act_now_ns() + ns;
@@ -463,13 +463,13 @@ static JSValue clear_timer(JSContext *jc, JSValueConst this_val, int argc, JSVal
     uint32_t id;
     if (argc < 1 || !JS_IsNumber(argv[0]) || JS_ToUint32(jc, &id, argv[0]) < 0)
         return JS_UNDEFINED;
-    if (id != 0 && id == c->running_timer)
-        c->running_cleared = 1;
-    for (int i = 0; i < c->ntimers; i++) {
-        if (c->timers[i]->id == id) {
-            jtimer *t = c->timers[i];
-            memmove(&c->timers[i], &c->timers[i + 1], (size_t)(c->ntimers - i - 1) * sizeof *c->timers);
-            c->ntimers--;
+    if (id != 0 && id == c->tm.running)
+        c->tm.running_cleared = 1;
+    for (int i = 0; i < c->tm.n; i++) {
+        if (c->tm.list[i]->id == id) {
+            jtimer *t = c->tm.list[i];
+            memmove(&c->tm.list[i], &c->tm.list[i + 1], (size_t)(c->tm.n - i - 1) * sizeof *c->tm.list);
+            c->tm.n--;
             timer_free(jc, t);
             break;
         }
@@ -479,7 +479,7 @@ static JSValue clear_timer(JSContext *jc, JSValueConst this_val, int argc, JSVal
 
 int64_t host_timers_next_due(act_ctx *c)
 {
-    return c->ntimers ? c->timers[c->ntimers - 1]->due : 0;
+    return c->tm.n ? c->tm.list[c->tm.n - 1]->due : 0;
 }
 
 /* Run the timers due now, each as an operation with its own budget. Timers
@@ -489,52 +489,52 @@ int64_t host_timers_next_due(act_ctx *c)
    Returns true if due timers were left for later. */
 bool host_timers_run_due(act_ctx *c, int64_t slice_end)
 {
-    if (!c->ntimers)
+    if (!c->tm.n)
         return false;
     int64_t now = act_now_ns();
-    uint32_t last_id = c->next_timer_id;
+    uint32_t last_id = c->tm.next_id;
     int ran = 0;
-    while (c->ntimers && !c->crash && !atomic_load(&c->stop_req)) {
-        jtimer *t = c->timers[c->ntimers - 1];
+    while (c->tm.n && !c->crash.reason && !atomic_load(&c->stop_req)) {
+        jtimer *t = c->tm.list[c->tm.n - 1];
         if (t->due > now || t->id > last_id)
             break;
         if (ran > 0 && (ctx_mailbox_waiting(c) || act_now_ns() > slice_end))
             return true;
         ran++;
-        c->ntimers--;
+        c->tm.n--;
         acct a;
         a.reductions = 0;
         a.max_reductions = c->opts.max_reductions;
         a.deadline = c->opts.timeout > 0 ? act_now_ns() + (int64_t)(c->opts.timeout * 1e9) : 0;
         a.req_id = 0;
         a.oom_base = JS_GetOutOfMemoryCount(c->rt);
-        c->abort_reason = ABORT_NONE;
+        c->lim.abort_reason = ABORT_NONE;
         acct saved = ctx_budget_enter(c, &a);
-        c->cur_op_id = 0;
-        c->running_timer = t->id;
-        c->running_cleared = 0;
+        c->ops.cur_id = 0;
+        c->tm.running = t->id;
+        c->tm.running_cleared = 0;
         JSValue fn = JS_DupValue(c->jc, t->fn);
         JSValue r = JS_Call(c->jc, fn, JS_UNDEFINED, t->argc, (JSValueConst *)t->argv);
         JS_FreeValue(c->jc, fn);
         int reason = ABORT_NONE;
         if (JS_IsException(r)) {
             JSValue exc = JS_GetException(c->jc);
-            reason = c->abort_reason;
-            c->abort_reason = ABORT_NONE;
+            reason = c->lim.abort_reason;
+            c->lim.abort_reason = ABORT_NONE;
             ctx_report_uncaught(c, "timer", exc, reason);
             JS_FreeValue(c->jc, exc);
-            c->abort_reason = reason;   /* drain leftover jobs with polls failing */
+            c->lim.abort_reason = reason;   /* drain leftover jobs with polls failing */
         } else {
             JS_FreeValue(c->jc, r);
         }
-        a = c->run;
+        a = c->lim.run;
         int late = ctx_checkpoint(c, &a, 0);
         if (reason == ABORT_NONE && late != ABORT_NONE && late != ABORT_STOP) {
             ctx_report_uncaught(c, "timer", JS_UNDEFINED, late);
         }
         ctx_budget_leave(c, NULL, &saved);
-        c->running_timer = 0;
-        if (t->interval && reason == ABORT_NONE && !c->crash && !c->running_cleared) {
+        c->tm.running = 0;
+        if (t->interval && reason == ABORT_NONE && !c->crash.reason && !c->tm.running_cleared) {
             t->due = act_now_ns() + t->interval;
             if (timer_insert(c, t) == 0)
                 continue;
@@ -546,11 +546,11 @@ bool host_timers_run_due(act_ctx *c, int64_t slice_end)
 
 void host_free_state(act_ctx *c)
 {
-    for (int i = 0; i < c->ntimers; i++)
-        timer_free(c->jc, c->timers[i]);
-    js_free(c->jc, c->timers);
-    c->timers = NULL;
-    c->ntimers = c->timers_cap = 0;
+    for (int i = 0; i < c->tm.n; i++)
+        timer_free(c->jc, c->tm.list[i]);
+    js_free(c->jc, c->tm.list);
+    c->tm.list = NULL;
+    c->tm.n = c->tm.cap = 0;
 }
 
 /* ---- structuredClone (queueMicrotask and performance are the engine's own) ------------------------------------------ */

@@ -19,7 +19,7 @@
 #define ACT_SLICE_NS (2000000LL)         /* requeue a context after 2 ms of commands */
 #define ACT_HANDOFF_NS (5000000LL)       /* give the slot away after 5 ms in one slice */
 #define ACT_SLICE_CMDS 64
-/* the timer thread's watchdog (pump.c): a slot holder stuck this long in one
+/* the timer thread's watchdog (timers.c): a slot holder stuck this long in one
    slice while others wait gives its slot to a spare even if it never polls;
    in a worker process, an operation still running this long past its
    deadline ends the process (its contexts exit `crashed`, the pool restarts
@@ -64,6 +64,15 @@ extern _Thread_local act_held act_locks;
 #define CTX_OWN(c) ((void)0)
 #define CTX_DISOWN(c) ((void)0)
 #endif
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 /* Spin policy shared by every spin-then-sleep wait: spinning pays only when
    the other side is running on another core; on a saturated machine it
@@ -138,7 +147,7 @@ typedef struct cmd {
 } cmd;
 
 /* accounting for one operation: what the interrupt handler checks. Always
-   handled by value: the running budget is a copy in the context (c->run),
+   handled by value: the running budget is a copy in the context (c->lim.run),
    never a pointer into an op, which JS may settle and free under it. */
 typedef struct acct {
     uint64_t reductions;
@@ -188,77 +197,135 @@ enum { ABORT_NONE = 0, ABORT_REDUCTIONS, ABORT_TIMEOUT, ABORT_STOP, ABORT_CANCEL
 
 typedef struct worker worker;
 
+/* One context. Grouped by owner, which is the threading contract (pump.c's
+   header) field by field: what any thread may touch and under which lock,
+   and what only the thread running the context's engine may touch (the
+   creator inside act_ctx_new, then the worker that dequeued it). */
 struct act_ctx {
+    /* set by act_ctx_new before the context is published; read-only after */
     uint64_t id;
     act_pool *pool;
+    act_ctx_opts opts;             /* opts.groups is NULL: grp.spec is the copy */
     _Atomic int refs;
-    act_ctx_opts opts;
 
-    /* guarded by mu */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    cmd *mbox_head, *mbox_tail;
-    size_t mbox_cmds, mbox_bytes;  /* CMD_FRAMEs queued and their size (the bound) */
-    int sched;                     /* S_* */
-    int wake;                      /* a timer or deadline came due */
-    int dead;                      /* runtime torn down */
-    act_waiter *outstanding;       /* waiters of commands not answered yet */
-    uint64_t sync_call_id;         /* callSync being waited for, 0 = none */
-    uint8_t *sync_payload;
-    size_t sync_len;
-    int sync_ready;
-    spinpol sync_spin;             /* adaptive spin of a parked callSync (owner thread) */
-    act_ctx *all_prev, *all_next;  /* pool->all list, under pool->mu */
-    act_ctx *rq_next;              /* run queue link, under pool->mu */
-
-    _Atomic int stop_req;          /* 1 = stop, 2 = kill */
-    _Atomic int exited;            /* EXIT event sent */
-    /* cancellation (act_ctx_cancel): ids under mu; cancel_gen tells the
-       interrupt handler, without a lock, that the list changed */
-    uint64_t *cancels;
-    int ncancels, cancels_cap;
-    _Atomic unsigned cancel_gen;
-    unsigned cancel_seen;          /* owner thread: cancel_gen last looked at */
+    /* any thread, no lock */
+    _Atomic int stop_req;          /* 1 = stop, 2 = kill (written under mu) */
 #ifndef NDEBUG
     _Atomic(pthread_t) owner;      /* thread running the engine now (debug check) */
     _Atomic int owned;
 #endif
 
-    /* owned by the worker running the context (or the creator before first run) */
+    pthread_mutex_t mu;            /* the context's lock: first in the lock order */
+    pthread_cond_t cv;             /* a parked callSync waits here */
+
+    /* the mailbox (ctx_api.c, lifecycle.c): under mu, any thread */
+    struct ctx_mailbox {
+        cmd *head, *tail;
+        size_t cmds, bytes;        /* CMD_FRAMEs queued and their size (the bound) */
+        act_waiter *outstanding;   /* waiters of commands not answered yet */
+    } mbox;
+
+    /* the context's place in the scheduler (sched.c, lifecycle.c): under mu */
+    struct ctx_sched {
+        int state;                 /* S_* */
+        int wake;                  /* a timer or deadline came due */
+        int dead;                  /* runtime torn down */
+    } sch;
+
+    /* the pool's lists (sched.c, pump.c): under pool->mu */
+    struct ctx_links {
+        act_ctx *rq_next;          /* run queue */
+        act_ctx *all_prev, *all_next;   /* every live context */
+    } link;
+
+    /* the callSync slot (host.c, ctx_api.c): call_id, payload and len under mu;
+       ready is set under mu and peeked without it by the parked owner;
+       spin is the owner thread's */
+    struct ctx_sync {
+        uint64_t call_id;          /* callSync being waited for, 0 = none */
+        uint8_t *payload;
+        size_t len;
+        int ready;
+        spinpol spin;              /* adaptive spin of a parked callSync */
+    } sync;
+
+    /* cancellation (act_ctx_cancel, limits.c): ids under mu; gen tells the
+       interrupt handler, without a lock, that the list changed; seen is the
+       owner thread's */
+    struct ctx_cancels {
+        uint64_t *ids;
+        int n, cap;
+        _Atomic unsigned gen;
+        unsigned seen;             /* gen last looked at */
+    } cancel;
+
+    /* ---- everything below: the owner thread only ---- */
     JSRuntime *rt;
     JSContext *jc;
-    worker *cur_worker;
-    acct run;                      /* budget of the running operation (a copy; zero = none) */
-    int abort_reason;              /* ABORT_*: set by the interrupt handler */
-    op *ops;
-    hcall **hc_buckets;            /* outstanding Host.call records by call id (host.c) */
-    uint32_t hc_nbuckets;          /* a power of two, or 0 */
-    int nhcalls;
-    jtimer **timers;               /* sorted by due, latest first: the next is last */
-    int ntimers, timers_cap;
-    uint32_t running_timer;        /* id of the timer whose callback runs now */
-    int running_cleared;           /* ... and it called clearTimeout/clearInterval on itself */
-    rejection *rejections;
-    JSValue msg_handlers;          /* array of Host.onMessage callbacks */
-    uint64_t next_op_id, next_call_id;
-    uint32_t next_timer_id;
-    int64_t created_ns;
-    int64_t wake_at;               /* earliest wake already asked of the timer thread */
-    uint64_t cur_op_id;            /* operation whose code is running (0 = none) */
-    const char *crash;             /* exit reason when the context must die after this command */
-    uint8_t *crash_detail;         /* msgpack [name, message, stack] or NULL */
-    size_t crash_detail_len;
-    uint8_t *groups;               /* copy of opts.groups (kept for reset) */
-    size_t groups_len;
-    uint64_t groups_loaded;        /* bit per group id */
-    JSValue native_obj;            /* the private `native` object handed to polyfills */
-    JSValue internal_handlers;     /* {group: [fn, ...]} registered with native.on */
-    JSValue group_resolvers;       /* [gid] = a loaded group's "@resolve" function (groups.c) */
-    JSValue dom_doc;               /* the document given to native.domAttach (dom.c) */
-    JSAtom dom_keys[6];            /* its node storage symbols */
-    JSValue intrinsics[9];         /* codec.c: the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
-    char conv_msg[600];
-    int op_oom;                    /* the running operation failed with out of memory */
+    worker *cur_worker;            /* the worker running this slice, or NULL */
+
+    /* the running budget and what stopped it (limits.c) */
+    struct ctx_limits {
+        acct run;                  /* budget of the running operation (a copy; zero = none) */
+        int abort_reason;          /* ABORT_*: set by the interrupt handler */
+        int op_oom;                /* the running operation failed with out of memory */
+    } lim;
+
+    /* operations (ops.c) */
+    struct ctx_ops {
+        op *pending;               /* operations waiting for a promise */
+        uint64_t next_id;
+        uint64_t cur_id;           /* operation whose code is running (0 = none) */
+        rejection *rejections;     /* unhandled so far, reported after the checkpoint */
+        JSValue msg_handlers;      /* array of Host.onMessage callbacks (host.c) */
+    } ops;
+
+    /* why the context must exit after this command (lifecycle.c) */
+    struct ctx_crash {
+        const char *reason;        /* exit reason, or NULL */
+        uint8_t *detail;           /* msgpack [name, message, stack] or NULL */
+        size_t detail_len;
+    } crash;
+
+    /* outstanding Host.call records by call id (host.c): O(1) each */
+    struct ctx_hcalls {
+        hcall **buckets;
+        uint32_t nbuckets;         /* a power of two, or 0 */
+        int n;
+        uint64_t next_id;
+    } hc;
+
+    /* JS timers (host.c) */
+    struct ctx_timers {
+        jtimer **list;             /* sorted by due, latest first: the next is last */
+        int n, cap;
+        uint32_t next_id;
+        uint32_t running;          /* id of the timer whose callback runs now */
+        int running_cleared;       /* ... and it called clearTimeout/clearInterval on itself */
+        int64_t wake_at;           /* earliest wake already asked of the timer thread */
+    } tm;
+
+    /* lazy polyfill groups (groups.c) */
+    struct ctx_groups {
+        uint8_t *spec;             /* copy of opts.groups (kept for reset) */
+        size_t spec_len;
+        uint64_t loaded;           /* bit per group id */
+        JSValue native_obj;        /* the private `native` object handed to polyfills */
+        JSValue handlers;          /* {group: [fn, ...]} registered with native.on */
+        JSValue resolvers;         /* [gid] = a loaded group's "@resolve" function */
+    } grp;
+
+    /* the dom group's document (dom.c) */
+    struct ctx_dom {
+        JSValue doc;               /* the document given to native.domAttach */
+        JSAtom keys[6];            /* its node storage symbols */
+    } dom;
+
+    /* value conversion (codec.c) */
+    struct ctx_codec {
+        JSValue intrinsics[9];     /* the engine's own Map/Set/Date/BigInt methods, taken before any guest code */
+        char conv_msg[600];        /* why a command's arguments did not convert (ops.c) */
+    } codec;
 };
 
 /* ---- workers and the pool -------------------------------------------------- */
@@ -288,50 +355,11 @@ typedef struct evq {
     spinpol spin;                  /* adaptive spin before sleeping (races are benign) */
 } evq;
 
-/* ---- wire.c: the framing of process mode's sockets ----------------------- */
-#define WIRE_HDR 21
-/* The largest body either end sends or accepts: the output budget's cap
-   plus room for the event around the value. A longer frame is refused by
-   the sender (ACT_EINVAL) and is a protocol violation for the reader. */
-#define WIRE_MAX_BODY (ACT_RESULT_MAX + ((size_t)1 << 20))
-
-typedef struct wire_in {           /* one reader's buffer: unread bytes are buf[start:end] */
-    int fd;
-    uint8_t *buf;
-    size_t cap, start, end;
-    int stall_ms;                  /* > 0: a frame begun but not finished within this
-                                      long without new bytes is an error (ACT_ETIMEDOUT) */
-} wire_in;
-
-/* How long the pool waits, with part of a frame in hand, for the rest of it
-   from a worker process before it treats the worker as broken: a worker
-   writes each frame in one go, so only a frozen or lying worker stalls. */
-#define WIRE_STALL_MS 5000
-
-typedef struct wire_msg {
-    int kind;
-    uint64_t a, b;
-    const uint8_t *body;           /* valid until the next wire_next */
-    size_t len;
-} wire_msg;
-
-/* One whole message, under mu: ACT_OK or ACT_EDEAD (the peer is gone). */
-int wire_send(int fd, pthread_mutex_t *mu, int kind, uint64_t a, uint64_t b, const uint8_t *body, size_t len);
-bool wire_in_init(wire_in *r, int fd);
-void wire_in_free(wire_in *r);
-/* The next message (1), end of stream or a read error (0), ACT_ENOMEM, or
-   ACT_EINVAL (a header announcing more than WIRE_MAX_BODY). */
-int wire_next(wire_in *r, wire_msg *m);
-/* NULL if body[0..len) is exactly one well-formed msgpack value as the pump
-   writes them (strings valid UTF-8, nesting within max_depth, only our
-   extension types, well formed), else what is wrong with it. */
-const char *wire_check_value(const uint8_t *body, size_t len, int max_depth);
-
-/* monotonic clock helpers (pump.c) */
+/* monotonic clock helpers (clock.c) */
 void abs_deadline(struct timespec *ts, double seconds);
 void cond_init_mono(pthread_cond_t *cv);
 
-/* event queues (pump.c): push takes ownership of buf; pop hands it over
+/* event queues (events.c): push takes ownership of buf; pop hands it over
    (1), times out (0) or reports the queue closed (-1) */
 void evq_init(evq *q);
 void evq_destroy(evq *q);
@@ -375,33 +403,56 @@ struct act_pool {
     _Atomic int kill_runaways;     /* a worker process: end it on a runaway operation */
 };
 
-/* pump.c */
+/* ctx_api.c: references (any thread) */
 void ctx_retain(act_ctx *c);
 void ctx_unref(act_ctx *c);
+
+/* sched.c: the run queue and its workers */
 void pool_schedule_locked(act_pool *p, act_ctx *c);   /* c->mu held, c is S_IDLE */
 void pool_release_slot(worker *w);                    /* hand the slot to another thread */
+int pool_spawn_worker_locked(act_pool *p);            /* pool->mu held */
+
+/* timers.c: the timer thread */
 void pool_wake_at(act_pool *p, act_ctx *c, int64_t due);
+void pool_watchdog_kick(act_pool *p);                 /* a leaf lock: pool->mu may be held */
+void *pool_timer_main(void *arg);
+
+/* events.c */
 void pool_emit(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
 void pool_emit_call(act_pool *p, uint8_t *buf, size_t len); /* takes ownership */
+
+/* pump.c */
 void pool_context_gone(act_pool *p, act_ctx *c);
 
-/* context.c */
+/* lifecycle.c */
 int ctx_engine_init(act_ctx *c);
 void ctx_run_slice(worker *w, act_ctx *c);
 bool ctx_has_work_locked(act_ctx *c);
-bool ctx_mailbox_waiting(act_ctx *c);   /* a command is queued (a hint, no lock) */
+bool ctx_mailbox_waiting(act_ctx *c);   /* a command is queued (takes c->mu) */
+
+/* limits.c */
 int ctx_interrupt(JSRuntime *rt, void *opaque);
-void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
-/* the table of outstanding Host.call records (host.c): O(1) each */
-hcall *hcall_take(act_ctx *c, uint64_t call_id);
-void hcall_free_all(act_ctx *c);
-void hcall_drop_op(act_ctx *c, uint64_t op_id);
-int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
 /* Make `a` the running budget and clear a stale abort; returns the budget it
    replaces (restore it with ctx_budget_leave). */
 acct ctx_budget_enter(act_ctx *c, const acct *a);
 void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved);
 bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id);   /* c->mu held */
+
+/* reply.c: `exc` is borrowed. `where` is "timer", "message", "rejection", "microtask", ... */
+void ctx_report_uncaught(act_ctx *c, const char *where, JSValueConst exc, int abort_reason);
+
+/* ops.c: run the pending promise jobs under `a` (see there) */
+int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id);
+
+/* the table of outstanding Host.call records (host.c): O(1) each */
+hcall *hcall_take(act_ctx *c, uint64_t call_id);
+void hcall_free_all(act_ctx *c);
+/* An operation that failed by a limit or was cancelled leaves no work
+   behind: the host calls it started are forgotten, so their answers find
+   nothing and their continuations never run (a timed-out eval's
+   `await Host.call(..).then(..)` does nothing later). Timers it set are
+   operations of their own and still fire, each under its own budget. */
+void hcall_drop_op(act_ctx *c, uint64_t op_id);
 
 /* host.c */
 int host_install(act_ctx *c);

@@ -6,7 +6,7 @@ and its contexts cannot tell them apart. Command frames go to a worker as
 they are, events come back as the worker's pump wrote them (protocol in
 :mod:`actors.process.wire`).
 
-Each worker has a native client (``native/client.c``) whose reader thread
+Each worker has a native client (``native/process/client.c``) whose reader thread
 completes blocked callers' waiters and feeds the hub's event and call queues,
 and a monitor thread here. When a worker dies (segfault, abort, the OS
 killer), the monitor sees its socket close: every blocking call into that

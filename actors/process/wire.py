@@ -1,7 +1,7 @@
 """The byte protocol between a pool and its worker processes (process mode).
 
-Both ends are native (``native/client.c`` in the pool's process,
-``native/serve.c`` in a worker); Python only sends the rare messages below
+Both ends are native (``native/process/client.c`` in the pool's process,
+``native/process/serve.c`` in a worker); Python only sends the rare messages below
 and reads their replies. Every message is a fixed 21-byte header
 ``<I B Q Q`` (body length, kind, two integer fields ``a`` and ``b``)
 followed by the body. Bodies are the pump's own msgpack frames, passed

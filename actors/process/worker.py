@@ -6,7 +6,7 @@ pool's process dies for any reason, the socket closes and the worker exits
 
 Started by :mod:`actors.process.pump` through multiprocessing (``forkserver``,
 so no process with live threads is ever forked). The main thread serves
-the socket in C (``native/serve.c``: commands go straight into the
+the socket in C (``native/process/serve.c``: commands go straight into the
 contexts' mailboxes, answers, events and host calls are written back by
 the threads that produce them) and handles only spawns, stats, faults and
 quit itself. No handler, no
@@ -50,7 +50,7 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
     """Serve one pool until it says ``Q`` or goes away.
 
     The hot path (commands in, events and host calls out) is native
-    (``native/serve.c``); this loop sees only spawns, stats, faults and quit.
+    (``native/process/serve.c``); this loop sees only spawns, stats, faults and quit.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from actors import _binding as nb

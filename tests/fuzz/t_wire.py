@@ -1,6 +1,6 @@
 """Target ``wire``: malformed frames on both ends of process mode's socket.
 
-Framing (native/wire.c, actors/process/wire.py): a 21-byte header ``<I B Q Q``
+Framing (native/process/wire.c, actors/process/wire.py): a 21-byte header ``<I B Q Q``
 (body length, kind, a, b) before each msgpack body.
 
 * ``worker`` cases play the pool against a real worker process
@@ -19,7 +19,7 @@ Framing (native/wire.c, actors/process/wire.py): a 21-byte header ``<I B Q Q``
   (no message, no host call) and keep answering; the attacker's call ends
   with a value or a typed error in bounded time (issue 11 item 3).
 * ``pool`` cases play a hostile worker against the pool's reader
-  (``actors._binding.Client``, native/client.c, with its own Hub): event,
+  (``actors._binding.Client``, native/process/client.c, with its own Hub): event,
   host-call and reply frames with garbage bodies, unknown kinds, replies to
   tokens nobody asked for or to a pending request, lying lengths, while a
   request is pending. The pending caller must get an answer or a typed

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include "internal.h"
+#include "wire.h"
 
 static uint64_t get_u64(const uint8_t *p)
 {

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "wire.h"
 
 #define SRV_BUCKETS 4096
 

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "wire.h"
 
 #define CL_BUCKETS 256
 #define CL_SYNC_BIT (1ULL << 62)
