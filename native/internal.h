@@ -269,6 +269,7 @@ struct act_ctx {
         acct run;                  /* budget of the running operation (a copy; zero = none) */
         int abort_reason;          /* ABORT_*: set by the interrupt handler */
         int op_oom;                /* the running operation failed with out of memory */
+        uint32_t allocs;           /* engine allocations, for the allocation poll (limits.c) */
     } lim;
 
     /* operations (ops.c) */
@@ -435,6 +436,9 @@ int ctx_interrupt(JSRuntime *rt, void *opaque);
 /* Make `a` the running budget and clear a stale abort; returns the budget it
    replaces (restore it with ctx_budget_leave). */
 acct ctx_budget_enter(act_ctx *c, const acct *a);
+/* The engine's allocator for a context's runtime (limits.c): malloc, plus
+   a budget check every ACT_ALLOC_POLL allocations. */
+extern const JSMallocFunctions ctx_malloc_funcs;
 void ctx_budget_leave(act_ctx *c, acct *a, const acct *saved);
 bool ctx_cancelled_locked(act_ctx *c, uint64_t req_id);   /* c->mu held */
 

@@ -18,7 +18,7 @@
 
 int ctx_engine_init(act_ctx *c)
 {
-    c->rt = JS_NewRuntime();
+    c->rt = JS_NewRuntime2(&ctx_malloc_funcs, c);
     if (!c->rt)
         return ACT_EENGINE;
     JS_SetRuntimeOpaque(c->rt, c);

@@ -8,6 +8,9 @@
  * Handing the slot away from a long slice takes pool->mu (sched.c), with
  * no other lock held.
  */
+#include <malloc.h>
+#include <stdlib.h>
+
 #include "internal.h"
 #include "context.h"
 
@@ -181,3 +184,79 @@ int ctx_interrupt(JSRuntime *rt, void *opaque)
         pool_release_slot(w);   /* keep running, but let a sibling have the slot */
     return 0;
 }
+
+/* ---- the allocation poll ------------------------------------------------------------------
+ *
+ * The engine polls the interrupt handler between bytecodes and in the loops
+ * our patches touch, but a builtin can run for many seconds in C without
+ * either: 'ab'.repeat(1 << 24).split('') builds 32 million strings in one
+ * call, and ran 25 s past timeout=2 (found by the fuzzer). Such a builtin
+ * allocates as it goes, so the allocator checks the running operation's
+ * budget every ACT_ALLOC_POLL allocations (one reduction each): once the
+ * deadline has passed, the reductions are spent or a stop is asked for, it
+ * records the reason and fails that one allocation. The builtin unwinds
+ * through its out-of-memory path, the reply reports the limit (the abort
+ * reason wins over out of memory, reply.c), and the next interrupt poll
+ * makes the unwinding uncatchable. Only an operation with a budget is
+ * polled; allocations after the abort succeed (the reply needs them).
+ * Owner thread only, like every allocation of the runtime. */
+
+#define ACT_ALLOC_POLL 1024u
+
+static bool alloc_overdue(act_ctx *c)
+{
+    if ((++c->lim.allocs & (ACT_ALLOC_POLL - 1)) != 0 || c->lim.abort_reason != ABORT_NONE)
+        return false;
+    acct *a = &c->lim.run;
+    if (!a->deadline && !a->max_reductions)
+        return false;
+    CTX_ASSERT_OWNER(c);
+    int reason = ABORT_NONE;
+    if (atomic_load_explicit(&c->stop_req, memory_order_relaxed))
+        reason = ABORT_STOP;
+    else if (a->max_reductions && ++a->reductions > a->max_reductions)
+        reason = ABORT_REDUCTIONS;
+    else if (a->deadline && act_now_ns() >= a->deadline)
+        reason = ABORT_TIMEOUT;
+    if (reason == ABORT_NONE)
+        return false;
+    c->lim.abort_reason = reason;
+    return true;
+}
+
+static void *ctx_calloc(void *opaque, size_t count, size_t size)
+{
+    return alloc_overdue(opaque) ? NULL : calloc(count, size);
+}
+
+static void *ctx_malloc(void *opaque, size_t size)
+{
+    return alloc_overdue(opaque) ? NULL : malloc(size);
+}
+
+static void ctx_free(void *opaque, void *ptr)
+{
+    (void)opaque;
+    free(ptr);
+}
+
+static void *ctx_realloc(void *opaque, void *ptr, size_t size)
+{
+    /* a shrink or a free (size 0) never fails */
+    if (ptr && size && size > malloc_usable_size(ptr) && alloc_overdue(opaque))
+        return NULL;
+    return realloc(ptr, size);
+}
+
+static size_t ctx_usable_size(const void *ptr)
+{
+    return malloc_usable_size((void *)ptr);
+}
+
+const JSMallocFunctions ctx_malloc_funcs = {
+    ctx_calloc,
+    ctx_malloc,
+    ctx_free,
+    ctx_realloc,
+    ctx_usable_size,
+};

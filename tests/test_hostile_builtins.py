@@ -99,6 +99,33 @@ def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: 
     assert eval_under_limits(code, "timeout=1, max_reductions=1000", then_still_works=False) < 2.0
 
 
+ALLOCATING = [
+    "'ab'.repeat(1 << 24).split('').length",
+    "Array.from('ab'.repeat(1 << 24)).length",
+    "Object.entries('ab'.repeat(1 << 23)).length",
+    "[...'ab'.repeat(1 << 24)].length",
+]
+
+
+@pytest.mark.parametrize("code", ALLOCATING)
+@pytest.mark.parametrize("limits", ["timeout=1", "max_reductions=1000"])
+def test_a_builtin_building_millions_of_values_is_ended_by_the_limits(code: str, limits: str) -> None:
+    # one call, no bytecode, no interrupt poll: the split ran 25 s past
+    # timeout=2 before the allocator polled the budget (found by the fuzzer)
+    assert eval_under_limits(code, limits) < 3.0
+
+
+def test_a_script_that_catches_the_failed_allocation_is_still_ended(pool: actors.ContextPool) -> None:
+    # the poll fails one allocation (a catchable out-of-memory error); the
+    # next interrupt poll ends the operation however the script carries on
+    c = pool.spawn(apis=None, timeout=1)
+    t0 = time.monotonic()
+    with pytest.raises(actors.EvalTimeoutError):
+        c.eval("for (;;) { try { 'ab'.repeat(1 << 24).split('') } catch (e) { globalThis.seen = String(e) } }")
+    assert time.monotonic() - t0 < 5
+    assert c.eval("1 + 1") == 2
+
+
 def test_stop_ends_a_context_inside_a_long_builtin() -> None:
     proc = run_child(
         """
