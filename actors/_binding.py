@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 12
+ABI_VERSION = 13
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -51,6 +51,7 @@ OP_EVAL_BYTECODE = lib.ACT_OP_EVAL_BYTECODE
 OP_INTERNAL = lib.ACT_OP_INTERNAL
 OP_DOM = lib.ACT_OP_DOM
 OP_ASK = lib.ACT_OP_ASK
+OP_GLOBALS = lib.ACT_OP_GLOBALS
 
 R_OK = lib.ACT_R_OK
 R_JSERROR = lib.ACT_R_JSERROR

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from actors import _binding as nb
@@ -347,6 +347,34 @@ class Context:
         """
         return self._request(lambda rid: self._frame(nb.OP_ASK, rid, timeout, message))
 
+    def list_globals(self, *, timeout: float | None = None) -> list[str]:
+        """The names of the global object's own properties, builtins included.
+
+        Read natively, without running JS: a lazy API group's global is
+        listed without loading the group, and no getter runs.
+        """
+        names: list[str] = self._request(lambda rid: self._frame(nb.OP_GLOBALS, rid, timeout))
+        return names
+
+    def snapshot_globals(self, *, timeout: float | None = None) -> frozenset[str]:
+        """The global names present now, to diff against later::
+
+        before = ctx.snapshot_globals()
+        ctx.eval(untrusted)
+        ctx.delete_globals(ctx.snapshot_globals() - before)
+        """
+        return frozenset(self.list_globals(timeout=timeout))
+
+    def delete_globals(self, names: Iterable[str], *, timeout: float | None = None) -> list[str]:
+        """Delete the globals ``names`` (as ``delete globalThis[name]`` would,
+        without running JS); returns those that could not be deleted
+        (non-configurable, like ``undefined`` or a ``var``)."""
+        wanted = [_str(n) for n in ([names] if isinstance(names, str) else names)]
+        if not wanted:
+            return []
+        kept: list[str] = self._request(lambda rid: self._frame(nb.OP_GLOBALS, rid, timeout, *wanted))
+        return kept
+
     def get_global(self, name: str, *, timeout: float | None = None) -> Any:
         """Read a global (or dotted path) of the context."""
         return self._request(lambda rid: self._frame(nb.OP_GET_GLOBAL, rid, timeout, _str(name)))
@@ -368,10 +396,19 @@ class Context:
         self._run_script()
 
     def _run_script(self) -> None:
-        """The ``script=`` of the spawn, at start and after every reset."""
+        """The ``script=`` of the spawn, at start and after every reset.
+
+        Its completion value is dropped, not converted: a library file may
+        end in a function or a cyclic object.
+        """
         opts = self._options
         if opts.script_source is not None:
-            self.eval(opts.script_source, filename=opts.script or "<script>")
+            source, filename = opts.script_source, opts.script or "<script>"
+            self._request(
+                lambda rid: self._frame(
+                    nb.OP_EVAL, rid, None, _str(source, "script"), _str(filename, "filename"), True
+                )
+            )
 
     def memory_usage(self) -> dict[str, int]:
         """Engine memory figures: at least ``malloc_size`` and ``memory_limit`` (bytes)."""
@@ -467,6 +504,25 @@ class Context:
     async def ask_async(self, message: Any, *, timeout: float | None = None) -> Any:
         """Coroutine form of :meth:`ask`."""
         return await self._request_async(lambda rid: self._frame(nb.OP_ASK, rid, timeout, message))
+
+    async def list_globals_async(self, *, timeout: float | None = None) -> list[str]:
+        """Coroutine form of :meth:`list_globals`."""
+        names: list[str] = await self._request_async(lambda rid: self._frame(nb.OP_GLOBALS, rid, timeout))
+        return names
+
+    async def snapshot_globals_async(self, *, timeout: float | None = None) -> frozenset[str]:
+        """Coroutine form of :meth:`snapshot_globals`."""
+        return frozenset(await self.list_globals_async(timeout=timeout))
+
+    async def delete_globals_async(self, names: Iterable[str], *, timeout: float | None = None) -> list[str]:
+        """Coroutine form of :meth:`delete_globals`."""
+        wanted = [_str(n) for n in ([names] if isinstance(names, str) else names)]
+        if not wanted:
+            return []
+        kept: list[str] = await self._request_async(
+            lambda rid: self._frame(nb.OP_GLOBALS, rid, timeout, *wanted)
+        )
+        return kept
 
     async def get_global_async(self, name: str, *, timeout: float | None = None) -> Any:
         """Coroutine form of :meth:`get_global`."""

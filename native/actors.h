@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 12
+#define ACT_ABI_VERSION 13
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -51,6 +51,7 @@
 #define ACT_OP_INTERNAL 13
 #define ACT_OP_DOM 14
 #define ACT_OP_ASK 15   /* a message to Host.onMessage callbacks, answered with what they return */
+#define ACT_OP_GLOBALS 16  /* no args: the global object's own string keys; names: delete them */
 
 /* result status: first element of a result [status, payload] */
 #define ACT_R_OK 0

@@ -36,14 +36,59 @@ static bool arg_str(frame *f, const uint8_t **s, size_t *n)
     return true;
 }
 
+/* An eval's optional third argument: true = a script being loaded, whose
+   completion value is nobody's business (a library may end in a function
+   or a cyclic object): the caller gets undefined instead of a conversion. */
+static bool arg_discard(frame *f)
+{
+    mp_obj o;
+    return f->nargs > 2 && mpr_read(&f->r, &o) && o.type == MP_BOOL && o.v.b;
+}
+
+/* Top-level await needs an async script, which costs a promise per eval:
+   only a source that contains "await" is compiled as one. The rule for
+   which: an async script if the source compiles as one, else a classic
+   script (`var await = 5`, `function await() {}`: valid scripts in which
+   await is a name); if neither compiles, the async compile's error. */
+static JSValue compile_eval(act_ctx *c, const char *src, size_t n, const char *name, int *unwrap)
+{
+    const int flags = JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY;
+    *unwrap = 0;
+    if (!memmem(src, n, "await", 5))
+        return JS_Eval(c->jc, src, n, name, flags);
+    JSValue fn = JS_Eval(c->jc, src, n, name, flags | JS_EVAL_FLAG_ASYNC);
+    if (!JS_IsException(fn)) {
+        *unwrap = 1;
+        return fn;
+    }
+    if (c->lim.abort_reason != ABORT_NONE)
+        return fn;   /* a limit, not a syntax question */
+    JSValue async_err = JS_GetException(c->jc);
+    if (ctx_is_oom(c, async_err))
+        return JS_Throw(c->jc, async_err);
+    fn = JS_Eval(c->jc, src, n, name, flags);
+    if (!JS_IsException(fn)) {
+        JS_FreeValue(c->jc, async_err);
+        return fn;
+    }
+    if (c->lim.abort_reason != ABORT_NONE) {
+        JS_FreeValue(c->jc, async_err);
+        return fn;
+    }
+    JS_FreeValue(c->jc, JS_GetException(c->jc));
+    return JS_Throw(c->jc, async_err);
+}
+
 static JSValue do_eval(act_ctx *c, frame *f, int *unwrap)
 {
     const uint8_t *code, *fname = NULL;
     size_t n, fn = 0;
+    *unwrap = 0;
     if (!arg_str(f, &code, &n))
         return JS_ThrowTypeError(c->jc, "eval: code must be a string");
     if (f->nargs > 1 && !arg_str(f, &fname, &fn))
         fname = NULL;
+    bool discard = arg_discard(f);
     char *src = malloc(n + 1);
     char name[256];
     if (!src)
@@ -51,16 +96,19 @@ static JSValue do_eval(act_ctx *c, frame *f, int *unwrap)
     memcpy(src, code, n);
     src[n] = '\0';
     snprintf(name, sizeof name, "%.*s", fname ? (int)fn : 6, fname ? (const char *)fname : "<eval>");
-    int flags = JS_EVAL_TYPE_GLOBAL;
-    /* top-level await needs an async script, which costs a promise per eval:
-       only pay for it when the source could contain an await */
-    *unwrap = 0;
-    if (memmem(src, n, "await", 5)) {
-        flags |= JS_EVAL_FLAG_ASYNC;
-        *unwrap = 1;
-    }
-    JSValue r = JS_Eval(c->jc, src, n, name, flags);
+    JSValue compiled = compile_eval(c, src, n, name, unwrap);
     free(src);
+    if (JS_IsException(compiled))
+        return compiled;
+    JSValue r = JS_EvalFunction(c->jc, compiled);
+    if (discard && !JS_IsException(r)) {
+        if (*unwrap) {
+            *unwrap = UNWRAP_DISCARD;   /* wait for the top-level awaits, drop the value */
+        } else {
+            JS_FreeValue(c->jc, r);
+            r = JS_UNDEFINED;
+        }
+    }
     return r;
 }
 
@@ -150,6 +198,63 @@ static JSValue do_get_global(act_ctx *c, frame *f)
     if (!arg_str(f, &name, &n))
         return JS_ThrowTypeError(c->jc, "get_global: name must be a string");
     return lookup_path(c, name, n, NULL);
+}
+
+/* ACT_OP_GLOBALS: the names of the global object's own properties (no
+   getter runs, so a lazy API group stays unloaded), or, given names,
+   delete those and answer the ones that could not be (non-configurable). */
+static JSValue do_globals(act_ctx *c, frame *f)
+{
+    JSValue global = JS_GetGlobalObject(c->jc);
+    JSValue out = JS_NewArray(c->jc);
+    if (JS_IsException(out)) {
+        JS_FreeValue(c->jc, global);
+        return out;
+    }
+    uint32_t k = 0;
+    if (f->nargs == 0) {
+        JSPropertyEnum *props = NULL;
+        uint32_t count = 0;
+        if (JS_GetOwnPropertyNames(c->jc, &props, &count, global, JS_GPN_STRING_MASK) < 0)
+            goto fail;
+        for (uint32_t i = 0; i < count; i++) {
+            JSValue name = JS_AtomToString(c->jc, props[i].atom);
+            if (JS_IsException(name) || JS_SetPropertyUint32(c->jc, out, k++, name) < 0) {
+                JS_FreePropertyEnum(c->jc, props, count);
+                goto fail;
+            }
+        }
+        JS_FreePropertyEnum(c->jc, props, count);
+    } else {
+        for (uint32_t i = 0; i < f->nargs; i++) {
+            const uint8_t *name;
+            size_t n;
+            if (!arg_str(f, &name, &n)) {
+                JS_ThrowTypeError(c->jc, "delete_globals: names must be strings");
+                goto fail;
+            }
+            JSAtom atom = JS_NewAtomLen(c->jc, (const char *)name, n);
+            if (atom == JS_ATOM_NULL)
+                goto fail;
+            int gone = JS_DeleteProperty(c->jc, global, atom, 0);
+            if (gone == 0) {
+                JSValue kept = JS_AtomToString(c->jc, atom);
+                if (JS_IsException(kept) || JS_SetPropertyUint32(c->jc, out, k++, kept) < 0) {
+                    JS_FreeAtom(c->jc, atom);
+                    goto fail;
+                }
+            }
+            JS_FreeAtom(c->jc, atom);
+            if (gone < 0)
+                goto fail;
+        }
+    }
+    JS_FreeValue(c->jc, global);
+    return out;
+fail:
+    JS_FreeValue(c->jc, global);
+    JS_FreeValue(c->jc, out);
+    return JS_EXCEPTION;
 }
 
 static JSValue do_set_global(act_ctx *c, frame *f)
@@ -401,6 +506,7 @@ void process_frame(act_ctx *c, cmd *m)
     case ACT_OP_SET_GLOBAL: r = do_set_global(c, &f); break;
     case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f); break;
     case ACT_OP_ASK: r = do_ask(c, &f); break;
+    case ACT_OP_GLOBALS: r = do_globals(c, &f); break;
     default:
         ctx_budget_leave(c, NULL, &saved);
         c->ops.cur_id = 0;

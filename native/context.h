@@ -8,6 +8,9 @@
 #include "internal.h"
 
 /* one command frame: [op, req_id, timeout_ms, args...] */
+/* op.unwrap: 1 = an async eval's result is {value}; UNWRAP_DISCARD = drop it */
+#define UNWRAP_DISCARD 2
+
 typedef struct frame {
     int64_t op;
     uint64_t req_id;

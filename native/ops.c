@@ -100,7 +100,11 @@ static void settle_ops(act_ctx *c)
             continue;
         }
         JSValue val = JS_PromiseResult(c->jc, o->promise);
-        if (st == JS_PROMISE_FULFILLED && o->unwrap) {
+        if (st == JS_PROMISE_FULFILLED && o->unwrap == UNWRAP_DISCARD) {
+            JS_FreeValue(c->jc, val);   /* a script loaded: its completion value is dropped */
+            val = JS_UNDEFINED;
+            o->unwrap = 0;
+        } else if (st == JS_PROMISE_FULFILLED && o->unwrap) {
             JSValue inner = JS_GetPropertyStr(c->jc, val, "value");
             JS_FreeValue(c->jc, val);
             val = inner;

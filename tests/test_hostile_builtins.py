@@ -121,7 +121,9 @@ def test_a_script_that_catches_the_failed_allocation_is_still_ended(pool: actors
     c = pool.spawn(apis=None, timeout=1)
     t0 = time.monotonic()
     with pytest.raises(actors.EvalTimeoutError):
-        c.eval("for (;;) { try { 'ab'.repeat(1 << 24).split('') } catch (e) { globalThis.seen = String(e) } }")
+        c.eval(
+            "for (;;) { try { 'ab'.repeat(1 << 24).split('') } catch (e) { globalThis.seen = String(e) } }"
+        )
     assert time.monotonic() - t0 < 5
     assert c.eval("1 + 1") == 2
 
