@@ -4,7 +4,7 @@ Framing (native/process/wire.c, actors/process/wire.py): a 21-byte header ``<I B
 (body length, kind, a, b) before each msgpack body.
 
 * ``worker`` cases play the pool against a real worker process
-  (``actors._worker.main`` on one end of a socketpair): frames of every kind
+  (``actors.process.worker.main`` on one end of a socketpair): frames of every kind
   with bodies that are real command frames bit-flipped or truncated, msgpack
   of the wrong shape, or hostile msgpack (huge claimed lengths, deep
   nesting), then a sentinel ``eval("1 + 1")``. With consistent headers the
@@ -50,6 +50,7 @@ import msgpack
 
 from actors import _binding as nb
 from actors import codec
+from actors.backend import ContextSpec
 from actors.context import Context, handle_of
 from actors.process import wire as w
 from tests.fuzz.core import Finding, short, typed
@@ -160,7 +161,7 @@ class _Worker:
     def __init__(self) -> None:
         mine, theirs = socket.socketpair()
         self.sock = mine
-        code = "import socket, sys\nfrom actors._worker import main\nmain(socket.socket(fileno=int(sys.argv[1])), 1, 1)"
+        code = "import socket, sys\nfrom actors.process.worker import main\nmain(socket.socket(fileno=int(sys.argv[1])), 1, 1)"
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, str(theirs.fileno())], pass_fds=[theirs.fileno()]
         )
@@ -169,9 +170,10 @@ class _Worker:
         hello = _read_frame(mine, deadline)
         if hello is None or hello[0] != w.HELLO:
             raise RuntimeError(f"the worker did not say hello: {hello!r}")
-        # actors._worker's NEW body: ctx_id, memory_limit, max_reductions,
-        # timeout, max_stack_size, on_uncaught, group bits, apis, max_result_bytes
-        new = msgpack.packb([1, 16 << 20, 100000, 2.0, 0, 1, 0, [], 32 << 20])
+        # the worker's NEW body: a ContextSpec (actors.backend) as a list
+        new = msgpack.packb(
+            ContextSpec(1, 16 << 20, 100000, 2.0, 0, on_uncaught=1, max_result_bytes=32 << 20).to_list()
+        )
         self.sock.sendall(HDR.pack(len(new), w.NEW, 7, 0) + new)
         reply = self._until(lambda m: m[0] == w.REPLY and m[1] == 7, time.monotonic() + 30)
         if reply is None:

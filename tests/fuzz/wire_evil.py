@@ -1,7 +1,7 @@
 """A hostile worker process for the ``wire`` target's ``forge`` cases.
 
 ``entry`` stands in for ``actors.process.pump._worker_entry`` (the fuzz child
-swaps it in before it builds its pool): the real worker (``actors._worker.main``)
+swaps it in before it builds its pool): the real worker (``actors.process.worker.main``)
 runs behind a proxy in the same process. Frames from the pool pass through
 untouched; frames to the pool are read one by one and, in the worker named
 by the current plan, one of them is damaged as the plan says: smuggled
@@ -134,7 +134,7 @@ def _to_worker(pool: socket.socket, worker: socket.socket) -> None:
 
 
 def entry(sock: socket.socket, threads: int, spare: int) -> None:
-    from actors._worker import main
+    from actors.process.worker import main
 
     outer, inner = socket.socketpair()
     threading.Thread(target=_to_worker, args=(sock, outer), daemon=True).start()
