@@ -184,7 +184,7 @@ def test_its_message_events_are_the_channel_groups_message_event_class(
         es.onmessage = (e) => got.push([Object.getPrototypeOf(e) === Original.prototype, e instanceof Event]);
         0"""
     )
-    wait_for(c, "got.length >= 2")
+    wait_js(c, "got.length >= 2")
     assert c.eval("es.close(); got.slice(0, 2)") == [[True, True], [True, True]]
 
 
