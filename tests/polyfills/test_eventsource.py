@@ -109,7 +109,8 @@ class _Handler(QuietHandler):
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[_Server]:
+def server(pool_mode: str) -> Iterator[_Server]:
+    # one per mode: the counters and flags of one mode's tests are not the other's
     with serving(_Server()) as srv:
         yield srv
 

@@ -121,7 +121,8 @@ class _WSServer:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[_WSServer]:
+def server(pool_mode: str) -> Iterator[_WSServer]:
+    # one per mode: the counters and flags of one mode's tests are not the other's
     s = _WSServer()
     try:
         yield s
