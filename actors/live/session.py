@@ -1,0 +1,357 @@
+"""One live session: a browser socket, its owner actor and the context it owns.
+
+Threads: everything here runs on the session's asyncio loop except
+:meth:`SessionOwner.on_link_exit` (a dispatcher thread) and the context's message callback
+(the pool's event thread); both only hand over to the loop with ``call_soon_threadsafe``.
+
+Ordering: batches of patches come from two places, event answers (awaited by the reader) and
+pushes the context sends by itself (timers, BroadcastChannel). Both carry the version of the
+tree they apply to (``base``) and the version they make (``ver``), so the session emits them
+in the context's order whatever order the loop sees them in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from actors.dispatch import DispatchActor
+from actors.errors import ActorsError, ContextDeadError, JSError, LimitError
+from actors.live.protocol import Event, ProtocolError, parse_client_message
+
+if TYPE_CHECKING:
+    from actors.context import Context
+    from actors.live.app import LiveApp
+
+__all__ = ["Session", "SessionOwner"]
+
+log = logging.getLogger("actors.live")
+
+SendText = Callable[[str], Awaitable[None]]
+Close = Callable[[int, str], Awaitable[None]]
+
+_ABNORMAL_OK = frozenset({"normal", "linked"})
+_PENDING_LIMIT = 256  # out-of-order batches held for reordering before a resync
+
+
+class SessionClosed(Exception):
+    """The session is over (socket gone or closed by the server)."""
+
+
+class SessionOwner(DispatchActor):
+    """The Pykka actor that owns a session's socket; its context is linked to it.
+
+    It traps exits (``on_link_exit``): a crash of the context is reported to the session,
+    which tells the page and starts a new context. When the socket closes the session stops
+    this actor, and the link stops the context (reason ``linked``).
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_link_exit(self, ref: Any, reason: str) -> None:
+        self.session.notify_exit(ref, reason)
+
+
+class Session:
+    """State of one connection. Create it, then ``await run()`` until the socket closes."""
+
+    def __init__(self, app: LiveApp, send_text: SendText, close: Close) -> None:
+        self.app = app
+        self.loop = asyncio.get_running_loop()
+        self._send_text = send_text
+        self._close = close
+        self.ctx: Context | None = None
+        self.owner: Any = None
+        self.handlers: frozenset[str] = frozenset()
+        self.kept: Any = None
+        self.closed = False
+        self.restarts: collections.deque[float] = collections.deque()
+        self.restart_count = 0
+        self._lock = asyncio.Lock()  # one context operation at a time, in order
+        self._ready = asyncio.Event()
+        # the outbox: bounded in messages and characters; past it, coalesce into one resync
+        self._outbox: collections.deque[str] = collections.deque()
+        self._outbox_chars = 0
+        self._wake = asyncio.Event()
+        self._resync = False
+        self._version = 0  # the version of the tree the page will have after the outbox
+        self._pending: dict[int, tuple[int, Any, int | None]] = {}
+        self.last_acked = -1
+        self._bad_messages = 0
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    async def run(self, receive_text: Callable[[], Awaitable[str | None]]) -> None:
+        self.owner = SessionOwner.start(self)
+        sender = asyncio.ensure_future(self._sender())
+        try:
+            if not await self._start_context(first=True):
+                return
+            while not self.closed:
+                text = await receive_text()
+                if text is None:
+                    break
+                await self._on_client_text(text)
+        except SessionClosed:
+            pass
+        finally:
+            self.closed = True
+            self._wake.set()
+            # Stopping the owner stops the context through the link (reason "linked").
+            self.owner.stop(block=False)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+    def notify_exit(self, ref: Any, reason: str) -> None:
+        """From the owner's thread: a linked context exited."""
+        with contextlib.suppress(RuntimeError):  # loop closed: the session is gone anyway
+            self.loop.call_soon_threadsafe(self._context_exited, ref, reason)
+
+    def _context_exited(self, ref: Any, reason: str) -> None:
+        ctx = self.ctx
+        if self.closed or ctx is None or reason in _ABNORMAL_OK:
+            return
+        if getattr(ref, "actor_urn", None) != ctx.actor_ref.actor_urn:
+            return  # an old incarnation
+        self.loop.create_task(self._restart(ctx, reason))
+
+    def _on_context_message(self, ctx: Context, message: Any) -> None:
+        """From the pool's event thread: ``Host.send`` of the runtime (or the component)."""
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(self._context_message, ctx, message)
+
+    def _context_message(self, ctx: Context, message: Any) -> None:
+        if ctx is not self.ctx or self.closed or not isinstance(message, dict):
+            return
+        kind = message.get("t")
+        if kind == "keep":
+            value = message.get("v")
+            try:
+                size = len(json.dumps(value))
+            except (TypeError, ValueError):
+                log.warning("live.keep: the value is not JSON-like; not kept")
+                return
+            if size > self.app.max_kept_bytes:
+                log.warning("live.keep: %d bytes is over max_kept_bytes; not kept", size)
+                return
+            self.kept = value
+        elif kind == "patch":
+            self._batch(message, ack=None)
+
+    # ---- the context -------------------------------------------------------------------
+
+    async def _start_context(self, first: bool) -> bool:
+        """Spawn, link and render a context; send the page its tree. False: the session closed."""
+        try:
+            ctx = await asyncio.to_thread(self._spawn)
+        except SessionClosed:
+            return False
+        except (JSError, LimitError, ContextDeadError) as exc:
+            log.warning("live component failed to start: %s", exc)
+            await self._shutdown(1011, "the component failed to start")
+            return False
+        async with self._lock:
+            self.ctx = ctx
+            await self._send_tree(ctx, kind="reset" if first else "restarted")
+        self._ready.set()
+        return True
+
+    def _spawn(self) -> Context:
+        app = self.app
+        ctx = app.pool.spawn(
+            apis=app.apis,
+            handlers=app.handlers,
+            memory_limit=app.memory_limit,
+            max_reductions=app.max_reductions,
+            timeout=app.timeout,
+            url=app.url,
+            on_uncaught="crash",
+        )
+        try:
+            ctx.link(self.owner)  # before any code runs: a socket closed meanwhile stops it
+            if self.closed:
+                raise SessionClosed
+            ctx.on_message(lambda msg: self._on_context_message(ctx, msg))
+            ctx.set_global("__live_restored", self.kept)  # read (and deleted) by the runtime
+            ctx.eval(app.runtime_js, filename="live-runtime.js")
+            ctx.eval(app.component_js, filename=app.component_name)
+            names = ctx.call("__live_names")
+            self.handlers = frozenset(n for n in names if isinstance(n, str))
+        except BaseException:
+            with contextlib.suppress(Exception):
+                ctx.stop(timeout=0)
+            raise
+        return ctx
+
+    async def _send_tree(self, ctx: Context, kind: str) -> None:
+        """The whole tree, as a new base for the page (lock held)."""
+        result = await ctx.call_async("__live_tree")
+        ver = int(result["ver"])
+        self._pending.clear()
+        self._version = ver
+        self._drop_patches()
+        self._enqueue(json.dumps({"t": kind, "tree": result["tree"], "ver": ver}))
+
+    async def _restart(self, old: Context, reason: str) -> None:
+        async with self._lock:
+            if old is not self.ctx or self.closed:
+                return
+            self.ctx = None
+            self._ready.clear()
+            with contextlib.suppress(Exception):
+                old.unlink(self.owner)
+            if old.alive:
+                with contextlib.suppress(Exception):
+                    old.stop(timeout=0)
+            now = time.monotonic()
+            self.restarts.append(now)
+            while self.restarts and now - self.restarts[0] > self.app.restart_window:
+                self.restarts.popleft()
+            if len(self.restarts) > self.app.max_restarts:
+                await self._shutdown(1011, f"the session crashed too often (last: {reason})")
+                return
+            self.restart_count += 1
+            self._enqueue(json.dumps({"t": "restarting", "reason": reason}))
+        await self._start_context(first=False)
+
+    # ---- events from the page ----------------------------------------------------------
+
+    async def _on_client_text(self, text: str) -> None:
+        try:
+            event = parse_client_message(text, self.handlers, self.app.max_message_bytes)
+        except ProtocolError as exc:
+            self._enqueue(json.dumps({"t": "rejected", "message": str(exc)}))
+            self._bad_messages += 1
+            if self._bad_messages > self.app.max_rejected:
+                await self._shutdown(1008, "too many rejected messages")
+            return
+        await self._ready.wait()
+        await self._handle(event)
+
+    async def _handle(self, event: Event) -> None:
+        async with self._lock:
+            ctx = self.ctx
+            if ctx is None or self.closed:
+                return
+            try:
+                batch = await ctx.call_async("__live_event", event.to_js())
+            except (JSError, LimitError, ContextDeadError) as exc:
+                reason = _reason(exc)
+                self._enqueue(json.dumps({"t": "error", "message": f"the event failed: {reason}"}))
+                failed: Context | None = ctx
+            else:
+                failed = None
+                if batch is None:
+                    self._enqueue(json.dumps({"t": "ack", "seq": event.seq}))
+                else:
+                    self._batch(batch, ack=event.seq)
+        if failed is not None:
+            # An event that failed half-way may have left the tree inconsistent: start
+            # again from the component's initial or kept state, as after a crash.
+            await self._restart(failed, "event failed")
+
+    def _batch(self, batch: Any, ack: int | None) -> None:
+        """A batch of ops from the context: emit it (and any it unblocks) in version order."""
+        try:
+            base, ver, ops = int(batch["base"]), int(batch["ver"]), batch["ops"]
+        except (KeyError, TypeError, ValueError):
+            log.warning("live: a malformed batch from the context was dropped")
+            return
+        if base < self._version:
+            if ack is not None:
+                self._enqueue(json.dumps({"t": "ack", "seq": ack}))
+            return  # already part of a tree the page was sent
+        self._pending[base] = (ver, ops, ack)
+        if len(self._pending) > _PENDING_LIMIT:
+            self._pending.clear()
+            self._resync = True
+            self._wake.set()
+            return
+        while self._version in self._pending:
+            ver, ops, ack = self._pending.pop(self._version)
+            self._version = ver
+            msg: dict[str, Any] = {"t": "patch", "ops": ops}
+            if ack is not None:
+                msg["ack"] = ack
+            self._enqueue(json.dumps(msg), patch=True)
+
+    # ---- the outbox --------------------------------------------------------------------
+
+    def _enqueue(self, text: str, patch: bool = False) -> None:
+        if self.closed:
+            return
+        app = self.app
+        if patch and self._resync:
+            return  # the resync will carry it
+        if patch and (
+            len(self._outbox) >= app.outbox_messages or self._outbox_chars + len(text) > app.outbox_bytes
+        ):
+            # A slow page: drop the queued patches and send the whole tree once it catches up.
+            self._drop_patches()
+            self._resync = True
+        else:
+            self._outbox.append(text)
+            self._outbox_chars += len(text)
+        self._wake.set()
+
+    def _drop_patches(self) -> None:
+        kept = [m for m in self._outbox if not m.startswith('{"t": "patch"')]
+        self._outbox = collections.deque(kept)
+        self._outbox_chars = sum(map(len, kept))
+        self._resync = False
+
+    async def _sender(self) -> None:
+        app = self.app
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._outbox:
+                text = self._outbox.popleft()
+                self._outbox_chars -= len(text)
+                try:
+                    await asyncio.wait_for(self._send_text(text), app.send_timeout)
+                except asyncio.TimeoutError:
+                    await self._shutdown(1013, "the page is not reading its messages")
+                    return
+                except Exception:
+                    self.closed = True
+                    return
+            if self._resync and not self.closed:
+                async with self._lock:
+                    ctx = self.ctx
+                    if ctx is not None and self._resync:
+                        self._resync = False
+                        with contextlib.suppress(ActorsError):
+                            await self._send_tree(ctx, kind="reset")
+
+    async def _shutdown(self, code: int, message: str) -> None:
+        """Tell the page why, then close the socket (the reader then sees the disconnect)."""
+        if self.closed:
+            return
+        self.closed = True
+        self._outbox.clear()
+        self._outbox_chars = 0
+        self._wake.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                self._send_text(json.dumps({"t": "closed", "message": message})), self.app.send_timeout
+            )
+        with contextlib.suppress(Exception):
+            await self._close(code, message[:120])
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ContextDeadError):
+        return f"context exited ({exc.reason})" if getattr(exc, "reason", None) else "context exited"
+    if isinstance(exc, JSError):
+        return f"{exc.name}: {exc.message}"[:200]
+    return type(exc).__name__
