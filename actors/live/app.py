@@ -8,11 +8,14 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from actors.live import render
 from actors.live.session import Session
+
+if TYPE_CHECKING:
+    from actors.pool import ContextPool
 
 __all__ = ["LiveApp"]
 
@@ -57,7 +60,7 @@ class LiveApp:
 
     def __init__(
         self,
-        pool: Any,
+        pool: ContextPool,
         component: str | os.PathLike[str],
         *,
         component_name: str | None = None,
@@ -195,7 +198,7 @@ def _same_origin(scope: Scope) -> bool:
     if origin is None:
         return True
     host = headers.get(b"host", b"").decode("latin-1")
-    return urlsplit(origin.decode("latin-1")).netloc == host
+    return bool(urlsplit(origin.decode("latin-1")).netloc == host)
 
 
 async def _respond(send: Send, status: int, ctype: str, body: bytes, method: str) -> None:

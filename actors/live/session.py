@@ -167,7 +167,7 @@ class Session:
 
     def _spawn(self) -> Context:
         app = self.app
-        ctx = app.pool.spawn(
+        ctx: Context = app.pool.spawn(
             apis=app.apis,
             handlers=app.handlers,
             memory_limit=app.memory_limit,
