@@ -6,8 +6,13 @@ Every test runs in thread mode and in process mode (the ``pool`` fixture).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -106,25 +111,28 @@ def test_user_input_reaches_the_page_as_text_and_is_escaped_in_the_first_page(
             assert ["t", [0, 0], "</p><script>x()</script>"] in ops  # text, applied as data
 
 
+EV = '{"t": "e", "seq": 1, '
+
+
 @pytest.mark.parametrize(
     ("message", "reason"),
     [
         ("not json", "not JSON"),
-        ('{"t": "e", "seq": 1, "h": "nope", "type": "click", "path": []}', "unknown handler 'nope'"),
-        ('{"t": "e", "seq": 1, "h": "inc", "type": "mouseover", "path": []}', "unknown event type"),
+        (EV + '"h": "nope", "type": "click", "path": []}', "unknown handler 'nope'"),
+        (EV + '"h": "inc", "type": "mouseover", "path": []}', "unknown event type"),
         (
-            '{"t": "e", "seq": 1, "h": "inc", "type": "click", "path": [], "code": "x"}',
+            EV + '"h": "inc", "type": "click", "path": [], "code": "x"}',
             "unknown field 'code'",
         ),
         ('{"t": "e", "seq": -1, "h": "inc", "type": "click", "path": []}', "seq must be an integer"),
-        ('{"t": "e", "seq": 1, "h": "inc", "type": "click", "path": "0"}', "path must be a list"),
-        ('{"t": "e", "seq": 1, "h": "inc", "type": "click", "path": [' + "0," * 70 + "0]}", "path must be"),
+        (EV + '"h": "inc", "type": "click", "path": "0"}', "path must be a list"),
+        (EV + '"h": "inc", "type": "click", "path": [' + "0," * 70 + "0]}", "path must be"),
         (
-            '{"t": "e", "seq": 1, "h": "inc", "type": "click", "path": [], "value": 3}',
+            EV + '"h": "inc", "type": "click", "path": [], "value": 3}',
             "value must be a string",
         ),
         (
-            '{"t": "e", "seq": 1, "h": "inc", "type": "click", "path": [], "form": {"a": [1]}}',
+            EV + '"h": "inc", "type": "click", "path": [], "form": {"a": [1]}}',
             "form field 'a'",
         ),
         ('{"t": "eval", "code": "1"}', "must be an event object"),
@@ -335,7 +343,10 @@ const out = document.querySelector('output');
 globalThis.done = false;
 live.on('flood', () => {
   let i = 0;
-  const t = setInterval(() => { out.textContent = ++i; if (i === 300) { clearInterval(t); done = true; } }, 0);
+  const t = setInterval(() => {
+    out.textContent = ++i;
+    if (i === 300) { clearInterval(t); done = true; }
+  }, 0);
 });
 """
 
@@ -420,3 +431,50 @@ def test_a_page_that_stops_reading_is_closed_after_send_timeout(pool: actors.Con
         assert session.closed
 
     _run_session(app, scenario)
+
+
+def load_example(name: str) -> Any:
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"example_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_counter_example_serves_and_counts(pool: actors.ContextPool) -> None:
+    app = load_example("live_counter").create_app(pool)
+    with ServerThread(app) as server, LiveClient(server.ws_url()) as page:
+        assert "<output>0</output>" in httpx.get(server.url + "/", timeout=30).text
+        page.until("reset")
+        page.event("inc")
+        assert page.until("patch")["ops"] == [["t", [2, 0], "1"]]
+
+
+def test_the_todo_example_validates_and_adds_an_item(pool: actors.ContextPool) -> None:
+    example = load_example("live_todo")
+    with ServerThread(example.create_app(pool)) as server, LiveClient(server.ws_url("/todo/ws")) as page:
+        assert "<h1>Todo</h1>" in httpx.get(server.url + "/todo/", timeout=30).text
+        tree = page.until("reset")["tree"]
+        form = [1, 3]  # main > form, after the whitespace text nodes
+        page.event("add", path=form, etype="submit", form={"title": "   "})
+        apply(tree, page.until("patch")["ops"])
+        assert "Write something first." in json.dumps(tree)
+        page.event("add", path=form, etype="submit", form={"title": "milk <b>"})
+        apply(tree, page.until("patch")["ops"])
+        text = json.dumps(tree)
+        assert '["span", {}, ["milk <b>"], null]' in text and "1 of 1 left" in text
+
+
+@pytest.mark.mode_independent
+@pytest.mark.parametrize("name", ["live_counter", "live_todo"])
+def test_the_live_examples_explain_their_options(name: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, str(root / "examples" / f"{name}.py"), "--help"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "--processes" in proc.stdout
