@@ -478,3 +478,23 @@ def test_the_live_examples_explain_their_options(name: str) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "--processes" in proc.stdout
+
+
+def test_an_idle_session_hibernates_and_the_next_event_wakes_it_from_kept_state(
+    pool: actors.ContextPool,
+) -> None:
+    app = LiveApp(pool, COUNTER, component_name="counter.js", hibernate_after=0.2)
+    with ServerThread(app) as server, LiveClient(server.ws_url()) as page:
+        page.until("reset")
+        page.event("inc")
+        assert page.until("patch")["ops"] == [["t", [2, 0], "1"]]
+        session = only_session(app)
+        ctx = session.ctx
+        assert ctx is not None
+        assert wait_until(lambda: session.hibernated, 10)
+        assert ctx.wait(10) and ctx.exit_reason == "normal"
+        page.event("inc")
+        # the woken context renders the same tree from live.restored: no reset, one patch
+        assert page.recv() == {"t": "patch", "ops": [["t", [2, 0], "2"]], "ack": 2}
+        assert session.ctx is not None and session.ctx is not ctx and not session.hibernated
+        assert session.restart_count == 0

@@ -56,6 +56,10 @@ class LiveApp:
         send_timeout: seconds one message may wait for the page before the session is
             closed.
         max_message_bytes: the largest message a page may send.
+        hibernate_after: seconds without events after which a session's context is
+            stopped (its page and socket stay); the next event starts a new one from
+            ``live.restored``. Only for components that keep everything they need with
+            ``live.keep`` and run nothing in the background (timers, channels).
     """
 
     def __init__(
@@ -80,6 +84,7 @@ class LiveApp:
         max_rejected: int = 20,
         max_kept_bytes: int = 1 << 20,
         url: str | None = None,
+        hibernate_after: float | None = None,
     ) -> None:
         if component_name is None:
             path = Path(component)
@@ -106,6 +111,7 @@ class LiveApp:
         self.max_rejected = max_rejected
         self.max_kept_bytes = max_kept_bytes
         self.url = url
+        self.hibernate_after = hibernate_after
         self.runtime_js = _package_text("runtime.js")
         self.client_js = _package_text("client.js").encode()
         self.sessions: set[Session] = set()

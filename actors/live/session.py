@@ -86,6 +86,10 @@ class Session:
         self._pending: dict[int, tuple[int, Any, int | None]] = {}
         self.last_acked = -1
         self._bad_messages = 0
+        # hibernation (app.hibernate_after): the context is stopped while the page is idle
+        self.hibernated = False
+        self._idle: asyncio.TimerHandle | None = None
+        self._hibernated_tree: Any = None
 
     # ---- lifecycle ---------------------------------------------------------------------
 
@@ -104,6 +108,8 @@ class Session:
             pass
         finally:
             self.closed = True
+            if self._idle is not None:
+                self._idle.cancel()
             self._wake.set()
             # Stopping the owner stops the context through the link (reason "linked").
             self.owner.stop(block=False)
@@ -163,7 +169,55 @@ class Session:
             self.ctx = ctx
             await self._send_tree(ctx, kind="reset" if first else "restarted")
         self._ready.set()
+        self._touch()
         return True
+
+    def _touch(self) -> None:
+        """The page did something: push hibernation back."""
+        after = self.app.hibernate_after
+        if after is None:
+            return
+        if self._idle is not None:
+            self._idle.cancel()
+        self._idle = self.loop.call_later(after, lambda: self.loop.create_task(self._hibernate()))
+
+    async def _hibernate(self) -> None:
+        """Stop the context of an idle page; the next event starts one from the kept state."""
+        async with self._lock:
+            ctx = self.ctx
+            if ctx is None or self.closed:
+                return
+            try:
+                self._hibernated_tree = (await ctx.call_async("__live_tree"))["tree"]
+            except ActorsError:
+                return  # busy or dying: the exit path or the next idle period handles it
+            self.ctx = None
+            self.hibernated = True
+            with contextlib.suppress(Exception):
+                ctx.unlink(self.owner)
+            with contextlib.suppress(Exception):
+                await ctx.stop_async(timeout=5.0)
+
+    async def _wake_up(self) -> Context | None:
+        """A context for a hibernated session (lock held); the page gets the tree only if it differs."""
+        try:
+            ctx = await asyncio.to_thread(self._spawn)
+            result = await ctx.call_async("__live_tree")
+        except SessionClosed:
+            return None
+        except (JSError, LimitError, ContextDeadError) as exc:
+            log.warning("live component failed to wake: %s", exc)
+            await self._shutdown(1011, "the component failed to start")
+            return None
+        self.ctx = ctx
+        self.hibernated = False
+        self._pending.clear()
+        self._version = int(result["ver"])
+        if result["tree"] != self._hibernated_tree:
+            self._drop_patches()
+            self._enqueue(json.dumps({"t": "reset", "tree": result["tree"], "ver": self._version}))
+        self._hibernated_tree = None
+        return ctx
 
     def _spawn(self) -> Context:
         app = self.app
@@ -238,8 +292,11 @@ class Session:
         await self._handle(event)
 
     async def _handle(self, event: Event) -> None:
+        self._touch()
         async with self._lock:
             ctx = self.ctx
+            if ctx is None and self.hibernated and not self.closed:
+                ctx = await self._wake_up()
             if ctx is None or self.closed:
                 return
             try:
