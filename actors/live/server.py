@@ -45,7 +45,7 @@ class ServerThread:
         # they are TCP; without it small messages wait for delayed ACKs (~40 ms).
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.bind((host, port))
-        self._sock.listen(1024)
+        self._sock.listen(int(options.get("backlog", 2048)))
         self.host, self.port = self._sock.getsockname()[:2]
         self._server = uvicorn.Server(_uvicorn_config(app, options))
         self._thread = threading.Thread(
