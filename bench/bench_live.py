@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -42,7 +41,8 @@ sys.path.insert(0, str(HERE.parent))
 
 COMPONENT = """
 let count = live.restored ?? 0;
-document.body.innerHTML = '<main><h1>Counter</h1><button data-on-click="inc">+1</button> <output></output></main>';
+document.body.innerHTML =
+  '<main><h1>Counter</h1><button data-on-click="inc">+1</button> <output></output></main>';
 const out = document.querySelector('output');
 out.textContent = count;
 live.on('inc', () => { count += 1; live.keep(count); out.textContent = count; });
@@ -57,6 +57,7 @@ class Client:
     def __init__(self, url: str) -> None:
         self.url = url
         self.socks: list[Any] = []
+        self.readers: list[asyncio.Future[None]] = []
         self.pending: dict[tuple[int, int], float] = {}
         self.latencies: list[float] = []
         self.restarted: set[int] = set()
@@ -93,7 +94,7 @@ class Client:
                 ws = await connect(self.url, open_timeout=120, max_queue=4)
                 ready = asyncio.Event()
                 self.socks.append(ws)
-                asyncio.ensure_future(self.reader(i, ws, ready))
+                self.readers.append(asyncio.ensure_future(self.reader(i, ws, ready)))
                 await asyncio.wait_for(ready.wait(), 120)
 
         await asyncio.gather(*(one(i) for i in range(n)))
@@ -226,7 +227,7 @@ def main() -> int:
     import actors
     from actors.live import LiveApp, ServerThread
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if hard < n + 200:
         print(f"warning: {hard} file descriptors allowed, {n} sessions need more", file=sys.stderr)
