@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LiveApp"]
 
+# The completion value of the component is discarded (it may be a function).
+_DISCARD = "\n;void 0;"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -162,7 +164,7 @@ class LiveApp:
         )
         try:
             ctx.eval(self.runtime_js, filename="live-runtime.js")
-            ctx.eval(self.component_js, filename=self.component_name)
+            ctx.eval(self.component_js + _DISCARD, filename=self.component_name)
             return ctx.call("__live_tree")["tree"]
         finally:
             ctx.stop(timeout=0)

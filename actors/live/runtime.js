@@ -22,17 +22,57 @@
   const FORM_TAGS = { input: 1, textarea: 1, select: 1 };
   const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
-  function snap(node) {
+  // Dirty tracking. The observer's records name the elements whose attributes or
+  // children changed (for text, its parent); those and their ancestors are walked
+  // again, every other element reuses the spec it was last sent as (the same object,
+  // so the diff skips it by identity). Form state (input.value = '') is a property no
+  // observer reports: the controls are compared with their specs instead.
+  const specOf = new WeakMap();     // element -> its spec in `last`
+  const controlsOf = new WeakMap(); // spec -> the form controls under it (when any)
+  let controls = new Set();         // form controls in `last`
+  let dirty = null;                 // elements to walk again
+  let delivered = [];               // records the observer's callback received
+
+  function markDirty(records) {
+    dirty = new Set();
+    const body = document.body;
+    const mark = (node) => {
+      for (let n = node; n !== null && n !== body && !dirty.has(n); n = n.parentNode) dirty.add(n);
+    };
+    for (const r of records) mark(r.type === 'characterData' ? r.target.parentNode : r.target);
+    for (const el of controls) {
+      const spec = specOf.get(el);
+      const props = spec === undefined ? null : spec[3];
+      if (props === null || el.value !== props.value || ('checked' in props && el.checked !== props.checked)) {
+        mark(el);
+      }
+    }
+    if (records.length !== 0) dirty.add(body);
+  }
+
+  // firstChild/nextSibling and getAttributeNames: childNodes and attributes would give
+  // every node a cached NodeList / NamedNodeMap (memory) and cost more per visit.
+  function snap(node, found) {
     const type = node.nodeType;
     if (type === 3) return node.data;
     if (type !== 1) return ['#comment', ''];
+    if (dirty !== null && !dirty.has(node)) {
+      const old = specOf.get(node);
+      if (old !== undefined) {
+        const under = controlsOf.get(old);
+        if (under !== undefined) for (const c of under) found.add(c);
+        return old;
+      }
+    }
     const tag = node.localName;
     const attrs = {};
-    for (const a of node.attributes) attrs[a.name] = a.value;
+    if (node.hasAttributes()) for (const name of node.getAttributeNames()) attrs[name] = node.getAttribute(name);
     const kids = [];
-    if (tag !== 'script') for (const c of node.childNodes) kids.push(snap(c));
+    const mine = new Set();
+    if (tag !== 'script') for (let c = node.firstChild; c !== null; c = c.nextSibling) kids.push(snap(c, mine));
     const out = [tag, attrs, kids];
     if (FORM_TAGS[tag] === 1) {
+      mine.add(node);
       out.push(tag === 'input' && (node.type === 'checkbox' || node.type === 'radio')
         ? { value: node.value, checked: node.checked }
         : { value: node.value });
@@ -41,12 +81,20 @@
     } else {
       out.push(null);
     }
+    if (mine.size !== 0) {
+      controlsOf.set(out, Array.from(mine));
+      for (const c of mine) found.add(c);
+    }
+    specOf.set(node, out);
     return out;
   }
 
   function tree() {
     const kids = [];
-    for (const c of document.body.childNodes) kids.push(snap(c));
+    const found = new Set();
+    for (let c = document.body.firstChild; c !== null; c = c.nextSibling) kids.push(snap(c, found));
+    controls = found;
+    dirty = null;
     return kids;
   }
 
@@ -81,6 +129,7 @@
   function diffKids(a, b, path, ops) {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
+      if (a[i] === b[i]) continue;  // a reused spec: nothing under it changed
       const p = path.concat(i);
       if (sameKind(a[i], b[i])) diffNode(a[i], b[i], p, ops);
       else ops.push(['r', p, b[i]]);
@@ -91,7 +140,9 @@
 
   function observe() {
     if (observer !== null) observer.disconnect();
-    observer = new MO(() => {
+    observer = new MO((records) => {
+      // delivered records are gone from takeRecords(): keep them for the next diff
+      for (const r of records) delivered.push(r);
       if (inEvent > 0 || pushQueued) return;
       pushQueued = true;
       setTimeout(push, 0);
@@ -99,18 +150,24 @@
     observer.observe(document.body, { childList: true, attributes: true, characterData: true, subtree: true });
   }
 
-  // After an event the tree is always walked: form state (input.value = '') is a
-  // property change no MutationObserver reports. Pushes outside events walk only
-  // when the observer saw a mutation.
-  function changes(always) {
-    const dirty = always || observer === null || observer.takeRecords().length > 0 || pushQueued;
-    if (observer !== null) observer.takeRecords();
+  // The ops that bring the page from `last` to now, as a batch; null when none.
+  function changes() {
     pushQueued = false;
-    if (!dirty && last !== null) return [];
+    if (last === null) {
+      last = tree();
+      return { base: version, ver: ++version, ops: [['=', last]] };
+    }
+    const records = delivered;
+    delivered = [];
+    if (observer !== null) for (const r of observer.takeRecords()) records.push(r);
+    markDirty(records);
+    if (dirty.size === 0) {
+      dirty = null;
+      return null;
+    }
     const now = tree();
     const ops = [];
-    if (last === null) ops.push(['=', now]);
-    else diffKids(last, now, [], ops);
+    diffKids(last, now, [], ops);
     last = now;
     if (ops.length === 0) return null;
     return { base: version, ver: ++version, ops };
@@ -118,14 +175,14 @@
 
   function push() {
     if (inEvent > 0) return;
-    const batch = changes(false);
+    const batch = changes();
     if (batch !== null) send({ t: 'patch', ...batch });
   }
 
   function nodeAt(path) {
     let node = document.body;
     for (const i of path) {
-      node = node.childNodes[i];
+      node = node.childNodes[i];  // the event's own path only: a few NodeLists
       if (node === undefined) return null;
     }
     return node;
@@ -154,7 +211,9 @@
   globalThis.__live_tree = () => {
     if (observer === null) observe();
     observer.takeRecords();
+    delivered = [];
     pushQueued = false;
+    dirty = null;
     last = tree();
     return { ver: ++version, tree: last };
   };
@@ -176,6 +235,6 @@
     } finally {
       inEvent--;
     }
-    return changes(true);
+    return changes();
   };
 })();

@@ -37,6 +37,7 @@ log = logging.getLogger("actors.live")
 SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int, str], Awaitable[None]]
 
+_DISCARD = "\n;void 0;"  # the component's completion value may be a function
 _ABNORMAL_OK = frozenset({"normal", "linked"})
 _PENDING_LIMIT = 256  # out-of-order batches held for reordering before a resync
 
@@ -239,7 +240,7 @@ class Session:
             ctx.on_message(lambda msg: self._on_context_message(ctx, msg))
             ctx.set_global("__live_restored", self.kept)  # read (and deleted) by the runtime
             ctx.eval(app.runtime_js, filename="live-runtime.js")
-            ctx.eval(app.component_js, filename=app.component_name)
+            ctx.eval(app.component_js + _DISCARD, filename=app.component_name)
             names = ctx.call("__live_names")
             self.handlers = frozenset(n for n in names if isinstance(n, str))
         except BaseException:
