@@ -79,9 +79,8 @@ def main() -> int:
     args = parser.parse_args()
     n = 50 if args.quick else 300
     runtime = resources.files("actors.live").joinpath("runtime.js").read_text(encoding="utf-8")
-    print(
-        "| rows | handler alone | in-context diff (observer-driven) | host snapshot + Python diff | full walk alone |"
-    )
+    print("| rows | handler alone | in-context diff (observer-driven) | host snapshot + Python diff", end="")
+    print(" | full walk alone |")
     print("|---|---|---|---|---|")
     with actors.ContextPool(size=1, processes=0) as pool:
         for rows in (10, 100, 1000):
