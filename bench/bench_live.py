@@ -205,6 +205,21 @@ def footprint(pool: Any, exclude: int) -> tuple[int, dict[str, int]]:
     return rss, threads
 
 
+def server_cpu(exclude: int) -> float:
+    """CPU seconds (user + system) of this process and its children except the load client."""
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for child in me.children(recursive=True):
+        if child.pid != exclude:
+            try:
+                total += sum(child.cpu_times()[:2])
+            except psutil.Error:
+                pass
+    return total
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="500 sessions, shorter steady phase")
@@ -214,6 +229,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second")
     parser.add_argument("--seconds", type=float, default=None, help="length of the steady phase")
     parser.add_argument("--hibernate", type=float, default=None, help="hibernate idle sessions after S s")
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the sessions are open")
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -260,7 +276,32 @@ def main() -> int:
             results["rss_per_session_kb"] = round((rss1 - rss0) / n / KB, 1)
             results["threads_idle"] = threads0
             results["threads_open"] = threads1
+            import gc
+
+            if args.gc_freeze:
+                gc.collect()
+                gc.freeze()  # the sessions' long-lived objects leave the collector's scans
+            pauses: list[float] = []
+            started: list[float] = []
+
+            def on_gc(phase: str, info: dict[str, Any]) -> None:
+                if phase == "start":
+                    started.append(time.perf_counter())
+                elif started:
+                    pauses.append(time.perf_counter() - started.pop())
+
+            gc.callbacks.append(on_gc)
+            cpu0 = server_cpu(client.pid)
             steady = ask(op="steady", rate=args.rate, seconds=seconds)
+            cpu1 = server_cpu(client.pid)
+            gc.callbacks.remove(on_gc)
+            # CPU the server side (this process and the workers) spent per event, idle included
+            results["server_cpu_us_per_event"] = round((cpu1 - cpu0) / max(1, steady["sent"]) * 1e6)
+            results["server_gc"] = {
+                "collections": len(pauses),
+                "max_ms": round(max(pauses, default=0.0) * 1000, 1),
+                "total_ms": round(sum(pauses) * 1000, 1),
+            }
             results["steady"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in steady.items()}
             if args.processes > 0:
                 from actors.testing import crash_worker, worker_pid

@@ -17,6 +17,9 @@ def _uvicorn_config(app: Any, options: dict[str, Any]) -> Any:
     # The server's own frame limit: a page cannot make it buffer more than this for one
     # message before the session's checks run.
     options.setdefault("ws_max_size", 65_536)
+    # permessage-deflate keeps zlib state per connection and direction (tens of KB each)
+    # to shrink messages of a few dozen bytes: memory per session matters more here.
+    options.setdefault("ws_per_message_deflate", False)
     options.setdefault("log_level", "warning")
     return uvicorn.Config(app, **options)
 
