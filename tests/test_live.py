@@ -498,3 +498,51 @@ def test_an_idle_session_hibernates_and_the_next_event_wakes_it_from_kept_state(
         assert page.recv() == {"t": "patch", "ops": [["t", [2, 0], "2"]], "ack": 2}
         assert session.ctx is not None and session.ctx is not ctx and not session.hibernated
         assert session.restart_count == 0
+
+
+def test_a_component_that_replaces_the_runtime_only_ends_its_own_session(pool: actors.ContextPool) -> None:
+    hostile = (
+        COUNTER
+        + """
+    globalThis.__live_tree = () => ({ver: 'x', tree: {length: 1e9}});
+    globalThis.__live_event = () => 'not a batch';
+    Host.send({t: 'patch', base: 0, ver: 1e300, ops: 'junk'});
+    """
+    )
+    bad = LiveApp(pool, hostile, component_name="hostile.js")
+    good = LiveApp(pool, COUNTER, component_name="counter.js")
+    with ServerThread(bad) as bad_server, ServerThread(good) as good_server:
+        with LiveClient(good_server.ws_url()) as page:
+            page.until("reset")
+            with LiveClient(bad_server.ws_url()) as attacker:
+                assert attacker.until("closed")["message"] == "the component failed to start"
+                assert close_code(attacker) == 1011
+            page.event("inc")
+            assert page.until("patch")["ops"] == [["t", [2, 0], "1"]]
+        assert wait_until(lambda: not bad.sessions, 10)
+
+
+def test_forged_batches_from_a_component_are_dropped_and_its_page_keeps_working(
+    pool: actors.ContextPool,
+) -> None:
+    forger = (
+        COUNTER
+        + """
+    live.on('forge', () => {
+      Host.send({t: 'patch', base: 0, ver: 1e300, ops: 'junk'});
+      Host.send({t: 'patch', base: 'a', ver: 2, ops: []});
+      Host.send({t: 'patch', base: 5, ver: 4, ops: []});
+      Host.send({t: 'keep', v: 'x'.repeat(2 << 20)});
+    });
+    """
+    )
+    app = LiveApp(pool, forger, component_name="forger.js")
+    with ServerThread(app) as server, LiveClient(server.ws_url()) as page:
+        page.until("reset")
+        page.event("inc")
+        page.until("patch")
+        page.event("forge")
+        assert page.until("ack")["seq"] == 2
+        page.event("inc")
+        assert page.until("patch")["ops"] == [["t", [2, 0], "2"]]
+        assert only_session(app).kept == 2  # the 2 MiB keep was over max_kept_bytes

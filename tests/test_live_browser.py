@@ -204,3 +204,41 @@ def test_closing_the_tab_stops_the_context_through_the_link(pool: actors.Context
             assert wait_until(lambda: not app.sessions, 15)
         finally:
             context.close()
+
+
+def test_markup_a_component_sends_never_runs_script_in_the_page(pool: actors.ContextPool, page: Any) -> None:
+    hostile = (
+        COUNTER
+        + """
+    live.on('inject', () => {
+      const a = document.createElement('a');
+      a.id = 'link';
+      a.setAttribute('href', ' javascript:window.pwned = 1');
+      a.setAttribute('onclick', 'window.pwned = 2');
+      a.setAttribute('onmouseover', 'window.pwned = 3');
+      a.textContent = '<img src=x onerror="window.pwned = 4">';
+      const s = document.createElement('script');
+      s.textContent = 'window.pwned = 5';
+      const f = document.createElement('iframe');
+      f.setAttribute('srcdoc', '<script>parent.pwned = 6</script>');
+      document.body.append(a, s, f);
+      out.textContent = 'injected';
+    });
+    document.body.insertAdjacentHTML('beforeend', '<button id="inject" data-on-click="inject">x</button>');
+    """
+    )
+    app = LiveApp(pool, hostile, component_name="hostile.js")
+    with ServerThread(app) as server:
+        page.goto(server.url + "/")
+        wait_live(page)
+        page.click("#inject")
+        expect(page.locator("output")).to_have_text("injected")
+        link = page.locator("#link")
+        expect(link).to_have_text('<img src=x onerror="window.pwned = 4">')  # text, not markup
+        assert link.get_attribute("href") is None
+        assert link.get_attribute("onclick") is None and link.get_attribute("onmouseover") is None
+        link.click()
+        link.hover()
+        assert page.locator("[data-live-root] script").count() == 0
+        assert page.locator("iframe").get_attribute("srcdoc") is None
+        assert page.evaluate("window.pwned") is None

@@ -46,6 +46,20 @@ class SessionClosed(Exception):
     """The session is over (socket gone or closed by the server)."""
 
 
+class BadRuntimeAnswer(Exception):
+    """The context answered the runtime's call with something of the wrong shape: the
+    component replaced a ``__live_*`` function."""
+
+
+def _tree_of(result: Any) -> tuple[int, list[Any]]:
+    if not isinstance(result, dict):
+        raise BadRuntimeAnswer("__live_tree did not answer an object")
+    ver, tree = result.get("ver"), result.get("tree")
+    if type(ver) is not int or not isinstance(tree, list):
+        raise BadRuntimeAnswer("__live_tree answered without a version and a tree")
+    return ver, tree
+
+
 class SessionOwner(DispatchActor):
     """The Pykka actor that owns a session's socket; its context is linked to it.
 
@@ -159,17 +173,24 @@ class Session:
 
     async def _start_context(self, first: bool) -> bool:
         """Spawn, link and render a context; send the page its tree. False: the session closed."""
+        ctx: Context | None = None
         try:
             ctx = await asyncio.to_thread(self._spawn)
+            async with self._lock:
+                self.ctx = ctx
+                await self._send_tree(ctx, kind="reset" if first else "restarted")
         except SessionClosed:
             return False
-        except (JSError, LimitError, ContextDeadError) as exc:
-            log.warning("live component failed to start: %s", exc)
+        except Exception as exc:
+            # JSError, a limit, a dead context, or a runtime the component tampered with
+            # (a __live_tree that answers nonsense): this session ends, no other notices.
+            log.warning("live component failed to start: %r", exc)
+            self.ctx = None
+            if ctx is not None:
+                with contextlib.suppress(Exception):
+                    ctx.stop(timeout=0)
             await self._shutdown(1011, "the component failed to start")
             return False
-        async with self._lock:
-            self.ctx = ctx
-            await self._send_tree(ctx, kind="reset" if first else "restarted")
         self._ready.set()
         self._touch()
         return True
@@ -190,8 +211,8 @@ class Session:
             if ctx is None or self.closed:
                 return
             try:
-                self._hibernated_tree = (await ctx.call_async("__live_tree"))["tree"]
-            except ActorsError:
+                self._hibernated_tree = _tree_of(await ctx.call_async("__live_tree"))[1]
+            except (ActorsError, BadRuntimeAnswer):
                 return  # busy or dying: the exit path or the next idle period handles it
             self.ctx = None
             self.hibernated = True
@@ -205,20 +226,20 @@ class Session:
         """A context for a hibernated session (lock held); the page gets the tree only if it differs."""
         try:
             ctx = await asyncio.to_thread(self._spawn)
-            result = await ctx.call_async("__live_tree")
+            ver, tree = _tree_of(await ctx.call_async("__live_tree"))
         except SessionClosed:
             return None
-        except (JSError, LimitError, ContextDeadError) as exc:
-            log.warning("live component failed to wake: %s", exc)
+        except Exception as exc:
+            log.warning("live component failed to wake: %r", exc)
             await self._shutdown(1011, "the component failed to start")
             return None
         self.ctx = ctx
         self.hibernated = False
         self._pending.clear()
-        self._version = int(result["ver"])
-        if result["tree"] != self._hibernated_tree:
+        self._version = ver
+        if tree != self._hibernated_tree:
             self._drop_patches()
-            self._enqueue(json.dumps({"t": "reset", "tree": result["tree"], "ver": self._version}))
+            self._enqueue(json.dumps({"t": "reset", "tree": tree, "ver": ver}))
         self._hibernated_tree = None
         return ctx
 
@@ -242,6 +263,8 @@ class Session:
             ctx.eval(app.runtime_js, filename="live-runtime.js")
             ctx.eval(app.component_js + _DISCARD, filename=app.component_name)
             names = ctx.call("__live_names")
+            if not isinstance(names, list):
+                raise BadRuntimeAnswer("__live_names did not answer a list")
             self.handlers = frozenset(n for n in names if isinstance(n, str))
         except BaseException:
             with contextlib.suppress(Exception):
@@ -251,12 +274,11 @@ class Session:
 
     async def _send_tree(self, ctx: Context, kind: str) -> None:
         """The whole tree, as a new base for the page (lock held)."""
-        result = await ctx.call_async("__live_tree")
-        ver = int(result["ver"])
+        ver, tree = _tree_of(await ctx.call_async("__live_tree"))
         self._pending.clear()
         self._version = ver
         self._drop_patches()
-        self._enqueue(json.dumps({"t": kind, "tree": result["tree"], "ver": ver}))
+        self._enqueue(json.dumps({"t": kind, "tree": tree, "ver": ver}))
 
     async def _restart(self, old: Context, reason: str) -> None:
         async with self._lock:
@@ -322,8 +344,10 @@ class Session:
     def _batch(self, batch: Any, ack: int | None) -> None:
         """A batch of ops from the context: emit it (and any it unblocks) in version order."""
         try:
-            base, ver, ops = int(batch["base"]), int(batch["ver"]), batch["ops"]
-        except (KeyError, TypeError, ValueError):
+            base, ver, ops = batch["base"], batch["ver"], batch["ops"]
+            if type(base) is not int or type(ver) is not int or not isinstance(ops, list) or ver <= base:
+                raise TypeError("not a batch")
+        except (KeyError, TypeError, IndexError):
             log.warning("live: a malformed batch from the context was dropped")
             return
         if base < self._version:
@@ -390,7 +414,7 @@ class Session:
                     ctx = self.ctx
                     if ctx is not None and self._resync:
                         self._resync = False
-                        with contextlib.suppress(ActorsError):
+                        with contextlib.suppress(ActorsError, BadRuntimeAnswer):
                             await self._send_tree(ctx, kind="reset")
 
     async def _shutdown(self, code: int, message: str) -> None:
