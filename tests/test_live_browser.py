@@ -242,3 +242,22 @@ def test_markup_a_component_sends_never_runs_script_in_the_page(pool: actors.Con
         assert page.locator("[data-live-root] script").count() == 0
         assert page.locator("iframe").get_attribute("srcdoc") is None
         assert page.evaluate("window.pwned") is None
+
+
+def test_key_events_are_filtered_by_data_key_and_carry_the_fields_value(
+    pool: actors.ContextPool, page: Any
+) -> None:
+    keys = """
+    document.body.innerHTML = '<input data-on-keydown="key" data-key="Escape"><output></output>';
+    const out = document.querySelector('output');
+    let n = 0;
+    live.on('key', (ev) => { n += 1; out.textContent = `${n}: ${ev.key} with ${ev.value}`; });
+    """
+    app = LiveApp(pool, keys, component_name="keys.js")
+    with ServerThread(app) as server:
+        page.goto(server.url + "/")
+        wait_live(page)
+        field = page.locator("input")
+        field.press_sequentially("ab")
+        field.press("Escape")
+        expect(page.locator("output")).to_have_text("1: Escape with ab")

@@ -19,7 +19,7 @@ import ctypes
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from actors.dispatch import DispatchActor
@@ -100,7 +100,7 @@ class Session:
         self._resync = False
         self._version = 0  # the version of the tree the page will have after the outbox
         self._pending: dict[int, tuple[int, Any, int | None]] = {}
-        self.last_acked = -1
+        self._tasks: set[asyncio.Task[None]] = set()  # restarts and hibernations in flight
         self._bad_messages = 0
         # hibernation (app.hibernate_after): the context is stopped while the page is idle
         self.hibernated = False
@@ -133,6 +133,11 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender
 
+    def _spawn_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._tasks.discard)
+
     def notify_exit(self, ref: Any, reason: str) -> None:
         """From the owner's thread: a linked context exited."""
         with contextlib.suppress(RuntimeError):  # loop closed: the session is gone anyway
@@ -144,7 +149,7 @@ class Session:
             return
         if getattr(ref, "actor_urn", None) != ctx.actor_ref.actor_urn:
             return  # an old incarnation
-        self.loop.create_task(self._restart(ctx, reason))
+        self._spawn_task(self._restart(ctx, reason))
 
     def _on_context_message(self, ctx: Context, message: Any) -> None:
         """From the pool's event thread: ``Host.send`` of the runtime (or the component)."""
@@ -202,7 +207,7 @@ class Session:
             return
         if self._idle is not None:
             self._idle.cancel()
-        self._idle = self.loop.call_later(after, lambda: self.loop.create_task(self._hibernate()))
+        self._idle = self.loop.call_later(after, lambda: self._spawn_task(self._hibernate()))
 
     async def _hibernate(self) -> None:
         """Stop the context of an idle page; the next event starts one from the kept state."""
