@@ -227,7 +227,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=None)
     parser.add_argument("--processes", type=int, default=2, help="worker processes (0: thread mode)")
     parser.add_argument("--threads", type=int, default=2, help="native pool threads")
-    parser.add_argument("--rate", type=float, default=1000.0, help="events per second")
+    parser.add_argument("--rate", type=float, default=1000.0, help="events per second (0: no event phases)")
     parser.add_argument("--seconds", type=float, default=None, help="length of the steady phase")
     parser.add_argument("--hibernate", type=float, default=None, help="hibernate idle sessions after S s")
     parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the sessions are open")
@@ -301,7 +301,7 @@ def main() -> int:
 
             gc.callbacks.append(on_gc)
             cpu0 = server_cpu(client.pid)
-            steady = ask(op="steady", rate=args.rate, seconds=seconds)
+            steady = ask(op="steady", rate=args.rate, seconds=seconds) if args.rate > 0 else {"sent": 0}
             cpu1 = server_cpu(client.pid)
             gc.callbacks.remove(on_gc)
             # CPU the server side (this process and the workers) spent per event, idle included
@@ -312,7 +312,7 @@ def main() -> int:
                 "total_ms": round(sum(pauses) * 1000, 1),
             }
             results["steady"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in steady.items()}
-            if args.processes > 0:
+            if args.processes > 0 and args.rate > 0:
                 from actors.testing import crash_worker, worker_pid
 
                 sessions = [s for s in list(app.sessions) if s.ctx is not None]
