@@ -546,3 +546,29 @@ def test_forged_batches_from_a_component_are_dropped_and_its_page_keeps_working(
         page.event("inc")
         assert page.until("patch")["ops"] == [["t", [2, 0], "2"]]
         assert only_session(app).kept == 2  # the 2 MiB keep was over max_kept_bytes
+
+
+def test_a_session_ends_as_soon_as_its_page_disconnects_after_a_message(pool: actors.ContextPool) -> None:
+    # Hazard: on Python 3.11, cancelling a sender inside asyncio.wait_for just as its
+    # send completed was swallowed, and the session waited forever for its sender.
+    app = LiveApp(pool, COUNTER, component_name="counter.js")
+
+    async def main() -> bool:
+        incoming: asyncio.Queue[str | None] = asyncio.Queue()
+        sent: asyncio.Queue[str] = asyncio.Queue()
+
+        async def send_text(text: str) -> None:
+            sent.put_nowait(text)
+
+        async def close(code: int, reason: str) -> None:
+            pass
+
+        session = Session(app, send_text, close)
+        task = asyncio.ensure_future(session.run(incoming.get))
+        await sent.get()  # the reset, received while the sender is still inside its send
+        incoming.put_nowait(None)  # the page goes away at once
+        done, _ = await asyncio.wait({task}, timeout=10)
+        ctx = session.ctx
+        return bool(done) and ctx is not None and await asyncio.to_thread(ctx.wait, 10)
+
+    assert asyncio.run(main())

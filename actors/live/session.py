@@ -129,9 +129,11 @@ class Session:
             self._wake.set()
             # Stopping the owner stops the context through the link (reason "linked").
             self.owner.stop(block=False)
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
+            # The sender ends by itself now that the session is closed, unless it is
+            # stuck in a send to a page that stopped reading.
+            done, _ = await asyncio.wait({sender}, timeout=1.0)
+            if not done:
+                sender.cancel()
 
     def _spawn_task(self, coro: Coroutine[Any, Any, None]) -> None:
         task = self.loop.create_task(coro)
@@ -399,21 +401,24 @@ class Session:
         self._resync = False
 
     async def _sender(self) -> None:
-        app = self.app
-        while True:
+        # No cancellation and no wait_for here: on Python 3.11 wait_for can swallow a
+        # cancel that arrives as the send completes, and the task would wait forever.
+        # The sender stops by itself once the session is closed; a send that takes
+        # longer than send_timeout is caught by a timer instead.
+        while not self.closed:
             await self._wake.wait()
             self._wake.clear()
-            while self._outbox:
+            while self._outbox and not self.closed:
                 text = self._outbox.popleft()
                 self._outbox_chars -= len(text)
+                timer = self.loop.call_later(self.app.send_timeout, self._send_stalled)
                 try:
-                    await asyncio.wait_for(self._send_text(text), app.send_timeout)
-                except asyncio.TimeoutError:
-                    await self._shutdown(1013, "the page is not reading its messages")
-                    return
+                    await self._send_text(text)
                 except Exception:
-                    self.closed = True
+                    self.closed = True  # the socket is gone; the reader sees the disconnect
                     return
+                finally:
+                    timer.cancel()
             if self._resync and not self.closed:
                 async with self._lock:
                     ctx = self.ctx
@@ -421,6 +426,18 @@ class Session:
                         self._resync = False
                         with contextlib.suppress(ActorsError, BadRuntimeAnswer):
                             await self._send_tree(ctx, kind="reset")
+
+    def _send_stalled(self) -> None:
+        self._spawn_task(self._shutdown(1013, "the page is not reading its messages"))
+
+    async def _send_within(self, text: str) -> None:
+        """Send ``text``, giving up after send_timeout (a task and asyncio.wait: see _sender)."""
+        task: asyncio.Future[None] = asyncio.ensure_future(self._send_text(text))
+        done, _ = await asyncio.wait({task}, timeout=self.app.send_timeout)
+        if not done:
+            task.cancel()
+        elif task.exception() is not None:
+            pass  # retrieved: the socket is gone
 
     async def _shutdown(self, code: int, message: str) -> None:
         """Tell the page why, then close the socket (the reader then sees the disconnect)."""
@@ -430,12 +447,9 @@ class Session:
         self._outbox.clear()
         self._outbox_chars = 0
         self._wake.set()
+        await self._send_within(json.dumps({"t": "closed", "message": message}))
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                self._send_text(json.dumps({"t": "closed", "message": message})), self.app.send_timeout
-            )
-        with contextlib.suppress(Exception):
-            await self._close(code, message[:120])
+            await asyncio.wait({asyncio.ensure_future(self._close(code, message[:120]))}, timeout=5.0)
 
 
 _TRIM_INTERVAL = 1.0
