@@ -9,7 +9,8 @@ A component renders a list of N rows (``<li><span>text</span> <b>count</b> <butt
 each event bumps the count of one random row. Timed per event, median, in thread mode
 (one native thread):
 
-1. the handler alone (a plain ``ctx.call``), the floor;
+1. the handler alone (a plain ``ctx.call`` in a second context with the same component
+   and no live runtime, so no observer), the floor;
 2. ``__live_event`` of the live runtime: the handler, then the diff of only what the
    ``MutationObserver`` saw change (the strategy ``actors.live`` uses);
 3. the handler, then a host-side snapshot (``ctx.dom_find("body")``: the C reader, no
@@ -89,19 +90,22 @@ def main() -> int:
             ctx.eval(runtime)
             ctx.eval(COMPONENT % rows)
             ctx.call("__live_tree")
+            bare = pool.spawn(apis=["dom"], timeout=30)
+            bare.eval("globalThis.live = {on() {}, keep() {}, restored: undefined}; null")
+            bare.eval(COMPONENT % rows)
             event = {"h": "bump", "type": "click", "path": []}
             floor, live, host, full = [], [], [], []
-            prev = ctx.dom_find("body")
+            prev = bare.dom_find("body")
             for _ in range(n):
                 t = time.perf_counter()
-                ctx.call("plain")
+                bare.call("plain")
                 floor.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 ctx.call("__live_event", event)
                 live.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                ctx.call("plain")
-                snap = ctx.dom_find("body")
+                bare.call("plain")
+                snap = bare.dom_find("body")
                 ops: list[Any] = []
                 diff(prev, snap, ops)
                 host.append(time.perf_counter() - t)
@@ -115,6 +119,7 @@ def main() -> int:
                 f"{median_us(host):.0f} us | {median_us(full):.0f} us |"
             )
             ctx.stop()
+            bare.stop()
     return 0
 
 
