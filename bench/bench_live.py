@@ -92,7 +92,8 @@ class Client:
 
         async def one(i: int) -> None:
             async with sem:
-                ws = await connect(self.url, open_timeout=120, max_queue=4)
+                # no keepalive pings: under this load a ping can wait longer than its timeout
+                ws = await connect(self.url, open_timeout=120, max_queue=4, ping_interval=None)
                 ready = asyncio.Event()
                 self.socks.append(ws)
                 self.readers.append(asyncio.ensure_future(self.reader(i, ws, ready)))
@@ -105,7 +106,10 @@ class Client:
         seq = self.seq[0]
         self.pending[(i, seq)] = time.perf_counter()
         msg = {"t": "e", "seq": seq, "h": "inc", "type": "click", "path": BUTTON}
-        await self.socks[i].send(json.dumps(msg))
+        try:
+            await self.socks[i].send(json.dumps(msg))
+        except Exception:
+            self.pending.pop((i, seq), None)  # a closed session: counted as not answering
 
     async def steady(self, rate: float, seconds: float) -> dict[str, Any]:
         self.latencies.clear()
@@ -239,9 +243,12 @@ def main() -> int:
     n = args.sessions or (500 if args.quick else 10_000)
     seconds = args.seconds or (5.0 if args.quick else 10.0)
 
+    import logging
     import resource
 
     import actors
+
+    logging.getLogger("actors").setLevel(logging.ERROR)  # one warning per lost context otherwise
     from actors.live import LiveApp, ServerThread
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -254,7 +261,7 @@ def main() -> int:
             pool, COMPONENT, component_name="counter.js", memory_limit=4 << 20, max_reductions=100_000,
             timeout=5.0, hibernate_after=args.hibernate, max_restarts=5,
         )  # fmt: skip
-        with ServerThread(app, backlog=4096) as server:
+        with ServerThread(app, backlog=4096, ws_ping_interval=None) as server:
             client = subprocess.Popen(
                 [sys.executable, __file__, "--client", server.ws_url()],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -264,7 +271,9 @@ def main() -> int:
             def ask(**cmd: Any) -> Any:
                 client.stdin.write(json.dumps(cmd) + "\n")  # type: ignore[union-attr]
                 client.stdin.flush()  # type: ignore[union-attr]
-                return json.loads(client.stdout.readline())  # type: ignore[union-attr]
+                answer = json.loads(client.stdout.readline())  # type: ignore[union-attr]
+                print(cmd["op"], answer, file=sys.stderr, flush=True)
+                return answer
 
             time.sleep(1.0)  # the workers settle (first contexts, polyfill bytecode)
             rss0, threads0 = footprint(pool, client.pid)
@@ -285,6 +294,7 @@ def main() -> int:
             results["rss_per_session_kb"] = round((rss1 - rss0) / n / KB, 1)
             results["threads_idle"] = threads0
             results["threads_open"] = threads1
+            print(json.dumps(results), file=sys.stderr, flush=True)
             import gc
 
             if args.gc_freeze:
