@@ -31,6 +31,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
 )
 expect = sync_api.expect
+expect.set_options(timeout=15_000)  # a loaded CI machine: the deadline, not a sleep
 
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
