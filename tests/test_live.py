@@ -572,3 +572,17 @@ def test_a_session_ends_as_soon_as_its_page_disconnects_after_a_message(pool: ac
         return bool(done) and ctx is not None and await asyncio.to_thread(ctx.wait, 10)
 
     assert asyncio.run(main())
+
+
+def test_a_socket_past_max_sessions_is_told_the_server_is_full_before_a_context_is_spawned(
+    pool: actors.ContextPool,
+) -> None:
+    app = LiveApp(pool, COUNTER, component_name="counter.js", max_sessions=1)
+    with ServerThread(app) as server, LiveClient(server.ws_url()) as first:
+        first.until("reset")
+        with LiveClient(server.ws_url()) as second:
+            assert second.until("closed")["message"] == "the server is full"
+            assert close_code(second) == 1013
+        assert len(app.sessions) == 1
+        first.event("inc")
+        assert first.until("patch")["ops"] == [["t", [2, 0], "1"]]

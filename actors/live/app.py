@@ -58,6 +58,8 @@ class LiveApp:
         send_timeout: seconds one message may wait for the page before the session is
             closed.
         max_message_bytes: the largest message a page may send.
+        max_sessions: sessions served at once; a socket past it is told "the server is
+            full" and closed (1013) before a context is spawned.
         hibernate_after: seconds without events after which a session's context is
             stopped (its page and socket stay); the next event starts a new one from
             ``live.restored``. Only for components that keep everything they need with
@@ -87,6 +89,7 @@ class LiveApp:
         max_kept_bytes: int = 1 << 20,
         url: str | None = None,
         hibernate_after: float | None = None,
+        max_sessions: int | None = None,
     ) -> None:
         if component_name is None:
             path = Path(component)
@@ -114,6 +117,8 @@ class LiveApp:
         self.max_kept_bytes = max_kept_bytes
         self.url = url
         self.hibernate_after = hibernate_after
+        self.max_sessions = max_sessions
+        self._admitted = 0  # sockets past the max_sessions check, sessions or not yet
         self.runtime_js = _package_text("runtime.js")
         self.client_js = _package_text("client.js").encode()
         self.sessions: set[Session] = set()
@@ -173,6 +178,19 @@ class LiveApp:
         first = await receive()
         if first["type"] != "websocket.connect":
             return
+        if self.max_sessions is not None and self._admitted >= self.max_sessions:
+            # Refused before anything is built: no context, no actor, no task.
+            await send({"type": "websocket.accept"})
+            await send({"type": "websocket.send", "text": '{"t": "closed", "message": "the server is full"}'})
+            await send({"type": "websocket.close", "code": 1013, "reason": "the server is full"})
+            return
+        self._admitted += 1  # counted with no await since the check: concurrent connects see it
+        try:
+            await self._serve_session(receive, send)
+        finally:
+            self._admitted -= 1
+
+    async def _serve_session(self, receive: Receive, send: Send) -> None:
         await send({"type": "websocket.accept"})
 
         async def send_text(text: str) -> None:
