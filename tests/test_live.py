@@ -586,3 +586,35 @@ def test_a_socket_past_max_sessions_is_told_the_server_is_full_before_a_context_
         assert len(app.sessions) == 1
         first.event("inc")
         assert first.until("patch")["ops"] == [["t", [2, 0], "1"]]
+
+
+def test_page_loads_render_at_most_max_renders_contexts_at_once(pool: actors.ContextPool) -> None:
+    import threading
+
+    lock = threading.Lock()
+    inside = [0, 0]  # now, most
+    release = threading.Event()
+
+    def enter() -> None:
+        with lock:
+            inside[0] += 1
+            inside[1] = max(inside[1], inside[0])
+            if inside[0] > 1:
+                release.set()  # an overlap: the bound is broken, stop holding
+        release.wait(0.3)  # held so that the other loads pile up behind it
+        with lock:
+            inside[0] -= 1
+
+    component = "Host.callSync('enter'); document.body.textContent = 'hi';"
+    app = LiveApp(pool, component, component_name="slow.js", handlers={"enter": enter}, max_renders=1)
+    with ServerThread(app) as server:
+
+        def load() -> int:
+            return httpx.get(server.url + "/", timeout=60).status_code
+
+        threads = [threading.Thread(target=load) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert inside[1] == 1

@@ -60,6 +60,7 @@ class LiveApp:
         max_message_bytes: the largest message a page may send.
         max_sessions: sessions served at once; a socket past it is told "the server is
             full" and closed (1013) before a context is spawned.
+        max_renders: first pages rendered at once (each in a short-lived context).
         hibernate_after: seconds without events after which a session's context is
             stopped (its page and socket stay); the next event starts a new one from
             ``live.restored``. Only for components that keep everything they need with
@@ -90,6 +91,7 @@ class LiveApp:
         url: str | None = None,
         hibernate_after: float | None = None,
         max_sessions: int | None = None,
+        max_renders: int = 4,
     ) -> None:
         if component_name is None:
             path = Path(component)
@@ -118,6 +120,8 @@ class LiveApp:
         self.url = url
         self.hibernate_after = hibernate_after
         self.max_sessions = max_sessions
+        self.max_renders = max_renders
+        self._renders: asyncio.Semaphore | None = None  # made on the server's loop
         self._admitted = 0  # sockets past the max_sessions check, sessions or not yet
         self.runtime_js = _package_text("runtime.js")
         self.client_js = _package_text("client.js").encode()
@@ -153,7 +157,10 @@ class LiveApp:
 
     async def render_page(self, root: str = "") -> str:
         """The first page as HTML: the component's initial tree, rendered on the host."""
-        tree = await asyncio.to_thread(self._initial_tree)
+        if self._renders is None:
+            self._renders = asyncio.Semaphore(self.max_renders)
+        async with self._renders:  # a flood of page loads waits; it never holds N contexts
+            tree = await asyncio.to_thread(self._initial_tree)
         return render.page(
             tree, title=self.title, head=self.head, ws_path=f"{root}/ws", client_path=f"{root}/live.js"
         )
