@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -281,14 +280,6 @@ def main() -> int:
             time.sleep(2.0)
             rss1, threads1 = footprint(pool, client.pid)
             results["open_seconds"] = round(opened["seconds"], 1)
-            if os.environ.get("BENCH_LIVE_OBJECTS"):
-                import collections
-                import gc
-
-                objs = gc.get_objects()
-                results["gc_objects"] = len(objs)
-                results["gc_top"] = collections.Counter(type(o).__qualname__ for o in objs).most_common(12)
-                del objs
             results["rss_before_mb"] = round(rss0 / KB / KB)
             results["rss_open_mb"] = round(rss1 / KB / KB)
             results["rss_per_session_kb"] = round((rss1 - rss0) / n / KB, 1)
