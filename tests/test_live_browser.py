@@ -25,11 +25,19 @@ from actors.live import LiveApp, ServerThread
 from actors.live.session import Session
 
 CHROMIUM = os.environ.get("ACTORS_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# CI sets ACTORS_REQUIRE_BROWSER=1 after installing both: there a missing
+# browser is a failure, not a skip
+_REQUIRED = os.environ.get("ACTORS_REQUIRE_BROWSER", "") not in ("", "0")
 if not os.path.exists(CHROMIUM):
+    if _REQUIRED:
+        raise RuntimeError(f"ACTORS_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
-)
+if _REQUIRED:
+    import playwright.sync_api as sync_api
+else:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
 expect = sync_api.expect
 expect.set_options(timeout=15_000)  # a loaded CI machine: the deadline, not a sleep
 
