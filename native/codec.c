@@ -817,15 +817,7 @@ static JSValue dec_ext(dec *d, mp_obj *o)
 {
     switch (o->ext) {
     case ACT_EXT_BIGINT: {
-        size_t digits = 0;
-        for (size_t i = 0; i < o->len; i++) {
-            uint8_t ch = o->data[i];
-            bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-            if (!(hex || (i == 0 && ch == '-')))
-                return dfail(d, "malformed BigInt extension");
-            digits += hex;
-        }
-        if (!digits)
+        if (!mp_bigint_hex_ok(o->data, o->len))
             return dfail(d, "malformed BigInt extension");
         JSValue v = bigint_from_hex(d->jc, o->data, o->len);
         return JS_IsException(v) ? dfail_js(d) : v;

@@ -543,3 +543,16 @@ int mp_validate_frame(const uint8_t *buf, size_t len, int call_args, int max_dep
     free(st);
     return rc;
 }
+
+bool mp_bigint_hex_ok(const uint8_t *p, size_t n)
+{
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ch = p[i];
+        bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+        if (!hex && !(i == 0 && ch == '-'))
+            return false;
+        digits += hex;
+    }
+    return digits > 0;
+}

@@ -47,6 +47,8 @@ void mpw_patch_map32(mpw *w, size_t at, uint32_t n);
 /* True if s[0..n) holds the CESU-8 encoding of a lone surrogate. */
 bool utf8_has_surrogate(const char *s, size_t n);
 bool utf8_valid(const uint8_t *p, size_t n);
+/* A BigInt extension's payload: an optional '-' then at least one hex digit. */
+bool mp_bigint_hex_ok(const uint8_t *p, size_t n);
 /* Replaces each lone surrogate in s[0..n) by U+FFFD (same length) and cuts
    an incomplete sequence at the end; returns the new length. */
 size_t utf8_repair(char *s, size_t n);

@@ -141,17 +141,8 @@ int wire_next(wire_in *r, wire_msg *m)
 static const char *check_ext(const mp_obj *o)
 {
     switch (o->ext) {
-    case ACT_EXT_BIGINT: {
-        size_t digits = 0;
-        for (size_t i = 0; i < o->len; i++) {
-            uint8_t ch = o->data[i];
-            bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-            if (!hex && !(i == 0 && ch == '-'))
-                return "malformed BigInt";
-            digits += hex;
-        }
-        return digits ? NULL : "malformed BigInt";
-    }
+    case ACT_EXT_BIGINT:
+        return mp_bigint_hex_ok(o->data, o->len) ? NULL : "malformed BigInt";
     case ACT_EXT_DATE:
         return o->len == 8 ? NULL : "malformed Date";
     case ACT_EXT_ERROR: {
