@@ -270,6 +270,7 @@ struct act_ctx {
         int abort_reason;          /* ABORT_*: set by the interrupt handler */
         int op_oom;                /* the running operation failed with out of memory */
         uint32_t allocs;           /* engine allocations, for the allocation poll (limits.c) */
+        int induced;               /* the allocation poll failed an allocation in this checkpoint */
     } lim;
 
     /* operations (ops.c) */

@@ -47,6 +47,9 @@ bool ctx_is_oom(act_ctx *c, JSValueConst exc)
        throwing (no script can throw this value) */
     if (JS_IsUninitialized(exc))
         return true;
+    /* the allocation poll failed one on purpose: a limit, not the heap */
+    if (c->lim.induced)
+        return false;
     return JS_GetOutOfMemoryCount(c->rt) != c->lim.run.oom_base && js_is_oom(c->jc, exc);
 }
 
@@ -221,6 +224,7 @@ static bool alloc_overdue(act_ctx *c)
     if (reason == ABORT_NONE)
         return false;
     c->lim.abort_reason = reason;
+    c->lim.induced = 1;
     return true;
 }
 

@@ -139,7 +139,11 @@ static void report_rejections(act_ctx *c)
         c->ops.rejections = r->next;
         /* an operation that failed with out of memory leaves promises of its
            own rejected with the same error: its caller has been told already */
-        if (!(c->lim.op_oom && ctx_is_oom(c, r->reason)))
+        bool told = (c->lim.op_oom && ctx_is_oom(c, r->reason)) ||
+                    /* rejected by the failure the allocation poll made: the
+                       operation it ended was answered with its limit */
+                    (c->lim.induced && js_is_oom(c->jc, r->reason));
+        if (!told)
             ctx_report_uncaught(c, "rejection", r->reason, ABORT_NONE);
         JS_FreeValue(c->jc, r->promise);
         JS_FreeValue(c->jc, r->reason);
@@ -196,6 +200,7 @@ int ctx_checkpoint(act_ctx *c, acct *a, uint64_t op_id)
     settle_ops(c);
     report_rejections(c);
     c->lim.op_oom = 0;
+    c->lim.induced = 0;
     ctx_budget_leave(c, a, &saved);
     c->ops.cur_id = saved_op;
     return aborted;
