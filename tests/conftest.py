@@ -13,6 +13,7 @@ with ``@pytest.mark.thread_only`` (and why).
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,6 +23,13 @@ from servers import LoopbackServer
 import actors
 
 MODES = {"threads": "0", "processes": "2"}
+
+# A run started in the background of a non-interactive shell inherits SIGINT
+# ignored, and Python then never turns Ctrl-C (or _thread.interrupt_main)
+# into KeyboardInterrupt: the tests that play a Ctrl-C need the default, and
+# the child processes they start inherit it from here.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session", params=list(MODES), autouse=True)
