@@ -102,7 +102,8 @@ def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: 
 ALLOCATING = [
     "'ab'.repeat(1 << 24).split('').length",
     "Array.from('ab'.repeat(1 << 24)).length",
-    "Object.entries('ab'.repeat(1 << 23)).length",
+    # not Object.entries of a huge string: the failed allocation can land where
+    # the builtin carries on, and it then runs to its end (README, Security)
     "[...'ab'.repeat(1 << 24)].length",
 ]
 
