@@ -15,6 +15,7 @@ from actors.live import render
 from actors.live.session import Session
 
 if TYPE_CHECKING:
+    from actors.context import Context
     from actors.pool import ContextPool
 
 __all__ = ["LiveApp"]
@@ -165,15 +166,21 @@ class LiveApp:
             tree, title=self.title, head=self.head, ws_path=f"{root}/ws", client_path=f"{root}/live.js"
         )
 
-    def _initial_tree(self) -> Any:
-        ctx = self.pool.spawn(
+    def spawn_context(self, on_uncaught: str | None = None) -> Context:
+        """A context with the app's API groups, handlers, limits and URL (not yet set up)."""
+        ctx: Context = self.pool.spawn(
             apis=self.apis,
             handlers=self.handlers,
             memory_limit=self.memory_limit,
             max_reductions=self.max_reductions,
             timeout=self.timeout,
             url=self.url,
+            on_uncaught=on_uncaught,
         )
+        return ctx
+
+    def _initial_tree(self) -> Any:
+        ctx = self.spawn_context()
         try:
             ctx.eval(self.runtime_js, filename="live-runtime.js")
             ctx.eval(self.component_js + _DISCARD, filename=self.component_name)

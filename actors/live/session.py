@@ -252,15 +252,7 @@ class Session:
 
     def _spawn(self) -> Context:
         app = self.app
-        ctx: Context = app.pool.spawn(
-            apis=app.apis,
-            handlers=app.handlers,
-            memory_limit=app.memory_limit,
-            max_reductions=app.max_reductions,
-            timeout=app.timeout,
-            url=app.url,
-            on_uncaught="crash",
-        )
+        ctx = app.spawn_context(on_uncaught="crash")
         try:
             ctx.link(self.owner)  # before any code runs: a socket closed meanwhile stops it
             if self.closed:
