@@ -11,7 +11,8 @@
 //
 // A global the user (or a worker's scope) replaced before this group loaded
 // keeps its value: only names still lazy are defined.
-(function install(native, g) {
+// @shared windowEventTypes
+(function install(native, g, shared) {
   'use strict';
 
   let parts = null;
@@ -71,8 +72,19 @@
     });
   }
   // with the events group, the global is an event target with on<event>
-  // properties (polyfills/window_events.js): bring them in with the window
-  if (lazy('addEventListener')) void g.addEventListener;
+  // properties (polyfills/window_events.js). The properties come with the
+  // window, as plain data that group reads at dispatch; the group itself
+  // (and the events group under it, ~80 KB a context) waits for the first
+  // touch of addEventListener or dispatchEvent: a UMD wrapper reads `self`
+  // on load, and most libraries never listen on the global.
+  if (lazy('addEventListener')) {
+    for (const type of shared.windowEventTypes()) {
+      const name = 'on' + type;
+      if (!Object.prototype.hasOwnProperty.call(g, name)) {
+        Object.defineProperty(g, name, { value: null, writable: true, configurable: true, enumerable: true });
+      }
+    }
+  }
   const exports = {};
   if (lazy('window')) exports.window = g;
   if (lazy('self')) exports.self = g;

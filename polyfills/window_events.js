@@ -6,14 +6,15 @@
 // an event dispatched there has the global as its `target`, `srcElement` and
 // (while it runs) `currentTarget`, in its #private state. The `on<event>`
 // handler properties exist on the global
-// from the first touch of `window`, `self` or one of these functions, as
+// from the first touch of `window`, `self` (polyfills/window.js defines them
+// there, without loading this group) or one of these functions, as
 // plain data properties (null until set); a function stored in one runs
 // before the listeners of its event type, with the global as `this`, and a
 // `false` result cancels a cancelable event.
 //
 // Events of the DOM (`dom` group) do not propagate from the document to the
 // global: listeners on the global see only events dispatched to it.
-// @shared events
+// @shared events windowEventTypes
 (function install(native, g, shared) {
   'use strict';
 
@@ -21,20 +22,7 @@
   const listeners = new Map(); // the global's: type -> [record]
   const listenersOf = () => listeners;
   const preventDefault = events.Event.prototype.preventDefault;
-  const TYPES = ('abort afterprint auxclick beforeinput beforematch beforeprint beforetoggle beforeunload blur ' +
-    'cancel canplay canplaythrough change click close contextlost contextmenu contextrestored copy cuechange ' +
-    'cut dblclick drag dragend dragenter dragleave dragover dragstart drop durationchange emptied ended error ' +
-    'focus formdata hashchange input invalid keydown keypress keyup languagechange load loadeddata ' +
-    'loadedmetadata loadstart message messageerror mousedown mouseenter mouseleave mousemove mouseout ' +
-    'mouseover mouseup mousewheel offline online pagehide pagereveal pageshow pageswap paste pause play ' +
-    'playing popstate progress ratechange rejectionhandled reset resize scroll scrollend ' +
-    'securitypolicyviolation seeked seeking select selectionchange selectstart slotchange stalled storage ' +
-    'submit suspend timeupdate toggle unhandledrejection unload volumechange waiting webkitanimationend ' +
-    'webkitanimationiteration webkitanimationstart webkittransitionend wheel animationstart ' +
-    'animationiteration animationend animationcancel transitionrun transitionstart transitionend ' +
-    'transitioncancel gotpointercapture lostpointercapture pointerdown pointermove pointerrawupdate ' +
-    'pointerup pointercancel pointerover pointerout pointerenter pointerleave touchstart touchend touchmove ' +
-    'touchcancel').split(' ');
+  const TYPES = shared.windowEventTypes();
   for (const type of TYPES) {
     const name = 'on' + type;
     if (!Object.prototype.hasOwnProperty.call(g, name)) {

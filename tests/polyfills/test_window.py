@@ -187,6 +187,27 @@ def test_window_is_an_event_target_with_the_events_group(pool: actors.ContextPoo
     assert got == ["ping", True, True, True, "bare", "onload", True, True, True, None, "object"]
 
 
+def test_touching_self_leaves_the_events_group_unloaded_until_the_global_is_listened_on(
+    pool: actors.ContextPool,
+) -> None:
+    # a UMD wrapper reads `self` on load; that must not cost the events group
+    c = pool.spawn(apis="browser")
+    lazy = "typeof Object.getOwnPropertyDescriptor(globalThis, 'EventTarget').get"
+    assert c.eval(f"void self; [{lazy}, 'onmessage' in self, onmessage]") == ["function", True, None]
+    before = c.memory_usage()["malloc_size"]
+    # a handler set before the group loads still runs, ahead of the listeners
+    got = c.eval(
+        """const seen = [];
+           self.onmessage = (e) => seen.push('handler', e.type);
+           addEventListener('message', () => seen.push('listener'));
+           dispatchEvent(new Event('message'));
+           seen"""
+    )
+    assert got == ["handler", "message", "listener"]
+    assert c.eval(lazy) == "undefined"
+    assert c.memory_usage()["malloc_size"] > before + 32 * 1024
+
+
 def test_an_on_event_handler_returning_false_cancels(pool: actors.ContextPool) -> None:
     c = pool.spawn(apis=["events"])
     assert (
