@@ -244,24 +244,11 @@ static int load_group(act_ctx *c, int gid)
     return rc;
 }
 
-/* data[0] = group id, data[1] = the global's name */
-static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
-                        JSValueConst *data)
+/* A lazy global's first read: load its group and answer what now stands there. */
+static JSValue lazy_get(act_ctx *c, int gid, JSAtom atom)
 {
-    (void)this_val;
-    (void)argc;
-    (void)argv;
-    (void)magic;
-    act_ctx *c = JS_GetContextOpaque(jc);
-    int32_t gid;
-    if (JS_ToInt32(jc, &gid, data[0]) < 0 || gid < 0 || gid >= MAX_GROUPS)
-        return JS_ThrowInternalError(jc, "bad API group");
+    JSContext *jc = c->jc;
     JSValue global = JS_GetGlobalObject(jc);
-    JSAtom atom = JS_ValueToAtom(jc, data[1]);
-    if (atom == JS_ATOM_NULL) {
-        JS_FreeValue(jc, global);
-        return JS_EXCEPTION;
-    }
     /* which getter stands on the global now: after the load, the same one
        means the group left the name alone (never call it: that would recurse
        into ourselves), another one is the group's own accessor */
@@ -284,7 +271,9 @@ static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueC
             } else if (JS_IsObject(desc.getter) && JS_VALUE_GET_PTR(desc.getter) != before) {
                 v = JS_Call(jc, desc.getter, global, 0, NULL);
             } else if (before != NULL && JS_IsObject(desc.getter)) {
-                v = resolve_global(c, gid, atom, data[1]);
+                JSValue name = JS_AtomToString(jc, atom);
+                v = JS_IsException(name) ? JS_EXCEPTION : resolve_global(c, gid, atom, name);
+                JS_FreeValue(jc, name);
             } else {
                 v = JS_UNDEFINED;
             }
@@ -295,26 +284,65 @@ static JSValue lazy_get(JSContext *jc, JSValueConst this_val, int argc, JSValueC
             v = JS_UNDEFINED;
         }
     }
-    JS_FreeAtom(jc, atom);
     JS_FreeValue(jc, global);
     return v;
 }
 
-static JSValue lazy_set(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
-                        JSValueConst *data)
+/* Writing a global before it was read replaces the accessor. */
+static JSValue lazy_set(act_ctx *c, JSAtom atom, JSValueConst value)
 {
-    (void)this_val;
-    (void)magic;
+    JSContext *jc = c->jc;
     JSValue global = JS_GetGlobalObject(jc);
-    JSAtom atom = JS_ValueToAtom(jc, data[1]);
-    int rc = -1;
-    if (atom != JS_ATOM_NULL) {
-        rc = JS_DefinePropertyValue(jc, global, atom, JS_DupValue(jc, argc > 0 ? argv[0] : JS_UNDEFINED),
-                                    JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
-        JS_FreeAtom(jc, atom);
-    }
+    int rc = JS_DefinePropertyValue(jc, global, atom, JS_DupValue(jc, value), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
     JS_FreeValue(jc, global);
     return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
+}
+
+/* One function object is both the getter and the setter of a lazy global
+   (the engine calls a getter with no argument, a setter with one), and its
+   magic indexes c->grp.lazy: no data record, no name string. A context has
+   ~140 lazy globals, and this way they cost about half of what a pair of
+   JS_NewCFunctionData functions did (docs_memory.md). A script that calls
+   the function itself, with or without an argument, can only do what reading
+   or assigning the global does. */
+static JSValue lazy_access(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
+{
+    (void)this_val;
+    act_ctx *c = JS_GetContextOpaque(jc);
+    if (magic < 0 || (uint32_t)magic >= c->grp.n_lazy)
+        return JS_ThrowInternalError(jc, "bad lazy global");
+    const struct lazy_global *l = &c->grp.lazy[magic];
+    return argc > 0 ? lazy_set(c, l->name, argv[0]) : lazy_get(c, l->gid, l->name);
+}
+
+/* Remember a lazy global (taking over the reference to `atom`); its index, or -1. */
+static int lazy_add(act_ctx *c, JSAtom atom, int gid)
+{
+    if (c->grp.n_lazy == c->grp.cap_lazy) {
+        uint32_t cap = c->grp.cap_lazy ? c->grp.cap_lazy * 2 : 64;
+        /* the magic is an int16 */
+        if (cap > INT16_MAX + 1u)
+            cap = INT16_MAX + 1u;
+        if (cap == c->grp.n_lazy)
+            return -1;
+        struct lazy_global *grown = realloc(c->grp.lazy, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        c->grp.lazy = grown;
+        c->grp.cap_lazy = cap;
+    }
+    c->grp.lazy[c->grp.n_lazy].name = atom;
+    c->grp.lazy[c->grp.n_lazy].gid = gid;
+    return (int)c->grp.n_lazy++;
+}
+
+static void lazy_free(act_ctx *c)
+{
+    for (uint32_t i = 0; i < c->grp.n_lazy; i++)
+        JS_FreeAtom(c->jc, c->grp.lazy[i].name);
+    free(c->grp.lazy);
+    c->grp.lazy = NULL;
+    c->grp.n_lazy = c->grp.cap_lazy = 0;
 }
 
 int groups_install(act_ctx *c)
@@ -323,6 +351,8 @@ int groups_install(act_ctx *c)
     c->grp.handlers = JS_UNDEFINED;
     c->grp.resolvers = JS_UNDEFINED;
     c->grp.loaded = 0;
+    c->grp.lazy = NULL;
+    c->grp.n_lazy = c->grp.cap_lazy = 0;
     dom_init_state(c);
     if (codec_install(c) < 0)
         return -1;
@@ -352,27 +382,29 @@ int groups_install(act_ctx *c)
                 rc = -1;
                 break;
             }
-            JSValue data[2];
-            data[0] = JS_NewInt32(jc, (int32_t)gid);
-            data[1] = JS_NewStringLen(jc, (const char *)name.data, name.len);
             JSAtom atom = JS_NewAtomLen(jc, (const char *)name.data, name.len);
-            JSValue getter = JS_NewCFunctionData(jc, lazy_get, 0, 0, 2, (JSValueConst *)data);
-            JSValue setter = JS_NewCFunctionData(jc, lazy_set, 1, 0, 2, (JSValueConst *)data);
-            if (atom == JS_ATOM_NULL || JS_IsException(data[1]) || JS_IsException(getter) || JS_IsException(setter)) {
-                JS_FreeValue(jc, getter);
-                JS_FreeValue(jc, setter);
+            if (atom == JS_ATOM_NULL) {
                 rc = -1;
-            } else if (JS_DefinePropertyGetSet(jc, global, atom, getter, setter, JS_PROP_CONFIGURABLE) < 0) {
-                rc = -1;   /* it took (and freed) the getter and setter either way */
+                break;
             }
-            if (atom != JS_ATOM_NULL)
+            int idx = lazy_add(c, atom, (int)gid);
+            if (idx < 0) {
                 JS_FreeAtom(jc, atom);
-            JS_FreeValue(jc, data[1]);
+                JS_ThrowOutOfMemory(jc);
+                rc = -1;
+                break;
+            }
+            JSValue fn = JS_NewCFunctionMagic(jc, lazy_access, NULL, 0, JS_CFUNC_generic_magic, idx);
+            if (JS_IsException(fn) ||
+                JS_DefinePropertyGetSet(jc, global, atom, fn, JS_DupValue(jc, fn), JS_PROP_CONFIGURABLE) < 0)
+                rc = -1;   /* it took (and freed) the getter and setter either way */
         }
     }
     JS_FreeValue(jc, global);
-    if (rc < 0)
+    if (rc < 0) {
+        lazy_free(c);
         codec_free_state(c);   /* the caller frees the context without a teardown */
+    }
     return rc;
 }
 
@@ -385,6 +417,7 @@ void groups_free_state(act_ctx *c)
     JS_FreeValue(c->jc, c->grp.resolvers);
     c->grp.resolvers = JS_UNDEFINED;
     c->grp.loaded = 0;
+    lazy_free(c);
     dom_free_state(c);
     codec_free_state(c);
 }

@@ -315,6 +315,11 @@ struct act_ctx {
         JSValue native_obj;        /* the private `native` object handed to polyfills */
         JSValue handlers;          /* {group: [fn, ...]} registered with native.on */
         JSValue resolvers;         /* [gid] = a loaded group's "@resolve" function */
+        struct lazy_global {
+            JSAtom name;           /* held: freed by groups_free_state */
+            int gid;
+        } *lazy;                   /* [magic of a lazy accessor] = the global it stands for */
+        uint32_t n_lazy, cap_lazy;
     } grp;
 
     /* the dom group's document (dom.c) */
