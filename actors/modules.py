@@ -176,6 +176,15 @@ class Modules:
             return None  # a symbolic link out of the root
         return path if path.is_file() else None
 
+    def name_for(self, path: str | os.PathLike[str]) -> str | None:
+        """The module name of a file under the root (``/app.js``), else None."""
+        if self._root is None:
+            return None
+        full = Path(path).resolve()
+        if self._root not in full.parents:
+            return None
+        return "/" + full.relative_to(self._root).as_posix()
+
     # ---- load ----------------------------------------------------------------------------
 
     def load(self, name: str) -> bytes:

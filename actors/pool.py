@@ -398,7 +398,10 @@ class ContextPool:
                 source = path.read_text(encoding="utf-8")
             except OSError as exc:
                 raise ActorsError(f"cannot read script {str(path)!r}: {exc}") from exc
-            opts = replace(opts, script=str(path), script_source=source)
+            # a module under the registry's root is named as its importers name
+            # it (/app.js), so its relative imports resolve inside the root
+            named = opts.modules.name_for(path) if opts.modules is not None else None
+            opts = replace(opts, script=named or str(path), script_source=source)
         if restart is None or restart == "temporary":
             ctx = self._start(opts)
             if link is not None:

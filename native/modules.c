@@ -95,7 +95,27 @@ static JSModuleDef *module_load(JSContext *jc, const char *name, void *opaque)
         return NULL;
     }
     JS_FreeValue(jc, m);   /* the context's loaded-module list keeps it */
-    return def;
+    /* import.meta.url: a file's name as a file: URL of the registry's own
+       namespace (new URL('./x', import.meta.url) works), a bare name as is */
+    JSValue meta = JS_GetImportMeta(jc, def);
+    if (JS_IsException(meta))
+        return NULL;
+    JSValue url;
+    if (name[0] == '/') {
+        size_t n = strlen(name);
+        char *s = js_malloc(jc, n + 8);
+        if (s) {
+            memcpy(s, "file://", 7);
+            memcpy(s + 7, name, n + 1);
+        }
+        url = s ? JS_NewStringLen(jc, s, n + 7) : JS_EXCEPTION;
+        js_free(jc, s);
+    } else {
+        url = JS_NewString(jc, name);
+    }
+    int rc = JS_IsException(url) ? -1 : JS_DefinePropertyValueStr(jc, meta, "url", url, JS_PROP_C_W_E);
+    JS_FreeValue(jc, meta);
+    return rc < 0 ? NULL : def;
 }
 
 void modules_install(act_ctx *c)
