@@ -42,7 +42,9 @@ def test_eval_of_a_compiled_script_returns_its_completion_value(pool: actors.Con
 
 
 def test_a_compiled_script_keeps_line_numbers_but_not_its_source(pool: actors.ContextPool) -> None:
-    script = pool.compile("function secret() { return 'body' }\n\nfunction fail() { null.x }", filename="app.js")
+    script = pool.compile(
+        "function secret() { return 'body' }\n\nfunction fail() { null.x }", filename="app.js"
+    )
     ctx = pool.spawn(apis=None, script=script)
     assert "body" not in ctx.eval("secret.toString()")
     with pytest.raises(JSError) as err:
@@ -84,7 +86,7 @@ def test_loading_bytecode_keeps_the_limits(pool: actors.ContextPool) -> None:
 
 
 def test_a_script_cannot_be_made_from_arbitrary_bytes() -> None:
-    with pytest.raises(TypeError, match="ContextPool.compile"):
+    with pytest.raises(TypeError, match=r"ContextPool\.compile"):
         Script(object(), b"\x00" * 64, 0, "forged.js")
 
 
