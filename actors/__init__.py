@@ -8,6 +8,8 @@ Layers, from the outside in:
 * :class:`Supervisor`: OTP supervision trees (one_for_one, one_for_all,
   rest_for_one; permanent, transient, temporary) over contexts and other
   supervisors; links via :meth:`Context.link`.
+* :class:`Script` (``pool.compile``: bytecode loaded by many contexts) and
+  :class:`Modules` (where ``import`` finds ES modules).
 * The error hierarchy under :class:`ActorsError`.
 * ``actors._binding`` (private): the only door to the native pump in
   ``actors._native`` (C, built with cffi from ``native/``).
@@ -28,7 +30,9 @@ from actors.errors import (
     ResultTooLargeError,
     SelectorError,
 )
+from actors.modules import Modules
 from actors.pool import ContextPool
+from actors.scripts import Script
 from actors.supervision import Supervisor
 
 __all__ = [
@@ -42,8 +46,10 @@ __all__ = [
     "LimitError",
     "MailboxFullError",
     "MemoryLimitError",
+    "Modules",
     "ReductionLimitError",
     "ResultTooLargeError",
+    "Script",
     "SelectorError",
     "Supervisor",
     "engine_version",

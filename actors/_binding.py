@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - depends on the build
         "`pip install -e .` (it compiles native/ and fetches the pinned QuickJS-NG sources)."
     ) from exc
 
-ABI_VERSION = 13
+ABI_VERSION = 14
 
 if lib.act_abi_version() != ABI_VERSION:  # pragma: no cover - build mismatch
     raise ImportError(
@@ -543,8 +543,24 @@ def register_group(group_id: int, bytecode: bytes) -> None:
     check(lib.act_register_group(group_id, bytecode, len(bytecode)), "registering an API group")
 
 
+COMPILE_STRIP_DEBUG = lib.ACT_COMPILE_STRIP_DEBUG
+COMPILE_DETECT = lib.ACT_COMPILE_DETECT
+COMPILE_MODULE = lib.ACT_COMPILE_MODULE
+KIND_SCRIPT = lib.ACT_KIND_SCRIPT
+KIND_ASYNC = lib.ACT_KIND_ASYNC
+KIND_MODULE = lib.ACT_KIND_MODULE
+
+
 def compile_script(source: str, filename: str) -> bytes:
-    """Compile JS source to QuickJS bytecode (raises SyntaxError-like JSError)."""
+    """Compile a polyfill to QuickJS bytecode, without source or line numbers."""
+    return compile_code(source, filename, COMPILE_STRIP_DEBUG)[0]
+
+
+def compile_code(source: str, filename: str, flags: int) -> tuple[bytes, int]:
+    """Compile JS source to QuickJS bytecode and its kind (``KIND_*``).
+
+    Raises a SyntaxError-like JSError when it does not compile.
+    """
     from actors import codec
     from actors.errors import JSError
 
@@ -553,13 +569,14 @@ def compile_script(source: str, filename: str) -> bytes:
     n = ffi.new("size_t *")
     err = ffi.new("uint8_t **")
     en = ffi.new("size_t *")
-    rc = lib.act_compile(src, len(src), filename.encode(), buf, n, err, en)
+    kind = ffi.new("int *")
+    rc = lib.act_compile(src, len(src), filename.encode(), flags, kind, buf, n, err, en)
     try:
         if rc == lib.ACT_EINVAL and err[0] != ffi.NULL:
             name, message, stack = codec.decode(bytes(ffi.buffer(err[0], en[0])))
             raise JSError(name, message, stack)
         check(rc, f"compiling {filename}")
-        return bytes(ffi.buffer(buf[0], n[0]))
+        return bytes(ffi.buffer(buf[0], n[0])), int(kind[0])
     finally:
         lib.act_buf_free(buf[0])
         lib.act_buf_free(err[0])

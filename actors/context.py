@@ -29,6 +29,7 @@ from actors.errors import (
     ReductionLimitError,
     ResultTooLargeError,
 )
+from actors.scripts import Script, load_frame_args
 
 if TYPE_CHECKING:
     from actors.backend import ContextHandle
@@ -325,10 +326,17 @@ class Context:
 
     # ---- operations (blocking forms) -------------------------------------------------
 
-    def eval(self, code: str, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
-        """Evaluate ``code`` as a script and return its completion value.
+    def eval(self, code: str | Script, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
+        """Evaluate ``code`` and return its completion value.
 
-        Top-level ``await`` works; a promise result is awaited before returning.
+        ``code`` is a script, or an ES module (``import``/``export``; its
+        imports resolve through the context's ``modules=`` registry, and
+        the result is ``None`` once it has run), or a :class:`Script` from
+        ``pool.compile()``. Top-level ``await`` works; a promise result is
+        awaited before returning. Which of script or module: the first of
+        async script (only if the source contains ``await``), classic
+        script, and module (only if it contains ``import`` or ``export``)
+        that compiles.
         """
         return self._request(lambda rid: self._eval_frame(rid, code, timeout, filename))
 
@@ -402,7 +410,10 @@ class Context:
         end in a function or a cyclic object.
         """
         opts = self._options
-        if opts.script_source is not None:
+        if opts.script_code is not None:
+            bytecode, kind = load_frame_args(opts.script_code)
+            self._request(lambda rid: self._frame(nb.OP_EVAL_BYTECODE, rid, None, bytecode, kind, True))
+        elif opts.script_source is not None:
             source, filename = opts.script_source, opts.script or "<script>"
             self._request(
                 lambda rid: self._frame(
@@ -493,7 +504,9 @@ class Context:
 
     # ---- coroutine twins ----------------------------------------------------------------
 
-    async def eval_async(self, code: str, *, timeout: float | None = None, filename: str = "<eval>") -> Any:
+    async def eval_async(
+        self, code: str | Script, *, timeout: float | None = None, filename: str = "<eval>"
+    ) -> Any:
         """Coroutine form of :meth:`eval`; works from any asyncio loop."""
         return await self._request_async(lambda rid: self._eval_frame(rid, code, timeout, filename))
 
@@ -551,9 +564,12 @@ class Context:
         self._request_stop(killed=False)
         await asyncio.get_running_loop().run_in_executor(None, self._exited.wait, timeout)
 
-    def _eval_frame(self, rid: int, code: str, timeout: float | None, filename: str) -> bytes:
+    def _eval_frame(self, rid: int, code: str | Script, timeout: float | None, filename: str) -> bytes:
+        if isinstance(code, Script):
+            bytecode, kind = load_frame_args(code)
+            return self._frame(nb.OP_EVAL_BYTECODE, rid, timeout, bytecode, kind)
         if not isinstance(code, str):
-            raise TypeError(f"code must be a str, not {type(code).__name__}")
+            raise TypeError(f"code must be a str or a Script, not {type(code).__name__}")
         return self._frame(nb.OP_EVAL, rid, timeout, _str(code, "code"), _str(filename, "filename"))
 
     def _call_frame(self, rid: int, name: str, args: tuple[Any, ...], timeout: float | None) -> bytes:

@@ -38,6 +38,8 @@ from actors.apis.window import spawn_url
 from actors.backend import Backend, ContextSpec, start_backend
 from actors.context import Context, ContextPort
 from actors.errors import ActorsError, ContextDeadError, ConversionError
+from actors.modules import Modules, module_handler
+from actors.scripts import Script, compile_script
 
 __all__ = ["ContextPool", "SpawnOptions", "backend_of"]
 
@@ -65,6 +67,8 @@ class SpawnOptions:
     max_result_bytes: int | None = None
     script: str | None = None
     script_source: str | None = None
+    script_code: Script | None = None
+    modules: Modules | None = None
     name: str | None = None
     on_uncaught: str = "crash"
     origin: str = "null"
@@ -119,6 +123,10 @@ class ContextPool:
         fetch_policy: ``policy(ctx, method, url) -> bool`` deciding which
             requests ``fetch`` may make (default: all); ``spawn(fetch_policy=)``
             overrides it per context.
+        modules: the :class:`Modules` registry where ``import`` and
+            ``import()`` find modules (files under a root, in-memory modules,
+            an import map); ``spawn(modules=)`` overrides it per context.
+            Without one, importing anything is a ``TypeError`` in JS.
         processes: run the contexts in this many worker processes (process
             mode: a native crash kills one process, its contexts exit with
             reason ``crashed`` and are restarted by their supervisors; the
@@ -160,6 +168,7 @@ class ContextPool:
         handler_threads: int = 16,
         storage_path: str | os.PathLike[str] | None = None,
         fetch_policy: Callable[[Context, str, str], bool] | None = None,
+        modules: Modules | None = None,
         processes: int | None = None,
     ) -> None:
         if size is None:
@@ -173,6 +182,7 @@ class ContextPool:
         _check_result_bytes(max_result_bytes)
         if on_uncaught not in _ON_UNCAUGHT:
             raise ValueError("on_uncaught must be 'crash' or 'log'")
+        _check_modules(modules)
         self._size = size
         self._defaults = SpawnOptions(
             apis=resolve_apis(apis),
@@ -182,6 +192,7 @@ class ContextPool:
             max_stack_size=max_stack_size,
             max_result_bytes=max_result_bytes,
             on_uncaught=on_uncaught,
+            modules=modules,
         )
         self._default_apis_spec = apis
         self._log = log
@@ -309,7 +320,7 @@ class ContextPool:
         timeout: float | None = _UNSET,
         max_stack_size: int | None = _UNSET,
         max_result_bytes: int | None = _UNSET,
-        script: str | os.PathLike[str] | None = None,
+        script: str | os.PathLike[str] | Script | None = None,
         name: str | None = None,
         on_uncaught: str | None = None,
         link: Any = None,
@@ -317,6 +328,7 @@ class ContextPool:
         origin: str | None = None,
         fetch_policy: Callable[[Context, str, str], bool] | None = None,
         url: str | None = None,
+        modules: Modules | None = _UNSET,
     ) -> Context:
         """Create a context. Limits not given here use the pool's defaults.
 
@@ -330,6 +342,9 @@ class ContextPool:
         the absolute URL ``location`` and ``document.URL`` report (default:
         the origin's root when ``origin=`` is a URL origin, else
         ``about:blank``); without ``origin=`` it also sets the origin.
+        ``script=`` is a file to run, or a :class:`Script` from
+        :meth:`compile` (loaded from bytecode); a script that is an ES
+        module imports through ``modules=`` (default: the pool's).
 
         Raises:
             JSError: the ``script`` threw (the context is stopped).
@@ -356,7 +371,9 @@ class ContextPool:
             origin=ctx_origin,
             url=ctx_url,
             fetch_policy=fetch_policy,
+            modules=d.modules if modules is _UNSET else modules,
         )
+        _check_modules(opts.modules)
         _check_limit("memory_limit", opts.memory_limit)
         _check_limit("max_reductions", opts.max_reductions)
         _check_limit("timeout", opts.timeout, float)
@@ -373,13 +390,18 @@ class ContextPool:
                     if isinstance(key, str)
                     else f"handlers must map names (str) to callables; got the key {key!r}"
                 )
-        if script is not None:
+        if isinstance(script, Script):
+            opts = replace(opts, script=script.filename, script_code=script)
+        elif script is not None:
             path = Path(script)
             try:
                 source = path.read_text(encoding="utf-8")
             except OSError as exc:
                 raise ActorsError(f"cannot read script {str(path)!r}: {exc}") from exc
-            opts = replace(opts, script=str(path), script_source=source)
+            # a module under the registry's root is named as its importers name
+            # it (/app.js), so its relative imports resolve inside the root
+            named = opts.modules.name_for(path) if opts.modules is not None else None
+            opts = replace(opts, script=named or str(path), script_source=source)
         if restart is None or restart == "temporary":
             ctx = self._start(opts)
             if link is not None:
@@ -397,6 +419,19 @@ class ContextPool:
         child_id = opts.name or f"context-{next(self._child_ids)}"
         result: Context = self._pool_supervisor().start_child(child_id, start, restart=restart)
         return result
+
+    def compile(self, source: str, *, filename: str = "<script>") -> Script:
+        """Compile ``source`` once, to load into any number of contexts.
+
+        ``spawn(script=compiled)`` and ``ctx.eval(compiled)`` then load its
+        bytecode instead of parsing the source again; the bytecode keeps no
+        source text (line numbers stay, for error locations). A module's
+        imports are resolved by each context that loads it.
+
+        Raises:
+            JSError: ``source`` does not compile (the message says where).
+        """
+        return compile_script(source, filename)
 
     def _pool_supervisor(self) -> Any:
         from actors.supervision.supervisor import PoolSupervisor
@@ -740,6 +775,8 @@ def _group_handler(port: ContextPort, name: str) -> Callable[..., Any] | None:
     """A polyfill's private host call "<group>.<handler>", bound to its context."""
     ctx = port.context
     group_name, _, handler = name.partition(".")
+    if group_name == "modules":
+        return module_handler(port.options.modules, handler)
     group = REGISTRY.get(group_name)
     if group is None or group_name not in port.options.apis:
         return None
@@ -753,6 +790,11 @@ def _group_handler(port: ContextPort, name: str) -> Callable[..., Any] | None:
 
         return bound_async
     return lambda *args: fn(ctx, *args)
+
+
+def _check_modules(modules: Any) -> None:
+    if modules is not None and not isinstance(modules, Modules):
+        raise TypeError(f"modules must be an actors.Modules registry, not {type(modules).__name__}")
 
 
 def _event_loop(wpool: weakref.ref[ContextPool], native: Backend) -> None:

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* CDEF-BEGIN */
-#define ACT_ABI_VERSION 13
+#define ACT_ABI_VERSION 14
 
 /* status codes returned by the API */
 #define ACT_OK 0
@@ -201,8 +201,15 @@ int act_client_own(act_client *c, uint64_t ctx_id, int own);
 /* Why the reader stopped trusting the worker ("" if it did not). */
 const char *act_client_violation(act_client *c);
 
-int act_compile(const char *src, size_t len, const char *filename, uint8_t **buf, size_t *out_len,
-                uint8_t **err, size_t *err_len);
+/* act_compile flags, and the kinds of code it reports */
+#define ACT_COMPILE_STRIP_DEBUG 1   /* polyfills: no line numbers */
+#define ACT_COMPILE_DETECT 2        /* script, async script or module, by compile_source's rule */
+#define ACT_COMPILE_MODULE 4        /* a module (the registry's) */
+#define ACT_KIND_SCRIPT 0
+#define ACT_KIND_ASYNC 1
+#define ACT_KIND_MODULE 2
+int act_compile(const char *src, size_t len, const char *filename, int flags, int *kind, uint8_t **buf,
+                size_t *out_len, uint8_t **err, size_t *err_len);
 /* CDEF-END */
 
 #endif

@@ -45,6 +45,7 @@ OUR_SOURCES = [
     "reply.c",
     "limits.c",
     "compile.c",
+    "modules.c",
     "host.c",
     "codec.c",
     "mpack.c",

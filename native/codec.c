@@ -1109,6 +1109,14 @@ void js_error_parts(JSContext *jc, JSValueConst exc, char **name, char **message
             else
                 *stack = dup_text(jc, st, ERR_TEXT_MAX);
             JS_FreeValue(jc, st);
+        } else if (!*stack && !c && JS_IsError(exc)) {
+            /* act_compile's throwaway context: no guest code ever ran there */
+            JSValue st = JS_GetPropertyStr(jc, exc, "stack");
+            if (JS_IsException(st))
+                JS_FreeValue(jc, JS_GetException(jc));
+            else
+                *stack = dup_text(jc, st, ERR_TEXT_MAX);
+            JS_FreeValue(jc, st);
         }
         if (!*name && !*message && !JS_IsError(exc)) {
             /* not an Error: described by kind (its toString is the guest's) */

@@ -45,38 +45,34 @@ static bool arg_discard(frame *f)
     return f->nargs > 2 && mpr_read(&f->r, &o) && o.type == MP_BOOL && o.v.b;
 }
 
-/* Top-level await needs an async script, which costs a promise per eval:
-   only a source that contains "await" is compiled as one. The rule for
-   which: an async script if the source compiles as one, else a classic
-   script (`var await = 5`, `function await() {}`: valid scripts in which
-   await is a name); if neither compiles, the async compile's error. */
-static JSValue compile_eval(act_ctx *c, const char *src, size_t n, const char *name, int *unwrap)
+/* How a compiled kind's result is awaited: an async script's promise
+   holds {value}; a module's evaluation promise holds nothing of use. */
+static int unwrap_for(int kind, bool discard)
 {
-    const int flags = JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY;
-    *unwrap = 0;
-    if (!memmem(src, n, "await", 5))
-        return JS_Eval(c->jc, src, n, name, flags);
-    JSValue fn = JS_Eval(c->jc, src, n, name, flags | JS_EVAL_FLAG_ASYNC);
-    if (!JS_IsException(fn)) {
-        *unwrap = 1;
-        return fn;
+    if (kind == ACT_KIND_MODULE)
+        return UNWRAP_DISCARD;
+    if (kind == ACT_KIND_ASYNC)
+        return discard ? UNWRAP_DISCARD : 1;
+    return 0;
+}
+
+/* Run what compile_source or JS_ReadObject made (takes fn). discard: a
+   script being loaded, whose completion value is dropped. */
+static JSValue run_compiled(act_ctx *c, JSValue fn, int kind, bool discard, int *unwrap)
+{
+    if (kind == ACT_KIND_MODULE && JS_ResolveModule(c->jc, fn) < 0) {
+        JS_FreeValue(c->jc, fn);
+        return JS_EXCEPTION;
     }
-    if (c->lim.abort_reason != ABORT_NONE)
-        return fn;   /* a limit, not a syntax question */
-    JSValue async_err = JS_GetException(c->jc);
-    if (ctx_is_oom(c, async_err))
-        return JS_Throw(c->jc, async_err);
-    fn = JS_Eval(c->jc, src, n, name, flags);
-    if (!JS_IsException(fn)) {
-        JS_FreeValue(c->jc, async_err);
-        return fn;
+    JSValue r = JS_EvalFunction(c->jc, fn);
+    if (JS_IsException(r))
+        return r;
+    *unwrap = unwrap_for(kind, discard);
+    if (discard && !*unwrap) {
+        JS_FreeValue(c->jc, r);
+        r = JS_UNDEFINED;
     }
-    if (c->lim.abort_reason != ABORT_NONE) {
-        JS_FreeValue(c->jc, async_err);
-        return fn;
-    }
-    JS_FreeValue(c->jc, JS_GetException(c->jc));
-    return JS_Throw(c->jc, async_err);
+    return r;
 }
 
 static JSValue do_eval(act_ctx *c, frame *f, int *unwrap)
@@ -96,20 +92,12 @@ static JSValue do_eval(act_ctx *c, frame *f, int *unwrap)
     memcpy(src, code, n);
     src[n] = '\0';
     snprintf(name, sizeof name, "%.*s", fname ? (int)fn : 6, fname ? (const char *)fname : "<eval>");
-    JSValue compiled = compile_eval(c, src, n, name, unwrap);
+    int kind;
+    JSValue compiled = compile_source(c->jc, c, src, n, name, &kind);
     free(src);
     if (JS_IsException(compiled))
         return compiled;
-    JSValue r = JS_EvalFunction(c->jc, compiled);
-    if (discard && !JS_IsException(r)) {
-        if (*unwrap) {
-            *unwrap = UNWRAP_DISCARD;   /* wait for the top-level awaits, drop the value */
-        } else {
-            JS_FreeValue(c->jc, r);
-            r = JS_UNDEFINED;
-        }
-    }
-    return r;
+    return run_compiled(c, compiled, kind, discard, unwrap);
 }
 
 /* Resolve "a.b.c" from the global object; *this_out gets the holder. */
@@ -293,15 +281,24 @@ static JSValue do_set_global(act_ctx *c, frame *f)
     return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
 }
 
-static JSValue do_eval_bytecode(act_ctx *c, frame *f)
+/* [bytecode, kind, discard]: a Script that pool.compile made (the host's
+   own compiler's output, never a guest's bytes). */
+static JSValue do_eval_bytecode(act_ctx *c, frame *f, int *unwrap)
 {
     mp_obj o;
-    if (!mpr_read(&f->r, &o) || o.type != MP_BIN)
-        return JS_ThrowTypeError(c->jc, "eval_bytecode: expected bytes");
+    int64_t kind;
+    if (f->nargs < 2 || !mpr_read(&f->r, &o) || o.type != MP_BIN || !mpr_int(&f->r, &kind) ||
+        kind < ACT_KIND_SCRIPT || kind > ACT_KIND_MODULE)
+        return JS_ThrowTypeError(c->jc, "eval_bytecode: expected [bytes, kind]");
+    bool discard = arg_discard(f);
     JSValue fn = JS_ReadObject(c->jc, o.data, o.len, JS_READ_OBJ_BYTECODE);
     if (JS_IsException(fn))
         return fn;
-    return JS_EvalFunction(c->jc, fn);
+    if (JS_IsModule(fn) != (kind == ACT_KIND_MODULE)) {
+        JS_FreeValue(c->jc, fn);   /* a module stays on the context's list until teardown */
+        return JS_ThrowTypeError(c->jc, "eval_bytecode: the bytecode is not of the kind given");
+    }
+    return run_compiled(c, fn, (int)kind, discard, unwrap);
 }
 
 static void do_memory(act_ctx *c, frame *f, act_waiter *w)
@@ -504,7 +501,7 @@ void process_frame(act_ctx *c, cmd *m)
     case ACT_OP_CALL: r = do_call(c, &f); break;
     case ACT_OP_GET_GLOBAL: r = do_get_global(c, &f); break;
     case ACT_OP_SET_GLOBAL: r = do_set_global(c, &f); break;
-    case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f); break;
+    case ACT_OP_EVAL_BYTECODE: r = do_eval_bytecode(c, &f, &unwrap); break;
     case ACT_OP_ASK: r = do_ask(c, &f); break;
     case ACT_OP_GLOBALS: r = do_globals(c, &f); break;
     default:

@@ -480,6 +480,13 @@ void groups_free_state(act_ctx *c);
 /* host.c: host calls shared with the polyfills' private channel */
 JSValue host_call_impl(JSContext *jc, int argc, JSValueConst *argv, int flags);
 
+/* compile.c: script, async script or module, by one rule (ACT_KIND_*) */
+bool looks_like_module(const char *src, size_t n);
+JSValue compile_source(JSContext *jc, act_ctx *c, const char *src, size_t n, const char *name, int *kind);
+
+/* modules.c: the engine's module hooks, answered by the pool's registry */
+void modules_install(act_ctx *c);
+
 /* codec.c */
 typedef struct conv_err {
     char msg[512];

@@ -45,6 +45,7 @@ int ctx_engine_init(act_ctx *c)
         c->jc = NULL;
         return ACT_EENGINE;
     }
+    modules_install(c);
     if (c->opts.memory_limit)
         JS_SetMemoryLimit(c->rt, c->opts.memory_limit);
     return ACT_OK;

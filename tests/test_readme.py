@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ import actors
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 _PACKAGE_ROOT = str(Path(actors.__file__).resolve().parent.parent)
-_BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+# fenced blocks at any indent (a block inside a list item counts too)
+_BLOCK = re.compile(r"^( *)```python\n(.*?)^\1```", re.S | re.M)
 
 pytestmark = pytest.mark.mode_independent
 
@@ -28,7 +30,9 @@ pytestmark = pytest.mark.mode_independent
 def python_blocks() -> list[tuple[int, str]]:
     """The README's Python blocks with the line each starts on."""
     text = README.read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start()) + 2, m.group(1)) for m in _BLOCK.finditer(text)]
+    return [
+        (text.count("\n", 0, m.start()) + 2, textwrap.dedent(m.group(2))) for m in _BLOCK.finditer(text)
+    ]
 
 
 def test_the_readme_has_python_examples() -> None:

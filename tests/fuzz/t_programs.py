@@ -98,12 +98,26 @@ def generate(rng: random.Random) -> dict[str, Any]:
     stmts = [rng.choice(_STMTS).format(n=rng.choice(_N)) for _ in range(rng.randint(1, 4))]
     if rng.random() < 0.3:
         stmts = ["try { " + " ".join(stmts) + " } catch (e) { e }"]
+    if rng.random() < 0.25:
+        # the module paths: the statements in an imported module (static or
+        # dynamic import, loaded through the registry on a Python thread)
+        dep = "export const v = 1; " + " ".join(stmts)
+        code = rng.choice(
+            [
+                "import {v} from 'dep'; export const w = v;",
+                "export const w = (await import('dep')).v;",
+                "(async () => (await import('dep')).v)()",
+                "import('./missing-' + Math.random()).catch(e => e.message)",
+            ]
+        )
+        return {"limits": limits, "code": code, "modules": {"dep": dep}}
     return {"limits": limits, "code": " ".join(stmts) + " 1"}
 
 
 def run(case: dict[str, Any], env: Env) -> None:
     limits = case["limits"]
-    ctx = env.pool.spawn(apis=None, on_uncaught="log", **limits)
+    modules = actors.Modules(case["modules"]) if case.get("modules") else None
+    ctx = env.pool.spawn(apis=None, on_uncaught="log", modules=modules, **limits)
     try:
         _, exc = timed(lambda: ctx.eval(case["code"]), "eval", limits["timeout"] + GRACE)
         if isinstance(exc, actors.MemoryLimitError) and limits["memory_limit"] is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from npm_packages import MODULES, module_as_function, node_binary, package_file
+from npm_packages import MODULES, NPM_DIR, module_as_function, node_binary, package_file
 
 import actors
 
@@ -138,15 +138,21 @@ async function scenario(P, H, env) {
 
 
 def libraries(version: int) -> str:
-    """Preact ``version`` and its hooks as JS that defines ``P`` and ``H``."""
+    """Preact ``version`` and its hooks as JS that defines ``P`` and ``H`` (for Node's CommonJS side)."""
     pkg = f"preact{version}"
     core = module_as_function(package_file(pkg, "dist/preact.mjs").read_text(encoding="utf-8"))
     hooks = module_as_function(package_file(pkg, "hooks/dist/hooks.mjs").read_text(encoding="utf-8"))
     return f"const P = {core}({{}});\nconst H = {hooks}({{preact: P}});\n"
 
 
-def in_our_dom(program: str) -> Any:
-    with actors.ContextPool(size=1) as pool:
+def in_our_dom(version: int) -> Any:
+    """The scenario in a context, with Preact imported as published (its ES
+    module files, through a module registry over the npm folder)."""
+    package_file(f"preact{version}", "package.json")
+    alias = f"preact{version}"
+    modules = actors.Modules(root=NPM_DIR, import_map={"imports": {"preact": alias, "preact/": alias + "/"}})
+    program = "const P = await import('preact');\nconst H = await import('preact/hooks');\n" + SCENARIO
+    with actors.ContextPool(size=1, modules=modules) as pool:
         ctx = pool.spawn(apis=["dom"], timeout=60.0)
         return ctx.eval(
             "(async () => {\n" + program + "\nreturn scenario(P, H, { document, Event });\n})()",
@@ -175,9 +181,8 @@ def in_jsdom(program: str, tmp_path: Path) -> Any:
 
 @pytest.mark.parametrize("version", [10, 11])
 def test_preact_renders_updates_and_handles_events_as_in_jsdom(version: int, tmp_path: Path) -> None:
-    program = libraries(version) + SCENARIO
-    expected = in_jsdom(program, tmp_path)
-    got = in_our_dom(program)
+    expected = in_jsdom(libraries(version) + SCENARIO, tmp_path)
+    got = in_our_dom(version)
     assert [s["label"] for s in got] == [s["label"] for s in expected]
     for ours, theirs in zip(got, expected, strict=True):
         assert ours == theirs, ours["label"]
