@@ -32,6 +32,7 @@ from actors._handlers import (
     escalate,
     run_callback,
 )
+from actors._script_text import read_script
 from actors._serving import SyncServe, serving
 from actors.apis import REGISTRY, resolve_apis
 from actors.apis.window import spawn_url
@@ -395,7 +396,7 @@ class ContextPool:
         elif script is not None:
             path = Path(script)
             try:
-                source = path.read_text(encoding="utf-8")
+                source = read_script(path)  # one str per file, not per context
             except OSError as exc:
                 raise ActorsError(f"cannot read script {str(path)!r}: {exc}") from exc
             # a module under the registry's root is named as its importers name

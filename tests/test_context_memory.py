@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import actors
+from actors.context import spawn_options
 
 LAZY_NAMES = """Object.getOwnPropertyNames(globalThis).filter((k) => {
   const d = Object.getOwnPropertyDescriptor(globalThis, k);
@@ -51,3 +56,45 @@ def test_a_lazy_accessor_kept_across_a_reset_reads_the_new_context_safely(pool: 
     assert c.eval("typeof keep") == "undefined"
     assert c.eval("new URL('https://a.example/x?y').search") == "?y"
     assert c.eval("URL = 5; URL") == 5
+
+
+def test_contexts_spawned_from_one_script_file_share_its_text(
+    pool: actors.ContextPool, tmp_path: Path
+) -> None:
+    # a context keeps its script's text for reset; a copy each (UCS-2 here:
+    # 2 bytes a character) outweighed the library's engine heap
+    f = tmp_path / "lib.js"
+    f.write_text(
+        "globalThis.word = 'ŝablono'; globalThis.n = (globalThis.n || 0) + 1;\n" * 500, encoding="utf-8"
+    )
+    a = pool.spawn(script=f)
+    b = pool.spawn(script=f)
+    assert spawn_options(a).script_source is spawn_options(b).script_source
+    assert b.eval("word") == "ŝablono"
+
+
+def test_an_edited_script_file_is_read_anew_at_the_next_spawn(
+    pool: actors.ContextPool, tmp_path: Path
+) -> None:
+    f = tmp_path / "lib.js"
+    f.write_text("globalThis.v = 1;", encoding="utf-8")
+    assert pool.spawn(script=f).eval("v") == 1
+    f.write_text("globalThis.v = 2;", encoding="utf-8")  # same size, maybe the same mtime tick
+    c = pool.spawn(script=f)
+    assert c.eval("v") == 2
+    c.reset()
+    assert c.eval("v") == 2
+
+
+def test_a_script_file_with_crlf_newlines_reads_as_text_mode_does(
+    pool: actors.ContextPool, tmp_path: Path
+) -> None:
+    f = tmp_path / "lib.js"
+    f.write_bytes(b"function f() {\r\n  return 1;\r\n}\rglobalThis.src = f.toString();\n")
+    c = pool.spawn(script=f)
+    assert c.eval("src") == "function f() {\n  return 1;\n}"
+
+
+def test_an_unreadable_script_file_is_a_clear_error(pool: actors.ContextPool, tmp_path: Path) -> None:
+    with pytest.raises(actors.ActorsError, match="cannot read script"):
+        pool.spawn(script=tmp_path / "missing.js")
