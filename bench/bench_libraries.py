@@ -56,7 +56,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _util import CpuWatch, add_quick_flag, fmt_bytes, fmt_ns, print_table, rss_bytes, settle
+from _util import CpuWatch, add_quick_flag, fmt_ns, print_table, rss_bytes, settle
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
@@ -226,6 +226,12 @@ def _medians(fn: Callable[[], object], n: int) -> tuple[float, float]:
     return float(statistics.median(wall)), float(statistics.median(cpu))
 
 
+def _cpu_ns(fn: Callable[[], object]) -> float:
+    c0 = time.process_time_ns()
+    fn()
+    return float(time.process_time_ns() - c0)
+
+
 class _Engine:
     """One engine's way to make a context with the library, call it, weigh it, close it."""
 
@@ -273,6 +279,12 @@ class _Engine:
             fn = c.get("__call")
             return lambda: fn()
         return lambda: c.call("__call")
+
+    def run_js(self, c: Any, code: str) -> Any:
+        """Evaluate ``code`` (an expression with a JSON-able value) in context ``c``."""
+        if self.engine == "actors":
+            return c.eval(code)
+        return c.eval(code)
 
     def heap(self, c: Any) -> int:
         if self.engine == "actors":
@@ -326,6 +338,13 @@ def child(engine: str, lib: str, quick: bool) -> dict[str, Any]:
         call = e.caller(c)
         out["result_len"] = len(call())
         out["call"], out["cpu_call"] = _medians(call, calls)
+        # the same calls from a loop inside the engine (no host round trip),
+        # timed in process CPU: the loop runs about 50 ms
+        k = max(20, min(20_000, int(50e6 / max(out["call"], 1.0))))
+        out["loop_calls"] = k
+        loop = f"(() => {{ for (let i = 0; i < {k}; i++) __call(); return 0; }})()"
+        e.run_js(c, loop)
+        out["call_js"] = statistics.median(_cpu_ns(lambda: e.run_js(c, loop)) for _ in range(3)) / k
         e.close(c)
         if engine == "actors":
             c = e.pool.spawn(script=e.bare_path, apis=None, timeout=60.0)
@@ -362,6 +381,15 @@ runs = [];
 for (let i = 0; i < calls; i++) { const t = process.hrtime.bigint(); f(); runs.push(ns(t)); }
 out.call = median(runs);
 out.result_len = f().length;
+const k = Math.max(20, Math.min(20000, Math.floor(50e6 / Math.max(out.call, 1))));
+const cpuNs = () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; };
+runs = [];
+for (let j = 0; j < 3; j++) {
+  const c0 = cpuNs();
+  for (let i = 0; i < k; i++) f();
+  runs.push((cpuNs() - c0) / k);
+}
+out.call_js = median(runs);
 global.gc();
 const m0 = process.memoryUsage();
 const many = [];
@@ -412,6 +440,10 @@ def run_child(engine: str, lib: str, quick: bool) -> dict[str, Any] | str:
     return f"error: {tail[:80]}"
 
 
+def _kb(n: float) -> str:
+    return f"{n / 1024:,.0f} KB"
+
+
 def _cell(r: dict[str, Any] | str | None, key: str, fmt: Callable[[float], str]) -> str:
     if r is None:
         return "n/a"
@@ -439,26 +471,39 @@ def main() -> None:
         cols = (*ENGINES, "node")
         rows.append([f"{lib}: load (source)", *(_cell(res[e], "load_source", fmt_ns) for e in cols)])
         rows.append([f"{lib}: load (bytecode)", *(_cell(res[e], "load_bytecode", fmt_ns) for e in cols)])
-        rows.append([f"{lib}: call", *(_cell(res[e], "call", fmt_ns) for e in cols)])
-        rows.append([f"{lib}: RSS/context", *(_cell(res[e], "rss", fmt_bytes) for e in cols)])
-        rows.append([f"{lib}: heap/context", *(_cell(res[e], "heap", fmt_bytes) for e in cols)])
+        rows.append([f"{lib}: call from Python", *(_cell(res[e], "call", fmt_ns) for e in cols)])
+        rows.append([f"{lib}: call in a JS loop", *(_cell(res[e], "call_js", fmt_ns) for e in cols)])
+        rows.append([f"{lib}: RSS/context", *(_cell(res[e], "rss", _kb) for e in cols)])
+        rows.append([f"{lib}: heap/context", *(_cell(res[e], "heap", _kb) for e in cols)])
     print_table(rows, headers=HEADERS)
     loads, calls, n = (3, 50, 10) if args.quick else (10, 300, 40)
     print()
-    print(f"notes: load = median of {loads} new contexts with the library; call = median of {calls} calls")
-    print("  of __call() from the host, result converted to a str; RSS/context = RSS growth over")
-    print(f"  {n} loaded contexts / {n}; heap = the engine's figure for one context after a GC.")
+    print(f"notes: load = median of {loads} new contexts with the library; call from Python = median of")
+    print(
+        f"  {calls} calls of __call() from the host, result converted to a str; call in a JS loop = process"
+    )
+    print("  CPU time of a loop of calls inside the engine (~50 ms; median of 3), per call;")
+    print(f"  RSS/context = RSS growth over {n} loaded contexts / {n}; heap = the engine's figure for")
+    print("  one context after a GC.")
     print("  actors contexts have the default API groups ('browser'); with apis=None the heap is:")
     for lib in libs:
         a = results[lib]["actors"]
         if isinstance(a, dict):
             extra = f", compile once {fmt_ns(a['compile'])}" if "compile" in a else ""
-            print(f"    {lib}: {fmt_bytes(a['heap_bare'])} (browser {fmt_bytes(a['heap'])}){extra}")
+            print(f"    {lib}: {_kb(a['heap_bare'])} (browser {_kb(a['heap'])}){extra}")
     print("  load (bytecode): actors spawn(script=pool.compile(...)); node vm.Script with V8's cachedData;")
     print("  quickjs-ng and mini-racer publish no way to load compiled code (n/a).")
     print("  mini-racer: each context is a V8 isolate; heap = V8 used_heap_size.")
     print("  node: vm contexts in one process; heap = growth of V8's heapUsed over them / contexts.")
     print(f"  packages: {', '.join(SPECS)} (zod: its CommonJS files linked into one script).")
+    print("  process CPU time (less inflated than wall on a busy machine), load (source) / call from Python:")
+    for lib in libs:
+        cpu = []
+        for e in ENGINES:
+            r = results[lib][e]
+            if isinstance(r, dict):
+                cpu.append(f"{e} {fmt_ns(r['cpu_load_source'])} / {fmt_ns(r['cpu_call'])}")
+        print(f"    {lib}: " + "; ".join(cpu))
     share = watch.foreign_share()
     if share > 0.05:
         print(f"  WARNING: other processes used {share:.0%} of the CPUs; wall times are inflated.")
