@@ -23,7 +23,8 @@ def test_every_patch_applies_to_the_pinned_sources_and_leaves_the_cache_untouche
     assert "JS_GetOutOfMemoryCount" in patched
     assert "actors: builtins walk array-likes" in patched
     assert "fd->scope_oom = true" in patched
-    assert [p.name[:4] for p in engine.patch_files()] == ["0001", "0002", "0003", "0004"]
+    assert "JS_SEARCH_POLL_WORK" in patched
+    assert [p.name[:4] for p in engine.patch_files()] == ["0001", "0002", "0003", "0004", "0005"]
 
 
 def test_a_patch_that_no_longer_matches_the_sources_is_an_error(tmp_path: Path) -> None:

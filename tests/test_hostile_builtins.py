@@ -19,7 +19,10 @@ import actors
 
 # quadratic string search: still a loop the engine never polls in (see the
 # README's Security section); only the watchdog can act on it
-UNPOLLED = "'a'.repeat(2**20).indexOf('a'.repeat(2**19) + 'b')"
+# One step that never polls: a typed array sorted without a comparator is
+# the engine's C sort over 2 Gi elements (about 8 s here). (This was a
+# quadratic indexOf until engine patch 0005 made string searches poll.)
+UNPOLLED = "new Uint8Array(2 ** 31 - 1).sort().length"
 
 CASES = [
     "Array(2**32-1).join()",
@@ -102,10 +105,29 @@ def test_a_huge_string_fill_without_a_memory_limit_is_ended_by_the_limits(code: 
 ALLOCATING = [
     "'ab'.repeat(1 << 24).split('').length",
     "Array.from('ab'.repeat(1 << 24)).length",
-    # not Object.entries of a huge string: the failed allocation can land where
-    # the builtin carries on, and it then runs to its end (README, Security)
     "[...'ab'.repeat(1 << 24)].length",
+    # swallows the one allocation the poll fails and carries on: it ran 17-43 s
+    # under max_reductions alone until the poll kept failing one in 1,024
+    "Object.entries('ab'.repeat(1 << 23)).length",
 ]
+
+
+SEARCHES = [
+    "'a'.repeat(1 << 20).indexOf('a'.repeat(1 << 19) + 'b')",
+    "'a'.repeat(1 << 20).lastIndexOf('a'.repeat(1 << 19) + 'b', 1e9)",
+    "'a'.repeat(1 << 20).includes('a'.repeat(1 << 19) + 'b')",
+    "'a'.repeat(1 << 20).split('a'.repeat(1 << 19) + 'b').length",
+    "'a'.repeat(1 << 20).replaceAll('a'.repeat(1 << 19) + 'b', '').length",
+]
+
+
+@pytest.mark.parametrize("code", SEARCHES)
+@pytest.mark.parametrize("limits", ["timeout=1", "max_reductions=1000"])
+def test_a_quadratic_string_search_is_ended_by_the_limits(code: str, limits: str) -> None:
+    # one builtin call comparing a long needle at every position, with no
+    # bytecode and no allocation: minutes past every limit before engine
+    # patch 0005 made the searches poll
+    assert eval_under_limits(code, limits) < 3.0
 
 
 @pytest.mark.parametrize("code", ALLOCATING)
