@@ -30,9 +30,7 @@ pytestmark = pytest.mark.mode_independent
 def python_blocks() -> list[tuple[int, str]]:
     """The README's Python blocks with the line each starts on."""
     text = README.read_text(encoding="utf-8")
-    return [
-        (text.count("\n", 0, m.start()) + 2, textwrap.dedent(m.group(2))) for m in _BLOCK.finditer(text)
-    ]
+    return [(text.count("\n", 0, m.start()) + 2, textwrap.dedent(m.group(2))) for m in _BLOCK.finditer(text)]
 
 
 def test_the_readme_has_python_examples() -> None:
