@@ -6,7 +6,10 @@ would freeze every request of the actor). Three concurrency groups: the
 default one for operations, ``control`` for stop/load/shutdown (they must
 get through while operations queue), and ``events`` for the never-ending
 event stream (a streaming generator holds its group forever: sharing one
-would deadlock).
+would deadlock). Ray runs each group on an event loop of its own, in a
+thread of its own; the NodeRuntime belongs to the default group's loop, and
+the other groups hand their work to that loop (asyncio objects are not
+thread-safe: an event queue woken from the wrong loop stays asleep).
 
 Ray's own recovery is off (``max_restarts=0``, ``max_task_retries=0``): a
 restarted actor would come back with an empty pool, and a retried task
@@ -17,9 +20,10 @@ the driver's cluster supervisor instead (:mod:`actors.cluster`).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import os
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Coroutine
 from typing import Any, TypeVar
 
 from actors.cluster.errors import HostLostError, HostUnavailableError
@@ -45,12 +49,21 @@ class _HostActor:
     def __init__(self, host_id: str, options: dict[str, Any]) -> None:
         self._runtime = NodeRuntime(host_id, **options)
         self._starting: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the default group's loop
+        self._reader: concurrent.futures.Future[Any] | None = None  # the event stream's pending read
 
     async def hello(self) -> str:
         if self._starting is None:
-            self._starting = asyncio.get_running_loop().create_task(self._runtime.start())
+            self._loop = asyncio.get_running_loop()
+            self._starting = self._loop.create_task(self._runtime.start())
         await asyncio.shield(self._starting)
         return self._runtime.boot_id
+
+    def _on_runtime(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        if self._loop is None:
+            coro.close()
+            raise ActorsError("the host has not been started (hello)")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     async def spawn(self, boot_id: str, requests: list[SpawnRequest]) -> list[Outcome]:
         return await self._runtime.spawn(boot_id, requests)
@@ -79,19 +92,33 @@ class _HostActor:
         return await self._runtime.batch(sender, boot_id, ops)
 
     async def stop(self, boot_id: str, ctx_ids: list[int], how: str) -> None:
-        await self._runtime.stop(boot_id, ctx_ids, how)
+        await asyncio.wrap_future(self._on_runtime(self._runtime.stop(boot_id, ctx_ids, how)))
 
     async def load(self) -> dict[str, int]:
-        load = await self._runtime.load()
+        load = await asyncio.wrap_future(self._on_runtime(self._runtime.load()))
         load["pid"] = os.getpid()
         return load
 
     async def shutdown(self) -> None:
-        await self._runtime.shutdown()
+        await asyncio.wrap_future(self._on_runtime(self._runtime.shutdown()))
 
     async def events(self) -> AsyncIterator[list[list[Any]]]:
-        async for batch in self._runtime.events():
+        # One reader at a time: a driver re-opening the stream (after the old one
+        # was unavailable) cancels the old read, which has consumed nothing.
+        if self._reader is not None:
+            self._reader.cancel()
+        stream = self._runtime.events()
+        while True:
+            reader = self._reader = self._on_runtime(_next(stream))
+            try:
+                batch = await asyncio.wrap_future(reader)
+            except (concurrent.futures.CancelledError, asyncio.CancelledError):
+                return
             yield batch
+
+
+async def _next(stream: AsyncIterator[T]) -> T:
+    return await stream.__anext__()
 
 
 for _name in ("stop", "load", "shutdown"):
@@ -104,7 +131,7 @@ HostActor: Any = ray.remote(
     max_restarts=0,
     max_task_retries=0,
     num_cpus=0,
-    concurrency_groups={CONTROL: 8, EVENTS: 1},
+    concurrency_groups={CONTROL: 8, EVENTS: 2},
 )(_HostActor)
 
 
@@ -175,14 +202,31 @@ class RayHost:
         return out
 
     async def events(self) -> AsyncIterator[list[list[Any]]]:
-        stream = self._handle.events.remote()
+        """The host's events; an unavailable stream is re-opened once the host answers
+        again (a partition is not a death), and only a dead actor ends it."""
+        while True:
+            stream = self._handle.events.remote()
+            try:
+                while True:
+                    try:
+                        ref = await _mapped(self._host_id, stream.__anext__())
+                    except StopAsyncIteration:
+                        await asyncio.sleep(0.05)  # replaced by a newer reader, or shutting down
+                        break
+                    batch: list[list[Any]] = await _mapped(self._host_id, ref)
+                    yield batch
+            except HostUnavailableError:
+                pass
+            await self._until_answering()
+
+    async def _until_answering(self) -> None:
+        """Return once the host answers; HostLostError once Ray declares it dead."""
         while True:
             try:
-                ref = await _mapped(self._host_id, stream.__anext__())
-            except StopAsyncIteration:
-                raise HostLostError(f"{self._host_id}: the event stream ended") from None
-            batch: list[list[Any]] = await _mapped(self._host_id, ref)
-            yield batch
+                await self.load()
+                return
+            except HostUnavailableError:
+                await asyncio.sleep(0.2)
 
     async def load(self) -> dict[str, int]:
         out: dict[str, int] = await _mapped(self._host_id, self._handle.load.remote())
