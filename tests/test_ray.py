@@ -164,3 +164,26 @@ def test_nothing_of_the_cluster_is_left_running_after_teardown(run: dict[str, An
         except psutil.Error:
             continue
     assert left == []
+
+
+@pytest.mark.mode_independent
+def test_the_cluster_rooms_example_survives_a_node_kill() -> None:
+    missing = _missing()
+    if missing is not None:
+        if REQUIRED:
+            pytest.fail(f"ACTORS_REQUIRE_RAY=1 but {missing}")
+        pytest.skip(missing)
+    example = TESTS.parent / "examples" / "cluster_rooms.py"
+    docstring = example.read_text(encoding="utf-8").split('"""')[1].strip()
+    assert len(docstring.split("\n\n")) == 1
+    proc = subprocess.run([sys.executable, str(example)], capture_output=True, text=True, timeout=180)
+    out = proc.stdout
+    assert proc.returncode == 0, f"stdout:\n{out}\nstderr:\n{proc.stderr[-3000:]}"
+    assert out.rstrip().endswith("done")
+    assert "lobby restarted on node0 (same node: True)" in out or "(same node: True)" in out
+    assert "history of lobby now [] (fresh state)" in out
+    moved = out.split("moved rooms: ")[1].split(";")[0]
+    assert moved != "[]"
+    assert "the old reference is nodedown" in out
+    assert "after a post: ['eve: back again']" in out
+    assert "history of random" in out and "nodes up: " in out
