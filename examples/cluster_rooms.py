@@ -12,9 +12,6 @@ with only loopback (``unshare -n``) and refuses to start without one. Needs ``pi
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 import time
 from typing import Any
@@ -40,26 +37,6 @@ Host.onMessage(msg => {{
 
 def step(text: str) -> None:
     print(f"\n== {text}", flush=True)
-
-
-def in_private_network() -> int | None:
-    """Re-run this script in a network namespace with only loopback; None if already inside."""
-    if os.environ.get("ACTORS_EXAMPLE_NETNS") == "1":
-        return None
-    if shutil.which("unshare") is None:
-        print(
-            "this example needs `unshare` (util-linux) to keep Ray's ports off the network", file=sys.stderr
-        )
-        return 2
-    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
-        if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
-            env = dict(os.environ, ACTORS_EXAMPLE_NETNS="1")
-            script = f"ip link set lo up && exec {sys.executable} {os.path.abspath(__file__)}"
-            return subprocess.run([*prefix, "sh", "-c", script], env=env).returncode
-    print(
-        "cannot create a network namespace (unshare -n): not starting Ray's open ports here", file=sys.stderr
-    )
-    return 2
 
 
 def wait_for(what: str, predicate: Any, timeout: float = 30.0) -> Any:
@@ -153,5 +130,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = in_private_network()
+    from actors.ray import rerun_in_loopback_namespace
+
+    code = rerun_in_loopback_namespace()
     sys.exit(main() if code is None else code)

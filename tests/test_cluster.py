@@ -405,3 +405,15 @@ def test_an_operation_lost_in_transit_delays_its_successors_only_until_the_gap_t
 
         assert _run_on(cluster, lose_number_one()) == [True, ["second"]]
         assert _run_on(cluster, host.load())["gaps_skipped"] == 1
+
+
+def test_apis_follow_the_pool_s_meaning_none_is_no_groups_and_the_default_is_the_host_s(
+    cluster: Cluster,
+) -> None:
+    bare = cluster.spawn(apis=None)
+    assert cluster.eval(bare, "typeof setTimeout") == "function"  # timers are native in every context
+    assert cluster.eval(bare, "typeof TextEncoder") == "undefined"
+    default = cluster.spawn()
+    assert cluster.eval(default, "typeof TextEncoder") == "function"
+    only = cluster.spawn(apis=["encoding"])
+    assert cluster.eval(only, "typeof TextEncoder + ' ' + typeof URL") == "function undefined"

@@ -382,7 +382,7 @@ class Cluster:
         *,
         script: str | None = None,
         filename: str = "<script>",
-        apis: str | Iterable[str] | None = None,
+        apis: str | Iterable[str] | None = "default",
         name: str | None = None,
         memory_limit: int | None = None,
         max_reductions: int | None = None,
@@ -399,6 +399,8 @@ class Cluster:
         """Start a context on the least-loaded host (or with its group or origin; or on ``host=``).
 
         ``script`` is JavaScript source run at start (and at every restart).
+        ``apis`` as for :meth:`ContextPool.spawn` (``None``: no API groups);
+        by default the host pool's default groups.
         ``handlers`` names a mapping importable on every node
         (``"package.module:NAME"``). ``restart=`` puts it under supervision;
         find the current incarnation with :meth:`whereis` (give it a
@@ -823,10 +825,8 @@ class Batch:
 
 def _request(options: dict[str, Any]) -> SpawnRequest:
     opts = {k: v for k, v in options.items() if k not in ("self", "group", "link", "host")}
-    apis = opts.get("apis")
-    if isinstance(apis, str):
-        opts["apis"] = (apis,)
-    elif apis is not None:
+    apis = opts.get("apis", "default")
+    if apis is not None and not isinstance(apis, str):
         opts["apis"] = tuple(apis)
     restart = opts.pop("restart", None) or "temporary"
     if restart not in ("temporary", "permanent", "transient"):

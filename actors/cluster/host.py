@@ -44,7 +44,7 @@ class SpawnRequest:
 
     script: str | None = None
     filename: str = "<script>"
-    apis: tuple[str, ...] | None = None
+    apis: str | tuple[str, ...] | None = "default"  # "default": the host pool's; None: none
     name: str | None = None
     memory_limit: int | None = None
     max_reductions: int | None = None

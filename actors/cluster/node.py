@@ -172,7 +172,7 @@ class NodeRuntime:
             "url": request.url,
             "on_uncaught": request.on_uncaught,
         }
-        if request.apis is not None:
+        if request.apis != "default":
             options["apis"] = request.apis
         for key in ("memory_limit", "max_reductions", "timeout"):
             if options[key] is None:

@@ -13,6 +13,13 @@ demos). The core package never imports this module or Ray.
 """
 
 from actors.ray.host import HostActor, RayHost, start_hosts
-from actors.ray.local import LocalRayCluster, local_cluster
+from actors.ray.local import LocalRayCluster, local_cluster, rerun_in_loopback_namespace
 
-__all__ = ["HostActor", "LocalRayCluster", "RayHost", "local_cluster", "start_hosts"]
+__all__ = [
+    "HostActor",
+    "LocalRayCluster",
+    "RayHost",
+    "local_cluster",
+    "rerun_in_loopback_namespace",
+    "start_hosts",
+]

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterator
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["TUNED_HEALTH_CHECKS", "LocalRayCluster", "local_cluster"]
+__all__ = ["TUNED_HEALTH_CHECKS", "LocalRayCluster", "local_cluster", "rerun_in_loopback_namespace"]
 
 TUNED_HEALTH_CHECKS = {
     "health_check_initial_delay_ms": 1000,
@@ -36,8 +41,10 @@ _cluster_utils: Any = importlib.import_module("ray.cluster_utils")
 class LocalRayCluster:
     """The running cluster: ``nodes`` (head first), ``kill_node(i)`` for node loss."""
 
-    def __init__(self, cluster: Any, nodes: list[Any]) -> None:
+    def __init__(self, cluster: Any, nodes: list[Any], node_args: dict[str, Any]) -> None:
         self._cluster = cluster
+        self._node_args = node_args
+        self._next_ip = 2 + len(nodes)
         self.nodes = nodes
 
     @property
@@ -46,6 +53,16 @@ class LocalRayCluster:
 
     def node_id(self, index: int) -> str:
         return str(self.nodes[index].node_id)
+
+    def add_node(self) -> int:
+        """Start one more node (on the next loopback address); its index."""
+        self._next_ip += 1
+        if self._next_ip > 254:
+            raise ValueError("no loopback address left for another node")
+        node = self._cluster.add_node(node_ip_address=f"127.0.0.{self._next_ip}", **self._node_args)
+        self._cluster.wait_for_nodes()
+        self.nodes.append(node)
+        return len(self.nodes) - 1
 
     def kill_node(self, index: int) -> None:
         """Kill every process of worker node ``index`` (not the head: the driver lives there)."""
@@ -81,7 +98,36 @@ def local_cluster(
             started.append(cluster.add_node(node_ip_address=f"127.0.0.{3 + i}", wait=False, **common))
         cluster.wait_for_nodes()
         ray.init(address=cluster.address, logging_level=logging.WARNING, log_to_driver=False)
-        yield LocalRayCluster(cluster, started)
+        yield LocalRayCluster(cluster, started, common)
     finally:
         ray.shutdown()
         cluster.shutdown()
+
+
+_MARK = "ACTORS_LOOPBACK_NAMESPACE"
+
+
+def rerun_in_loopback_namespace(argv: Sequence[str] | None = None) -> int | None:
+    """Run this program again in a network namespace with only ``lo`` (``unshare -n``).
+
+    Returns None inside the namespace (carry on), else the exit status of the
+    run inside it, or 2 (with a message) where no namespace can be created:
+    a local cluster's open ports then stay off every network.
+    """
+    if os.environ.get(_MARK) == "1":
+        return None
+    if shutil.which("unshare") is None:
+        print("needs `unshare` (util-linux) to keep Ray's ports off the network", file=sys.stderr)
+        return 2
+    args = list(sys.argv if argv is None else argv)
+    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
+        if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+            command = " ".join(shlex.quote(a) for a in [sys.executable, *args])
+            env = dict(os.environ, **{_MARK: "1"})
+            return subprocess.run(
+                [*prefix, "sh", "-c", f"ip link set lo up && exec {command}"], env=env
+            ).returncode
+    print(
+        "cannot create a network namespace (unshare -n): not starting Ray's open ports here", file=sys.stderr
+    )
+    return 2
