@@ -14,7 +14,7 @@ import pytest
 from waiting import wait_for
 
 import actors
-from actors.cluster import Cluster, ContextRef, LocalHost
+from actors.cluster import Cluster, ContextRef, HostUnavailableError, LocalHost
 
 HOSTS = ("a", "b", "c")
 
@@ -417,3 +417,22 @@ def test_apis_follow_the_pool_s_meaning_none_is_no_groups_and_the_default_is_the
     assert cluster.eval(default, "typeof TextEncoder") == "function"
     only = cluster.spawn(apis=["encoding"])
     assert cluster.eval(only, "typeof TextEncoder + ' ' + typeof URL") == "function undefined"
+
+
+def test_a_partition_is_not_a_death_and_the_context_answers_again_once_healed() -> None:
+    host = LocalHost("far", size=2, gap_timeout=0.3)
+    with Cluster([host, LocalHost("near", size=2)]) as cluster:
+        ref = cluster.spawn(host="far", script="const got = []; Host.onMessage(m => got.push(m))")
+        cluster.send(ref, "before")
+        host.partition()
+        with pytest.raises(HostUnavailableError):
+            cluster.eval(ref, "got")
+        cluster.send(ref, "lost in transit")  # the transport drops it: its number leaves a gap
+        assert cluster.alive(ref)
+        assert cluster.hosts()["far"]["alive"] is True
+        assert cluster.whereis("anything") is None
+        host.heal()
+        # the gap left by what was lost is skipped after gap_timeout; nothing is re-spawned
+        assert cluster.eval(ref, "got") == ["before"]
+        cluster.send(ref, "after")
+        assert cluster.eval(ref, "got") == ["before", "after"]

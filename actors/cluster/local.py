@@ -16,7 +16,7 @@ import random
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
-from actors.cluster.errors import HostLostError
+from actors.cluster.errors import HostLostError, HostUnavailableError
 from actors.cluster.host import Outcome, SpawnRequest
 from actors.cluster.node import NodeRuntime
 
@@ -36,6 +36,9 @@ class LocalHost:
         self._runtime: NodeRuntime | None = None
         self._lost = asyncio.Event()
         self._lost_flag = False
+        self._partitioned = False
+        self._healed = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def host_id(self) -> str:
@@ -44,11 +47,14 @@ class LocalHost:
     def _live(self) -> NodeRuntime:
         if self._lost_flag or self._runtime is None:
             raise HostLostError(f"host {self._host_id!r} is lost")
+        if self._partitioned:
+            raise HostUnavailableError(f"host {self._host_id!r} does not answer (partitioned)")
         return self._runtime
 
     async def hello(self) -> str:
         if self._lost_flag:
             raise HostLostError(f"host {self._host_id!r} is lost")
+        self._loop = asyncio.get_running_loop()
         if self._runtime is None:
             self._runtime = NodeRuntime(self._host_id, **self._options)
             await self._runtime.start()
@@ -76,8 +82,8 @@ class LocalHost:
         return _copy(await runtime.call(sender, boot_id, seq, ctx_id, name, _copy(args), timeout))
 
     def send(self, sender: str, boot_id: str, seq: int, ctx_id: int, message: Any) -> None:
-        if self._lost_flag or self._runtime is None:
-            return  # into the void, like a packet to a dead node
+        if self._lost_flag or self._partitioned or self._runtime is None:
+            return  # into the void, like a packet to an unreachable node
         runtime, message = self._runtime, _copy(message)
         if not self._reorder:
             runtime.send(sender, boot_id, seq, ctx_id, message)
@@ -106,7 +112,10 @@ class LocalHost:
                 if lost.done() or self._runtime is not runtime:
                     nxt.cancel()
                     raise HostLostError(f"host {self._host_id!r} is lost")
-                yield _copy(nxt.result())
+                batch = nxt.result()
+                while self._partitioned:  # held back, not lost: they arrive once healed
+                    await self._healed.wait()
+                yield _copy(batch)
         finally:
             lost.cancel()
 
@@ -127,6 +136,19 @@ class LocalHost:
         runtime = self._runtime
         if runtime is not None:
             await asyncio.get_running_loop().run_in_executor(None, runtime.abandon)
+
+    def partition(self) -> None:
+        """The node keeps running but stops answering: calls raise HostUnavailableError,
+        sends are lost, events are held back until :meth:`heal`."""
+        self._partitioned = True
+        self._healed = asyncio.Event()
+
+    def heal(self) -> None:
+        """Answer again (callable from any thread)."""
+        self._partitioned = False
+        healed = self._healed
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(healed.set)
 
     async def restart(self) -> None:
         """The node comes back empty with a new boot id (the driver must ``add_host`` it again)."""
