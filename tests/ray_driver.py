@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -155,6 +157,42 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
 
     check("handlers_on_node", handlers_on_node)
 
+    # --- the driver's death: its (non-detached) host actors and contexts die with it -------
+    def driver_death() -> Any:
+        code = (
+            "import asyncio, logging, os, sys, time, ray\n"
+            f"ray.init(address={rc.address!r}, logging_level=logging.WARNING, log_to_driver=False)\n"
+            "from actors.cluster import Cluster\n"
+            "from actors.ray import start_hosts\n"
+            "c = Cluster(start_hosts(size=2))\n"
+            "c.spawn_many(6)\n"
+            "pids = [asyncio.run_coroutine_threadsafe(s.host.load(), c._loop).result()['pid']\n"
+            "        for s in c._hosts.values()]\n"
+            "print(' '.join(map(str, pids)), flush=True)\n"
+            "time.sleep(600)\n"
+        )
+        other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        try:
+            assert other.stdout is not None
+            pids = [int(p) for p in other.stdout.readline().split()]
+            assert len(pids) == 3, pids
+            alive_before = all(psutil.pid_exists(p) for p in pids)
+            t = time.monotonic()
+            other.send_signal(signal.SIGKILL)
+            other.wait()
+            wait(lambda: not any(_running(p) for p in pids), 30)
+            return {
+                "hosts": len(pids),
+                "alive_before": alive_before,
+                "gone_after": round(time.monotonic() - t, 2),
+            }
+        finally:
+            if other.poll() is None:
+                other.kill()
+                other.wait()
+
+    check("driver_death", driver_death)
+
     # --- a restarted host: a new host actor under the same host id ------------------------
     def restarted_host() -> Any:
         from actors.ray.host import start_hosts as again
@@ -246,6 +284,13 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
         }
 
     check("links", links)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def _swallow(fn: Callable[[], Any]) -> None:

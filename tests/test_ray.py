@@ -119,6 +119,12 @@ def test_handlers_run_on_the_node_next_to_the_context(run: dict[str, Any]) -> No
     assert got(run, "handlers_on_node") == {"double": 42, "ran_elsewhere": True}
 
 
+def test_the_driver_s_death_takes_its_host_actors_and_contexts_with_it(run: dict[str, Any]) -> None:
+    death = got(run, "driver_death")
+    assert death["hosts"] == 3 and death["alive_before"] is True
+    assert death["gone_after"] < 30
+
+
 def test_a_ref_to_a_restarted_host_fails_at_once_with_nodedown(run: dict[str, Any]) -> None:
     restarted = got(run, "restarted_host")
     assert restarted["old_ref"] == "nodedown"
