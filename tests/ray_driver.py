@@ -157,6 +157,16 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
 
     check("handlers_on_node", handlers_on_node)
 
+    def driver_handlers() -> Any:
+        async def lookup(key: str) -> Any:
+            return {"key": key, "pid": os.getpid()}
+
+        ref = cluster.spawn(host=node2, driver_handlers={"lookup": lookup})
+        got = cluster.eval(ref, "Host.call('lookup', 'k')")
+        return {"key": got["key"], "ran_on_driver": got["pid"] == os.getpid()}
+
+    check("driver_handlers", driver_handlers)
+
     # --- the driver's death: its (non-detached) host actors and contexts die with it -------
     def driver_death() -> Any:
         code = (
@@ -199,8 +209,10 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
 
         old = cluster.spawn(host=node1, script="globalThis.who = 'old boot'")
         index = [h.host_id for h in hosts].index(node1)
+        killed = time.monotonic()
         hosts[index].kill()
         wait(lambda: not cluster.hosts()[node1]["alive"], 10)
+        detected = time.monotonic() - killed
         new_host = again(node_ids=[rc.node_id(1)], host_ids=[node1], size=2)[0]
         cluster.add_host(new_host)
         hosts[index] = new_host
@@ -214,6 +226,7 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
         fresh = cluster.spawn(host=node1, script="globalThis.who = 'new boot'")
         return {
             "old_ref": outcome,
+            "kill_detected_seconds": round(detected, 3),
             "fail_seconds": round(fail_seconds, 4),
             "boots_differ": fresh.boot_id != old.boot_id,
             "fresh": cluster.eval(fresh, "who"),

@@ -436,3 +436,80 @@ def test_a_partition_is_not_a_death_and_the_context_answers_again_once_healed() 
         assert cluster.eval(ref, "got") == ["before"]
         cluster.send(ref, "after")
         assert cluster.eval(ref, "got") == ["before", "after"]
+
+
+def test_driver_routed_handlers_are_async_and_answer_host_call_from_the_driver(cluster: Cluster) -> None:
+    seen: list[Any] = []
+
+    async def lookup(key: str) -> Any:
+        seen.append((threading.current_thread().name, key))
+        await asyncio.sleep(0)
+        return {"key": key, "from": "driver"}
+
+    async def fail(_x: Any) -> None:
+        raise ValueError("the driver says no")
+
+    ref = cluster.spawn(driver_handlers={"lookup": lookup, "fail": fail})
+    assert cluster.eval(ref, "Host.call('lookup', 'k1')") == {"key": "k1", "from": "driver"}
+    assert seen == [("actors-cluster", "k1")]
+    with pytest.raises(actors.JSError, match="the driver says no"):
+        cluster.eval(ref, "Host.call('fail', 1)")
+    assert cluster.eval(ref, "Host.call('lookup', 'k2').then(v => v.key)") == "k2"
+
+
+def test_a_plain_function_is_refused_as_a_driver_routed_handler(cluster: Cluster) -> None:
+    with pytest.raises(TypeError, match="async def"):
+        cluster.spawn(driver_handlers={"blocking": lambda: 1})
+
+
+def test_driver_routed_handlers_follow_a_context_re_spawned_after_node_loss(
+    cluster: Cluster, hosts: dict[str, LocalHost]
+) -> None:
+    async def where() -> str:
+        return "driver"
+
+    ref = cluster.spawn(name="routed", restart="permanent", host="a", driver_handlers={"where": where})
+    lose(cluster, hosts["a"])
+    moved = wait_for(lambda: (r := cluster.whereis("routed")) != ref and r, what="the re-spawn")
+    assert cluster.eval(moved, "Host.call('where')") == "driver"
+
+
+def test_a_context_cannot_pile_up_driver_calls_past_the_host_s_bound() -> None:
+    host = LocalHost("bounded", size=2, max_driver_calls=3)
+    release = threading.Event()
+
+    async def slow() -> str:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return "late"
+
+    with Cluster([host]) as cluster:
+        ref = cluster.spawn(driver_handlers={"slow": slow})
+        script = """
+            globalThis.results = [];
+            for (let i = 0; i < 10; i++)
+                Host.call('slow').then(v => results.push(v), e => results.push('refused: ' + e.message));
+            1"""
+        cluster.eval(ref, script)
+        refused = wait_for(
+            lambda: (r := cluster.eval(ref, "results")) and len(r) >= 7 and r, what="the refusals"
+        )
+        assert all("already wait for the driver" in r for r in refused)
+        assert _run_on(cluster, host.load())["driver_calls"] == 3
+        release.set()
+        wait_for(lambda: cluster.eval(ref, "results.length") == 10, what="the waiting calls answered")
+        assert cluster.eval(ref, "results.filter(r => r === 'late').length") == 3
+
+
+def test_a_driver_call_pending_when_its_context_exits_is_forgotten_on_the_host(cluster: Cluster) -> None:
+    never = asyncio.Event()
+
+    async def hang() -> None:
+        await never.wait()
+
+    ref = cluster.spawn(host="b", driver_handlers={"hang": hang})
+    cluster.eval(ref, "Host.call('hang'); 1")
+    host_b = cluster._hosts["b"].host
+    wait_for(lambda: _run_on(cluster, host_b.load())["driver_calls"] == 1, what="the pending call")
+    cluster.stop(ref)
+    wait_for(lambda: _run_on(cluster, host_b.load())["driver_calls"] == 0, what="the call dropped")

@@ -119,6 +119,10 @@ def test_handlers_run_on_the_node_next_to_the_context(run: dict[str, Any]) -> No
     assert got(run, "handlers_on_node") == {"double": 42, "ran_elsewhere": True}
 
 
+def test_driver_routed_handlers_answer_from_the_driver_across_nodes(run: dict[str, Any]) -> None:
+    assert got(run, "driver_handlers") == {"key": "k", "ran_on_driver": True}
+
+
 def test_the_driver_s_death_takes_its_host_actors_and_contexts_with_it(run: dict[str, Any]) -> None:
     death = got(run, "driver_death")
     assert death["hosts"] == 3 and death["alive_before"] is True
@@ -128,6 +132,7 @@ def test_the_driver_s_death_takes_its_host_actors_and_contexts_with_it(run: dict
 def test_a_ref_to_a_restarted_host_fails_at_once_with_nodedown(run: dict[str, Any]) -> None:
     restarted = got(run, "restarted_host")
     assert restarted["old_ref"] == "nodedown"
+    assert restarted["kill_detected_seconds"] < 5
     assert restarted["fail_seconds"] < 0.1
     assert restarted["boots_differ"] is True and restarted["fresh"] == "new boot"
 

@@ -21,17 +21,18 @@ contexts does not exhaust anything shared.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import logging
 import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from actors.cluster.errors import HostLostError, decode_error, nodedown
+from actors.cluster.errors import HostLostError, decode_error, encode_error, nodedown
 from actors.cluster.host import NodeHost, Outcome, SpawnRequest
 from actors.cluster.placement import Placement, group_key
 from actors.cluster.ref import ContextRef
@@ -46,6 +47,7 @@ T = TypeVar("T")
 MessageCallback = Callable[[ContextRef, Any], None]
 ExitCallback = Callable[[ContextRef, str, Any], None]
 LinkExitCallback = Callable[[ContextRef, str], None]
+DriverHandler = Callable[..., Awaitable[Any]]
 
 _KEEP_EXIT_REASONS = 100_000
 
@@ -68,6 +70,7 @@ class _Child:
     request: SpawnRequest
     group: str | None
     link: ContextRef | None
+    driver_handlers: dict[str, DriverHandler] = field(default_factory=dict)
     ref: ContextRef | None = None
     history: deque[float] = field(default_factory=deque)
     done: bool = False
@@ -79,6 +82,7 @@ class _Entry:
     name: str | None
     child: _Child | None
     group: str | None
+    driver_handlers: dict[str, DriverHandler] = field(default_factory=dict)
     on_message: list[MessageCallback] = field(default_factory=list)
     on_exit: list[ExitCallback] = field(default_factory=list)
     trap: LinkExitCallback | None = None
@@ -257,7 +261,11 @@ class Cluster:
                     _call_back("on_message", cb, ref, event[2])
         elif kind in ("exit", "restarted") and ref is not None:
             if ref.ctx_id not in state.contexts:
-                state.early_exits[ref.ctx_id] = event  # its spawn's answer is still on the way
+                # its spawn's answer is still on the way (bounded: a context this
+                # driver never spawned, e.g. another driver's, is never claimed)
+                state.early_exits[ref.ctx_id] = event
+                while len(state.early_exits) > _KEEP_EXIT_REASONS:
+                    del state.early_exits[next(iter(state.early_exits))]
                 return
             reason = str(event[3] if kind == "restarted" else event[2])
             detail = event[4] if kind == "restarted" else event[3]
@@ -266,14 +274,38 @@ class Cluster:
             if kind == "restarted" and child is not None and not child.done:
                 new = ContextRef(state.host.host_id, state.boot_id, int(event[2]))
                 self._register(new, child.request.name, child, child.group)
+        elif kind == "hostcall" and ref is not None:
+            self._loop.create_task(self._driver_call(state, ref, int(event[2]), str(event[3]), event[4]))
         elif kind == "dropped":
             log.warning("cluster: host %r dropped %s messages (event bound)", state.host.host_id, event[1])
 
-    def _register(self, ref: ContextRef, name: str | None, child: _Child | None, group: str | None) -> None:
+    async def _driver_call(self, state: _Host, ref: ContextRef, call_id: int, name: str, args: Any) -> None:
+        entry = self._entries.get(ref)
+        handler = entry.driver_handlers.get(name) if entry is not None else None
+        try:
+            if handler is None:
+                raise ActorsError(f"no driver handler {name!r} for {ref!r}")
+            outcome: Outcome = [True, await handler(*(args if isinstance(args, list) else [args]))]
+        except Exception as exc:
+            outcome = [False, encode_error(exc)]
+        try:
+            await state.host.answer(state.boot_id, call_id, outcome)
+        except ActorsError:
+            pass  # the host is gone or unreachable: the call fails there with it
+
+    def _register(
+        self,
+        ref: ContextRef,
+        name: str | None,
+        child: _Child | None,
+        group: str | None,
+        driver_handlers: dict[str, DriverHandler] | None = None,
+    ) -> None:
         state = self._hosts[ref.host_id]
         state.contexts.add(ref.ctx_id)
         self._placement.placed(ref.host_id)
-        entry = self._entries[ref] = _Entry(ref, name, child, group)
+        handlers = child.driver_handlers if child is not None else dict(driver_handlers or {})
+        entry = self._entries[ref] = _Entry(ref, name, child, group, handlers)
         if name is not None:
             self._names[name] = ref
         if child is not None:
@@ -391,6 +423,7 @@ class Cluster:
         url: str | None = None,
         on_uncaught: str | None = None,
         handlers: str | None = None,
+        driver_handlers: Mapping[str, DriverHandler] | None = None,
         group: str | None = None,
         restart: str | None = None,
         link: ContextRef | None = None,
@@ -402,17 +435,21 @@ class Cluster:
         ``apis`` as for :meth:`ContextPool.spawn` (``None``: no API groups);
         by default the host pool's default groups.
         ``handlers`` names a mapping importable on every node
-        (``"package.module:NAME"``). ``restart=`` puts it under supervision;
+        (``"package.module:NAME"``): they run on the node. ``driver_handlers``
+        maps names to ``async def`` functions run here, on the driver's loop,
+        for ``Host.call(name, ...)``: one network round trip per call. ``restart=`` puts it under supervision;
         find the current incarnation with :meth:`whereis` (give it a
         ``name=``) or :meth:`child`.
         """
         request = _request(locals())
-        return self._run(self._spawn_many([request], group, link, host))[0]
+        routed = _driver_handlers(driver_handlers)
+        return self._run(self._spawn_many([request], group, link, host, routed))[0]
 
     async def spawn_async(self, **options: Any) -> ContextRef:
         group, link, host = options.pop("group", None), options.pop("link", None), options.pop("host", None)
+        routed = _driver_handlers(options.get("driver_handlers"))
         request = _request(options)
-        return (await self._await(self._spawn_many([request], group, link, host)))[0]
+        return (await self._await(self._spawn_many([request], group, link, host, routed)))[0]
 
     def spawn_many(self, count: int, *, group: str | None = None, **options: Any) -> list[ContextRef]:
         """``count`` contexts with the same options, one round trip per host (names: none)."""
@@ -429,11 +466,17 @@ class Cluster:
         if options.get("name") is not None:
             raise ValueError("spawn_many cannot name its contexts")
         link, host = options.pop("link", None), options.pop("host", None)
+        routed = _driver_handlers(options.get("driver_handlers"))
         request = _request(options)
-        return await self._spawn_many([request] * count, group, link, host)
+        return await self._spawn_many([request] * count, group, link, host, routed)
 
     async def _spawn_many(
-        self, requests: list[SpawnRequest], group: str | None, link: ContextRef | None, host: str | None
+        self,
+        requests: list[SpawnRequest],
+        group: str | None,
+        link: ContextRef | None,
+        host: str | None,
+        routed: dict[str, DriverHandler],
     ) -> list[ContextRef]:
         if self._closed:
             raise ActorsError("the cluster is closed")
@@ -454,12 +497,12 @@ class Cluster:
                     children.append(None)
                 else:
                     key = r.name or f"context-{next(self._child_ids)}"
-                    children.append(_Child(key, r, group, link))
+                    children.append(_Child(key, r, group, link, dict(routed)))
             placed: dict[str, list[int]] = {}
+            if host is not None and (host not in self._hosts or not self._hosts[host].alive):
+                raise ActorsError(f"no host {host!r} is up")
             for i, r in enumerate(requests):
                 if host is not None:
-                    if host not in self._hosts or not self._hosts[host].alive:
-                        raise ActorsError(f"no host {host!r} is up")
                     host_id = host
                 else:
                     host_id = self._placement.choose(group_key(group, r.origin))
@@ -467,7 +510,9 @@ class Cluster:
                 self._placement.placed(host_id)
             results = await asyncio.gather(
                 *(
-                    self._spawn_on(h, [requests[i] for i in idx], [children[i] for i in idx], group, link)
+                    self._spawn_on(
+                        h, [requests[i] for i in idx], [children[i] for i in idx], group, link, routed
+                    )
                     for h, idx in placed.items()
                 ),
                 return_exceptions=True,
@@ -499,6 +544,7 @@ class Cluster:
         children: list[_Child | None],
         group: str | None = None,
         link: ContextRef | None = None,
+        routed: dict[str, DriverHandler] | None = None,
     ) -> list[ContextRef | BaseException]:
         state = self._hosts[host_id]
         outcomes = await self._host_call(state, state.host.spawn(state.boot_id, requests))
@@ -515,7 +561,7 @@ class Cluster:
                 self._children[child.key] = child
                 self._register(ref, request.name, child, child.group)
             else:
-                self._register(ref, request.name, None, group)
+                self._register(ref, request.name, None, group, routed)
                 if link is not None and ref in self._entries:
                     self._link_now(ref, link)
             out.append(ref)
@@ -823,8 +869,24 @@ class Batch:
         return results
 
 
+def _driver_handlers(handlers: Mapping[str, DriverHandler] | None) -> dict[str, DriverHandler]:
+    if handlers is None:
+        return {}
+    if not isinstance(handlers, Mapping):
+        raise TypeError(f"driver_handlers must map names to async functions, not {type(handlers).__name__}")
+    for name, fn in handlers.items():
+        if not isinstance(name, str) or not inspect.iscoroutinefunction(fn):
+            raise TypeError(
+                f"driver_handlers[{name!r}] must be an async def function (a driver-routed call "
+                "must never block the driver's loop)"
+            )
+    return dict(handlers)
+
+
 def _request(options: dict[str, Any]) -> SpawnRequest:
     opts = {k: v for k, v in options.items() if k not in ("self", "group", "link", "host")}
+    routed = opts.pop("driver_handlers", None)
+    opts["driver_handlers"] = tuple(routed or ())
     apis = opts.get("apis", "default")
     if apis is not None and not isinstance(apis, str):
         opts["apis"] = tuple(apis)

@@ -15,9 +15,10 @@ sequence number; the host applies them in that order.
 
 Events (lists, first item the kind):
 ``["exit", ctx_id, reason, detail]``, ``["message", ctx_id, message]``,
-``["restarted", old_ctx_id, new_ctx_id]`` (the node's own supervisor
-restarted a context without a network hop), ``["dropped", n]`` (messages
-dropped at the host's event bound).
+``["restarted", old_ctx_id, new_ctx_id, reason, detail]`` (the node's own
+supervisor restarted a context without a network hop), ``["hostcall",
+ctx_id, call_id, name, args]`` (a driver-routed handler is called),
+``["dropped", n]`` (messages dropped at the host's event bound).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class SpawnRequest:
 
     ``handlers`` names a mapping of host handlers importable on every node,
     ``"package.module:NAME"``: handlers run on the node, next to the context.
+    ``driver_handlers`` names handlers that run on the driver instead (async
+    only): the node forwards each call as a ``hostcall`` event and waits for
+    :meth:`NodeHost.answer`.
     ``restart`` (``"permanent"``/``"transient"``) lets the node's own
     supervisor restart a crashed context in place (``max_restarts`` in
     ``max_seconds``, counted per context) before the driver hears of it.
@@ -53,6 +57,7 @@ class SpawnRequest:
     url: str | None = None
     on_uncaught: str | None = None
     handlers: str | None = None
+    driver_handlers: tuple[str, ...] = ()
     restart: str = "temporary"
     max_restarts: int = 3
     max_seconds: float = 5.0
@@ -102,6 +107,10 @@ class NodeHost(Protocol):
 
     def events(self) -> AsyncIterator[list[list[Any]]]:
         """Batches of events, until the host is lost (then HostLostError)."""
+        ...
+
+    async def answer(self, boot_id: str, call_id: int, outcome: Outcome) -> None:
+        """The driver's answer to a ``hostcall`` event."""
         ...
 
     async def load(self) -> dict[str, int]:

@@ -119,6 +119,9 @@ class LocalHost:
         finally:
             lost.cancel()
 
+    async def answer(self, boot_id: str, call_id: int, outcome: Outcome) -> None:
+        self._live().answer(boot_id, call_id, _copy(outcome))
+
     async def load(self) -> dict[str, int]:
         return await self._live().load()
 

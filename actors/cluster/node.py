@@ -19,7 +19,9 @@ supervisor, without a network hop in the restart itself.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
+import itertools
 import logging
 import threading
 import time
@@ -29,7 +31,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from actors.cluster.errors import encode_error
+from actors.cluster.errors import decode_error, encode_error
 from actors.cluster.host import Outcome, SpawnRequest
 from actors.cluster.sequence import Resequencer, SequenceOverflow
 from actors.context import Context, stop_linked
@@ -78,6 +80,8 @@ class NodeRuntime:
             must not grow the host's memory without bound).
         gap_timeout: seconds an out-of-order operation waits for a missing
             predecessor before the gap is skipped.
+        max_driver_calls: driver-routed handler calls waiting for their answer
+            at most (over all contexts); past it, ``Host.call`` fails in JS.
         pool_options: passed to :class:`~actors.ContextPool`.
     """
 
@@ -87,6 +91,7 @@ class NodeRuntime:
         *,
         max_events: int = 100_000,
         gap_timeout: float = 10.0,
+        max_driver_calls: int = 10_000,
         **pool_options: Any,
     ) -> None:
         self.host_id = host_id
@@ -105,6 +110,10 @@ class NodeRuntime:
         self._dropped = 0
         self._ticker: asyncio.Task[None] | None = None
         self._closed = False
+        self._max_driver_calls = max_driver_calls
+        self._call_ids = itertools.count(1)
+        # driver-routed calls waiting: call id -> (context id, answer); under _lock
+        self._calls: dict[int, tuple[int, concurrent.futures.Future[Any]]] = {}
 
     # ---- life ----------------------------------------------------------------------
 
@@ -115,6 +124,7 @@ class NodeRuntime:
 
     async def shutdown(self) -> None:
         self._closed = True
+        self._fail_driver_calls(None, "the host is shutting down")
         if self._ticker is not None:
             self._ticker.cancel()
         pool = self._pool
@@ -163,8 +173,12 @@ class NodeRuntime:
             raise ContextDeadError("the host is stopped", reason="nodedown")
         if request.restart not in ("temporary", "permanent", "transient"):
             raise ValueError("restart must be 'permanent', 'transient' or 'temporary'")
+        handlers = _resolve_handlers(request.handlers)
+        ctx_ids: list[int] = []  # filled once spawned: JS can call nothing before its script runs
+        for name in request.driver_handlers:
+            handlers[str(name)] = self._driver_stub(str(name), ctx_ids)
         options: dict[str, Any] = {
-            "handlers": _resolve_handlers(request.handlers),
+            "handlers": handlers,
             "memory_limit": request.memory_limit,
             "max_reductions": request.max_reductions,
             "timeout": request.timeout,
@@ -178,6 +192,7 @@ class NodeRuntime:
             if options[key] is None:
                 del options[key]  # the pool's default
         ctx = pool.spawn(**options)
+        ctx_ids.append(ctx.id)
         try:
             if request.script is not None:
                 ctx.eval(request.script, filename=request.filename)
@@ -190,6 +205,50 @@ class NodeRuntime:
         ctx.on_message(self._message_from(ctx.id))
         ctx.on_exit(self._exit_from())
         return ctx
+
+    def _driver_stub(self, name: str, ctx_ids: list[int]) -> Callable[..., Any]:
+        async def call_driver(*args: Any) -> Any:  # on the pool's async handler loop
+            answer: concurrent.futures.Future[Any] = concurrent.futures.Future()
+            with self._lock:
+                if len(self._calls) >= self._max_driver_calls:
+                    raise ActorsError(
+                        f"{len(self._calls)} calls already wait for the driver; {name!r} refused"
+                    )
+                call_id = next(self._call_ids)
+                self._calls[call_id] = (ctx_ids[0], answer)
+            try:
+                self._threadsafe(["hostcall", ctx_ids[0], call_id, name, list(args)])
+                return await asyncio.wrap_future(answer)
+            finally:
+                with self._lock:
+                    self._calls.pop(call_id, None)
+
+        return call_driver
+
+    def answer(self, boot_id: str, call_id: int, outcome: Outcome) -> None:
+        """The driver's answer to a ``hostcall`` (late or unknown answers are dropped)."""
+        if boot_id != self.boot_id:
+            return
+        with self._lock:
+            entry = self._calls.pop(call_id, None)
+        if entry is None or entry[1].done():
+            return
+        try:
+            ok, value = outcome
+        except (TypeError, ValueError):
+            ok, value = False, ["ActorsError", "the driver's answer was malformed", None]
+        if ok:
+            entry[1].set_result(value)
+        else:
+            entry[1].set_exception(decode_error(value))
+
+    def _fail_driver_calls(self, ctx_id: int | None, why: str) -> None:
+        with self._lock:
+            failing = [c for c, (owner, _f) in self._calls.items() if ctx_id is None or owner == ctx_id]
+            answers = [self._calls.pop(c)[1] for c in failing]
+        for answer in answers:
+            if not answer.done():
+                answer.set_exception(ContextDeadError(why))
 
     def _message_from(self, ctx_id: int) -> Callable[[Any], None]:
         def on_message(message: Any) -> None:  # on the pool's event thread
@@ -224,6 +283,7 @@ class NodeRuntime:
     def _exited(self, ctx_id: int, reason: str, detail: Any) -> None:
         with self._lock:
             child = self._children.pop(ctx_id, None)
+        self._fail_driver_calls(ctx_id, f"context #{ctx_id} exited ({reason})")
         self._exit_reasons[ctx_id] = reason
         while len(self._exit_reasons) > _KEEP_EXIT_REASONS:
             self._exit_reasons.popitem(last=False)
@@ -370,8 +430,13 @@ class NodeRuntime:
 
     async def load(self) -> dict[str, int]:
         with self._lock:
-            contexts = len(self._children)
-        return {"contexts": contexts, "held": self._reseq.held(), "gaps_skipped": self._reseq.skipped}
+            contexts, calls = len(self._children), len(self._calls)
+        return {
+            "contexts": contexts,
+            "held": self._reseq.held(),
+            "gaps_skipped": self._reseq.skipped,
+            "driver_calls": calls,
+        }
 
 
 async def _op_eval(ctx: Context, code: str, timeout: float | None) -> Any:

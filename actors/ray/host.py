@@ -91,6 +91,9 @@ class _HostActor:
     async def batch(self, sender: str, boot_id: str, ops: list[list[Any]]) -> list[Outcome]:
         return await self._runtime.batch(sender, boot_id, ops)
 
+    async def answer(self, boot_id: str, call_id: int, outcome: Outcome) -> None:
+        self._runtime.answer(boot_id, call_id, outcome)
+
     async def stop(self, boot_id: str, ctx_ids: list[int], how: str) -> None:
         await asyncio.wrap_future(self._on_runtime(self._runtime.stop(boot_id, ctx_ids, how)))
 
@@ -227,6 +230,9 @@ class RayHost:
                 return
             except HostUnavailableError:
                 await asyncio.sleep(0.2)
+
+    async def answer(self, boot_id: str, call_id: int, outcome: Outcome) -> None:
+        await _mapped(self._host_id, self._handle.answer.remote(boot_id, call_id, outcome))
 
     async def load(self) -> dict[str, int]:
         out: dict[str, int] = await _mapped(self._host_id, self._handle.load.remote())
