@@ -513,3 +513,48 @@ def test_a_driver_call_pending_when_its_context_exits_is_forgotten_on_the_host(c
     wait_for(lambda: _run_on(cluster, host_b.load())["driver_calls"] == 1, what="the pending call")
     cluster.stop(ref)
     wait_for(lambda: _run_on(cluster, host_b.load())["driver_calls"] == 0, what="the call dropped")
+
+
+def test_a_cluster_callback_raising_systemexit_does_not_stop_the_cluster(cluster: Cluster) -> None:
+    ref = cluster.spawn(script="Host.onMessage(m => Host.send(m))")
+    later: list[Any] = []
+    done = threading.Event()
+
+    def bad(_r: ContextRef, _m: Any) -> None:
+        raise SystemExit("a callback must not end the cluster's loop")
+
+    def good(_r: ContextRef, message: Any) -> None:
+        later.append(message)
+        done.set()
+
+    cluster.on_message(ref, bad)
+    cluster.on_message(ref, good)
+    cluster.on_exit(ref, lambda *_a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    cluster.send(ref, "first")
+    assert done.wait(5)
+    cluster.stop(ref)
+    assert later == ["first"]
+    assert cluster.eval(cluster.spawn(), "'the loop still runs'") == "the loop still runs"
+
+
+def test_a_driver_handler_raising_systemexit_fails_only_that_js_call(cluster: Cluster) -> None:
+    async def quit_(*_a: Any) -> None:
+        raise SystemExit("not from a handler")
+
+    async def interrupt(*_a: Any) -> None:
+        raise KeyboardInterrupt
+
+    ref = cluster.spawn(driver_handlers={"quit": quit_, "interrupt": interrupt})
+    for name in ("quit", "interrupt"):
+        with pytest.raises(actors.JSError):
+            cluster.eval(ref, f"Host.call({name!r})")
+    assert cluster.eval(ref, "'still answering'") == "still answering"
+
+
+def test_kill_and_wait_have_async_forms(cluster: Cluster) -> None:
+    async def main() -> tuple[bool, str | None]:
+        ref = await cluster.spawn_async()
+        await cluster.kill_async(ref)
+        return await cluster.wait_async(ref, 5), cluster.exit_reason(ref)
+
+    assert asyncio.run(main()) == (True, "killed")

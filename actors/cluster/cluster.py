@@ -286,7 +286,9 @@ class Cluster:
             if handler is None:
                 raise ActorsError(f"no driver handler {name!r} for {ref!r}")
             outcome: Outcome = [True, await handler(*(args if isinstance(args, list) else [args]))]
-        except Exception as exc:
+        except asyncio.CancelledError:
+            raise  # the cluster is closing
+        except BaseException as exc:  # SystemExit too: it must not stop the cluster's loop
             outcome = [False, encode_error(exc)]
         try:
             await state.host.answer(state.boot_id, call_id, outcome)
@@ -642,6 +644,9 @@ class Cluster:
         """Stop it abnormally (reason ``killed``): a supervised context is restarted by its node."""
         self._run(self._stop(ref, "kill", timeout))
 
+    async def kill_async(self, ref: ContextRef, timeout: float = 5.0) -> None:
+        await self._await(self._stop(ref, "kill", timeout))
+
     async def _stop(self, ref: ContextRef, how: str, timeout: float) -> None:
         entry = self._entries.get(ref)
         if entry is None:
@@ -672,18 +677,20 @@ class Cluster:
 
     def wait(self, ref: ContextRef, timeout: float | None = None) -> bool:
         """Block until the context has exited (True), or ``timeout`` passes (False)."""
+        return self._run(self._wait(ref, timeout))
 
-        async def wait() -> bool:
-            entry = self._entries.get(ref)
-            if entry is None:
-                return True
-            try:
-                await asyncio.wait_for(entry.exited.wait(), timeout)
-            except asyncio.TimeoutError:
-                return False
+    async def wait_async(self, ref: ContextRef, timeout: float | None = None) -> bool:
+        return await self._await(self._wait(ref, timeout))
+
+    async def _wait(self, ref: ContextRef, timeout: float | None) -> bool:
+        entry = self._entries.get(ref)
+        if entry is None:
             return True
-
-        return self._run(wait())
+        try:
+            await asyncio.wait_for(entry.exited.wait(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     def exit_reason(self, ref: ContextRef) -> str | None:
         return self._exit_reasons.get(ref)
@@ -912,7 +919,9 @@ def _detail(detail: Any) -> Any:
 
 
 def _call_back(what: str, callback: Callable[..., Any], *args: Any) -> None:
+    # Everything, SystemExit and KeyboardInterrupt included: raised into the
+    # cluster's loop they would stop it, and every reference with it.
     try:
         callback(*args)
-    except Exception:
+    except BaseException:
         log.exception("cluster: an %s callback raised", what)
