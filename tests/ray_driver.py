@@ -23,7 +23,7 @@ import psutil
 
 import actors
 from actors.cluster import Cluster
-from actors.ray import local_cluster, start_hosts
+from actors.ray import local_cluster, rerun_in_loopback_namespace, start_hosts
 
 T0 = time.monotonic()
 
@@ -48,6 +48,7 @@ def wait(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 
 def main() -> None:
+    assert rerun_in_loopback_namespace() is None, "run me inside a network namespace (tests/test_ray.py does)"
     started = time.monotonic()
     with local_cluster(3, cpus_per_node=1) as rc:
         print(f"CHECK startup {json.dumps(round(time.monotonic() - started, 1))}", flush=True)

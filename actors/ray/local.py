@@ -13,18 +13,26 @@ a few seconds instead of Ray's default minute.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import logging
 import os
-import shlex
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["TUNED_HEALTH_CHECKS", "LocalRayCluster", "local_cluster", "rerun_in_loopback_namespace"]
+__all__ = [
+    "TUNED_HEALTH_CHECKS",
+    "LocalRayCluster",
+    "bring_loopback_up",
+    "local_cluster",
+    "rerun_in_loopback_namespace",
+]
 
 TUNED_HEALTH_CHECKS = {
     "health_check_initial_delay_ms": 1000,
@@ -115,6 +123,7 @@ def rerun_in_loopback_namespace(argv: Sequence[str] | None = None) -> int | None
     a local cluster's open ports then stay off every network.
     """
     if os.environ.get(_MARK) == "1":
+        bring_loopback_up()
         return None
     if shutil.which("unshare") is None:
         print("needs `unshare` (util-linux) to keep Ray's ports off the network", file=sys.stderr)
@@ -122,12 +131,23 @@ def rerun_in_loopback_namespace(argv: Sequence[str] | None = None) -> int | None
     args = list(sys.argv if argv is None else argv)
     for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
         if subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
-            command = " ".join(shlex.quote(a) for a in [sys.executable, *args])
-            env = dict(os.environ, **{_MARK: "1"})
-            return subprocess.run(
-                [*prefix, "sh", "-c", f"ip link set lo up && exec {command}"], env=env
-            ).returncode
+            env = dict(os.environ, **{_MARK: "1"})  # the run inside brings lo up itself
+            return subprocess.run([*prefix, sys.executable, *args], env=env).returncode
     print(
         "cannot create a network namespace (unshare -n): not starting Ray's open ports here", file=sys.stderr
     )
     return 2
+
+
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+_IFF_UP = 0x1
+
+
+def bring_loopback_up() -> None:
+    """Set ``lo`` up (a new network namespace starts with it down); needs no ``ip`` tool."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sh", b"lo", 0)
+        flags = struct.unpack("16sh", fcntl.ioctl(sock, _SIOCGIFFLAGS, request)[:18])[1]
+        if not flags & _IFF_UP:
+            fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | _IFF_UP))
