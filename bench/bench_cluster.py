@@ -214,9 +214,8 @@ def _scale(cluster: Any, total: int) -> list[list[str]]:
     ok = sum(1 for x in results if x == 1)
     rows.append([f"one batch eval over all {total:,}", f"{took:.2f} s", f"{ok:,} answered"])
     rss = 0
-    for host in cluster._hosts.values():
-        pid = asyncio.run_coroutine_threadsafe(host.host.load(), cluster._loop).result()["pid"]
-        proc = psutil.Process(pid)
+    for load in cluster.load().values():
+        proc = psutil.Process(load["pid"])
         rss += proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
     rows.append(["host processes RSS (3 nodes)", fmt_bytes(rss), f"{fmt_bytes(rss / total)} per context"])
     return rows

@@ -171,14 +171,13 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
     # --- the driver's death: its (non-detached) host actors and contexts die with it -------
     def driver_death() -> Any:
         code = (
-            "import asyncio, logging, os, sys, time, ray\n"
+            "import logging, time, ray\n"
             f"ray.init(address={rc.address!r}, logging_level=logging.WARNING, log_to_driver=False)\n"
             "from actors.cluster import Cluster\n"
             "from actors.ray import start_hosts\n"
             "c = Cluster(start_hosts(size=2))\n"
             "c.spawn_many(6)\n"
-            "pids = [asyncio.run_coroutine_threadsafe(s.host.load(), c._loop).result()['pid']\n"
-            "        for s in c._hosts.values()]\n"
+            "pids = [load['pid'] for load in c.load().values()]\n"
             "print(' '.join(map(str, pids)), flush=True)\n"
             "time.sleep(600)\n"
         )

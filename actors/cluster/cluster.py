@@ -185,8 +185,20 @@ class Cluster:
 
         return self._run(read())
 
-    def node_of(self, ref: ContextRef) -> str:
-        return ref.host_id
+    def load(self) -> dict[str, dict[str, int]]:
+        """What each live host reports (``contexts``, ``held`` operations,
+        ``gaps_skipped``, ``driver_calls``; a Ray host adds its ``pid``)."""
+        return self._run(self._load())
+
+    async def load_async(self) -> dict[str, dict[str, int]]:
+        return await self._await(self._load())
+
+    async def _load(self) -> dict[str, dict[str, int]]:
+        alive = [s for s in self._hosts.values() if s.alive]
+        loads = await asyncio.gather(
+            *(self._host_call(s, s.host.load()) for s in alive), return_exceptions=True
+        )
+        return {s.host.host_id: r for s, r in zip(alive, loads, strict=True) if isinstance(r, dict)}
 
     async def _pump_events(self, state: _Host) -> None:
         try:
