@@ -558,3 +558,30 @@ def test_kill_and_wait_have_async_forms(cluster: Cluster) -> None:
         return await cluster.wait_async(ref, 5), cluster.exit_reason(ref)
 
     assert asyncio.run(main()) == (True, "killed")
+
+
+def test_a_spawn_script_may_call_driver_handlers_before_its_spawn_returns(cluster: Cluster) -> None:
+    async def config() -> dict[str, int]:
+        return {"size": 3}
+
+    script = "globalThis.ready = Host.call('config').then(c => { globalThis.size = c.size })"
+    ref = cluster.spawn(driver_handlers={"config": config}, script=script)
+    assert cluster.eval(ref, "ready.then(() => size)") == 3
+
+
+def test_a_restart_script_waiting_on_a_driver_handler_is_answered(cluster: Cluster) -> None:
+    calls: list[int] = []
+
+    async def config() -> int:
+        calls.append(1)
+        return len(calls)
+
+    script = (
+        "globalThis.gen = 0; Host.onMessage(() => { throw new Error('x') });"
+        "Host.call('config').then(n => { gen = n })"
+    )
+    ref = cluster.spawn(name="cfg", restart="permanent", driver_handlers={"config": config}, script=script)
+    assert cluster.eval(ref, "new Promise(r => setTimeout(() => r(gen), 50))") == 1
+    cluster.send(ref, "crash")
+    new = wait_for(lambda: (r := cluster.whereis("cfg")) != ref and r, what="the restart")
+    wait_for(lambda: cluster.eval(new, "gen") == 2, what="the restarted script's driver call answered")

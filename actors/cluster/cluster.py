@@ -115,6 +115,10 @@ class Cluster:
         self._children: dict[str, _Child] = {}
         self._exit_reasons: OrderedDict[ContextRef, str] = OrderedDict()
         self._child_ids = itertools.count(1)
+        self._tokens = itertools.count(1)
+        # driver handlers by spawn token, while a spawn is in flight and for a
+        # supervised context's whole life (see _driver_call)
+        self._spawning: dict[str, dict[str, DriverHandler]] = {}
         self._closed = False
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="actors-cluster", daemon=True)
@@ -287,13 +291,19 @@ class Cluster:
                 new = ContextRef(state.host.host_id, state.boot_id, int(event[2]))
                 self._register(new, child.request.name, child, child.group)
         elif kind == "hostcall" and ref is not None:
-            self._loop.create_task(self._driver_call(state, ref, int(event[2]), str(event[3]), event[4]))
+            call = self._driver_call(state, ref, int(event[2]), str(event[3]), event[4], str(event[5]))
+            self._loop.create_task(call)
         elif kind == "dropped":
             log.warning("cluster: host %r dropped %s messages (event bound)", state.host.host_id, event[1])
 
-    async def _driver_call(self, state: _Host, ref: ContextRef, call_id: int, name: str, args: Any) -> None:
+    async def _driver_call(
+        self, state: _Host, ref: ContextRef, call_id: int, name: str, args: Any, token: str
+    ) -> None:
         entry = self._entries.get(ref)
-        handler = entry.driver_handlers.get(name) if entry is not None else None
+        # unknown yet: called by its spawn script (which may wait for the answer), so
+        # the spawn's answer cannot come first; found by the spawn's token instead
+        handlers = entry.driver_handlers if entry is not None else self._spawning.get(token, {})
+        handler = handlers.get(name)
         try:
             if handler is None:
                 raise ActorsError(f"no driver handler {name!r} for {ref!r}")
@@ -366,6 +376,7 @@ class Cluster:
     def _child_done(self, child: _Child) -> None:
         child.done = True
         self._children.pop(child.key, None)
+        self._spawning.pop(child.request.token, None)
         if child.request.name is not None:
             self._reserved.discard(child.request.name)
 
@@ -388,6 +399,9 @@ class Cluster:
             else:
                 log.error("cluster: %s lost its host too often; not re-spawned", child.key)
                 self._child_done(child)
+        await self._place_children(waiting)
+
+    async def _place_children(self, waiting: list[_Child]) -> None:
         for _attempt in range(len(self._hosts) + 1):
             if not waiting or not self._placement.hosts():
                 break
@@ -502,10 +516,18 @@ class Cluster:
                 raise ValueError(f"the name {name!r} is already registered in the cluster")
         self._reserved.update(names)
         requests = [
-            replace(r, max_restarts=self._max_restarts, max_seconds=self._max_seconds) for r in requests
+            replace(
+                r,
+                token=f"{self._sender}-{next(self._tokens)}",
+                max_restarts=self._max_restarts,
+                max_seconds=self._max_seconds,
+            )
+            for r in requests
         ]
+        if routed:
+            self._spawning.update((r.token, routed) for r in requests)
+        children: list[_Child | None] = []
         try:
-            children: list[_Child | None] = []
             for r in requests:
                 if r.restart == "temporary":
                     children.append(None)
@@ -533,6 +555,11 @@ class Cluster:
             )
         finally:
             self._reserved.difference_update(names)
+            # a supervised context keeps its token: its node may restart it, script and all
+            kept = {c.request.token for c in children if c is not None and c.key in self._children}
+            for r in requests:
+                if r.token not in kept:
+                    self._spawning.pop(r.token, None)
         for h, idx in placed.items():
             self._placement.left(h, len(idx))
         refs: list[ContextRef | None] = [None] * len(requests)

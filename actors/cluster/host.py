@@ -17,7 +17,7 @@ Events (lists, first item the kind):
 ``["exit", ctx_id, reason, detail]``, ``["message", ctx_id, message]``,
 ``["restarted", old_ctx_id, new_ctx_id, reason, detail]`` (the node's own
 supervisor restarted a context without a network hop), ``["hostcall",
-ctx_id, call_id, name, args]`` (a driver-routed handler is called),
+ctx_id, call_id, name, args, spawn_token]`` (a driver-routed handler is called),
 ``["dropped", n]`` (messages dropped at the host's event bound).
 """
 
@@ -58,6 +58,7 @@ class SpawnRequest:
     on_uncaught: str | None = None
     handlers: str | None = None
     driver_handlers: tuple[str, ...] = ()
+    token: str = ""  # names the spawn in its hostcall events until the driver knows the context
     restart: str = "temporary"
     max_restarts: int = 3
     max_seconds: float = 5.0

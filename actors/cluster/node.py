@@ -55,6 +55,8 @@ class _Child:
     request: SpawnRequest
     ctx: Context | None = None
     stopping: bool = False
+    starting: bool = False
+    failed: bool = False
     history: deque[float] = field(default_factory=deque)
 
 
@@ -176,7 +178,7 @@ class NodeRuntime:
         handlers = _resolve_handlers(request.handlers)
         ctx_ids: list[int] = []  # filled once spawned: JS can call nothing before its script runs
         for name in request.driver_handlers:
-            handlers[str(name)] = self._driver_stub(str(name), ctx_ids)
+            handlers[str(name)] = self._driver_stub(str(name), ctx_ids, request.token)
         options: dict[str, Any] = {
             "handlers": handlers,
             "memory_limit": request.memory_limit,
@@ -193,20 +195,27 @@ class NodeRuntime:
                 del options[key]  # the pool's default
         ctx = pool.spawn(**options)
         ctx_ids.append(ctx.id)
+        # wired before the script runs: what it sends, or asks of the driver, is not lost
+        with self._lock:
+            child.ctx = ctx
+            child.starting = True
+            self._children[ctx.id] = child
+        ctx.on_message(self._message_from(ctx.id))
+        ctx.on_exit(self._exit_from())
         try:
             if request.script is not None:
                 ctx.eval(request.script, filename=request.filename)
         except BaseException:
+            with self._lock:
+                child.stopping = True
+                child.failed = True  # its exit is nobody's news: the spawn itself fails
             ctx.stop()
             raise
-        with self._lock:
-            child.ctx = ctx
-            self._children[ctx.id] = child
-        ctx.on_message(self._message_from(ctx.id))
-        ctx.on_exit(self._exit_from())
+        finally:
+            child.starting = False
         return ctx
 
-    def _driver_stub(self, name: str, ctx_ids: list[int]) -> Callable[..., Any]:
+    def _driver_stub(self, name: str, ctx_ids: list[int], token: str) -> Callable[..., Any]:
         async def call_driver(*args: Any) -> Any:  # on the pool's async handler loop
             answer: concurrent.futures.Future[Any] = concurrent.futures.Future()
             with self._lock:
@@ -217,7 +226,7 @@ class NodeRuntime:
                 call_id = next(self._call_ids)
                 self._calls[call_id] = (ctx_ids[0], answer)
             try:
-                self._threadsafe(["hostcall", ctx_ids[0], call_id, name, list(args)])
+                self._threadsafe(["hostcall", ctx_ids[0], call_id, name, list(args), token])
                 return await asyncio.wrap_future(answer)
             finally:
                 with self._lock:
@@ -298,7 +307,7 @@ class NodeRuntime:
             assert self._loop is not None
             self._loop.create_task(self._restart(child, ctx_id, reason, wire_detail))
             return
-        if not self._closed:
+        if not self._closed and not (child is not None and child.failed):
             self._events.put_nowait(["exit", ctx_id, reason, wire_detail])
 
     def _may_restart(self, child: _Child, reason: str) -> bool:
