@@ -4,6 +4,7 @@ supervision across nodes, links, names, batching (each test in both pool modes).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import subprocess
 import sys
 import threading
@@ -585,3 +586,13 @@ def test_a_restart_script_waiting_on_a_driver_handler_is_answered(cluster: Clust
     cluster.send(ref, "crash")
     new = wait_for(lambda: (r := cluster.whereis("cfg")) != ref and r, what="the restart")
     wait_for(lambda: cluster.eval(new, "gen") == 2, what="the restarted script's driver call answered")
+
+
+@pytest.mark.mode_independent
+def test_importing_actors_ray_without_ray_says_how_to_install_it() -> None:
+    if importlib.util.find_spec("ray") is not None:
+        pytest.skip("ray is installed here")
+    code = "import actors.ray"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "pip install 'actors[ray]'" in out.stderr

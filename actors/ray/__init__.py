@@ -12,6 +12,11 @@ start one host actor per node with :func:`start_hosts`, and hand them to an
 demos). The core package never imports this module or Ray.
 """
 
+import importlib.util
+
+if importlib.util.find_spec("ray") is None:
+    raise ModuleNotFoundError("actors.ray needs Ray: pip install 'actors[ray]'", name="ray")
+
 from actors.ray.host import HostActor, RayHost, start_hosts
 from actors.ray.local import LocalRayCluster, local_cluster, rerun_in_loopback_namespace
 
