@@ -16,6 +16,8 @@ Measures, in one run:
   of it); per context, the time until it answers again on a surviving node
   (health checks tuned: ``actors.ray.local.TUNED_HEALTH_CHECKS``), target
   p99 <= 3 s; a fresh node is added before each trial;
+* a frozen node (every process of it stopped with SIGSTOP): only the health
+  checks find it; the time until all its 100 contexts answer elsewhere;
 * scale: N contexts spread over the 3 nodes (spawned 1,000 per host call),
   one batch eval over all of them, the host processes' RSS.
 
@@ -96,6 +98,14 @@ def main() -> int:
                 ]
             )
             rows.append(["  slowest trial (last context back)", fmt_ns(max(loss["last"])), ""])
+            frozen = _node_loss(cluster, rc, 1, freeze=True)
+            rows.append(
+                [
+                    "frozen node (SIGSTOP) -> all 100 answering elsewhere",
+                    fmt_ns(max(frozen["last"])),
+                    "health checks tuned (Ray's defaults: ~65 s)",
+                ]
+            )
 
         with Cluster(start_hosts(size=2)) as cluster:
             rows.extend(_scale(cluster, scale))
@@ -150,7 +160,7 @@ def _batched(cluster: Any, refs: list[Any], n: int) -> None:
         batch.run()
 
 
-def _node_loss(cluster: Any, rc: Any, trials: int) -> dict[str, list[int]]:
+def _node_loss(cluster: Any, rc: Any, trials: int, freeze: bool = False) -> dict[str, list[int]]:
     from actors.ray import start_hosts
 
     per_context: list[int] = []
@@ -163,7 +173,10 @@ def _node_loss(cluster: Any, rc: Any, trials: int) -> dict[str, list[int]]:
         for name in names:
             cluster.spawn(name=name, restart="permanent", apis=None, host=host.host_id)
         killed = time.perf_counter_ns()
-        rc.kill_node(index)
+        if freeze:
+            rc.freeze_node(index)
+        else:
+            rc.kill_node(index)
         waiting = set(names)
         deadline = time.monotonic() + 60
         while waiting and time.monotonic() < deadline:
@@ -185,6 +198,8 @@ def _node_loss(cluster: Any, rc: Any, trials: int) -> dict[str, list[int]]:
         if waiting:
             raise RuntimeError(f"{len(waiting)} contexts did not come back within 60 s")
         last.append(max(per_context[-100:]))
+        if freeze:
+            rc.kill_node(index)  # the frozen processes, cleaned up
         for name in names:
             ref = cluster.whereis(name)
             if ref is not None:

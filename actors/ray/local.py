@@ -26,6 +26,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import psutil
+
 __all__ = [
     "TUNED_HEALTH_CHECKS",
     "LocalRayCluster",
@@ -71,6 +73,25 @@ class LocalRayCluster:
         self._cluster.wait_for_nodes()
         self.nodes.append(node)
         return len(self.nodes) - 1
+
+    def freeze_node(self, index: int) -> None:
+        """Stop (SIGSTOP) every process of worker node ``index``: a hung machine, not a dead
+        one; only the health checks find it. ``kill_node`` cleans it up afterwards."""
+        if index == 0:
+            raise ValueError("the head node carries the driver: freeze another one")
+        procs: list[Any] = []
+        for infos in self.nodes[index].all_processes.values():
+            for info in infos:
+                try:
+                    proc = psutil.Process(info.process.pid)
+                    procs.extend([proc, *proc.children(recursive=True)])
+                except psutil.Error:
+                    continue
+        for proc in procs:
+            try:
+                proc.suspend()
+            except psutil.Error:
+                continue
 
     def kill_node(self, index: int) -> None:
         """Kill every process of worker node ``index`` (not the head: the driver lives there)."""
