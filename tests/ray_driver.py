@@ -298,6 +298,29 @@ def scenarios(cluster: Cluster, rc: Any, hosts: list[Any], head: str, node1: str
 
     check("links", links)
 
+    # --- a frozen node: alive to the OS, silent to everyone; only health checks find it -----
+    def frozen_node() -> Any:
+        index = rc.add_node()
+        host = start_hosts(node_ids=[rc.node_id(index)], size=2)[0]
+        cluster.add_host(host)
+        names = [f"frozen-{i}" for i in range(20)]
+        for name in names:
+            cluster.spawn(
+                name=name, restart="permanent", host=host.host_id, script=f"globalThis.me = {name!r}"
+            )
+        frozen_at = time.monotonic()
+        rc.freeze_node(index)
+        wait(
+            lambda: all((r := cluster.whereis(n)) is not None and r.host_id != host.host_id for n in names),
+            30,
+        )
+        seconds = time.monotonic() - frozen_at
+        answered = [cluster.eval(cluster.whereis(n), "me") for n in names]  # type: ignore[arg-type]
+        rc.kill_node(index)
+        return {"all_answer": answered == names, "seconds": round(seconds, 2)}
+
+    check("frozen_node", frozen_node)
+
 
 def _running(pid: int) -> bool:
     try:

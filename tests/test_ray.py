@@ -161,6 +161,12 @@ def test_links_across_nodes_stop_or_trap_when_a_node_is_killed(run: dict[str, An
     assert links["watcher_alive"] == "alive"
 
 
+def test_a_frozen_node_is_found_by_the_health_checks_and_its_contexts_move(run: dict[str, Any]) -> None:
+    frozen = got(run, "frozen_node")
+    assert frozen["all_answer"] is True
+    assert frozen["seconds"] < 20  # tuned health checks: ~3.6 s here; Ray's defaults: ~65 s
+
+
 def test_nothing_of_the_cluster_is_left_running_after_teardown(run: dict[str, Any]) -> None:
     pids = got(run, "cluster_pids")
     session = got(run, "session")
