@@ -13,8 +13,9 @@ thread-safe: an event queue woken from the wrong loop stays asleep).
 
 Ray's own recovery is off (``max_restarts=0``, ``max_task_retries=0``): a
 restarted actor would come back with an empty pool, and a retried task
-could run a non-idempotent eval twice. A lost host is re-spawned from by
-the driver's cluster supervisor instead (:mod:`actors.cluster`).
+could run a non-idempotent eval twice. The contexts of a lost host are
+re-spawned elsewhere by the driver's cluster supervisor instead
+(:mod:`actors.cluster`).
 """
 
 from __future__ import annotations
