@@ -22,6 +22,9 @@ from typing import Any
 import psutil
 import pytest
 
+# one cluster start and every scenario happen in the first test's setup (~35 s here)
+pytestmark = pytest.mark.timeout(300)
+
 TESTS = Path(__file__).parent
 REQUIRED = os.environ.get("ACTORS_REQUIRE_RAY") == "1"
 
