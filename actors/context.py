@@ -398,6 +398,13 @@ class Context:
             raise ContextDeadError(f"context #{self._id} has exited ({self._exit_reason})", self._exit_reason)
         self._post(self._frame(nb.OP_SEND, 0, None, message))
 
+    def run(self, script: str | Script, *, timeout: float | None = None, filename: str = "<script>") -> None:
+        """Run ``script`` for its effects, as ``spawn(script=...)`` does: like
+        :meth:`eval`, but its completion value is dropped, not converted (a
+        library may end in a function or a cyclic object). ``script`` is
+        source or a :class:`Script` from ``pool.compile()``."""
+        self._request(lambda rid: self._run_frame(rid, script, timeout, filename))
+
     def reset(self) -> None:
         """Throw away every global and start again: same options, APIs reinstalled, script re-run."""
         self._request(lambda rid: self._frame(nb.OP_RESET, rid, None))
@@ -411,15 +418,11 @@ class Context:
         """
         opts = self._options
         if opts.script_code is not None:
-            bytecode, kind = load_frame_args(opts.script_code)
-            self._request(lambda rid: self._frame(nb.OP_EVAL_BYTECODE, rid, None, bytecode, kind, True))
+            code = opts.script_code
+            self._request(lambda rid: self._run_frame(rid, code, None, code.filename))
         elif opts.script_source is not None:
             source, filename = opts.script_source, opts.script or "<script>"
-            self._request(
-                lambda rid: self._frame(
-                    nb.OP_EVAL, rid, None, _str(source, "script"), _str(filename, "filename"), True
-                )
-            )
+            self._request(lambda rid: self._run_frame(rid, source, None, filename))
 
     def memory_usage(self) -> dict[str, int]:
         """Engine memory figures: at least ``malloc_size`` and ``memory_limit`` (bytes)."""
@@ -549,6 +552,12 @@ class Context:
         """Coroutine form of :meth:`send` (returns once the message is queued)."""
         self.send(message)
 
+    async def run_async(
+        self, script: str | Script, *, timeout: float | None = None, filename: str = "<script>"
+    ) -> None:
+        """Coroutine form of :meth:`run`."""
+        await self._request_async(lambda rid: self._run_frame(rid, script, timeout, filename))
+
     async def reset_async(self) -> None:
         """Coroutine form of :meth:`reset`."""
         await self._request_async(lambda rid: self._frame(nb.OP_RESET, rid, None))
@@ -571,6 +580,14 @@ class Context:
         if not isinstance(code, str):
             raise TypeError(f"code must be a str or a Script, not {type(code).__name__}")
         return self._frame(nb.OP_EVAL, rid, timeout, _str(code, "code"), _str(filename, "filename"))
+
+    def _run_frame(self, rid: int, script: str | Script, timeout: float | None, filename: str) -> bytes:
+        if isinstance(script, Script):
+            bytecode, kind = load_frame_args(script)
+            return self._frame(nb.OP_EVAL_BYTECODE, rid, timeout, bytecode, kind, True)
+        if not isinstance(script, str):
+            raise TypeError(f"script must be a str or a Script, not {type(script).__name__}")
+        return self._frame(nb.OP_EVAL, rid, timeout, _str(script, "script"), _str(filename, "filename"), True)
 
     def _call_frame(self, rid: int, name: str, args: tuple[Any, ...], timeout: float | None) -> bytes:
         return self._frame(nb.OP_CALL, rid, timeout, _str(name), list(args))

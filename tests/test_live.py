@@ -618,3 +618,33 @@ def test_page_loads_render_at_most_max_renders_contexts_at_once(pool: actors.Con
         for t in threads:
             t.join(60)
     assert inside[1] == 1
+
+
+@pytest.mark.mode_independent
+def test_freeze_gc_collects_the_young_generation_in_short_passes_while_sessions_are_open() -> None:
+    import gc
+
+    from actors.live.gcfreeze import GcFreezer
+
+    passes: list[int] = []
+
+    def seen(phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop":
+            passes.append(info["generation"])
+
+    async def scenario() -> None:
+        freezer = GcFreezer()
+        freezer.session_opened()
+        gc.callbacks.append(seen)
+        try:
+            await _until(lambda: passes.count(0) >= 3 and 1 in passes, timeout=20)  # every 50 ms; 1 every 10
+        finally:
+            gc.callbacks.remove(seen)
+            freezer.session_closed()
+
+    gc.unfreeze()
+    try:
+        asyncio.run(scenario())
+    finally:
+        gc.unfreeze()
+        gc.collect()

@@ -100,3 +100,14 @@ def test_the_bytecode_does_not_keep_a_big_source_in_every_context(pool: actors.C
     src_bytes = from_source.memory_usage()["malloc_size"]
     bc_bytes = compiled.memory_usage()["malloc_size"]
     assert bc_bytes < src_bytes - len(source) // 2, (bc_bytes, src_bytes, len(source))
+
+
+def test_run_drops_the_completion_value_of_source_and_of_a_compiled_script(pool: actors.ContextPool) -> None:
+    ctx = pool.spawn(apis=None)
+    assert ctx.run("globalThis.a = 1; (function library() {})") is None
+    assert ctx.run(pool.compile("globalThis.b = 2; var cyclic = {}; cyclic.self = cyclic; cyclic")) is None
+    assert asyncio.run(ctx.run_async("globalThis.c = 3; () => 0")) is None
+    assert ctx.eval("[a, b, c]") == [1, 2, 3]
+    with pytest.raises(JSError) as err:
+        ctx.run("\nnull.x", filename="lib.js")
+    assert "lib.js:2" in (err.value.stack or "")
