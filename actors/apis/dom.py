@@ -122,6 +122,7 @@ register(
         globals=_GLOBALS,
         requires=("events",),
         polyfill="dom.js",
+        parts=("dom.selectors.js",),
         handlers={"parse": _parse},
     )
 )
