@@ -122,7 +122,7 @@ register(
         globals=_GLOBALS,
         requires=("events",),
         polyfill="dom.js",
-        parts=("dom.selectors.js",),
+        parts=("dom.selectors.js", "dom.traversal.js"),
         handlers={"parse": _parse},
     )
 )

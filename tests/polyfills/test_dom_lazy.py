@@ -107,3 +107,28 @@ def test_an_invalid_selector_is_a_syntax_error_whether_or_not_the_engine_was_loa
            })"""
     )
     assert got == ["SyntaxError", "SyntaxError", "SyntaxError", "ok", "SyntaxError"]
+
+
+def test_node_filter_read_first_and_a_tree_walker_made_first_share_one_traversal_part(
+    pool: actors.ContextPool,
+) -> None:
+    c = pool.spawn(apis=["dom"])
+    got = c.eval(
+        """document.body.innerHTML = '<p>a<b>b</b></p>';
+           const show = NodeFilter.SHOW_TEXT;
+           const w = document.createTreeWalker(document.body, show);
+           const seen = []; while (w.nextNode()) seen.push(w.currentNode.data);
+           const it = document.createNodeIterator(document.body, NodeFilter.SHOW_ELEMENT);
+           it.nextNode(); it.nextNode(); document.querySelector('b').remove();
+           [seen, w instanceof TreeWalker, it instanceof NodeIterator, it.referenceNode.localName,
+            Object.prototype.toString.call(w), typeof NodeFilter.prototype]"""
+    )
+    assert got == [["a", "b"], True, True, "p", "[object TreeWalker]", "object"]
+
+
+def test_a_context_that_never_walks_the_tree_holds_no_traversal_code(pool: actors.ContextPool) -> None:
+    c = pool.spawn(apis=["dom"])
+    c.eval("document.body.innerHTML = '<p>a</p>'; void 0")
+    touched = _functions(c)
+    c.eval("document.createTreeWalker(document.body).nextNode(); void 0")
+    assert _functions(c) > touched
