@@ -132,3 +132,29 @@ def test_a_context_that_never_walks_the_tree_holds_no_traversal_code(pool: actor
     touched = _functions(c)
     c.eval("document.createTreeWalker(document.body).nextNode(); void 0")
     assert _functions(c) > touched
+
+
+def test_class_list_dataset_and_style_load_their_parts_on_first_use_and_keep_their_interfaces(
+    pool: actors.ContextPool,
+) -> None:
+    c = pool.spawn(apis=["dom"])
+    c.eval("document.body.innerHTML = '<p class=a data-x-y=1 style=\"color: red\">t</p>'; void 0")
+    touched = _functions(c)
+    got = c.eval(
+        """const p = document.querySelector('p');
+           p.classList.add('b'); p.dataset.zW = '2'; p.style.marginTop = '1px';
+           [p.className, p.dataset.xY, p.getAttribute('data-z-w'), p.getAttribute('style'),
+            p.classList instanceof DOMTokenList, Object.prototype.toString.call(p.dataset),
+            Object.prototype.toString.call(p.style), p.classList === p.classList]"""
+    )
+    assert got == [
+        "a b",
+        "1",
+        "2",
+        "color: red; margin-top: 1px;",
+        True,
+        "[object DOMStringMap]",
+        "[object CSSStyleDeclaration]",
+        True,
+    ]
+    assert _functions(c) > touched
