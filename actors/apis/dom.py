@@ -122,7 +122,7 @@ register(
         globals=_GLOBALS,
         requires=("events",),
         polyfill="dom.js",
-        parts=("dom.selectors.js", "dom.traversal.js", "dom.tokens.js", "dom.style.js"),
+        parts=("dom.selectors.js", "dom.traversal.js", "dom.tokens.js", "dom.style.js", "dom.forms.js"),
         handlers={"parse": _parse},
     )
 )
