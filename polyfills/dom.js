@@ -327,7 +327,7 @@
         const node = x.attrNodes.get(qname);
         if (node !== undefined) {
           x.attrNodes.delete(qname);
-          attrInternals.detach(node, value, attrNamespace(el, qname));
+          part('attrs').detach(node, value, attrNamespace(el, qname));  // loaded: it made the node
         }
       }
       if (x.attrNs !== undefined) x.attrNs.delete(qname);
@@ -995,7 +995,7 @@
       const i = indexKey(k);
       if (i >= 0) {
         const v = itemsOf(t)[i];
-        return v === undefined ? undefined : t.constructor === NamedNodeMap ? attrNode(t[SRC].el, v) : v;
+        return v === undefined ? undefined : t[SRC].isAttrs === true ? attrNode(t[SRC].el, v) : v;
       }
       if (typeof k === 'string' && t[SRC].named !== undefined && !(k in t)) {
         return t[SRC].named(k);
@@ -1023,7 +1023,7 @@
       if (i >= 0) {
         const items = itemsOf(t);
         if (i >= items.length) return undefined;
-        const v = t.constructor === NamedNodeMap ? attrNode(t[SRC].el, items[i]) : items[i];
+        const v = t[SRC].isAttrs === true ? attrNode(t[SRC].el, items[i]) : items[i];
         return { value: v, writable: false, enumerable: true, configurable: true };
       }
       return Reflect.getOwnPropertyDescriptor(t, k);
@@ -1132,193 +1132,8 @@
   function tokenList(el, attr) {
     return part('tokens').tokenList(el, attr);
   }
-  // ---- attributes (NamedNodeMap and Attr) ------------------------------------------------------
+  // ---- attributes: Attr and NamedNodeMap are a part (polyfills/dom.attrs.js) ----
 
-  // An Attr is attached to its element (its value and namespace live in the
-  // element's ATTRS and attrNs) or detached, when it keeps its own copies.
-  // Each attached attribute has at most one Attr (cached in the element's
-  // attrNodes), so identity holds: `el.attributes[0] === el.getAttributeNode(n)`.
-  let attrInternals;
-  class Attr {
-    #el;
-    #name;
-    #value;
-    #ns;
-    #prefix;
-    #local;
-    constructor(key, el, name, value, ns = null, prefix = null, local = name) {
-      if (key !== KEY) throw illegal();
-      this.#el = el;
-      this.#name = name;
-      this.#value = value;
-      this.#ns = ns;
-      this.#prefix = prefix;
-      this.#local = local;
-    }
-    get name() { return this.#name; }
-    get nodeName() { return this.#name; }
-    get localName() {
-      if (this.#el === null) return this.#local;
-      const c = this.#name.indexOf(':');
-      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(c + 1) : this.#name;
-    }
-    get prefix() {
-      if (this.#el === null) return this.#prefix;
-      const c = this.#name.indexOf(':');
-      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(0, c) : null;
-    }
-    get namespaceURI() { return this.#el === null ? this.#ns : attrNamespace(this.#el, this.#name); }
-    get nodeType() { return ATTRIBUTE_NODE; }
-    get specified() { return true; }
-    get ownerElement() { return this.#el; }
-    get ownerDocument() { return this.#el === null ? mainDoc : nodeDoc(this.#el); }
-    get parentNode() { return null; }
-    get parentElement() { return null; }
-    get firstChild() { return null; }
-    get lastChild() { return null; }
-    get previousSibling() { return null; }
-    get nextSibling() { return null; }
-    get isConnected() { return false; }
-    hasChildNodes() { return false; }
-    get value() {
-      if (this.#el !== null) {
-        const v = getAttr(this.#el, this.#name);
-        if (v !== null) return v;
-      }
-      return this.#value;
-    }
-    set value(v) {
-      v = v === null ? '' : String(v);
-      if (this.#el !== null) setAttr(this.#el, this.#name, v);
-      else this.#value = v;
-    }
-    get nodeValue() { return this.value; }
-    set nodeValue(v) { this.value = v; }
-    get textContent() { return this.value; }
-    set textContent(v) { this.value = v; }
-    cloneNode() {
-      const ns = this.namespaceURI;
-      return new Attr(KEY, null, this.#name, this.value, ns, this.prefix, this.localName);
-    }
-    static {
-      attrInternals = {
-        is: (a) => a !== null && typeof a === 'object' && #el in a,
-        el: (a) => a.#el,
-        detach(a, value, ns) {
-          a.#ns = ns;
-          const c = a.#name.indexOf(':');
-          a.#prefix = ns !== null && c >= 0 ? a.#name.slice(0, c) : null;
-          a.#local = ns !== null && c >= 0 ? a.#name.slice(c + 1) : a.#name;
-          a.#value = value;
-          a.#el = null;
-        },
-        attach(a, el) { a.#el = el; },
-      };
-    }
-  }
-  function attrNode(el, qname) {
-    const x = extra(el);
-    let map = x.attrNodes;
-    if (map === undefined) map = x.attrNodes = new Map();
-    let a = map.get(qname);
-    if (a === undefined) {
-      a = new Attr(KEY, el, qname, getAttr(el, qname));
-      map.set(qname, a);
-    }
-    return a;
-  }
-  function checkAttr(attr, method, iface = 'Element') {
-    if (!attrInternals.is(attr)) throw new TypeError(`Failed to execute '${method}' on '${iface}': parameter 1 is not of type 'Attr'.`);
-    return attr;
-  }
-  // setAttributeNode / setNamedItem: attach `attr`, replacing the attribute
-  // with its namespace and local name; returns the replaced Attr or null
-  function setAttrNode(el, attr, method, iface) {
-    checkAttr(attr, method, iface);
-    const owner = attrInternals.el(attr);
-    if (owner === el) return attr;
-    if (owner !== null) throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is an attribute node that is already an attribute of another Element; attribute nodes must be explicitly cloned.`, 'InUseAttributeError');
-    const ns = attr.namespaceURI;
-    const qname = attr.name;
-    const value = attr.value;
-    const existing = findAttrNS(el, ns, attr.localName);
-    let old = null;
-    if (existing !== null) {
-      old = attrNode(el, existing);
-      const i = attrIndex(el, existing);
-      if (observed) queueAttributeRecord(el, existing, el[ATTRS][i + 1]);
-      const oldValue = el[ATTRS][i + 1];
-      el[EXTRA].attrNodes.delete(existing);
-      attrInternals.detach(old, oldValue, attrNamespace(el, existing));
-      if (el[EXTRA].attrNs !== undefined) el[EXTRA].attrNs.delete(existing);
-      el[ATTRS][i] = qname;
-      el[ATTRS][i + 1] = value;
-      noteNamespace(el, qname, ns);
-      treeVersion++;
-      const x = el[EXTRA];
-      if (x.form !== undefined) formAttributeChanged(x.form, qname);
-    } else {
-      noteNamespace(el, qname, ns);
-      setAttr(el, qname, value);
-    }
-    const x = extra(el);
-    if (x.attrNodes === undefined) x.attrNodes = new Map();
-    x.attrNodes.set(qname, attr);
-    attrInternals.attach(attr, el);
-    return old;
-  }
-  function removeAttrNode(el, attr, method, iface) {
-    checkAttr(attr, method, iface);
-    if (attrInternals.el(attr) !== el) {
-      throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is owned by another element.`, 'NotFoundError');
-    }
-    removeAttr(el, attr.name);
-    return attr;
-  }
-  class NamedNodeMap {
-    constructor() { throw illegal(); }
-    get length() { return this[SRC].el[ATTRS].length >> 1; }
-    item(index) {
-      const a = this[SRC].el[ATTRS];
-      index >>>= 0;
-      return index * 2 < a.length ? attrNode(this[SRC].el, a[index * 2]) : null;
-    }
-    getNamedItem(name) {
-      const el = this[SRC].el;
-      const q = attrName(el, name);
-      return getAttr(el, q) === null ? null : attrNode(el, q);
-    }
-    getNamedItemNS(ns, local) {
-      const el = this[SRC].el;
-      const q = findAttrNS(el, ns, local);
-      return q === null ? null : attrNode(el, q);
-    }
-    setNamedItem(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItem', 'NamedNodeMap'); }
-    setNamedItemNS(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItemNS', 'NamedNodeMap'); }
-    removeNamedItem(name) {
-      const el = this[SRC].el;
-      const q = attrName(el, name);
-      if (getAttr(el, q) === null) throw new DOMException(`Failed to execute 'removeNamedItem' on 'NamedNodeMap': No item with name '${name}' was found.`, 'NotFoundError');
-      const a = attrNode(el, q);
-      removeAttr(el, q);
-      return a;
-    }
-    removeNamedItemNS(ns, local) {
-      const el = this[SRC].el;
-      const q = findAttrNS(el, ns, local);
-      if (q === null) throw new DOMException(`Failed to execute 'removeNamedItemNS' on 'NamedNodeMap': No item with that namespace and local name was found.`, 'NotFoundError');
-      const a = attrNode(el, q);
-      removeAttr(el, q);
-      return a;
-    }
-    [Symbol.iterator]() {
-      const el = this[SRC].el;
-      const a = el[ATTRS];
-      const out = [];
-      for (let i = 0; i < a.length; i += 2) out.push(attrNode(el, a[i]));
-      return out.values();
-    }
-  }
   function findAttrNS(el, ns, local) {
     ns = ns === null || ns === undefined || ns === '' ? null : String(ns);
     local = String(local);
@@ -1332,26 +1147,18 @@
     }
     return null;
   }
-  function attributesOf(el) {
-    const x = extra(el);
-    if (x.attributes === undefined) {
-      x.attributes = makeList(NamedNodeMap.prototype, {
-        el,
-        items() {
-          const a = el[ATTRS];
-          const out = [];
-          for (let i = 0; i < a.length; i += 2) out.push(a[i]);
-          return out;
-        },
-        named(name) {
-          const q = attrName(el, name);
-          return getAttr(el, q) === null ? undefined : attrNode(el, q);
-        },
-      });
-    }
-    return x.attributes;
+  function attrNode(el, qname) {
+    return part('attrs').attrNode(el, qname);
   }
-
+  function attributesOf(el) {
+    return part('attrs').attributesOf(el);
+  }
+  function setAttrNode(el, attr, method, iface) {
+    return part('attrs').setAttrNode(el, attr, method, iface);
+  }
+  function removeAttrNode(el, attr, method, iface) {
+    return part('attrs').removeAttrNode(el, attr, method, iface);
+  }
   // ---- selectors -------------------------------------------------------------------------------
 
   // The selector engine is a part (polyfills/dom.selectors.js), loaded by the
@@ -1417,7 +1224,7 @@
   const PARTS = __PARTS__;
   // the group's globals that a part defines: lazy until read, like the HTML interfaces
   const PART_GLOBALS = { __proto__: null, NodeFilter: 'traversal', NodeIterator: 'traversal', TreeWalker: 'traversal',
-    DOMTokenList: 'tokens',
+    DOMTokenList: 'tokens', Attr: 'attrs', NamedNodeMap: 'attrs',
   };
   const loadedParts = { __proto__: null };
   let partScope = null;
@@ -1443,6 +1250,10 @@
       // forms
       currentTreeVersion: () => treeVersion, Event, extendHTML, extra, formOwner, formState, liveCollection,
       parseInteger, peekForm, removeNode, setTextContent, staticList, textOf, tokenListFor,
+      // attrs
+      ATTRIBUTE_NODE, attrIndex, attrName, attrNamespace, bumpTreeVersion: () => { treeVersion++; }, EXTRA,
+      findAttrNS, formAttributeChanged, isObserved: () => observed, mainDoc, makeList, Node, nodeDoc, noteNamespace,
+      queueAttributeRecord,
     };
   }
 
@@ -1973,8 +1784,6 @@
       return dispatch(this, event);
     }
   }
-  Object.setPrototypeOf(Attr.prototype, Node.prototype);
-  Object.setPrototypeOf(Attr, Node);
   const NODE_CONSTANTS = {
     ELEMENT_NODE, ATTRIBUTE_NODE, TEXT_NODE, CDATA_SECTION_NODE, ENTITY_REFERENCE_NODE, ENTITY_NODE,
     PROCESSING_INSTRUCTION_NODE, COMMENT_NODE, DOCUMENT_NODE, DOCUMENT_TYPE_NODE, DOCUMENT_FRAGMENT_NODE,
@@ -3088,11 +2897,11 @@
     createAttribute(name) {
       name = String(name);
       checkAttrName(name);
-      return new Attr(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
+      return new (part('attrs').Attr)(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
     }
     createAttributeNS(ns, qname) {
       const [n, prefix, local] = validateAndExtract(ns, qname);
-      return new Attr(KEY, null, prefix === null ? local : prefix + ':' + local, '', n, prefix, local);
+      return new (part('attrs').Attr)(KEY, null, prefix === null ? local : prefix + ':' + local, '', n, prefix, local);
     }
     createEvent(kind) {
       const k = asciiLower(String(kind));
@@ -3178,7 +2987,7 @@
 
   for (const C of [Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, MathMLElement, CharacterData,
     Text, Comment, DocumentFragment, DocumentType, Document, DOMParser, DOMImplementation, NodeList,
-    HTMLCollection, NamedNodeMap, Attr, MutationObserver,
+    HTMLCollection, MutationObserver,
     MutationRecord]) {
     Object.defineProperty(C.prototype, Symbol.toStringTag, { value: C.name, configurable: true });
   }
@@ -3198,7 +3007,7 @@
   }
 
   const exports = {
-    MathMLElement, Attr, NamedNodeMap, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
+    MathMLElement, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
     Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection,
     MutationObserver, MutationRecord,
   };

@@ -158,3 +158,19 @@ def test_class_list_dataset_and_style_load_their_parts_on_first_use_and_keep_the
         True,
     ]
     assert _functions(c) > touched
+
+
+def test_attr_nodes_made_first_by_create_attribute_or_attributes_behave_as_before(
+    pool: actors.ContextPool,
+) -> None:
+    c = pool.spawn(apis=["dom"])
+    got = c.eval(
+        """const a = document.createAttribute('title'); a.value = 't';
+           const p = document.createElement('p'); p.setAttributeNode(a); p.setAttribute('id', 'x');
+           const m = p.attributes, first = m[0];
+           p.removeAttribute('title');
+           [a instanceof Attr, a instanceof Node, m instanceof NamedNodeMap, m.length, first === a,
+            a.ownerElement, a.value, p.getAttributeNode('id') === m.getNamedItem('id'),
+            Object.prototype.toString.call(m), a.ownerDocument === document]"""
+    )
+    assert got == [True, True, True, 1, True, None, "t", True, "[object NamedNodeMap]", True]
