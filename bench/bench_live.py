@@ -233,7 +233,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second (0: no event phases)")
     parser.add_argument("--seconds", type=float, default=None, help="length of the steady phase")
     parser.add_argument("--hibernate", type=float, default=None, help="hibernate idle sessions after S s")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the sessions are open")
+    parser.add_argument(
+        "--freeze-gc", action="store_true", help="LiveApp(freeze_gc=True): gc.freeze() as sessions open"
+    )
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -258,7 +260,7 @@ def main() -> int:
     with actors.ContextPool(size=args.threads, processes=args.processes) as pool:
         app = LiveApp(
             pool, COMPONENT, component_name="counter.js", memory_limit=4 << 20, max_reductions=100_000,
-            timeout=5.0, hibernate_after=args.hibernate, max_restarts=5,
+            timeout=5.0, hibernate_after=args.hibernate, max_restarts=5, freeze_gc=args.freeze_gc,
         )  # fmt: skip
         with ServerThread(app, backlog=4096, ws_ping_interval=None) as server:
             client = subprocess.Popen(
@@ -288,9 +290,6 @@ def main() -> int:
             print(json.dumps(results), file=sys.stderr, flush=True)
             import gc
 
-            if args.gc_freeze:
-                gc.collect()
-                gc.freeze()  # the sessions' long-lived objects leave the collector's scans
             pauses: list[float] = []
             started: list[float] = []
 

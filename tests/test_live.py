@@ -661,3 +661,38 @@ def test_page_loads_render_at_most_max_renders_contexts_at_once(pool: actors.Con
         for t in threads:
             t.join(60)
     assert inside[1] == 1
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.mode_independent
+def test_freeze_gc_freezes_open_sessions_and_collects_closed_ones_after_a_quarter_turned_over() -> None:
+    import gc
+    import weakref
+
+    from actors.live.gcfreeze import GcFreezer
+
+    gc.collect()
+    gc.unfreeze()
+    try:
+        freezer = GcFreezer()
+        garbage = _Cycle()  # what a session leaves in a reference cycle once it closes
+        gone = weakref.ref(garbage)
+        for _ in range(256):
+            freezer.session_opened()
+        assert gc.get_freeze_count() > 0  # frozen: out of every collection's scan
+        del garbage
+        gc.collect()
+        assert gone() is not None  # frozen garbage waits for the refreeze
+        for _ in range(63):
+            freezer.session_closed()
+        assert gone() is not None
+        freezer.session_closed()  # the 64th close: a quarter of the 256 frozen sessions
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.collect()
