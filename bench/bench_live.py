@@ -292,12 +292,14 @@ def main() -> int:
 
             pauses: list[float] = []
             started: list[float] = []
+            by_gen: dict[int, list[float]] = {}
 
             def on_gc(phase: str, info: dict[str, Any]) -> None:
                 if phase == "start":
                     started.append(time.perf_counter())
                 elif started:
                     pauses.append(time.perf_counter() - started.pop())
+                    by_gen.setdefault(info["generation"], []).append(pauses[-1])
 
             gc.callbacks.append(on_gc)
             cpu0 = server_cpu(client.pid)
@@ -310,6 +312,9 @@ def main() -> int:
                 "collections": len(pauses),
                 "max_ms": round(max(pauses, default=0.0) * 1000, 1),
                 "total_ms": round(sum(pauses) * 1000, 1),
+                "by_generation": {
+                    g: {"n": len(p), "max_ms": round(max(p) * 1000, 1)} for g, p in sorted(by_gen.items())
+                },
             }
             results["steady"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in steady.items()}
             if args.processes > 0 and args.rate > 0:
