@@ -696,3 +696,34 @@ def test_freeze_gc_freezes_open_sessions_and_collects_closed_ones_after_a_quarte
     finally:
         gc.unfreeze()
         gc.collect()
+
+
+@pytest.mark.mode_independent
+def test_freeze_gc_collects_the_young_generation_in_short_passes_while_sessions_are_open() -> None:
+    import gc
+
+    from actors.live.gcfreeze import GcFreezer
+
+    passes: list[int] = []
+
+    def seen(phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop":
+            passes.append(info["generation"])
+
+    async def scenario() -> None:
+        freezer = GcFreezer()
+        freezer.session_opened()
+        gc.callbacks.append(seen)
+        try:
+            # generation 0 every 50 ms, generation 1 every 10 of those
+            await _until(lambda: passes.count(0) >= 3 and 1 in passes, timeout=20)
+        finally:
+            gc.callbacks.remove(seen)
+            freezer.session_closed()
+
+    gc.unfreeze()
+    try:
+        asyncio.run(scenario())
+    finally:
+        gc.unfreeze()
+        gc.collect()
