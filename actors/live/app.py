@@ -67,10 +67,11 @@ class LiveApp:
             stopped (its page and socket stay); the next event starts a new one from
             ``live.restored``. Only for components that keep everything they need with
             ``live.keep`` and run nothing in the background (timers, channels).
-        freeze_gc: keep open sessions' Python objects out of CPython's full collections
-            (``gc.freeze()`` as sessions open, a refreeze after many closed; see
-            ``actors.live.gcfreeze``). Process-wide, so off by default; it removes the
-            collector's pauses that set the latency tail at thousands of sessions.
+        freeze_gc: keep open sessions' Python objects out of CPython's collections
+            (``gc.freeze()`` as sessions open, short young passes every 50 ms, a full
+            pass after many closed or every 10 minutes; see ``actors.live.gcfreeze``).
+            Process-wide, so off by default; it removes the collector's pauses that
+            set the latency tail at thousands of sessions.
     """
 
     def __init__(
