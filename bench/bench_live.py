@@ -233,7 +233,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1000.0, help="events per second (0: no event phases)")
     parser.add_argument("--seconds", type=float, default=None, help="length of the steady phase")
     parser.add_argument("--hibernate", type=float, default=None, help="hibernate idle sessions after S s")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the sessions are open")
+    parser.add_argument(
+        "--freeze-gc", action="store_true", help="LiveApp(freeze_gc=True): gc.freeze() as sessions open"
+    )
     parser.add_argument("--client", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -258,7 +260,7 @@ def main() -> int:
     with actors.ContextPool(size=args.threads, processes=args.processes) as pool:
         app = LiveApp(
             pool, COMPONENT, component_name="counter.js", memory_limit=4 << 20, max_reductions=100_000,
-            timeout=5.0, hibernate_after=args.hibernate, max_restarts=5,
+            timeout=5.0, hibernate_after=args.hibernate, max_restarts=5, freeze_gc=args.freeze_gc,
         )  # fmt: skip
         with ServerThread(app, backlog=4096, ws_ping_interval=None) as server:
             client = subprocess.Popen(
@@ -288,17 +290,16 @@ def main() -> int:
             print(json.dumps(results), file=sys.stderr, flush=True)
             import gc
 
-            if args.gc_freeze:
-                gc.collect()
-                gc.freeze()  # the sessions' long-lived objects leave the collector's scans
             pauses: list[float] = []
             started: list[float] = []
+            by_gen: dict[int, list[float]] = {}
 
             def on_gc(phase: str, info: dict[str, Any]) -> None:
                 if phase == "start":
                     started.append(time.perf_counter())
                 elif started:
                     pauses.append(time.perf_counter() - started.pop())
+                    by_gen.setdefault(info["generation"], []).append(pauses[-1])
 
             gc.callbacks.append(on_gc)
             cpu0 = server_cpu(client.pid)
@@ -311,6 +312,9 @@ def main() -> int:
                 "collections": len(pauses),
                 "max_ms": round(max(pauses, default=0.0) * 1000, 1),
                 "total_ms": round(sum(pauses) * 1000, 1),
+                "by_generation": {
+                    g: {"n": len(p), "max_ms": round(max(p) * 1000, 1)} for g, p in sorted(by_gen.items())
+                },
             }
             results["steady"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in steady.items()}
             if args.processes > 0 and args.rate > 0:

@@ -155,6 +155,7 @@ int act_register_group(int id, const uint8_t *bytecode, size_t len);
 #define ACT_W_STATS 84    /* 'T' a = token: native stats */
 #define ACT_W_FAULT 70    /* 'F' a = delay in ms: fault to inject (test hook) */
 #define ACT_W_QUIT 81     /* 'Q' stop everything and exit */
+#define ACT_W_TRIM 71     /* 'G' give the heap's free pages back to the OS (malloc_trim) */
 /* Worker to pool: */
 #define ACT_W_HELLO 72    /* 'H' a = pid: ready */
 #define ACT_W_EVENT 69    /* 'E' an event frame */

@@ -115,7 +115,26 @@ static JSValue native_on(JSContext *jc, JSValueConst this_val, int argc, JSValue
     return rc < 0 ? JS_EXCEPTION : JS_UNDEFINED;
 }
 
+/* native.loadPart(id): the function the registered bytecode `id` evaluates to.
+   A part is code of a group compiled apart (actors/apis/loader.py) that the
+   group's installer loads on first use and calls with its internals; it is
+   registered with its group, before any context that may load it exists. */
+static JSValue native_load_part(JSContext *jc, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    int32_t id;
+    if (argc < 1 || !JS_IsNumber(argv[0]) || JS_ToInt32(jc, &id, argv[0]) < 0)
+        return JS_ThrowTypeError(jc, "native.loadPart(id)");
+    if (id < 0 || id >= MAX_GROUPS || !registry[id].bc)
+        return JS_ThrowInternalError(jc, "polyfill part %d is not registered", (int)id);
+    JSValue fn = JS_ReadObject(jc, registry[id].bc, registry[id].len, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(fn))
+        return fn;
+    return JS_EvalFunction(jc, fn);
+}
+
 static const JSCFunctionListEntry native_funcs[] = {
+    JS_CFUNC_DEF("loadPart", 1, native_load_part),
     JS_CFUNC_DEF("on", 2, native_on),
     JS_CFUNC_MAGIC_DEF("call", 1, native_call, 0),
     JS_CFUNC_MAGIC_DEF("callSync", 1, native_call, ACT_CALL_SYNC),

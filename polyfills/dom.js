@@ -327,7 +327,7 @@
         const node = x.attrNodes.get(qname);
         if (node !== undefined) {
           x.attrNodes.delete(qname);
-          attrInternals.detach(node, value, attrNamespace(el, qname));
+          part('attrs').detach(node, value, attrNamespace(el, qname));  // loaded: it made the node
         }
       }
       if (x.attrNs !== undefined) x.attrNs.delete(qname);
@@ -995,7 +995,7 @@
       const i = indexKey(k);
       if (i >= 0) {
         const v = itemsOf(t)[i];
-        return v === undefined ? undefined : t.constructor === NamedNodeMap ? attrNode(t[SRC].el, v) : v;
+        return v === undefined ? undefined : t[SRC].isAttrs === true ? attrNode(t[SRC].el, v) : v;
       }
       if (typeof k === 'string' && t[SRC].named !== undefined && !(k in t)) {
         return t[SRC].named(k);
@@ -1023,7 +1023,7 @@
       if (i >= 0) {
         const items = itemsOf(t);
         if (i >= items.length) return undefined;
-        const v = t.constructor === NamedNodeMap ? attrNode(t[SRC].el, items[i]) : items[i];
+        const v = t[SRC].isAttrs === true ? attrNode(t[SRC].el, items[i]) : items[i];
         return { value: v, writable: false, enumerable: true, configurable: true };
       }
       return Reflect.getOwnPropertyDescriptor(t, k);
@@ -1126,513 +1126,14 @@
     return walkElements(root, (el) => getAttr(el, 'id') === id);
   }
 
-  // ---- DOMTokenList (classList) ----------------------------------------------------------------
+  // ---- DOMTokenList, dataset, style: parts ----------------------------------------------------
 
-  function tokensOf(list) {
-    const src = list[SRC];
-    const v = getAttr(src.el, src.attr);
-    if (v !== src.value) {
-      src.value = v;
-      src.tokens = v === null ? EMPTY : splitTokens(v);
-    }
-    return src.tokens;
-  }
-  function updateTokens(list, tokens) {
-    const src = list[SRC];
-    if (getAttr(src.el, src.attr) === null && tokens.length === 0) return;
-    setAttr(src.el, src.attr, tokens.join(' '));
-  }
-  function checkToken(token) {
-    token = String(token);
-    if (token === '') throw new DOMException('The token provided must not be empty.', 'SyntaxError');
-    if (/[\t\n\f\r ]/.test(token)) {
-      throw new DOMException(`The token provided ('${token}') contains HTML space characters, which are not valid in tokens.`, 'InvalidCharacterError');
-    }
-    return token;
-  }
-  class DOMTokenList {
-    constructor() { throw illegal(); }
-    get length() { return tokensOf(this).length; }
-    get value() {
-      const src = this[SRC];
-      const v = getAttr(src.el, src.attr);
-      return v === null ? '' : v;
-    }
-    set value(v) { setAttr(this[SRC].el, this[SRC].attr, v); }
-    item(index) {
-      const v = tokensOf(this)[index >>> 0];
-      return v === undefined ? null : v;
-    }
-    contains(token) { return tokensOf(this).includes(String(token)); }
-    add(...tokens) {
-      tokens = tokens.map(checkToken);
-      const list = tokensOf(this).slice();
-      for (const t of tokens) if (!list.includes(t)) list.push(t);
-      updateTokens(this, list);
-    }
-    remove(...tokens) {
-      tokens = tokens.map(checkToken);
-      updateTokens(this, tokensOf(this).filter((t) => !tokens.includes(t)));
-    }
-    toggle(token, force = undefined) {
-      token = checkToken(token);
-      const list = tokensOf(this);
-      if (list.includes(token)) {
-        if (force === undefined || !force) {
-          updateTokens(this, list.filter((t) => t !== token));
-          return false;
-        }
-        return true;
-      }
-      if (force === undefined || force) {
-        updateTokens(this, [...list, token]);
-        return true;
-      }
-      return false;
-    }
-    replace(token, newToken) {
-      token = checkToken(token);
-      newToken = checkToken(newToken);
-      const list = tokensOf(this);
-      if (!list.includes(token)) return false;
-      const out = [];
-      for (const t of list) {
-        const v = t === token ? newToken : t;
-        if (!out.includes(v)) out.push(v);
-      }
-      updateTokens(this, out);
-      return true;
-    }
-    supports() {
-      throw new TypeError(`DOMTokenList has no supported tokens for '${this[SRC].attr}'.`);
-    }
-    toString() { return this.value; }
-    forEach(callback, thisArg = undefined) {
-      const list = tokensOf(this).slice();
-      for (let i = 0; i < list.length; i++) callback.call(thisArg, list[i], i, this);
-    }
-    keys() { return tokensOf(this).slice().keys(); }
-    values() { return tokensOf(this).slice().values(); }
-    entries() { return tokensOf(this).slice().entries(); }
-    [Symbol.iterator]() { return tokensOf(this).slice().values(); }
-  }
-  const tokenListHandler = {
-    get(t, k, r) {
-      const i = indexKey(k);
-      if (i >= 0) return tokensOf(t)[i];
-      return Reflect.get(t, k, t);
-    },
-    set(t, k, v) {
-      if (indexKey(k) >= 0) return true;
-      return Reflect.set(t, k, v, t);
-    },
-    has(t, k) {
-      const i = indexKey(k);
-      return i >= 0 ? i < tokensOf(t).length : Reflect.has(t, k);
-    },
-    ownKeys(t) {
-      return tokensOf(t).map((_, i) => String(i)).concat(Reflect.ownKeys(t));
-    },
-    getOwnPropertyDescriptor(t, k) {
-      const i = indexKey(k);
-      if (i >= 0) {
-        const v = tokensOf(t)[i];
-        return v === undefined ? undefined : { value: v, writable: false, enumerable: true, configurable: true };
-      }
-      return Reflect.getOwnPropertyDescriptor(t, k);
-    },
-  };
+  // polyfills/dom.tokens.js (classList, relList) and polyfills/dom.style.js (dataset, style)
   function tokenList(el, attr) {
-    const t = Object.create(DOMTokenList.prototype);
-    Object.defineProperty(t, SRC, { value: { el, attr, value: undefined, tokens: EMPTY } });
-    return new Proxy(t, tokenListHandler);
+    return part('tokens').tokenList(el, attr);
   }
+  // ---- attributes: Attr and NamedNodeMap are a part (polyfills/dom.attrs.js) ----
 
-  // ---- dataset (DOMStringMap) ------------------------------------------------------------------
-
-  class DOMStringMap {
-    constructor() { throw illegal(); }
-  }
-  const dataAttr = (prop) => 'data-' + prop.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-  const dataProp = (attr) => attr.slice(5).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-  const datasetHandler = {
-    get(t, k) {
-      if (typeof k !== 'string') return Reflect.get(t, k);
-      const v = getAttr(t[SRC], dataAttr(k));
-      return v === null ? Reflect.get(t, k) : v;
-    },
-    set(t, k, v) {
-      if (typeof k !== 'string') return Reflect.set(t, k, v);
-      if (/-[a-z]/.test(k)) throw new DOMException(`'${k}' is not a valid dataset property name.`, 'SyntaxError');
-      const name = dataAttr(k);
-      checkAttrName(name);
-      setAttr(t[SRC], name, v);
-      return true;
-    },
-    has(t, k) {
-      return typeof k === 'string' ? getAttr(t[SRC], dataAttr(k)) !== null : Reflect.has(t, k);
-    },
-    deleteProperty(t, k) {
-      if (typeof k !== 'string') return Reflect.deleteProperty(t, k);
-      removeAttr(t[SRC], dataAttr(k));
-      return true;
-    },
-    ownKeys(t) {
-      const out = [];
-      const a = t[SRC][ATTRS];
-      for (let i = 0; i < a.length; i += 2) {
-        const n = a[i];
-        if (n.startsWith('data-') && !/[A-Z]/.test(n)) out.push(dataProp(n));
-      }
-      return out.concat(Reflect.ownKeys(t));
-    },
-    getOwnPropertyDescriptor(t, k) {
-      if (typeof k !== 'string') return Reflect.getOwnPropertyDescriptor(t, k);
-      const v = getAttr(t[SRC], dataAttr(k));
-      return v === null ? undefined : { value: v, writable: true, enumerable: true, configurable: true };
-    },
-    defineProperty(t, k, d) {
-      if (typeof k !== 'string') return Reflect.defineProperty(t, k, d);
-      return datasetHandler.set(t, k, d.value);
-    },
-  };
-
-  // ---- style (CSSStyleDeclaration over the style attribute) ------------------------------------
-
-  // "color: red; background: url(a;b)" -> [['color', 'red', ''], ...]
-  function parseStyle(text) {
-    const out = [];
-    let i = 0;
-    const n = text.length;
-    while (i < n) {
-      let j = i;
-      let depth = 0;
-      let quote = 0;
-      for (; j < n; j++) {
-        const c = text.charCodeAt(j);
-        if (quote) {
-          if (c === 92) j++;
-          else if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) quote = c;
-        else if (c === 40) depth++;
-        else if (c === 41) depth = Math.max(0, depth - 1);
-        else if (c === 59 && depth === 0) break;
-      }
-      const decl = text.slice(i, j);
-      i = j + 1;
-      const colon = decl.indexOf(':');
-      if (colon < 0) continue;
-      const name = decl.slice(0, colon).trim();
-      let value = decl.slice(colon + 1).trim();
-      if (name === '' || value === '') continue;
-      let priority = '';
-      const imp = /\s*!\s*important\s*$/i.exec(value);
-      if (imp) {
-        priority = 'important';
-        value = value.slice(0, imp.index).trim();
-      }
-      const prop = name.startsWith('--') ? name : asciiLower(name);
-      const at = out.findIndex((d) => d[0] === prop);
-      if (at >= 0) out.splice(at, 1);
-      out.push([prop, value, priority]);
-    }
-    return out;
-  }
-  function cssName(k) {
-    if (k.startsWith('--')) return k;
-    if (k === 'cssFloat') return 'float';
-    if (k.includes('-')) return asciiLower(k);
-    let name = k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    if (/^(webkit|moz|ms|o)-/.test(name) && /^[A-Z]/.test(k)) name = '-' + name;
-    else if (/^webkit-/.test(name)) name = '-' + name;
-    return name;
-  }
-  const STYLE_KEY = /^(?:[a-zA-Z][a-zA-Z0-9]*|-{1,2}[a-zA-Z0-9-]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$/;
-  function declsOf(style) {
-    const src = style[SRC];
-    const v = getAttr(src.el, 'style');
-    if (v !== src.value) {
-      src.value = v;
-      src.decls = v === null ? EMPTY : parseStyle(v);
-    }
-    return src.decls;
-  }
-  const cssTextOf = (decls) => decls.map((d) => `${d[0]}: ${d[1]}${d[2] ? ' !important' : ''};`).join(' ');
-  function writeDecls(style, decls) {
-    const src = style[SRC];
-    const text = cssTextOf(decls);
-    setAttr(src.el, 'style', text);
-    src.value = text;
-    src.decls = decls;
-  }
-  const propName = (name) => (name.startsWith('--') ? name : asciiLower(name));
-  const styleNames = (style) => declsOf(style).map((d) => d[0]);
-  class CSSStyleDeclaration {
-    constructor() { throw illegal(); }
-    get cssText() { return cssTextOf(declsOf(this)); }
-    set cssText(v) { writeDecls(this, parseStyle(v === null ? '' : String(v))); }
-    get length() { return declsOf(this).length; }
-    item(index) {
-      const d = declsOf(this)[index >>> 0];
-      return d === undefined ? '' : d[0];
-    }
-    getPropertyValue(name) {
-      const prop = propName(String(name));
-      const d = declsOf(this).find((x) => x[0] === prop);
-      return d === undefined ? '' : d[1];
-    }
-    getPropertyPriority(name) {
-      const prop = propName(String(name));
-      const d = declsOf(this).find((x) => x[0] === prop);
-      return d === undefined ? '' : d[2];
-    }
-    setProperty(name, value, priority = '') {
-      const prop = propName(String(name));
-      value = value === null || value === undefined ? '' : String(value).trim();
-      if (value === '') {
-        this.removeProperty(prop);
-        return;
-      }
-      priority = String(priority);
-      if (priority !== '' && asciiLower(priority) !== 'important') return;
-      const decls = declsOf(this).slice();
-      const at = decls.findIndex((x) => x[0] === prop);
-      const d = [prop, value, priority === '' ? '' : 'important'];
-      if (at >= 0) decls[at] = d;
-      else decls.push(d);
-      writeDecls(this, decls);
-    }
-    removeProperty(name) {
-      const prop = propName(String(name));
-      const decls = declsOf(this);
-      const at = decls.findIndex((x) => x[0] === prop);
-      if (at < 0) return '';
-      const old = decls[at][1];
-      writeDecls(this, decls.filter((_, i) => i !== at));
-      return old;
-    }
-    get parentRule() { return null; }
-  }
-  const styleHandler = {
-    get(t, k) {
-      if (typeof k === 'string' && !(k in t)) {
-        const i = indexKey(k);
-        if (i >= 0) return styleNames(t)[i];
-        if (STYLE_KEY.test(k)) return t.getPropertyValue(cssName(k));
-      }
-      return Reflect.get(t, k, t);
-    },
-    set(t, k, v) {
-      if (typeof k === 'string' && !(k in t) && STYLE_KEY.test(k)) {
-        t.setProperty(cssName(k), v);
-        return true;
-      }
-      return Reflect.set(t, k, v, t);
-    },
-    has(t, k) {
-      if (typeof k === 'string' && indexKey(k) >= 0) return indexKey(k) < styleNames(t).length;
-      return Reflect.has(t, k);
-    },
-    ownKeys(t) {
-      return styleNames(t).map((_, i) => String(i)).concat(Reflect.ownKeys(t));
-    },
-    getOwnPropertyDescriptor(t, k) {
-      const i = indexKey(k);
-      if (i >= 0) {
-        const v = styleNames(t)[i];
-        return v === undefined ? undefined : { value: v, writable: false, enumerable: true, configurable: true };
-      }
-      return Reflect.getOwnPropertyDescriptor(t, k);
-    },
-  };
-
-  // ---- attributes (NamedNodeMap and Attr) ------------------------------------------------------
-
-  // An Attr is attached to its element (its value and namespace live in the
-  // element's ATTRS and attrNs) or detached, when it keeps its own copies.
-  // Each attached attribute has at most one Attr (cached in the element's
-  // attrNodes), so identity holds: `el.attributes[0] === el.getAttributeNode(n)`.
-  let attrInternals;
-  class Attr {
-    #el;
-    #name;
-    #value;
-    #ns;
-    #prefix;
-    #local;
-    constructor(key, el, name, value, ns = null, prefix = null, local = name) {
-      if (key !== KEY) throw illegal();
-      this.#el = el;
-      this.#name = name;
-      this.#value = value;
-      this.#ns = ns;
-      this.#prefix = prefix;
-      this.#local = local;
-    }
-    get name() { return this.#name; }
-    get nodeName() { return this.#name; }
-    get localName() {
-      if (this.#el === null) return this.#local;
-      const c = this.#name.indexOf(':');
-      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(c + 1) : this.#name;
-    }
-    get prefix() {
-      if (this.#el === null) return this.#prefix;
-      const c = this.#name.indexOf(':');
-      return c >= 0 && attrNamespace(this.#el, this.#name) !== null ? this.#name.slice(0, c) : null;
-    }
-    get namespaceURI() { return this.#el === null ? this.#ns : attrNamespace(this.#el, this.#name); }
-    get nodeType() { return ATTRIBUTE_NODE; }
-    get specified() { return true; }
-    get ownerElement() { return this.#el; }
-    get ownerDocument() { return this.#el === null ? mainDoc : nodeDoc(this.#el); }
-    get parentNode() { return null; }
-    get parentElement() { return null; }
-    get firstChild() { return null; }
-    get lastChild() { return null; }
-    get previousSibling() { return null; }
-    get nextSibling() { return null; }
-    get isConnected() { return false; }
-    hasChildNodes() { return false; }
-    get value() {
-      if (this.#el !== null) {
-        const v = getAttr(this.#el, this.#name);
-        if (v !== null) return v;
-      }
-      return this.#value;
-    }
-    set value(v) {
-      v = v === null ? '' : String(v);
-      if (this.#el !== null) setAttr(this.#el, this.#name, v);
-      else this.#value = v;
-    }
-    get nodeValue() { return this.value; }
-    set nodeValue(v) { this.value = v; }
-    get textContent() { return this.value; }
-    set textContent(v) { this.value = v; }
-    cloneNode() {
-      const ns = this.namespaceURI;
-      return new Attr(KEY, null, this.#name, this.value, ns, this.prefix, this.localName);
-    }
-    static {
-      attrInternals = {
-        is: (a) => a !== null && typeof a === 'object' && #el in a,
-        el: (a) => a.#el,
-        detach(a, value, ns) {
-          a.#ns = ns;
-          const c = a.#name.indexOf(':');
-          a.#prefix = ns !== null && c >= 0 ? a.#name.slice(0, c) : null;
-          a.#local = ns !== null && c >= 0 ? a.#name.slice(c + 1) : a.#name;
-          a.#value = value;
-          a.#el = null;
-        },
-        attach(a, el) { a.#el = el; },
-      };
-    }
-  }
-  function attrNode(el, qname) {
-    const x = extra(el);
-    let map = x.attrNodes;
-    if (map === undefined) map = x.attrNodes = new Map();
-    let a = map.get(qname);
-    if (a === undefined) {
-      a = new Attr(KEY, el, qname, getAttr(el, qname));
-      map.set(qname, a);
-    }
-    return a;
-  }
-  function checkAttr(attr, method, iface = 'Element') {
-    if (!attrInternals.is(attr)) throw new TypeError(`Failed to execute '${method}' on '${iface}': parameter 1 is not of type 'Attr'.`);
-    return attr;
-  }
-  // setAttributeNode / setNamedItem: attach `attr`, replacing the attribute
-  // with its namespace and local name; returns the replaced Attr or null
-  function setAttrNode(el, attr, method, iface) {
-    checkAttr(attr, method, iface);
-    const owner = attrInternals.el(attr);
-    if (owner === el) return attr;
-    if (owner !== null) throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is an attribute node that is already an attribute of another Element; attribute nodes must be explicitly cloned.`, 'InUseAttributeError');
-    const ns = attr.namespaceURI;
-    const qname = attr.name;
-    const value = attr.value;
-    const existing = findAttrNS(el, ns, attr.localName);
-    let old = null;
-    if (existing !== null) {
-      old = attrNode(el, existing);
-      const i = attrIndex(el, existing);
-      if (observed) queueAttributeRecord(el, existing, el[ATTRS][i + 1]);
-      const oldValue = el[ATTRS][i + 1];
-      el[EXTRA].attrNodes.delete(existing);
-      attrInternals.detach(old, oldValue, attrNamespace(el, existing));
-      if (el[EXTRA].attrNs !== undefined) el[EXTRA].attrNs.delete(existing);
-      el[ATTRS][i] = qname;
-      el[ATTRS][i + 1] = value;
-      noteNamespace(el, qname, ns);
-      treeVersion++;
-      const x = el[EXTRA];
-      if (x.form !== undefined) formAttributeChanged(x.form, qname);
-    } else {
-      noteNamespace(el, qname, ns);
-      setAttr(el, qname, value);
-    }
-    const x = extra(el);
-    if (x.attrNodes === undefined) x.attrNodes = new Map();
-    x.attrNodes.set(qname, attr);
-    attrInternals.attach(attr, el);
-    return old;
-  }
-  function removeAttrNode(el, attr, method, iface) {
-    checkAttr(attr, method, iface);
-    if (attrInternals.el(attr) !== el) {
-      throw new DOMException(`Failed to execute '${method}' on '${iface}': The node provided is owned by another element.`, 'NotFoundError');
-    }
-    removeAttr(el, attr.name);
-    return attr;
-  }
-  class NamedNodeMap {
-    constructor() { throw illegal(); }
-    get length() { return this[SRC].el[ATTRS].length >> 1; }
-    item(index) {
-      const a = this[SRC].el[ATTRS];
-      index >>>= 0;
-      return index * 2 < a.length ? attrNode(this[SRC].el, a[index * 2]) : null;
-    }
-    getNamedItem(name) {
-      const el = this[SRC].el;
-      const q = attrName(el, name);
-      return getAttr(el, q) === null ? null : attrNode(el, q);
-    }
-    getNamedItemNS(ns, local) {
-      const el = this[SRC].el;
-      const q = findAttrNS(el, ns, local);
-      return q === null ? null : attrNode(el, q);
-    }
-    setNamedItem(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItem', 'NamedNodeMap'); }
-    setNamedItemNS(attr) { return setAttrNode(this[SRC].el, attr, 'setNamedItemNS', 'NamedNodeMap'); }
-    removeNamedItem(name) {
-      const el = this[SRC].el;
-      const q = attrName(el, name);
-      if (getAttr(el, q) === null) throw new DOMException(`Failed to execute 'removeNamedItem' on 'NamedNodeMap': No item with name '${name}' was found.`, 'NotFoundError');
-      const a = attrNode(el, q);
-      removeAttr(el, q);
-      return a;
-    }
-    removeNamedItemNS(ns, local) {
-      const el = this[SRC].el;
-      const q = findAttrNS(el, ns, local);
-      if (q === null) throw new DOMException(`Failed to execute 'removeNamedItemNS' on 'NamedNodeMap': No item with that namespace and local name was found.`, 'NotFoundError');
-      const a = attrNode(el, q);
-      removeAttr(el, q);
-      return a;
-    }
-    [Symbol.iterator]() {
-      const el = this[SRC].el;
-      const a = el[ATTRS];
-      const out = [];
-      for (let i = 0; i < a.length; i += 2) out.push(attrNode(el, a[i]));
-      return out.values();
-    }
-  }
   function findAttrNS(el, ns, local) {
     ns = ns === null || ns === undefined || ns === '' ? null : String(ns);
     local = String(local);
@@ -1646,554 +1147,54 @@
     }
     return null;
   }
-  function attributesOf(el) {
-    const x = extra(el);
-    if (x.attributes === undefined) {
-      x.attributes = makeList(NamedNodeMap.prototype, {
-        el,
-        items() {
-          const a = el[ATTRS];
-          const out = [];
-          for (let i = 0; i < a.length; i += 2) out.push(a[i]);
-          return out;
-        },
-        named(name) {
-          const q = attrName(el, name);
-          return getAttr(el, q) === null ? undefined : attrNode(el, q);
-        },
-      });
-    }
-    return x.attributes;
+  function attrNode(el, qname) {
+    return part('attrs').attrNode(el, qname);
   }
-
+  function attributesOf(el) {
+    return part('attrs').attributesOf(el);
+  }
+  function setAttrNode(el, attr, method, iface) {
+    return part('attrs').setAttrNode(el, attr, method, iface);
+  }
+  function removeAttrNode(el, attr, method, iface) {
+    return part('attrs').removeAttrNode(el, attr, method, iface);
+  }
   // ---- selectors -------------------------------------------------------------------------------
 
-  const SELECTOR_ERROR = {};
-  const selectorCache = new Map();
-  const SELECTOR_CACHE_SIZE = 64;
-
-  function compileSelector(text, method, iface) {
-    text = String(text);
-    let m = selectorCache.get(text);
-    if (m !== undefined) {
-      selectorCache.delete(text);
-      selectorCache.set(text, m);
-      return m;
-    }
-    try {
-      m = parseSelectors(text);
-    } catch (e) {
-      if (e === SELECTOR_ERROR) {
-        throw new DOMException(`Failed to execute '${method}' on '${iface}': '${text}' is not a valid selector.`, 'SyntaxError');
-      }
-      throw e;
-    }
-    if (selectorCache.size >= SELECTOR_CACHE_SIZE) selectorCache.delete(selectorCache.keys().next().value);
-    selectorCache.set(text, m);
-    return m;
-  }
-
-  // A compiled selector list is an array of complex selectors; a complex
-  // selector is an array of compounds, left to right; a compound is
-  // { test(el, scope), comb } where comb joins it to the compound on its left.
-  function matchesList(list, el, scope) {
-    for (let i = 0; i < list.length; i++) {
-      const parts = list[i];
-      if (matchComplex(parts, parts.length - 1, el, scope)) return true;
-    }
-    return false;
-  }
-  function matchComplex(parts, i, el, scope) {
-    const part = parts[i];
-    if (el[T] !== 1) {
-      // only a bare :scope can match a non-element (the scoping document or fragment)
-      if (!(part.scopeOnly && el === scope)) return false;
-    } else if (!part.test(el, scope)) {
-      return false;
-    }
-    if (i === 0) return true;
-    switch (part.comb) {
-      case '>': {
-        const p = el[PARENT];
-        return p !== null && matchComplex(parts, i - 1, p, scope);
-      }
-      case ' ':
-        for (let p = el[PARENT]; p !== null; p = p[PARENT]) {
-          if (matchComplex(parts, i - 1, p, scope)) return true;
-        }
-        return false;
-      case '+': {
-        const s = prevElementSib(el);
-        return s !== null && matchComplex(parts, i - 1, s, scope);
-      }
-      case '~':
-        for (let s = prevElementSib(el); s !== null; s = prevElementSib(s)) {
-          if (matchComplex(parts, i - 1, s, scope)) return true;
-        }
-        return false;
-    }
-    return false;
+  // The selector engine is a part (polyfills/dom.selectors.js), loaded by the
+  // first selector that is not one of these: the selectors a component
+  // typically starts with cost a context no compiled selector code.
+  const SIMPLE_TAG = /^[a-z][a-z0-9-]*$/;
+  const SIMPLE_ID_OR_CLASS = /^[#.][A-Za-z_][A-Za-z0-9_-]*$/;
+  function simpleTest(text) {
+    if (SIMPLE_TAG.test(text)) return (el) => el[NAME] === text;  // lowercase: the same in any namespace
+    if (!SIMPLE_ID_OR_CLASS.test(text)) return null;
+    const name = text.slice(1);
+    if (text[0] === '#') return (el) => getAttr(el, 'id') === name;
+    return (el) => {
+      const v = getAttr(el, 'class');
+      return v !== null && (v === name || hasToken(v, name));
+    };
   }
   function querySelectorAll(root, text, method, iface, firstOnly) {
-    const list = compileSelector(text, method, iface);
-    const scope = root;
-    if (firstOnly) {
-      return walkElements(root, (el) => matchesList(list, el, scope));
-    }
+    text = String(text);
+    const test = simpleTest(text);
+    if (test === null) return part('selectors').querySelectorAll(root, text, method, iface, firstOnly);
+    if (firstOnly) return walkElements(root, test);
     const out = [];
     walkElements(root, (el) => {
-      if (matchesList(list, el, scope)) out.push(el);
+      if (test(el)) out.push(el);
       return false;
     });
     return out;
   }
-
-  function parseSelectors(s) {
-    let pos = 0;
-    const n = s.length;
-    const fail = () => { throw SELECTOR_ERROR; };
-
-    function skipWs() {
-      const start = pos;
-      for (;;) {
-        const c = s.charCodeAt(pos);
-        if (isWsCode(c)) {
-          pos++;
-        } else if (c === 47 && s.charCodeAt(pos + 1) === 42) {
-          const end = s.indexOf('*/', pos + 2);
-          pos = end < 0 ? n : end + 2;
-        } else {
-          break;
-        }
-      }
-      return pos > start;
-    }
-    const isNameStart = (c) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
-    const isNameChar = (c) => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
-    function escapeAt(p) {
-      // s[p] is a backslash: a valid escape unless followed by a newline or the end
-      const c = s.charCodeAt(p + 1);
-      return !(Number.isNaN(c) || c === 10 || c === 12 || c === 13);
-    }
-    function identStartsAt(p) {
-      let c = s.charCodeAt(p);
-      if (c === 45) {
-        c = s.charCodeAt(p + 1);
-        if (c === 45) return true;
-        p += 1;
-      }
-      if (isNameStart(c)) return true;
-      return c === 92 && escapeAt(p);
-    }
-    function readEscape() {
-      // at a backslash
-      pos++;
-      const hex = /^[0-9a-fA-F]{1,6}/.exec(s.slice(pos, pos + 6));
-      if (hex) {
-        pos += hex[0].length;
-        if (isWsCode(s.charCodeAt(pos))) pos++;
-        const cp = parseInt(hex[0], 16);
-        return cp === 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ? '\ufffd' : String.fromCodePoint(cp);
-      }
-      const cp = s.codePointAt(pos);
-      pos += cp > 0xffff ? 2 : 1;
-      return String.fromCodePoint(cp);
-    }
-    function ident() {
-      if (!identStartsAt(pos)) fail();
-      let out = '';
-      while (pos < n) {
-        const c = s.charCodeAt(pos);
-        if (isNameChar(c)) {
-          out += s[pos++];
-        } else if (c === 92 && escapeAt(pos)) {
-          out += readEscape();
-        } else {
-          break;
-        }
-      }
-      return out;
-    }
-    function string() {
-      const q = s[pos++];
-      let out = '';
-      while (pos < n) {
-        const c = s[pos];
-        if (c === q) {
-          pos++;
-          return out;
-        }
-        if (c === '\n') fail();
-        if (c === '\\') {
-          if (pos + 1 >= n) {
-            pos++;
-            continue;
-          }
-          if (s[pos + 1] === '\n') {
-            pos += 2;
-            continue;
-          }
-          out += readEscape();
-        } else {
-          out += c;
-          pos++;
-        }
-      }
-      return out; // an unterminated string ends at the end of input
-    }
-
-    // list := complex (',' complex)*, ended by ')' when nested
-    function selectorList(nested, relative, forgiving) {
-      const list = [];
-      for (;;) {
-        skipWs();
-        const start = pos;
-        try {
-          list.push(complex(relative));
-          skipWs();
-        } catch (e) {
-          if (e !== SELECTOR_ERROR || !forgiving) throw e;
-          pos = start;
-          skipToListEnd();
-        }
-        if (pos >= n) {
-          if (nested) fail();
-          break;
-        }
-        const c = s[pos];
-        if (c === ',') {
-          pos++;
-          continue;
-        }
-        if (c === ')' && nested) break;
-        if (forgiving) {
-          skipToListEnd();
-          if (s[pos] === ',') {
-            pos++;
-            continue;
-          }
-          if (s[pos] === ')') break;
-        }
-        fail();
-      }
-      return list;
-    }
-    function skipToListEnd() {
-      let depth = 0;
-      while (pos < n) {
-        const c = s[pos];
-        if (c === '"' || c === "'") {
-          string();
-          continue;
-        }
-        if (c === '\\') {
-          pos += 2;
-          continue;
-        }
-        if (c === '(' || c === '[') depth++;
-        else if (c === ')' || c === ']') {
-          if (depth === 0) return;
-          depth--;
-        } else if (c === ',' && depth === 0) {
-          return;
-        }
-        pos++;
-      }
-    }
-    function complex(relative) {
-      const parts = [];
-      let comb = null;
-      if (relative) {
-        skipWs();
-        const c = s[pos];
-        if (c === '>' || c === '+' || c === '~') {
-          comb = c;
-          pos++;
-          skipWs();
-        } else {
-          comb = ' ';
-        }
-        parts.push({ test: (el, scope) => el === scope, comb: null, scopeOnly: true });
-      }
-      for (;;) {
-        const part = compound();
-        part.comb = comb;
-        parts.push(part);
-        const ws = skipWs();
-        if (pos >= n) break;
-        const c = s[pos];
-        if (c === '>' || c === '+' || c === '~') {
-          comb = c;
-          pos++;
-          skipWs();
-        } else if (c === ',' || c === ')') {
-          break;
-        } else if (ws) {
-          comb = ' ';
-        } else {
-          fail();
-        }
-      }
-      if (relative) parts.relativeComb = parts[1].comb;
-      return parts;
-    }
-    function compound() {
-      const tests = [];
-      let any = false;
-      let scopeOnly = true;
-      const c0 = s[pos];
-      if (c0 === '*') {
-        pos++;
-        any = true;
-        scopeOnly = false;
-        if (s[pos] === '|') fail();
-      } else if (identStartsAt(pos)) {
-        tests.push(typeTest(ident()));
-        if (s[pos] === '|') fail();
-        any = true;
-        scopeOnly = false;
-      }
-      for (;;) {
-        const c = s[pos];
-        if (c === '#') {
-          pos++;
-          const id = ident();
-          tests.push((el) => getAttr(el, 'id') === id);
-        } else if (c === '.') {
-          pos++;
-          const cls = ident();
-          tests.push((el) => {
-            const v = getAttr(el, 'class');
-            return v !== null && (v === cls || hasToken(v, cls));
-          });
-        } else if (c === '[') {
-          pos++;
-          tests.push(attribute());
-        } else if (c === ':') {
-          pos++;
-          const t = pseudo();
-          if (t !== SCOPE_TEST) scopeOnly = false;
-          tests.push(t);
-          any = true;
-          continue;
-        } else {
-          break;
-        }
-        scopeOnly = false;
-        any = true;
-      }
-      if (!any) fail();
-      let test;
-      if (tests.length === 0) test = () => true;
-      else if (tests.length === 1) test = tests[0];
-      else if (tests.length === 2) {
-        const [a, b] = tests;
-        test = (el, scope) => a(el, scope) && b(el, scope);
-      } else {
-        test = (el, scope) => {
-          for (let i = 0; i < tests.length; i++) if (!tests[i](el, scope)) return false;
-          return true;
-        };
-      }
-      return { test, comb: null, scopeOnly: scopeOnly && tests.length !== 0 };
-    }
-    function typeTest(name) {
-      const lower = asciiLower(name);
-      return (el) => el[NAME] === (el[NSC] === 0 ? lower : name);
-    }
-    function attribute() {
-      skipWs();
-      const name = ident();
-      if (s[pos] === '|' && s[pos + 1] !== '=') fail();
-      const lower = asciiLower(name);
-      skipWs();
-      let op = null;
-      let value = '';
-      let ci = false;
-      if (s[pos] === ']') {
-        pos++;
-      } else {
-        const c = s[pos];
-        if (c === '=') {
-          op = '=';
-          pos++;
-        } else if ('~|^$*'.includes(c) && s[pos + 1] === '=') {
-          op = c + '=';
-          pos += 2;
-        } else {
-          fail();
-        }
-        skipWs();
-        if (s[pos] === '"' || s[pos] === "'") value = string();
-        else value = ident();
-        skipWs();
-        if (identStartsAt(pos)) {
-          const flag = asciiLower(ident());
-          if (flag === 'i') ci = true;
-          else if (flag !== 's') fail();
-          skipWs();
-        }
-        if (s[pos] !== ']') fail();
-        pos++;
-      }
-      const want = ci ? value.toLowerCase() : value;
-      let check;
-      switch (op) {
-        case null: check = () => true; break;
-        case '=': check = (v) => v === want; break;
-        case '~=': check = (v) => want !== '' && !/[\t\n\f\r ]/.test(want) && hasToken(v, want); break;
-        case '|=': check = (v) => v === want || v.startsWith(want + '-'); break;
-        case '^=': check = (v) => want !== '' && v.startsWith(want); break;
-        case '$=': check = (v) => want !== '' && v.endsWith(want); break;
-        case '*=': check = (v) => want !== '' && v.includes(want); break;
-      }
-      return (el) => {
-        const v = getAttr(el, el[NSC] === 0 ? lower : name);
-        if (v === null) return false;
-        return check(ci ? v.toLowerCase() : v);
-      };
-    }
-    function nth() {
-      // An+B, after '(' and whitespace
-      skipWs();
-      let a = 0;
-      let b = 0;
-      const rest = s.slice(pos);
-      let m = /^(odd|even)(?![\w-])/i.exec(rest);
-      if (m) {
-        a = 2;
-        b = m[1].toLowerCase() === 'odd' ? 1 : 0;
-      } else if ((m = /^([+-]?)(\d*)n(?![\w-])(?:\s*([+-])\s*(\d+))?/i.exec(rest)) !== null) {
-        if (m[1] === '+' && /^\+\s/.test(rest)) fail();
-        a = m[2] === '' ? 1 : parseInt(m[2], 10);
-        if (m[1] === '-') a = -a;
-        if (m[3] !== undefined) b = parseInt(m[4], 10) * (m[3] === '-' ? -1 : 1);
-      } else if ((m = /^([+-]?)(\d*)n-(\d+)/i.exec(rest)) !== null) {
-        a = m[2] === '' ? 1 : parseInt(m[2], 10);
-        if (m[1] === '-') a = -a;
-        b = -parseInt(m[3], 10);
-      } else if ((m = /^[+-]?\d+(?![\w.])/.exec(rest)) !== null) {
-        b = parseInt(m[0], 10);
-      } else {
-        fail();
-      }
-      pos += m[0].length;
-      skipWs();
-      return [a, b];
-    }
-    function nthMatches(a, b, index) {
-      if (a === 0) return index === b;
-      const d = index - b;
-      return d % a === 0 && d / a >= 0;
-    }
-    function pseudo() {
-      if (s[pos] === ':') {
-        // a pseudo-element: valid, matches no element
-        pos++;
-        ident();
-        if (s[pos] === '(') {
-          pos++;
-          skipToListEnd();
-          if (s[pos] !== ')') fail();
-          pos++;
-        }
-        return NEVER;
-      }
-      const name = asciiLower(ident());
-      if (s[pos] === '(') {
-        pos++;
-        return functional(name);
-      }
-      switch (name) {
-        case 'first-child': return (el) => prevElementSib(el) === null;
-        case 'last-child': return (el) => nextElementSib(el) === null;
-        case 'only-child': return (el) => prevElementSib(el) === null && nextElementSib(el) === null;
-        case 'first-of-type': return (el) => ofTypeIndex(el, false) === 1;
-        case 'last-of-type': return (el) => ofTypeIndex(el, true) === 1;
-        case 'only-of-type': return (el) => ofTypeIndex(el, false) === 1 && ofTypeIndex(el, true) === 1;
-        case 'empty': return (el) => el[KIDS].every((k) => k[T] === COMMENT_NODE || (k[T] === TEXT_NODE && k[DATA] === ''));
-        case 'root': return (el) => el[PARENT] !== null && el[PARENT][T] === DOCUMENT_NODE;
-        case 'scope': return SCOPE_TEST;
-        case 'checked': return isChecked;
-        case 'disabled': return isDisabled;
-        case 'enabled': return (el) => el[NSC] === 0 && FORM_CONTROLS.has(el[NAME]) && !isDisabled(el);
-        case 'required': return (el) => el[NSC] === 0 && INPUTS.has(el[NAME]) && getAttr(el, 'required') !== null;
-        case 'optional': return (el) => el[NSC] === 0 && INPUTS.has(el[NAME]) && getAttr(el, 'required') === null;
-        case 'link':
-        case 'any-link':
-          return (el) => el[NSC] === 0 && (el[NAME] === 'a' || el[NAME] === 'area') && getAttr(el, 'href') !== null;
-        case 'defined': return () => true;
-        case 'visited': case 'hover': case 'active': case 'focus': case 'focus-visible':
-        case 'focus-within': case 'target': case 'target-within':
-          return NEVER;
-        case 'before': case 'after': case 'first-line': case 'first-letter':
-          return NEVER;
-      }
-      fail();
-    }
-    function functional(name) {
-      switch (name) {
-        case 'not': {
-          const list = selectorList(true, false, false);
-          pos++;
-          return (el, scope) => !matchesList(list, el, scope);
-        }
-        case 'is':
-        case 'matches':
-        case 'where':
-        case '-webkit-any': {
-          const list = selectorList(true, false, true);
-          pos++;
-          return (el, scope) => matchesList(list, el, scope);
-        }
-        case 'has': {
-          const list = selectorList(true, true, false);
-          pos++;
-          if (list.length === 0) fail();
-          return (el) => list.some((parts) => hasMatch(parts, el));
-        }
-        case 'nth-child':
-        case 'nth-last-child':
-        case 'nth-of-type':
-        case 'nth-last-of-type': {
-          const [a, b] = nth();
-          let of = null;
-          if ((name === 'nth-child' || name === 'nth-last-child') && identStartsAt(pos)) {
-            const save = pos;
-            if (asciiLower(ident()) !== 'of') {
-              pos = save;
-              fail();
-            }
-            if (!skipWs()) fail();
-            of = selectorList(true, false, false);
-          }
-          if (s[pos] !== ')') fail();
-          pos++;
-          const last = name.includes('last');
-          if (name.endsWith('of-type')) return (el) => nthMatches(a, b, ofTypeIndex(el, last));
-          if (of === null) return (el) => nthMatches(a, b, childIndex(el, last, null, null));
-          return (el, scope) => matchesList(of, el, scope) && nthMatches(a, b, childIndex(el, last, of, scope));
-        }
-      }
-      fail();
-    }
-
-    const list = selectorList(false, false, false);
-    if (list.length === 0) fail();
-    return list;
+  function compileSelector(text, method, iface) {
+    return part('selectors').compileSelector(text, method, iface);
   }
-  const NEVER = () => false;
-  const SCOPE_TEST = (el, scope) => el === scope || (scope !== null && scope[T] === DOCUMENT_NODE && el === scope.documentElement);
+  function matchesList(list, el, scope) {
+    return part('selectors').matchesList(list, el, scope);
+  }
   const FORM_CONTROLS = new Set(['button', 'input', 'select', 'textarea', 'optgroup', 'option', 'fieldset']);
-  const INPUTS = new Set(['input', 'select', 'textarea']);
-  function isChecked(el) {
-    if (el[NSC] !== 0) return false;
-    if (el[NAME] === 'input') {
-      const t = inputType(el);
-      return (t === 'checkbox' || t === 'radio') && checkedness(el);
-    }
-    return el[NAME] === 'option' && optionSelected(el);
-  }
   function isDisabled(el) {
     if (el[NSC] !== 0 || !FORM_CONTROLS.has(el[NAME])) return false;
     if (getAttr(el, 'disabled') !== null) return true;
@@ -2213,52 +1214,47 @@
     }
     return false;
   }
-  function childIndex(el, fromEnd, of, scope) {
-    const p = el[PARENT];
-    if (p === null) return 1;
-    const k = p[KIDS];
-    let count = 1;
-    const i = indexOf(el);
-    if (!fromEnd) {
-      for (let j = i - 1; j >= 0; j--) if (k[j][T] === 1 && (of === null || matchesList(of, k[j], scope))) count++;
-    } else {
-      for (let j = i + 1; j < k.length; j++) if (k[j][T] === 1 && (of === null || matchesList(of, k[j], scope))) count++;
+
+  // ---- parts -----------------------------------------------------------------------------------
+
+  // Code of this group compiled apart and loaded on first use (actors/apis/loader.py
+  // writes the ids): a context that never uses a part never holds its functions.
+  // A part gets the internals it names from coreScope(); a failed load (a limit
+  // hit while loading) is retried by the next use.
+  const PARTS = __PARTS__;
+  // the group's globals that a part defines: lazy until read, like the HTML interfaces
+  const PART_GLOBALS = { __proto__: null, NodeFilter: 'traversal', NodeIterator: 'traversal', TreeWalker: 'traversal',
+    DOMTokenList: 'tokens', Attr: 'attrs', NamedNodeMap: 'attrs',
+  };
+  const loadedParts = { __proto__: null };
+  let partScope = null;
+  function part(name) {
+    let p = loadedParts[name];
+    if (p === undefined) {
+      if (partScope === null) partScope = coreScope();
+      p = native.loadPart(PARTS[name])(partScope);
+      loadedParts[name] = p;
     }
-    return count;
+    return p;
   }
-  function ofTypeIndex(el, fromEnd) {
-    const p = el[PARENT];
-    if (p === null) return 1;
-    const k = p[KIDS];
-    const name = el[NAME];
-    const code = el[NSC];
-    let count = 1;
-    const i = indexOf(el);
-    const same = (x) => x[T] === 1 && x[NAME] === name && x[NSC] === code && x[NS] === el[NS];
-    if (!fromEnd) {
-      for (let j = i - 1; j >= 0; j--) if (same(k[j])) count++;
-    } else {
-      for (let j = i + 1; j < k.length; j++) if (same(k[j])) count++;
-    }
-    return count;
-  }
-  // :has(): is there an element, relative to `el` as the relative selector says, that matches?
-  function hasMatch(parts, el) {
-    const last = parts.length - 1;
-    const test = (cand) => matchComplex(parts, last, cand, el);
-    if (parts.relativeComb === '+' || parts.relativeComb === '~') {
-      for (let s = nextElementSib(el); s !== null; s = nextElementSib(s)) {
-        if (test(s)) return true;
-        if (parts.length > 2 && walkElements(s, test) !== null) return true;
-        if (parts.relativeComb === '+' && parts.length === 2) return false;
-      }
-      return false;
-    }
-    if (parts.relativeComb === '>' && parts.length === 2) {
-      for (const k of el[KIDS]) if (k[T] === 1 && test(k)) return true;
-      return false;
-    }
-    return walkElements(el, test) !== null;
+  function coreScope() {
+    return {
+      __proto__: null,
+      COMMENT_NODE, DATA, DOCUMENT_NODE, DOMException, FORM_CONTROLS, KIDS, NAME, NS,
+      NSC, PARENT, T, TEXT_NODE, asciiLower, checkedness, getAttr, hasToken,
+      indexOf, inputType, isDisabled, isWsCode, nextElementSib, optionSelected, prevElementSib, walkElements,
+      // traversal
+      checkNode, illegal, KEY, liveIterators, nextSib, prevSib,
+      // tokens, style
+      ATTRS, checkAttrName, EMPTY, indexKey, removeAttr, setAttr, splitTokens, SRC,
+      // forms
+      currentTreeVersion: () => treeVersion, Event, extendHTML, extra, formOwner, formState, liveCollection,
+      parseInteger, peekForm, removeNode, setTextContent, staticList, textOf, tokenListFor,
+      // attrs
+      ATTRIBUTE_NODE, attrIndex, attrName, attrNamespace, bumpTreeVersion: () => { treeVersion++; }, EXTRA,
+      findAttrNS, formAttributeChanged, isObserved: () => observed, mainDoc, makeList, Node, nodeDoc, noteNamespace,
+      queueAttributeRecord,
+    };
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -2556,316 +1552,13 @@
 
   // ---- traversal (NodeFilter, NodeIterator, TreeWalker) ------------------------------------------
 
-  const FILTER_ACCEPT = 1, FILTER_REJECT = 2, FILTER_SKIP = 3;
-  // NodeFilter is a callback interface: its interface object only carries the constants
-  function NodeFilter() { throw illegal(); }
-  const NODE_FILTER_CONSTANTS = {
-    FILTER_ACCEPT, FILTER_REJECT, FILTER_SKIP, SHOW_ALL: 0xffffffff, SHOW_ELEMENT: 0x1, SHOW_ATTRIBUTE: 0x2,
-    SHOW_TEXT: 0x4, SHOW_CDATA_SECTION: 0x8, SHOW_ENTITY_REFERENCE: 0x10, SHOW_ENTITY: 0x20,
-    SHOW_PROCESSING_INSTRUCTION: 0x40, SHOW_COMMENT: 0x80, SHOW_DOCUMENT: 0x100, SHOW_DOCUMENT_TYPE: 0x200,
-    SHOW_DOCUMENT_FRAGMENT: 0x400, SHOW_NOTATION: 0x800,
-  };
-  for (const [k, v] of Object.entries(NODE_FILTER_CONSTANTS)) {
-    Object.defineProperty(NodeFilter, k, { value: v, enumerable: true });
-  }
-  Object.defineProperty(NodeFilter, 'prototype', { value: Object.create(Object.prototype), writable: false });
-
-  // the node after `n` in tree order within `root`'s subtree (null at its end)
-  function followingIn(n, root) {
-    const k = n[KIDS];
-    if (k !== undefined && k.length !== 0) return k[0];
-    for (; n !== root && n !== null; n = n[PARENT]) {
-      const s = nextSib(n);
-      if (s !== null) return s;
-    }
-    return null;
-  }
-  // the node after `n` and its descendants within `root`'s subtree
-  function followingSkipping(n, root) {
-    for (; n !== root && n !== null; n = n[PARENT]) {
-      const s = nextSib(n);
-      if (s !== null) return s;
-    }
-    return null;
-  }
-  function lastInclusiveDescendant(n) {
-    for (;;) {
-      const k = n[KIDS];
-      if (k === undefined || k.length === 0) return n;
-      n = k[k.length - 1];
-    }
-  }
-  function precedingIn(n, root) {
-    if (n === root) return null;
-    const p = prevSib(n);
-    return p !== null ? lastInclusiveDescendant(p) : n[PARENT];
-  }
-  function isInclusiveAncestor(a, n) {
-    for (; n !== null; n = n[PARENT]) if (n === a) return true;
-    return false;
-  }
-
-  // Shared by NodeIterator and TreeWalker: root, whatToShow, filter and the
-  // "active" flag that forbids re-entering the filter.
-  let traversalInternals;
-  class Traversal {
-    #root;
-    #show;
-    #filter;
-    #active = false;
-    constructor(key, root, show, filter) {
-      if (key !== KEY) throw illegal();
-      this.#root = root;
-      this.#show = show;
-      this.#filter = filter;
-    }
-    get root() { return this.#root; }
-    get whatToShow() { return this.#show; }
-    get filter() { return this.#filter; }
-    static {
-      traversalInternals = {
-        root: (t) => t.#root,
-        // "filter a node": FILTER_ACCEPT, FILTER_REJECT or FILTER_SKIP
-        filter(t, node, iface) {
-          if (t.#active) throw new DOMException(`Failed to execute on '${iface}': The filter is already running.`, 'InvalidStateError');
-          const bit = 1 << (node[T] - 1);
-          if ((t.#show & bit) === 0) return FILTER_SKIP;
-          const f = t.#filter;
-          if (f === null) return FILTER_ACCEPT;
-          t.#active = true;
-          let result;
-          try {
-            if (typeof f === 'function') {
-              result = f.call(undefined, node);
-            } else {
-              const accept = f.acceptNode;
-              if (typeof accept !== 'function') throw new TypeError(`Failed to execute 'acceptNode' on 'NodeFilter': The provided callback is not callable.`);
-              result = accept.call(f, node);
-            }
-          } finally {
-            t.#active = false;
-          }
-          return Number(result) & 0xffff;
-        },
-      };
-    }
-  }
-  function traversalArgs(doc, root, show, filter, method) {
-    checkNode(root, method, 'Document');
-    show = show === undefined ? 0xffffffff : show >>> 0;
-    if (filter === undefined) filter = null;
-    if (filter !== null && typeof filter !== 'function' && typeof filter !== 'object') {
-      throw new TypeError(`Failed to execute '${method}' on 'Document': The provided value is not of type 'NodeFilter'.`);
-    }
-    return [root, show, filter];
-  }
-
-  // Live NodeIterators must follow removals (their "pre-removing steps"): they
-  // are kept as WeakRefs, so an iterator nobody holds costs nothing after it
-  // is collected, and removals look at the list only while it is non-empty.
-  let liveIterators = [];
+  // A part (polyfills/dom.traversal.js). Live NodeIterators must follow removals
+  // (their "pre-removing steps"): the part keeps them here as WeakRefs, and
+  // removals call it only while the list is non-empty.
+  const liveIterators = [];
   function iteratorsPreRemove(node) {
-    let live = 0;
-    for (let i = 0; i < liveIterators.length; i++) {
-      const it = liveIterators[i].deref();
-      if (it === undefined) continue;
-      liveIterators[live++] = liveIterators[i];
-      iteratorInternals.preRemove(it, node);
-    }
-    liveIterators.length = live;
+    part('traversal').iteratorsPreRemove(node);
   }
-  let iteratorInternals;
-  class NodeIterator extends Traversal {
-    #reference;
-    #before = true;
-    constructor(key, root, show, filter) {
-      super(key, root, show, filter);
-      this.#reference = root;
-    }
-    get referenceNode() { return this.#reference; }
-    get pointerBeforeReferenceNode() { return this.#before; }
-    nextNode() { return this.#traverse(true); }
-    previousNode() { return this.#traverse(false); }
-    detach() {}
-    #traverse(next) {
-      const root = traversalInternals.root(this);
-      let node = this.#reference;
-      let before = this.#before;
-      for (;;) {
-        if (next) {
-          if (!before) {
-            node = followingIn(node, root);
-            if (node === null) return null;
-          } else {
-            before = false;
-          }
-        } else if (before) {
-          node = precedingIn(node, root);
-          if (node === null) return null;
-        } else {
-          before = true;
-        }
-        const result = traversalInternals.filter(this, node, 'NodeIterator');
-        if (result === FILTER_ACCEPT) break;
-      }
-      this.#reference = node;
-      this.#before = before;
-      return node;
-    }
-    static {
-      iteratorInternals = {
-        preRemove(it, removed) {
-          const root = traversalInternals.root(it);
-          if (removed === root || !isInclusiveAncestor(removed, it.#reference)) return;
-          if (it.#before) {
-            const next = followingSkipping(removed, root);
-            if (next !== null) {
-              it.#reference = next;
-              return;
-            }
-            it.#before = false;
-          }
-          const prev = prevSib(removed);
-          it.#reference = prev === null ? removed[PARENT] : lastInclusiveDescendant(prev);
-        },
-      };
-    }
-  }
-  class TreeWalker extends Traversal {
-    #current;
-    constructor(key, root, show, filter) {
-      super(key, root, show, filter);
-      this.#current = root;
-    }
-    get currentNode() { return this.#current; }
-    set currentNode(node) { this.#current = checkNode(node, 'currentNode', 'TreeWalker'); }
-    #filter(node) { return traversalInternals.filter(this, node, 'TreeWalker'); }
-    parentNode() {
-      const root = traversalInternals.root(this);
-      let node = this.#current;
-      while (node !== null && node !== root) {
-        node = node[PARENT];
-        if (node !== null && this.#filter(node) === FILTER_ACCEPT) {
-          this.#current = node;
-          return node;
-        }
-      }
-      return null;
-    }
-    #children(first) {
-      const root = traversalInternals.root(this);
-      const kidsOf = (n) => (n[KIDS] === undefined || n[KIDS].length === 0 ? null : n[KIDS]);
-      let k = kidsOf(this.#current);
-      let node = k === null ? null : first ? k[0] : k[k.length - 1];
-      while (node !== null) {
-        const result = this.#filter(node);
-        if (result === FILTER_ACCEPT) {
-          this.#current = node;
-          return node;
-        }
-        if (result === FILTER_SKIP) {
-          k = kidsOf(node);
-          if (k !== null) {
-            node = first ? k[0] : k[k.length - 1];
-            continue;
-          }
-        }
-        for (;;) {
-          const sibling = first ? nextSib(node) : prevSib(node);
-          if (sibling !== null) {
-            node = sibling;
-            break;
-          }
-          const parent = node[PARENT];
-          if (parent === null || parent === root || parent === this.#current) return null;
-          node = parent;
-        }
-      }
-      return null;
-    }
-    firstChild() { return this.#children(true); }
-    lastChild() { return this.#children(false); }
-    #siblings(next) {
-      const root = traversalInternals.root(this);
-      let node = this.#current;
-      if (node === root) return null;
-      for (;;) {
-        let sibling = next ? nextSib(node) : prevSib(node);
-        while (sibling !== null) {
-          node = sibling;
-          const result = this.#filter(node);
-          if (result === FILTER_ACCEPT) {
-            this.#current = node;
-            return node;
-          }
-          const k = node[KIDS];
-          sibling = k !== undefined && k.length !== 0 && result !== FILTER_REJECT ? (next ? k[0] : k[k.length - 1]) : null;
-          if (sibling === null) sibling = next ? nextSib(node) : prevSib(node);
-        }
-        node = node[PARENT];
-        if (node === null || node === root) return null;
-        if (this.#filter(node) === FILTER_ACCEPT) return null;
-      }
-    }
-    nextSibling() { return this.#siblings(true); }
-    previousSibling() { return this.#siblings(false); }
-    previousNode() {
-      const root = traversalInternals.root(this);
-      let node = this.#current;
-      while (node !== root) {
-        let sibling = prevSib(node);
-        while (sibling !== null) {
-          node = sibling;
-          let result = this.#filter(node);
-          while (result !== FILTER_REJECT && node[KIDS] !== undefined && node[KIDS].length !== 0) {
-            node = node[KIDS][node[KIDS].length - 1];
-            result = this.#filter(node);
-          }
-          if (result === FILTER_ACCEPT) {
-            this.#current = node;
-            return node;
-          }
-          sibling = prevSib(node);
-        }
-        if (node === root || node[PARENT] === null) return null;
-        node = node[PARENT];
-        if (this.#filter(node) === FILTER_ACCEPT) {
-          this.#current = node;
-          return node;
-        }
-      }
-      return null;
-    }
-    nextNode() {
-      const root = traversalInternals.root(this);
-      let node = this.#current;
-      let result = FILTER_ACCEPT;
-      for (;;) {
-        while (result !== FILTER_REJECT && node[KIDS] !== undefined && node[KIDS].length !== 0) {
-          node = node[KIDS][0];
-          result = this.#filter(node);
-          if (result === FILTER_ACCEPT) {
-            this.#current = node;
-            return node;
-          }
-        }
-        let sibling = null;
-        for (let temp = node; temp !== null; temp = temp[PARENT]) {
-          if (temp === root) return null;
-          sibling = nextSib(temp);
-          if (sibling !== null) break;
-        }
-        if (sibling === null) return null;
-        node = sibling;
-        result = this.#filter(node);
-        if (result === FILTER_ACCEPT) {
-          this.#current = node;
-          return node;
-        }
-      }
-    }
-  }
-
   // ---- the node classes ------------------------------------------------------------------------
 
   function qualifiedName(el) {
@@ -3091,8 +1784,6 @@
       return dispatch(this, event);
     }
   }
-  Object.setPrototypeOf(Attr.prototype, Node.prototype);
-  Object.setPrototypeOf(Attr, Node);
   const NODE_CONSTANTS = {
     ELEMENT_NODE, ATTRIBUTE_NODE, TEXT_NODE, CDATA_SECTION_NODE, ENTITY_REFERENCE_NODE, ENTITY_NODE,
     PROCESSING_INSTRUCTION_NODE, COMMENT_NODE, DOCUMENT_NODE, DOCUMENT_TYPE_NODE, DOCUMENT_FRAGMENT_NODE,
@@ -3460,20 +2151,12 @@
     get outerText() { return this.textContent; }
     get dataset() {
       const x = extra(this);
-      if (x.dataset === undefined) {
-        const t = Object.create(DOMStringMap.prototype);
-        Object.defineProperty(t, SRC, { value: this });
-        x.dataset = new Proxy(t, datasetHandler);
-      }
+      if (x.dataset === undefined) x.dataset = part('style').dataset(this);
       return x.dataset;
     }
     get style() {
       const x = extra(this);
-      if (x.style === undefined) {
-        const t = Object.create(CSSStyleDeclaration.prototype);
-        Object.defineProperty(t, SRC, { value: { el: this, value: undefined, decls: EMPTY } });
-        x.style = new Proxy(t, styleHandler);
-      }
+      if (x.style === undefined) x.style = part('style').style(this);
       return x.style;
     }
     set style(v) { setAttr(this, 'style', v); }
@@ -3618,6 +2301,7 @@
   function htmlClass(name) {
     let C = htmlClasses.get(name);
     if (C === undefined) {
+      if (FORMS_PART.has(name)) part('forms');  // its extendHTML calls, before the class is made
       C = { [name]: class extends HTMLElement {} }[name];
       reflectAll(C.prototype, htmlSpecs.get(name));
       const ext = htmlExtensions.get(name);
@@ -3834,239 +2518,13 @@
     setSelectionRange: { value() {}, configurable: true, writable: true },
   }));
 
-  // ---- select and option ----
-  const isOption = (n) => n[T] === 1 && n[NSC] === 0 && n[NAME] === 'option';
-  const isHtml = (n, name) => n !== null && n[T] === 1 && n[NSC] === 0 && n[NAME] === name;
-  // the select an option belongs to (its parent, or its optgroup's parent)
-  function selectOf(option) {
-    let p = option[PARENT];
-    if (isHtml(p, 'optgroup')) p = p[PARENT];
-    return isHtml(p, 'select') ? p : null;
-  }
-  function listOptions(select) {
-    const out = [];
-    for (const k of select[KIDS]) {
-      if (isOption(k)) out.push(k);
-      else if (isHtml(k, 'optgroup')) for (const c of k[KIDS]) if (isOption(c)) out.push(c);
-    }
-    return out;
-  }
-  function ownSelectedness(o) {
-    const f = peekForm(o);
-    return f !== undefined && f.selected !== undefined ? f.selected : getAttr(o, 'selected') !== null;
-  }
-  function optionDisabled(o) {
-    if (getAttr(o, 'disabled') !== null) return true;
-    const p = o[PARENT];
-    return isHtml(p, 'optgroup') && getAttr(p, 'disabled') !== null;
-  }
-  function displaySize(select) {
-    const v = getAttr(select, 'size');
-    const n = v === null ? null : parseInteger(v);
-    if (n !== null && n > 0) return n;
-    return getAttr(select, 'multiple') !== null ? 4 : 1;
-  }
-  // The selected options, after the selectedness setting algorithm: one at
-  // most in a single select (the last selected one), and with a display size
-  // of 1 the first enabled option when none is, unless a script cleared the
-  // selection (value / selectedIndex) since the options last changed.
-  function selectedOptions(select) {
-    const opts = listOptions(select);
-    if (getAttr(select, 'multiple') !== null) return opts.filter(ownSelectedness);
-    let chosen = null;
-    for (const o of opts) if (ownSelectedness(o)) chosen = o;
-    if (chosen === null && displaySize(select) === 1) {
-      const f = peekForm(select);
-      if (f === undefined || f.cleared !== treeVersion) chosen = opts.find((o) => !optionDisabled(o)) || null;
-    }
-    return chosen === null ? [] : [chosen];
-  }
+  // ---- select, option, form: a part (polyfills/dom.forms.js) ----
+
+  // loaded by htmlClass before it makes one of these interfaces
+  const FORMS_PART = new Set(['HTMLSelectElement', 'HTMLOptionElement', 'HTMLFormElement']);
   function optionSelected(o) {
-    const select = selectOf(o);
-    return select === null ? ownSelectedness(o) : selectedOptions(select).includes(o);
+    return part('forms').optionSelected(o);
   }
-  function setOptionSelected(o, v) {
-    const f = formState(o);
-    f.selected = v;
-    f.dirtySelected = true;
-    const select = selectOf(o);
-    if (select === null) return;
-    if (v && getAttr(select, 'multiple') === null) {
-      for (const other of listOptions(select)) if (other !== o) formState(other).selected = false;
-    }
-    if (!v) formState(select).cleared = -1;
-  }
-  // select.value / selectedIndex: unselect every option, then select `pick` (if any)
-  function selectOnly(select, pick) {
-    for (const o of listOptions(select)) formState(o).selected = false;
-    if (pick !== undefined && pick !== null) {
-      const f = formState(pick);
-      f.selected = true;
-      f.dirtySelected = true;
-    } else {
-      formState(select).cleared = treeVersion;
-    }
-  }
-  const optionText = (o) => textOf(o).replace(/[\t\n\f\r ]+/g, ' ').replace(/^ | $/g, '');
-  extendHTML('HTMLOptionElement', (p) => Object.defineProperties(p, {
-    selected: {
-      get() { return optionSelected(this); },
-      set(v) { setOptionSelected(this, !!v); },
-      configurable: true,
-      enumerable: true,
-    },
-    value: {
-      get() {
-        const v = getAttr(this, 'value');
-        return v === null ? optionText(this) : v;
-      },
-      set(v) { setAttr(this, 'value', v); },
-      configurable: true,
-      enumerable: true,
-    },
-    text: {
-      get() { return optionText(this); },
-      set(v) { setTextContent(this, v); },
-      configurable: true,
-      enumerable: true,
-    },
-    label: {
-      get() {
-        const v = getAttr(this, 'label');
-        return v === null ? optionText(this) : v;
-      },
-      set(v) { setAttr(this, 'label', v); },
-      configurable: true,
-      enumerable: true,
-    },
-    index: {
-      get() {
-        const select = selectOf(this);
-        return select === null ? 0 : listOptions(select).indexOf(this);
-      },
-      configurable: true,
-      enumerable: true,
-    },
-  }));
-  extendHTML('HTMLSelectElement', (p) => Object.defineProperties(p, {
-    type: {
-      get() { return getAttr(this, 'multiple') !== null ? 'select-multiple' : 'select-one'; },
-      configurable: true,
-      enumerable: true,
-    },
-    options: {
-      get() {
-        const x = extra(this);
-        if (x.options === undefined) {
-          const select = this;
-          x.options = liveCollection(this, (el) => isOption(el) && selectOf(el) === select);
-        }
-        return x.options;
-      },
-      configurable: true,
-      enumerable: true,
-    },
-    selectedOptions: {
-      get() { return staticList(selectedOptions(this)); },
-      configurable: true,
-      enumerable: true,
-    },
-    length: { get() { return listOptions(this).length; }, configurable: true, enumerable: true },
-    item: {
-      value(i) { return listOptions(this)[i >>> 0] || null; },
-      configurable: true,
-      writable: true,
-    },
-    namedItem: {
-      value(name) { return this.options.namedItem(name); },
-      configurable: true,
-      writable: true,
-    },
-    add: {
-      value(element, before = null) {
-        const ref = typeof before === 'number' ? (listOptions(this)[before] || null) : before;
-        if (ref !== null && ref !== undefined) ref[PARENT].insertBefore(element, ref);
-        else this.appendChild(element);
-      },
-      configurable: true,
-      writable: true,
-    },
-    remove: {
-      value(...args) {
-        if (args.length === 0) {
-          if (this[PARENT] !== null) removeNode(this, false);
-          return;
-        }
-        const o = listOptions(this)[args[0] >>> 0];
-        if (o !== undefined) removeNode(o, false);
-      },
-      configurable: true,
-      writable: true,
-    },
-    selectedIndex: {
-      get() {
-        const sel = selectedOptions(this);
-        return sel.length === 0 ? -1 : listOptions(this).indexOf(sel[0]);
-      },
-      set(i) { selectOnly(this, listOptions(this)[Number(i) | 0]); },
-      configurable: true,
-      enumerable: true,
-    },
-    value: {
-      get() {
-        const sel = selectedOptions(this);
-        return sel.length === 0 ? '' : sel[0].value;
-      },
-      set(v) {
-        v = v === null ? '' : String(v);
-        selectOnly(this, listOptions(this).find((o) => o.value === v));
-      },
-      configurable: true,
-      enumerable: true,
-    },
-  }));
-  extendHTML('HTMLFormElement', (p) => Object.defineProperties(p, {
-    elements: {
-      get() {
-        const x = extra(this);
-        if (x.elements === undefined) {
-          const form = this;
-          x.elements = liveCollection(this, (el) => el[NSC] === 0 && LISTED.has(el[NAME]) && formOwner(el) === form);
-        }
-        return x.elements;
-      },
-      configurable: true,
-      enumerable: true,
-    },
-    length: { get() { return this.elements.length; }, configurable: true, enumerable: true },
-    relList: { get() { return tokenListFor(this, 'relList', 'rel'); }, configurable: true, enumerable: true },
-    submit: { value() {}, configurable: true, writable: true },
-    requestSubmit: {
-      value() {
-        if (this.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }))) this.submit();
-      },
-      configurable: true,
-      writable: true,
-    },
-    reset: {
-      value() {
-        if (!this.dispatchEvent(new Event('reset', { bubbles: true, cancelable: true }))) return;
-        for (const el of this.elements) {
-          const f = peekForm(el);
-          if (f !== undefined) {
-            f.checked = f.value = undefined;
-            f.dirtyChecked = f.dirtyValue = false;
-          }
-          if (el[NAME] === 'select') for (const o of listOptions(el)) { const g = peekForm(o); if (g !== undefined) { g.selected = undefined; g.dirtySelected = false; } }
-        }
-      },
-      configurable: true,
-      writable: true,
-    },
-    checkValidity: { value() { return true; }, configurable: true, writable: true },
-    reportValidity: { value() { return true; }, configurable: true, writable: true },
-  }));
-  const LISTED = new Set(['button', 'fieldset', 'input', 'object', 'output', 'select', 'textarea']);
   extendHTML('HTMLLabelElement', (p) => Object.defineProperties(p, {
     control: {
       get() {
@@ -4431,23 +2889,19 @@
     createComment(data) { return newCharData(this, COMMENT_NODE, String(data)); }
     createDocumentFragment() { return newFragment(this); }
     createNodeIterator(root, whatToShow = undefined, filter = undefined) {
-      const [r, show, f] = traversalArgs(this, root, whatToShow, filter, 'createNodeIterator');
-      const it = new NodeIterator(KEY, r, show, f);
-      liveIterators.push(new WeakRef(it));
-      return it;
+      return part('traversal').createNodeIterator(this, root, whatToShow, filter);
     }
     createTreeWalker(root, whatToShow = undefined, filter = undefined) {
-      const [r, show, f] = traversalArgs(this, root, whatToShow, filter, 'createTreeWalker');
-      return new TreeWalker(KEY, r, show, f);
+      return part('traversal').createTreeWalker(this, root, whatToShow, filter);
     }
     createAttribute(name) {
       name = String(name);
       checkAttrName(name);
-      return new Attr(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
+      return new (part('attrs').Attr)(KEY, null, this[DOC].html ? asciiLower(name) : name, '');
     }
     createAttributeNS(ns, qname) {
       const [n, prefix, local] = validateAndExtract(ns, qname);
-      return new Attr(KEY, null, prefix === null ? local : prefix + ':' + local, '', n, prefix, local);
+      return new (part('attrs').Attr)(KEY, null, prefix === null ? local : prefix + ':' + local, '', n, prefix, local);
     }
     createEvent(kind) {
       const k = asciiLower(String(kind));
@@ -4533,8 +2987,8 @@
 
   for (const C of [Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, MathMLElement, CharacterData,
     Text, Comment, DocumentFragment, DocumentType, Document, DOMParser, DOMImplementation, NodeList,
-    HTMLCollection, DOMTokenList, DOMStringMap, CSSStyleDeclaration, NamedNodeMap, Attr, MutationObserver,
-    MutationRecord, NodeIterator, TreeWalker]) {
+    HTMLCollection, MutationObserver,
+    MutationRecord]) {
     Object.defineProperty(C.prototype, Symbol.toStringTag, { value: C.name, configurable: true });
   }
 
@@ -4553,13 +3007,17 @@
   }
 
   const exports = {
-    MathMLElement, NodeFilter, NodeIterator, TreeWalker, Attr, NamedNodeMap, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
-    Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection, DOMTokenList,
+    MathMLElement, document, DOMParser, Node, Element, HTMLElement, HTMLTemplateElement, SVGElement, CharacterData, Text,
+    Comment, DocumentFragment, Document, DocumentType, NodeList, HTMLCollection,
     MutationObserver, MutationRecord,
   };
-  // the HTML element interfaces stay lazy globals until read (see htmlClass)
+  // the HTML element interfaces and the parts' globals stay lazy until read (see htmlClass, part)
   Object.defineProperty(exports, '@resolve', {
-    value: (name) => (htmlSpecs.has(name) ? htmlClass(name) : undefined),
+    value: (name) => {
+      if (htmlSpecs.has(name)) return htmlClass(name);
+      const from = PART_GLOBALS[name];
+      return from === undefined ? undefined : part(from)[name];
+    },
   });
   return exports;
 })

@@ -67,10 +67,11 @@ def round_trip(ref: pykka.ActorRef[Any]) -> None:
 
 
 def link_watcher_caught_up(pool: actors.ContextPool) -> None:
-    """Return once the link watcher has reported every plain actor that had stopped before the call.
+    """Return once every plain actor that had stopped before the call has been reported.
 
-    The watcher reports the actors it finds gone one pass at a time, in the
-    order they were linked, on its one thread: a marker actor linked and
+    A threading actor reports its stop on its own thread before ``stop()``
+    returns; an actor of another runtime is polled by the watcher, one pass
+    at a time, in the order they were linked: a marker actor linked and
     stopped now is reported after any actor already gone, so its linked
     context exiting proves those earlier reports were made.
     """
@@ -122,6 +123,48 @@ def test_a_context_linked_with_ctx_link_stops_when_its_owner_stops(
     owner.stop()
     assert ctx.wait(WAIT)
     assert ctx.exit_reason == "linked"
+
+
+def test_an_owner_s_stop_is_reported_before_stop_returns_without_polling(
+    ctx: actors.Context, owner: pykka.ActorRef[Any]
+) -> None:
+    ctx.link(owner)
+    owner.stop()  # block=True: the stopping actor's own thread reported the exit already
+    assert links.linked(ctx) == []
+    assert ctx.wait(WAIT)
+    assert ctx.exit_reason == "linked"
+    assert "actors-link-watcher" not in {t.name for t in threading.enumerate()}
+
+
+class Crasher(pykka.ThreadingActor):
+    def crash(self) -> None:
+        raise RuntimeError("the owner fails")
+
+
+def test_an_owner_that_fails_stops_its_linked_context(pool: actors.ContextPool) -> None:
+    owner = Crasher.start()
+    ctx = pool.spawn(apis=None, link=owner)
+    logging.getLogger("pykka").disabled = True  # pykka logs the failure as an error
+    try:
+        owner.tell(pykka.messages.ProxyCall(attr_path=("crash",), args=(), kwargs={}))
+        assert ctx.wait(WAIT)
+    finally:
+        logging.getLogger("pykka").disabled = False
+    assert ctx.exit_reason == "linked"
+
+
+def test_an_owner_stopping_while_it_is_being_linked_still_stops_the_context(pool: actors.ContextPool) -> None:
+    # The link installs its report on the owner's stop event while the owner's own
+    # thread may be setting that event: either the set reports or the link sees it set.
+    for _ in range(100):
+        owner = Owner.start()
+        ctx = pool.spawn(apis=None)
+        stopper = threading.Thread(target=owner.stop)
+        stopper.start()
+        ctx.link(owner)
+        stopper.join(WAIT)
+        assert ctx.wait(WAIT), "a context linked to an owner that stopped meanwhile kept running"
+        assert ctx.exit_reason in ("linked", "noproc")
 
 
 def test_a_killed_context_stops_its_non_trapping_owner(

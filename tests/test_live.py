@@ -467,8 +467,51 @@ def test_the_todo_example_validates_and_adds_an_item(pool: actors.ContextPool) -
         assert '["span", {}, ["milk <b>"], null]' in text and "1 of 1 left" in text
 
 
+def _text_of(tree: Any) -> str:
+    return json.dumps(tree, ensure_ascii=False)
+
+
+def test_the_chat_example_shows_each_message_in_every_other_tab(pool: actors.ContextPool) -> None:
+    app = load_example("live_chat").create_app(pool)
+    form = [1, 5]  # main > form, after the whitespace text nodes
+    with (
+        ServerThread(app) as server,
+        LiveClient(server.ws_url()) as alice,
+        LiveClient(server.ws_url()) as bob,
+    ):
+        assert "<h1>Chat</h1>" in httpx.get(server.url + "/", timeout=30).text
+        trees = {"alice": alice.until("reset")["tree"], "bob": bob.until("reset")["tree"]}
+
+        def said(page: LiveClient, who: str, text: str) -> bool:
+            # messages from the other tab arrive as pushed patches (no event of this page)
+            while text not in _text_of(trees[who]):
+                apply(trees[who], page.until("patch")["ops"])
+            return True
+
+        alice.event("send", path=form, etype="submit", form={"name": "alice", "text": "hi <b>bob</b>"})
+        answer = alice.until("patch")
+        # the submitted text field had the page's value: clearing it is a change, patched
+        assert ["p", [*form, 3], {"value": ""}] in answer["ops"], answer
+        apply(trees["alice"], answer["ops"])
+        assert said(alice, "alice", "hi <b>bob</b>")
+        assert said(bob, "bob", "hi <b>bob</b>")
+        # the message is text, not markup
+        assert '["b", {}, ["alice"], null], ": ", "hi <b>bob</b>"' in _text_of(trees["bob"])
+        bob.event("send", path=form, etype="submit", form={"name": "bob", "text": "hello alice"})
+        assert said(alice, "alice", "hello alice")
+        bob.event("send", path=form, etype="submit", form={"name": "", "text": "anonymous"})
+        assert said(bob, "bob", "Choose a name first.")
+        assert "anonymous" not in _text_of(trees["alice"]) + _text_of(trees["bob"])
+        # a tab that joins later is sent the recent messages by the room
+        with LiveClient(server.ws_url()) as carol:
+            trees["carol"] = carol.until("reset")["tree"]
+            assert said(carol, "carol", "hello alice")
+            log = _text_of(trees["carol"])
+            assert log.index("hi <b>bob</b>") < log.index("hello alice")
+
+
 @pytest.mark.mode_independent
-@pytest.mark.parametrize("name", ["live_counter", "live_todo"])
+@pytest.mark.parametrize("name", ["live_counter", "live_todo", "live_chat"])
 def test_the_live_examples_explain_their_options(name: str) -> None:
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.run(
@@ -620,6 +663,41 @@ def test_page_loads_render_at_most_max_renders_contexts_at_once(pool: actors.Con
     assert inside[1] == 1
 
 
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.mode_independent
+def test_freeze_gc_freezes_open_sessions_and_collects_closed_ones_after_a_quarter_turned_over() -> None:
+    import gc
+    import weakref
+
+    from actors.live.gcfreeze import GcFreezer
+
+    gc.collect()
+    gc.unfreeze()
+    try:
+        freezer = GcFreezer()
+        garbage = _Cycle()  # what a session leaves in a reference cycle once it closes
+        gone = weakref.ref(garbage)
+        for _ in range(256):
+            freezer.session_opened()
+        assert gc.get_freeze_count() > 0  # frozen: out of every collection's scan
+        del garbage
+        gc.collect()
+        assert gone() is not None  # frozen garbage waits for the refreeze
+        for _ in range(63):
+            freezer.session_closed()
+        assert gone() is not None
+        freezer.session_closed()  # the 64th close: a quarter of the 256 frozen sessions
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.collect()
+
+
 @pytest.mark.mode_independent
 def test_freeze_gc_collects_the_young_generation_in_short_passes_while_sessions_are_open() -> None:
     import gc
@@ -637,7 +715,8 @@ def test_freeze_gc_collects_the_young_generation_in_short_passes_while_sessions_
         freezer.session_opened()
         gc.callbacks.append(seen)
         try:
-            await _until(lambda: passes.count(0) >= 3 and 1 in passes, timeout=20)  # every 50 ms; 1 every 10
+            # generation 0 every 50 ms, generation 1 every 10 of those
+            await _until(lambda: passes.count(0) >= 3 and 1 in passes, timeout=20)
         finally:
             gc.callbacks.remove(seen)
             freezer.session_closed()

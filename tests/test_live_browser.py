@@ -215,6 +215,32 @@ def test_closing_the_tab_stops_the_context_through_the_link(pool: actors.Context
             context.close()
 
 
+def test_two_tabs_of_the_chat_example_see_each_other_s_messages(
+    pool: actors.ContextPool, browser: Any
+) -> None:
+    app = load_example("live_chat").create_app(pool)
+    with ServerThread(app) as server:
+        context = browser.new_context()
+        try:
+            alice, bob = context.new_page(), context.new_page()
+            for tab in (alice, bob):
+                tab.set_default_timeout(15_000)
+                tab.goto(server.url + "/")
+                wait_live(tab)
+            alice.fill("input[name=name]", "alice")
+            alice.fill("input[name=text]", "hi <b>bob</b>")
+            alice.press("input[name=text]", "Enter")
+            expect(bob.locator(".log li")).to_have_text(["alice: hi <b>bob</b>"])  # as text, not markup
+            expect(alice.locator("input[name=text]")).to_have_value("")
+            bob.fill("input[name=name]", "bob")
+            bob.fill("input[name=text]", "hello alice")
+            bob.click("button")
+            expect(alice.locator(".log li")).to_have_text(["alice: hi <b>bob</b>", "bob: hello alice"])
+            assert alice.locator(".log b").count() == 2  # only the names are elements
+        finally:
+            context.close()
+
+
 def test_markup_a_component_sends_never_runs_script_in_the_page(pool: actors.ContextPool, page: Any) -> None:
     hostile = (
         COUNTER

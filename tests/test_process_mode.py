@@ -348,3 +348,27 @@ def test_restarts_after_a_crash_go_to_the_replacement_process(ppool: actors.Cont
     pids = [worker_pid(c) for r in rooms if (c := ppool.whereis(r.name or "")) is not None]
     assert victim not in pids
     assert sorted(pids.count(p) for p in set(pids)) == [4, 4]  # not all piled on the survivor
+
+
+@pytest.mark.skipif(
+    "asan" in os.environ.get("LD_PRELOAD", ""),
+    reason="ASan's allocator keeps freed memory: there is no glibc heap to trim",
+)
+def test_a_worker_gives_the_heap_of_its_stopped_contexts_back_to_the_os() -> None:
+    # glibc keeps freed pages in the worker's arenas; without malloc_trim, a worker
+    # that held a thousand live sessions would keep their memory for good
+    with actors.ContextPool(size=1, processes=1) as pool:
+        pool.spawn(apis=None).eval("1")
+        (pid,) = worker_pids(pool)
+        worker = psutil.Process(pid)
+        base = worker.memory_info().rss
+        contexts = [pool.spawn(apis=["dom"]) for _ in range(150)]
+        for ctx in contexts:
+            ctx.eval("document.body.innerHTML = '<p>' + 'x'.repeat(100000) + '</p>'; void 0")
+        grown = worker.memory_info().rss - base
+        assert grown > 30 << 20, grown  # ~ 150 x (DOM + 200 KB of text)
+        for ctx in contexts:
+            ctx.stop()
+        assert wait_until(lambda: worker.memory_info().rss - base < grown // 3, timeout=10), (
+            f"the worker kept {(worker.memory_info().rss - base) >> 20} MB of {grown >> 20} MB"
+        )

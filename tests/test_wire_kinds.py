@@ -17,6 +17,7 @@ NAMES = (
     "STATS",
     "FAULT",
     "QUIT",
+    "TRIM",
     "HELLO",
     "EVENT",
     "CALL",

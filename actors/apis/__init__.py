@@ -41,6 +41,9 @@ class Group:
         polyfill: file name in ``polyfills/`` (None for native groups).
         handlers: ``{"name": fn(ctx, *args)}`` reachable from the polyfill as
             ``native.call("<group>.<name>", ...)``.
+        parts: file names in ``polyfills/`` of code the polyfill loads on first
+            use (``actors.apis.loader``): a context that never uses it never
+            holds its compiled functions.
     """
 
     name: str
@@ -48,6 +51,7 @@ class Group:
     requires: tuple[str, ...] = ()
     polyfill: str | None = None
     handlers: Mapping[str, GroupHandler] = field(default_factory=dict)
+    parts: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Group] = {}

@@ -122,6 +122,15 @@ register(
         globals=_GLOBALS,
         requires=("events",),
         polyfill="dom.js",
+        # loaded on first use (a context pays only for what it uses: see loader.py)
+        parts=(
+            "dom.selectors.js",
+            "dom.traversal.js",
+            "dom.tokens.js",
+            "dom.style.js",
+            "dom.forms.js",
+            "dom.attrs.js",
+        ),
         handlers={"parse": _parse},
     )
 )

@@ -16,10 +16,22 @@ is code a group carries, not a global: a script cannot reach or replace it.
 What must be one object per context (the events group's classes,
 MessageEvent) the pieces keep on the private ``native`` object, which only
 polyfills are handed.
+
+Parts: a group may list ``parts`` (``Group.parts``), files of code its
+installer loads on first use rather than at install: each is compiled apart,
+registered beside the group under an id counted down from the native side's
+last slot, and evaluated in a context by ``native.loadPart(id)`` the first
+time the installer asks for it. The installer finds the ids in the object
+literal the loader writes in place of the token ``__PARTS__`` in its source
+(``{"selectors": 63, ...}``, by part name: the file name without the group's
+prefix and ``.js``). Every compiled function costs each context that loads
+it (its bytecode is per engine runtime), so what a context never uses it
+never pays for.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -73,11 +85,37 @@ def _link_order(source: str) -> list[tuple[str, str]]:
     return order
 
 
+_MAX_IDS = 64  # native/groups.c MAX_GROUPS
+
+
+def _all_parts() -> list[tuple[str, str]]:
+    """Every (group, part file) in registry order: part k has id 63 - k."""
+    return [(name, part) for name, group in REGISTRY.items() for part in group.parts]
+
+
+def part_id(group: str, part: str) -> int:
+    """The native slot of ``part`` of ``group`` (below the groups' own ids)."""
+    k = _all_parts().index((group, part))
+    pid = _MAX_IDS - 1 - k
+    if pid < len(REGISTRY):
+        raise RuntimeError("too many polyfill groups and parts for the native registry")
+    return pid
+
+
+def part_name(group: str, part: str) -> str:
+    """``dom.selectors.js`` of group ``dom`` -> ``selectors``."""
+    stem = part.removesuffix(".js")
+    return stem.removeprefix(f"{group}.")
+
+
 def group_source(name: str) -> str:
     """The JavaScript compiled for group ``name``: its polyfill, linked with the pieces it names."""
     group = REGISTRY[name]
     assert group.polyfill is not None
     source = (polyfill_dir() / group.polyfill).read_text(encoding="utf-8")
+    if group.parts:
+        ids = {part_name(name, p): part_id(name, p) for p in group.parts}
+        source = source.replace("__PARTS__", json.dumps(ids))
     pieces = _link_order(source)
     if not pieces:
         return source
@@ -102,6 +140,10 @@ def _ensure_registered(name: str) -> None:
         return
     group = REGISTRY[name]
     assert group.polyfill is not None
+    # parts first: a context may load one as soon as it has the group
+    for part in group.parts:
+        code = (polyfill_dir() / part).read_text(encoding="utf-8")
+        nb.register_group(part_id(name, part), nb.compile_script(code, f"polyfills/{part}"))
     bytecode = nb.compile_script(group_source(name), f"polyfills/{group.polyfill}")
     nb.register_group(group_id(name), bytecode)
     _registered.add(name)

@@ -188,6 +188,32 @@
     return node;
   }
 
+  // A submitted form's text fields take the values the page sent, so that a handler
+  // clearing one (input.value = '') is a change the next diff sends to the page.
+  const NOT_TEXT = { checkbox: 1, radio: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1, hidden: 1 };
+  function submitted(form, fields) {
+    const stack = [form];
+    while (stack.length !== 0) {
+      const node = stack.pop();
+      for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.nodeType === 1) stack.push(c);
+      const tag = node.localName;
+      if (tag !== 'input' && tag !== 'textarea') continue;
+      const name = node.getAttribute('name');
+      if (name === null || !Object.hasOwn(fields, name) || typeof fields[name] !== 'string') continue;
+      if (tag === 'input' && NOT_TEXT[node.type] === 1) continue;
+      fromPage(node, 'value', fields[name]);
+    }
+  }
+
+  // Form state the page reported: the control takes it, and so does the spec the page
+  // was last sent (the page has it already), so only a handler's change is patched.
+  function fromPage(el, prop, v) {
+    el[prop] = v;
+    const spec = specOf.get(el);
+    const props = spec === undefined ? null : spec[3];
+    if (props !== null && prop in props) props[prop] = el[prop];
+  }
+
   const live = {
     // live.on('name', fn): fn(event) runs for elements with data-on-<type>="name".
     on(name, fn) {
@@ -224,8 +250,10 @@
     const target = nodeAt(ev.path);
     // The browser's form state first, so the handler (and the next diff) see what the user sees.
     if (target !== null && target.nodeType === 1 && FORM_TAGS[target.localName] === 1) {
-      if (typeof ev.value === 'string') target.value = ev.value;
-      if (typeof ev.checked === 'boolean') target.checked = ev.checked;
+      if (typeof ev.value === 'string') fromPage(target, 'value', ev.value);
+      if (typeof ev.checked === 'boolean') fromPage(target, 'checked', ev.checked);
+    } else if (target !== null && target.nodeType === 1 && target.localName === 'form' && ev.form) {
+      submitted(target, ev.form);
     }
     inEvent++;
     try {

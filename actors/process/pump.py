@@ -97,6 +97,9 @@ def _main_module_hidden() -> Iterator[None]:
 _main_lock = threading.Lock()
 
 
+_TRIM_AFTER_EXITS = 256  # at most this many contexts stopped in a worker between two malloc_trim there
+
+
 class _Worker:
     """One worker process, its socket, its native client and a monitor thread."""
 
@@ -107,6 +110,7 @@ class _Worker:
         self.spare = spare
         self.contexts: dict[int, RemoteContext] = {}
         self.lock = threading.Lock()
+        self.exits_since_trim = 0
         self.alive = False
         self.quitting = False
         self.pid = 0
@@ -230,8 +234,21 @@ class _Worker:
     def context_exited(self, ctx_id: int) -> None:
         with self.lock:
             rc = self.contexts.pop(ctx_id, None)
+            if rc is not None:
+                self.exits_since_trim += 1
+            # every 256 exits, sooner when few contexts remain (their heap is then most
+            # of what the worker holds), and at the last one
+            threshold = min(_TRIM_AFTER_EXITS, max(16, len(self.contexts) // 8))
+            trim = self.exits_since_trim >= threshold or (not self.contexts and self.exits_since_trim > 0)
+            if trim:
+                self.exits_since_trim = 0
         if rc is not None:
             rc.dead = True
+        if trim:
+            # glibc keeps a stopped context's heap pages in the worker's arenas: after a
+            # burst of exits (or the last one) the worker returns them (measured in the
+            # README's live section)
+            self.send(w.TRIM, 0, 0)
 
     def quit(self, timeout: float) -> None:
         with self.lock:

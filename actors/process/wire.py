@@ -22,6 +22,7 @@ kind   a                   b                 body
 ``T``  token               0                 (empty): native stats, please
 ``F``  delay (ms)          0                 fault to inject (test hook)
 ``Q``  0                   0                 (empty): stop everything and exit
+``G``  0                   0                 (empty): give free heap pages back to the OS
 =====  ==================  ================  =====================================
 
 Worker to pool: ``H`` (ready, ``a`` = its pid), ``E`` (event frame), ``C``
@@ -60,11 +61,12 @@ __all__ = [
     "SEND",
     "STATS",
     "STOP",
+    "TRIM",
     "peek_uint",
 ]
 
 NEW, SEND, RESOLVE, STOP, STATS, FAULT, QUIT = (ord(c) for c in "NSVXTFQ")
-CANCEL, MAILBOX = (ord(c) for c in "KM")
+CANCEL, MAILBOX, TRIM = (ord(c) for c in "KMG")
 HELLO, EVENT, CALL, REPLY = (ord(c) for c in "HECR")
 
 MAX_BODY = (1 << 30) + (1 << 20)  # WIRE_MAX_BODY (native/internal.h)

@@ -46,11 +46,19 @@ def _fault(kind: str, data: bytes, server: object) -> None:
         os._exit(3)
 
 
+def _malloc_trim() -> None:
+    """Give glibc's free heap pages back to the OS (a no-op elsewhere)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc
+
+
 def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
     """Serve one pool until it says ``Q`` or goes away.
 
     The hot path (commands in, events and host calls out) is native
-    (``native/process/serve.c``); this loop sees only spawns, stats, faults and quit.
+    (``native/process/serve.c``); this loop sees only spawns, stats, trims, faults and quit.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from actors import _binding as nb
@@ -81,6 +89,8 @@ def main(sock: socket.socket, threads: int, spare_threads: int) -> None:
                     threading.Timer(a / 1000, _fault, (name.decode(), data, server)).start()
                 else:
                     _fault(name.decode(), data, server)
+            elif kind == w.TRIM:
+                _malloc_trim()
             elif kind == w.QUIT:
                 quit_asked = True
                 break

@@ -10,8 +10,13 @@ Rules (DESIGN.md in the repository, contract):
 - A normal exit is only reported to trapping actors.
 
 Contexts and supervisors report their exits through ``on_exit`` callbacks.
-Plain Pykka actors have no such hook, so one watcher thread polls the ones
-that are linked (every 20 ms) and reports their exit with reason ``normal``.
+A Pykka actor reports its own stop: every way a threading actor stops (a
+stop message, ``ActorRegistry.stop_all``, a failure) ends in
+``actor_stopped.set()``, and a linked actor's ``actor_stopped`` event is
+given a subclass whose ``set`` reports the exit (reason ``normal``) right
+there, on the stopping actor's thread, before ``stop(block=True)`` returns.
+Only an actor whose event is some other type (another Pykka runtime) is
+polled, every 20 ms, by one watcher thread.
 """
 
 from __future__ import annotations
@@ -50,6 +55,43 @@ def _ref_of(obj: Any) -> Any:
     return getattr(obj, "actor_ref", obj)
 
 
+class _ReportingEvent(threading.Event):
+    """A threading.Event that calls ``_on_set`` (once) when it is set.
+
+    An actor's existing ``actor_stopped`` event becomes one by ``__class__``
+    assignment, in place: Pykka's loop and every ref keep reading the same
+    object, so no stop can slip between an old event and a new one.
+    """
+
+    def set(self) -> None:
+        super().set()
+        _take_report(self)
+
+
+def _take_report(event: threading.Event) -> None:
+    # dict.pop is atomic under the GIL: of the stopping thread (set) and the
+    # linking thread (a set that ran before the class changed), one reports
+    report: Callable[[], None] | None = event.__dict__.pop("_on_set", None)
+    if report is not None:
+        try:
+            report()
+        except BaseException as exc:  # never out of Pykka's stop path
+            escalate(exc, "reporting a linked actor's stop")
+
+
+def _report_on_stop(ref: Any, report: Callable[[], None]) -> bool:
+    """Make ``ref``'s stop call ``report`` (at once if it already stopped); False when its
+    ``actor_stopped`` is not a plain threading.Event (then it must be polled)."""
+    event = ref.actor_stopped
+    if type(event) is not threading.Event and type(event) is not _ReportingEvent:
+        return False
+    event.__dict__["_on_set"] = report  # before the class: set() must find it once it is the subclass
+    event.__class__ = _ReportingEvent
+    if event.is_set():
+        _take_report(event)  # stopped before the class changed: the plain set() reported nothing
+    return True
+
+
 def _traps(obj: Any) -> bool:
     if _is_ref(obj):
         return callable(getattr(obj.actor_class, "on_link_exit", None))
@@ -61,7 +103,7 @@ class _LinkTable:
         self._lock = threading.Lock()
         self._links: dict[Any, dict[Any, Any]] = {}  # key -> {other key: other}
         self._hooked: set[Any] = set()
-        self._watched: dict[Any, Any] = {}  # refs polled by the watcher
+        self._watched: dict[Any, Any] = {}  # refs polled by the watcher (not threading actors)
         self._watcher: threading.Thread | None = None
 
     def link(self, a: Any, b: Any) -> None:
@@ -95,7 +137,10 @@ class _LinkTable:
             if key in self._hooked:
                 return
             self._hooked.add(key)
-            if _is_ref(obj):
+        if _is_ref(obj):
+            if _report_on_stop(obj, lambda: self.exited(obj, "normal")):
+                return
+            with self._lock:
                 self._watched[key] = obj
                 if self._watcher is None:
                     self._watcher = threading.Thread(
