@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["LiveApp"]
 
 # The completion value of the component is discarded (it may be a function).
-_DISCARD = "\n;void 0;"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -132,6 +131,11 @@ class LiveApp:
         self._renders: asyncio.Semaphore | None = None  # made on the server's loop
         self._admitted = 0  # sockets past the max_sessions check, sessions or not yet
         self.runtime_js = _package_text("runtime.js")
+        # Compiled once: every session loads bytecode, without the source
+        # text (about 1/3 less to build per session; a component that does
+        # not compile raises its SyntaxError here, with the location).
+        self.runtime_script = pool.compile(self.runtime_js, filename="live-runtime.js")
+        self.component_script = pool.compile(self.component_js, filename=self.component_name)
         self.client_js = _package_text("client.js").encode()
         self.sessions: set[Session] = set()
         self._gc = GcFreezer() if freeze_gc else None
@@ -190,8 +194,8 @@ class LiveApp:
     def _initial_tree(self) -> Any:
         ctx = self.spawn_context()
         try:
-            ctx.eval(self.runtime_js, filename="live-runtime.js")
-            ctx.eval(self.component_js + _DISCARD, filename=self.component_name)
+            ctx.run(self.runtime_script)
+            ctx.run(self.component_script)
             return ctx.call("__live_tree")["tree"]
         finally:
             ctx.stop(timeout=0)

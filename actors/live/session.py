@@ -38,7 +38,6 @@ log = logging.getLogger("actors.live")
 SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int, str], Awaitable[None]]
 
-_DISCARD = "\n;void 0;"  # the component's completion value may be a function
 _ABNORMAL_OK = frozenset({"normal", "linked"})
 _PENDING_LIMIT = 256  # out-of-order batches held for reordering before a resync
 
@@ -264,8 +263,8 @@ class Session:
                 raise SessionClosed
             ctx.on_message(lambda msg: self._on_context_message(ctx, msg))
             ctx.set_global("__live_restored", self.kept)  # read (and deleted) by the runtime
-            ctx.eval(app.runtime_js, filename="live-runtime.js")
-            ctx.eval(app.component_js + _DISCARD, filename=app.component_name)
+            ctx.run(app.runtime_script)
+            ctx.run(app.component_script)
             names = ctx.call("__live_names")
             if not isinstance(names, list):
                 raise BadRuntimeAnswer("__live_names did not answer a list")
