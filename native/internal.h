@@ -345,6 +345,10 @@ struct worker {
     /* read by the watchdog on the timer thread */
     _Atomic int64_t busy_since;    /* start of the slice running now, 0 = idle */
     _Atomic int64_t deadline;      /* deadline of the operation running now, 0 = none */
+    /* this worker's idle spin, under pool->mu: a worker that just ran a
+       context catches its caller's next request by spinning; the spins of
+       a worker that had nothing to do must not shrink that budget */
+    spinpol spin;
 };
 
 typedef struct evnode {
@@ -391,7 +395,6 @@ struct act_pool {
     act_ctx *rq_head, *rq_tail;
     _Atomic size_t rq_len;
     int nslots, active, sleepers, spinning, starting, nthreads, max_threads, stopping;
-    spinpol spin;                  /* adaptive idle spin of workers, under mu */
     worker **workers;
     act_ctx *all;
     int ncontexts;

@@ -81,7 +81,6 @@ act_pool *act_pool_new(int nthreads, int max_spare)
     if (!p)
         return NULL;
     p->nslots = nthreads;
-    p->spin.ns = ACT_SPIN_MAX_NS;
     p->max_threads = nthreads + max_spare;
     p->workers = calloc((size_t)p->max_threads, sizeof *p->workers);
     if (!p->workers) {

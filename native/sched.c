@@ -48,6 +48,7 @@ int pool_spawn_worker_locked(act_pool *p)
     if (!w)
         return -1;
     w->pool = p;
+    w->spin.ns = ACT_SPIN_MAX_NS;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, ACT_WORKER_STACK);
@@ -118,7 +119,7 @@ static void *worker_main(void *arg)
         if (!spun && p->spinning == 0 && !p->rq_head) {
             spun = 1;
             p->spinning = 1;
-            int budget = spin_budget(&p->spin);   /* p->mu held */
+            int budget = spin_budget(&w->spin);   /* p->mu held */
             UN_POOL(&p->mu);
             int64_t until = act_now_ns() + budget;
             int n = 0;
@@ -130,7 +131,7 @@ static void *worker_main(void *arg)
             }
             LK_POOL(&p->mu);
             p->spinning = 0;
-            spin_result(&p->spin, budget, caught);
+            spin_result(&w->spin, budget, caught);
             continue;
         }
         p->sleepers++;
