@@ -939,5 +939,9 @@ def test_waiting_operations_per_context_are_bounded(
         "const names = [await slow, ...(await Promise.all(rest))];"
         "[names.filter((n) => n === 'ok').length, names.filter((n) => n === 'QuotaExceededError').length]"
     )
-    assert out == [8, 13]
+    ok, refused = out
+    # 8 wait while the slow one runs, the other 13 are refused; on a loaded
+    # machine a request or two may arrive after the slow one finished (seen
+    # once in CI: [9, 12]). Without the bound none would be refused.
+    assert ok + refused == 21 and 8 <= ok <= 10, out
     assert cx.eval("(await S.digest('SHA-1', new Uint8Array())).byteLength") == 20  # and it recovers
